@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+//
+// Tandem: a sync node for issue trackers. No SwiftPM package dependencies (a
+// design rule): only the toolchain, Glibc, and the system libraries SQLite 3 and
+// OpenSSL's libcrypto through system-library targets.
+//
+// The targets are grouped by area, one list each, so that work on one area
+// touches only its own lines of this file.
+import PackageDescription
+
+/// Linker flags every connector plugin gets: never unloaded (the Swift runtime
+/// keeps pointers into a loaded image), and only the entry symbol exported.
+let pluginLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker", "-z", "-Xlinker", "nodelete",
+        "-Xlinker", "--version-script=\(Context.packageDirectory)/Plugins/plugin.exports",
+    ])
+]
+
+// MARK: - Foundation: ABI, SDK, loader, command line
+
+let foundationTargets: [Target] = [
+    .target(name: "TandemRuntime", path: "Sources/TandemRuntime"),
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                   providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
+                   providers: [.apt(["libssl-dev"])]),
+    .target(name: "TandemCLI", path: "Sources/TandemCLI"),
+]
+let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "CSQLite", "CCrypto"]
+
+// MARK: - HTTP layer and tracker simulators (issue 3)
+
+let httpTargets: [Target] = [
+]
+let httpNodeHostDependencies: [Target.Dependency] = []
+let httpCommandDependencies: [Target.Dependency] = []
+
+// MARK: - SyncScript (issue 5)
+
+let scriptTargets: [Target] = [
+]
+let scriptNodeHostDependencies: [Target.Dependency] = []
+let scriptCommandDependencies: [Target.Dependency] = []
+
+// MARK: - Engine and executables
+
+let engineTargets: [Target] = [
+    .executableTarget(name: "tandem",
+                      dependencies: ["TandemCLI", "TandemRuntime"] + httpCommandDependencies + scriptCommandDependencies,
+                      path: "Sources/tandem"),
+    .executableTarget(name: "tandem-bench",
+                      dependencies: ["TandemCLI", "TandemRuntime"] + httpCommandDependencies + scriptCommandDependencies,
+                      path: "Sources/tandem-bench"),
+]
+
+let package = Package(
+    name: "Tandem",
+    products: [
+        .executable(name: "tandem", targets: ["tandem"]),
+        .executable(name: "tandem-bench", targets: ["tandem-bench"]),
+    ],
+    targets: foundationTargets + httpTargets + scriptTargets + engineTargets
+)

@@ -1,0 +1,6 @@
+// Commands of this area; each is one file beside this one.
+import TandemCLI
+
+let foundationCommands: [any Command.Type] = [
+    VersionCommand.self,
+]
