@@ -26,15 +26,24 @@ let foundationTargets: [Target] = [
     .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                    providers: [.apt(["libssl-dev"])]),
     .target(name: "TandemCLI", path: "Sources/TandemCLI"),
+    .target(name: "TandemJSON", path: "Sources/TandemJSON"),
+    .testTarget(name: "TandemJSONTests", dependencies: ["TandemJSON"], path: "Tests/TandemJSONTests"),
 ]
 let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "CSQLite", "CCrypto"]
 
-// MARK: - HTTP layer and tracker simulators (issue 3)
+// MARK: - HTTP layer (issue 3, part 1)
 
 let httpTargets: [Target] = [
 ]
 let httpNodeHostDependencies: [Target.Dependency] = []
 let httpCommandDependencies: [Target.Dependency] = []
+
+// MARK: - Tracker simulators and SQLite wrapper (issue 3, part 2)
+
+let simTargets: [Target] = [
+]
+let simNodeHostDependencies: [Target.Dependency] = []
+let simCommandDependencies: [Target.Dependency] = []
 
 // MARK: - SyncScript (issue 5)
 
@@ -47,10 +56,12 @@ let scriptCommandDependencies: [Target.Dependency] = []
 
 let engineTargets: [Target] = [
     .executableTarget(name: "tandem",
-                      dependencies: ["TandemCLI", "TandemRuntime"] + httpCommandDependencies + scriptCommandDependencies,
+                      dependencies: ["TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
+                          + simCommandDependencies + scriptCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
-                      dependencies: ["TandemCLI", "TandemRuntime"] + httpCommandDependencies + scriptCommandDependencies,
+                      dependencies: ["TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
+                          + simCommandDependencies + scriptCommandDependencies,
                       path: "Sources/tandem-bench"),
 ]
 
@@ -60,5 +71,5 @@ let package = Package(
         .executable(name: "tandem", targets: ["tandem"]),
         .executable(name: "tandem-bench", targets: ["tandem-bench"]),
     ],
-    targets: foundationTargets + httpTargets + scriptTargets + engineTargets
+    targets: foundationTargets + httpTargets + simTargets + scriptTargets + engineTargets
 )

@@ -8,5 +8,5 @@ import Glibc
 let tool = CommandLineTool(
     name: "tandem",
     summary: "a sync node for issue trackers",
-    commands: foundationCommands + httpCommands + scriptCommands + engineCommands)
+    commands: foundationCommands + httpCommands + simCommands + scriptCommands + engineCommands)
 exit(tool.main(CommandLine.arguments))
