@@ -20,7 +20,13 @@ let pluginLinkerSettings: [LinkerSetting] = [
 // MARK: - Foundation: ABI, SDK, loader, command line
 
 let foundationTargets: [Target] = [
-    .target(name: "TandemRuntime", path: "Sources/TandemRuntime"),
+    .target(name: "PluginAPI", path: "Sources/PluginAPI"),
+    .target(name: "TandemRuntime", dependencies: ["PluginAPI"], path: "Sources/TandemRuntime"),
+    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON"], path: "Sources/PluginKit"),
+    .target(name: "JiraLike", dependencies: ["PluginKit"], path: "Plugins/JiraLike",
+            linkerSettings: pluginLinkerSettings),
+    .target(name: "ServiceNowLike", dependencies: ["PluginKit"], path: "Plugins/ServiceNowLike",
+            linkerSettings: pluginLinkerSettings),
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                    providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
@@ -29,7 +35,7 @@ let foundationTargets: [Target] = [
     .target(name: "TandemJSON", path: "Sources/TandemJSON"),
     .testTarget(name: "TandemJSONTests", dependencies: ["TandemJSON"], path: "Tests/TandemJSONTests"),
 ]
-let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "CSQLite", "CCrypto"]
+let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "TandemJSON", "CSQLite", "CCrypto"]
 
 // MARK: - HTTP layer (issue 3, part 1)
 
@@ -55,12 +61,16 @@ let scriptCommandDependencies: [Target.Dependency] = []
 // MARK: - Engine and executables
 
 let engineTargets: [Target] = [
+    .target(name: "NodeHost",
+            dependencies: nodeHostDependencies + httpNodeHostDependencies + simNodeHostDependencies
+                + scriptNodeHostDependencies,
+            path: "Sources/NodeHost"),
     .executableTarget(name: "tandem",
-                      dependencies: ["TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
-                      dependencies: ["TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies,
                       path: "Sources/tandem-bench"),
 ]
@@ -70,6 +80,8 @@ let package = Package(
     products: [
         .executable(name: "tandem", targets: ["tandem"]),
         .executable(name: "tandem-bench", targets: ["tandem-bench"]),
+        .library(name: "JiraLike", type: .dynamic, targets: ["JiraLike"]),
+        .library(name: "ServiceNowLike", type: .dynamic, targets: ["ServiceNowLike"]),
     ],
     targets: foundationTargets + httpTargets + simTargets + scriptTargets + engineTargets
 )

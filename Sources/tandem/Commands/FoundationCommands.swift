@@ -3,4 +3,5 @@ import TandemCLI
 
 let foundationCommands: [any Command.Type] = [
     VersionCommand.self,
+    PluginsListCommand.self,
 ]

@@ -1,0 +1,78 @@
+@_exported import TandemJSON
+
+/// A tracker connector, written once and exported as a plugin with one line.
+///
+/// PluginKit builds the C tables, the buffers, the error mapping and the JSON
+/// plumbing around it; the connector sees JSON values and Swift errors only.
+/// One instance exists per configured connection side.
+///
+/// ```swift
+/// @_cdecl("tandem_plugin_entry") public func entry(_ h: HostInfoPointer?, _ d: DescriptorOut?) -> Int32 { exportConnector(MyConnector.self, h, d) }
+/// ```
+///
+/// Thread: `perform` runs on the node's worker threads. With `isThreadSafe`
+/// true it may run concurrently on one instance; otherwise the node serialises
+/// calls per instance.
+public protocol Connector: AnyObject, Sendable {
+    /// Stable plugin id, e.g. `jira-like`. Never change it once published.
+    static var id: String { get }
+    /// Human-readable name.
+    static var name: String { get }
+    /// The connector's own version.
+    static var version: String { get }
+    /// Operations `perform` implements. `describe` is answered by PluginKit and
+    /// must not be listed here.
+    static var operations: [String] { get }
+    /// Whether `perform` may run concurrently on one instance.
+    static var isThreadSafe: Bool { get }
+    /// The configuration keys this connector reads, for `describe`.
+    static var configurationKeys: [String] { get }
+
+    /// Creates an instance from its configuration.
+    ///
+    /// - Throws: `ConnectorError.invalid` naming the offending key.
+    init(configuration: JSON, host: ConnectorHost) throws(ConnectorError)
+
+    /// Runs one listed operation.
+    func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult
+}
+
+extension Connector {
+    public static var isThreadSafe: Bool { true }
+    public static var configurationKeys: [String] { [] }
+
+    /// What `describe` answers: who the connector is and what it implements.
+    public static func describe() -> JSON {
+        .object([
+            "id": .string(id),
+            "name": .string(name),
+            "version": .string(version),
+            "runtime": .string(pluginRuntimeTag),
+            "operations": .array((["describe"] + operations).map(JSON.string)),
+            "configuration": .array(configurationKeys.map(JSON.string)),
+            "threadSafe": .bool(isThreadSafe),
+        ])
+    }
+}
+
+/// The input of one operation: its JSON and, for attachment uploads, bytes.
+public struct OperationRequest: Sendable {
+    public var input: JSON
+    public var blob: [UInt8]?
+
+    public init(input: JSON, blob: [UInt8]? = nil) {
+        self.input = input
+        self.blob = blob
+    }
+}
+
+/// The output of one operation: its JSON and, for attachment downloads, bytes.
+public struct OperationResult: Sendable {
+    public var output: JSON
+    public var blob: [UInt8]?
+
+    public init(_ output: JSON, blob: [UInt8]? = nil) {
+        self.output = output
+        self.blob = blob
+    }
+}
