@@ -33,6 +33,10 @@ let foundationTargets: [Target] = [
                    providers: [.apt(["libssl-dev"])]),
     .target(name: "TandemCLI", path: "Sources/TandemCLI"),
     .target(name: "TandemJSON", path: "Sources/TandemJSON"),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "NodeHostTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/NodeHostTests"),
+    .testTarget(name: "PluginAPITests", dependencies: ["TestSupport"], path: "Tests/PluginAPITests"),
+    .testTarget(name: "CommandTests", dependencies: ["TestSupport", "TandemJSON"], path: "Tests/CommandTests"),
     .testTarget(name: "TandemJSONTests", dependencies: ["TandemJSON"], path: "Tests/TandemJSONTests"),
 ]
 let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "TandemJSON", "CSQLite", "CCrypto"]
