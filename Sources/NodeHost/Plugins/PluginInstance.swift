@@ -63,20 +63,28 @@ public final class PluginInstance: @unchecked Sendable {
             throw PluginCallError(.unsupported, "\(plugin.id) does not declare operation '\(operation)'; the node will not call it")
         }
         let inputBytes = input.serialized()
-        let (status, json, outBlob) = plugin.isThreadSafe
+        let outcome = plugin.isThreadSafe
             ? invoke(operation, inputBytes, blob)
             : serial.withLock { _ in invoke(operation, inputBytes, blob) }
-        guard status == TANDEM_STATUS_OK else {
-            throw Self.error(status: status, body: json, fallback: "\(plugin.id) failed '\(operation)'")
-        }
-        do {
-            return PluginOutput(json: json.isEmpty ? .null : try JSON(parsing: json), blob: outBlob)
-        } catch {
+        switch outcome.json {
+        case .success(let json): return PluginOutput(json: json, blob: outcome.blob)
+        case .failure(let error):
             throw PluginCallError(.internal, "\(plugin.id) answered '\(operation)' with invalid JSON: \(error)")
+        case nil:
+            throw Self.error(status: outcome.status, body: outcome.errorBody, fallback: "\(plugin.id) failed '\(operation)'")
         }
     }
 
-    private func invoke(_ operation: String, _ input: [UInt8], _ blob: [UInt8]?) -> (Int32, [UInt8], [UInt8]?) {
+    /// What came back from one call, read out of the plugin's buffers before they were released.
+    private struct Outcome {
+        var status: Int32
+        /// The parsed output on success; nil on a non-OK status.
+        var json: Result<JSON, JSONError>?
+        var errorBody: [UInt8]
+        var blob: [UInt8]?
+    }
+
+    private func invoke(_ operation: String, _ input: [UInt8], _ blob: [UInt8]?) -> Outcome {
         var result = tandem_result_t()
         result.struct_size = UInt32(MemoryLayout<tandem_result_t>.size)
         result.json = emptyBuffer()
@@ -95,11 +103,23 @@ public final class PluginInstance: @unchecked Sendable {
                 }
             }
         }
-        let json = OwnedBuffer.bytes(result.json)
-        let outBlob = result.blob.release == nil && result.blob.size == 0 ? nil : OwnedBuffer.bytes(result.blob)
-        OwnedBuffer.release(&result.json)
-        OwnedBuffer.release(&result.blob)
-        return (status, json, outBlob)
+        defer {
+            OwnedBuffer.release(&result.json)
+            OwnedBuffer.release(&result.blob)
+        }
+        let blob = result.blob.release == nil && result.blob.size == 0 ? nil : OwnedBuffer.bytes(result.blob)
+        guard status == TANDEM_STATUS_OK else {
+            return Outcome(status: status, json: nil, errorBody: OwnedBuffer.bytes(result.json), blob: nil)
+        }
+        // Parsed straight from the plugin's buffer: no intermediate copy.
+        let json: Result<JSON, JSONError>
+        if let data = result.json.data, result.json.size > 0 {
+            let bytes = UnsafeBufferPointer(start: data, count: Int(result.json.size))
+            do throws(JSONError) { json = .success(try JSON(parsing: bytes)) } catch { json = .failure(error) }
+        } else {
+            json = .success(.null)
+        }
+        return Outcome(status: status, json: json, errorBody: [], blob: blob)
     }
 
     static func error(status: Int32, body: [UInt8], fallback: String) -> PluginCallError {

@@ -2,4 +2,5 @@
 import TandemCLI
 
 let foundationBenchmarks: [any Command.Type] = [
+    ABIBenchmark.self,
 ]
