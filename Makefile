@@ -23,8 +23,9 @@ plugins: build
 test: plugins
 	$(SWIFT) test
 
+# Until the end-to-end demo lands, the main job shows what the node can load.
 demo: plugins
-	@bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path) && $$bin/tandem version
+	@bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path) && $$bin/tandem plugins list --dir plugins.d
 
 bench:
 	$(SWIFT) build -c release
