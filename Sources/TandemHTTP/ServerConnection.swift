@@ -62,7 +62,13 @@ final class ServerConnection {
         var scanOffset = 0
         var headLength = 0
         while true {
-            if let end = reader.findHeadEnd(from: &scanOffset) { headLength = end; break }
+            if scanOffset == 0 {
+                // Empty lines before a request line are ignored (RFC 9112 §2.2).
+                while reader.available > 0 && (reader.storage[reader.start] == 0x0D || reader.storage[reader.start] == 0x0A) {
+                    reader.start += 1
+                }
+            }
+            if reader.available > 0, let end = reader.findHeadEnd(from: &scanOffset) { headLength = end; break }
             if reader.available >= configuration.maxHeaderBytes {
                 rejectOversizedHead()
                 return false
@@ -96,13 +102,13 @@ final class ServerConnection {
                 reject(413, "the request body of \(length) bytes is larger than the limit of \(configuration.maxBodyBytes) bytes")
                 return false
             }
-            if head.expectsContinue && reader.available == 0 { sendContinue() }
+            if head.expectsContinue && head.minorVersion >= 1 && reader.available == 0 { sendContinue() }
             body.reserveCapacity(length)
             if let failure = reader.read(count: length, appendingTo: &body, until: .after(seconds: configuration.bodyTimeoutSeconds)) {
                 return rejectBodyRead(failure)
             }
         } else if head.chunked {
-            if head.expectsContinue && reader.available == 0 { sendContinue() }
+            if head.expectsContinue && head.minorVersion >= 1 && reader.available == 0 { sendContinue() }
             let failure = ChunkedDecoder.decode(from: reader, maxBytes: configuration.maxBodyBytes,
                                                 maxTrailerBytes: configuration.maxHeaderBytes,
                                                 until: .after(seconds: configuration.bodyTimeoutSeconds), into: &body)

@@ -22,6 +22,16 @@ final class HTTPServerProtocolTests: XCTestCase {
         XCTAssertEqual(body(socket.readResponse()), "POST 11 hello world")
     }
 
+    func testEmptyLinesBeforeARequest_AreIgnored() throws {
+        let server = try startServer(handler: echo)
+        defer { server.stop() }
+        let socket = try RawSocket(port: server.port)
+        socket.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\na\r\n")   // stray CRLF after the body
+        XCTAssertEqual(body(socket.readResponse()), "POST 1 a")
+        socket.send("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(body(socket.readResponse()), "GET 0 ")
+    }
+
     func testKeepAlive_ServesSeveralRequestsOnOneSocket() throws {
         let server = try startServer(handler: echo)
         defer { server.stop() }
