@@ -1,0 +1,67 @@
+import TandemJSON
+
+/// Reads typed values out of configuration JSON, naming the path on error.
+struct ConfigReader {
+    let json: JSON
+    let path: String
+
+    init(_ json: JSON, path: String = "$") {
+        self.json = json
+        self.path = path
+    }
+
+    func child(_ key: String) -> String { path + "." + key }
+
+    func object() throws(ConfigError) -> [String: JSON] {
+        guard let members = json.objectValue else { throw ConfigError(path, "expected an object, got \(json.kindName)") }
+        return members
+    }
+
+    func member(_ key: String) throws(ConfigError) -> ConfigReader? {
+        let members = try object()
+        guard let value = members[key], !value.isNull else { return nil }
+        return ConfigReader(value, path: child(key))
+    }
+
+    func required(_ key: String) throws(ConfigError) -> ConfigReader {
+        guard let value = try member(key) else { throw ConfigError(child(key), "is required") }
+        return value
+    }
+
+    func string() throws(ConfigError) -> String {
+        guard let text = json.stringValue else { throw ConfigError(path, "expected a string, got \(json.kindName)") }
+        return text
+    }
+
+    func nonEmptyString() throws(ConfigError) -> String {
+        let text = try string()
+        guard !text.isEmpty else { throw ConfigError(path, "must not be empty") }
+        return text
+    }
+
+    func bool() throws(ConfigError) -> Bool {
+        guard let value = json.boolValue else { throw ConfigError(path, "expected true or false, got \(json.kindName)") }
+        return value
+    }
+
+    func int(in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let value = json.intValue else { throw ConfigError(path, "expected a whole number, got \(json.kindName)") }
+        guard range.contains(value) else {
+            throw ConfigError(path, "must be from \(range.lowerBound) to \(range.upperBound), not \(value)")
+        }
+        return value
+    }
+
+    func double(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let value = json.doubleValue else { throw ConfigError(path, "expected a number, got \(json.kindName)") }
+        guard range.contains(value) else { throw ConfigError(path, "must be from \(range.lowerBound) to \(range.upperBound)") }
+        return value
+    }
+
+    /// Fails on keys outside `known`, so a typo is an error rather than ignored.
+    func rejectUnknownKeys(_ known: Set<String>) throws(ConfigError) {
+        for key in try object().keys.sorted() where !known.contains(key) {
+            throw ConfigError(child(key), "unknown key (expected one of: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TandemJSON
+
+/// Replaces `${NAME}` inside every string of a configuration with the
+/// environment variable NAME (DESIGN.md §7).
+///
+/// A missing variable is an error naming the path and the variable, so a node
+/// never starts with an empty secret. `$${` writes a literal `${`.
+enum EnvironmentExpansion {
+    static func expand(_ json: JSON, path: String = "$", environment: [String: String]) throws(ConfigError) -> JSON {
+        switch json {
+        case .string(let text):
+            return .string(try expand(text, path: path, environment: environment))
+        case .array(let items):
+            var result: [JSON] = []
+            for (index, item) in items.enumerated() {
+                result.append(try expand(item, path: "\(path)[\(index)]", environment: environment))
+            }
+            return .array(result)
+        case .object(let members):
+            var result: [String: JSON] = [:]
+            for (key, value) in members {
+                result[key] = try expand(value, path: path + "." + key, environment: environment)
+            }
+            return .object(result)
+        default:
+            return json
+        }
+    }
+
+    static func expand(_ text: String, path: String, environment: [String: String]) throws(ConfigError) -> String {
+        guard text.contains("${") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            if rest[..<start.lowerBound].hasSuffix("$") {
+                output += rest[..<rest.index(before: start.lowerBound)] + "${"
+                rest = rest[start.upperBound...]
+                continue
+            }
+            output += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                throw ConfigError(path, "unterminated ${ in '\(text)'")
+            }
+            let name = String(rest[start.upperBound..<end])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ConfigError(path, "'${\(name)}' is not a valid environment variable name")
+            }
+            guard let value = environment[name] else {
+                throw ConfigError(path, "environment variable \(name) is not set")
+            }
+            output += value
+            rest = rest[rest.index(after: end)...]
+        }
+        return output + rest
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import TandemJSON
+
+/// A node's configuration file (DESIGN.md §7), validated.
+///
+/// Relative paths (`dataDir`, `pluginsDir`, scripts) are resolved against the
+/// folder of the configuration file, so a node runs the same from any
+/// working directory. Keys are a contract: new keys may be added, none renamed.
+public struct NodeConfig: Sendable {
+    public struct Node: Sendable {
+        public var name: String
+        public var host: String
+        public var port: Int
+        public var dataDir: String
+        public var adminToken: String
+    }
+
+    public struct Instance: Sendable {
+        public var plugin: String
+        public var config: JSON
+    }
+
+    public struct Peer: Sendable {
+        public var url: String
+        public var secret: String
+    }
+
+    public struct Trigger: Sendable {
+        /// In the tracker's own query language (JQL, encoded query).
+        public var query: String
+        /// Poll interval; nil means no polling.
+        public var pollSeconds: Double?
+        public var webhook: Bool
+        /// How far before the cursor each poll looks again, so that no change is missed.
+        public var overlapSeconds: Double
+    }
+
+    public struct Connection: Sendable {
+        public var name: String
+        public var instance: String
+        public var peer: Peer
+        public var trigger: Trigger
+        public var outgoingScript: String
+        public var incomingScript: String
+        public var conflicts: ConflictPolicy
+        public var enabled: Bool
+        /// Entities processed at once on this connection (each entity stays in order).
+        public var workers: Int
+        /// Largest attachment moved between nodes, in bytes.
+        public var maxAttachmentBytes: Int
+    }
+
+    public var node: Node
+    public var pluginsDir: String
+    public var instances: [String: Instance]
+    public var connections: [String: Connection]
+    /// The folder the file was read from; relative paths were resolved against it.
+    public var baseDirectory: String
+
+    /// Reads and validates the file at `path`, expanding `${NAME}` from `environment`.
+    ///
+    /// - Throws: `ConfigError` naming the JSON path of the first bad value, or
+    ///   `$` when the file cannot be read or parsed.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> NodeConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("$", "cannot read configuration file '\(path)'")
+        }
+        let json: JSON
+        do { json = try JSON(parsing: [UInt8](data)) } catch {
+            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(json, baseDirectory: base, environment: environment)
+    }
+
+    /// Validates configuration JSON; relative paths resolve against `baseDirectory`.
+    public static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> NodeConfig {
+        let json = try EnvironmentExpansion.expand(raw, environment: environment)
+        let root = ConfigReader(json)
+        try root.rejectUnknownKeys(["node", "pluginsDir", "instances", "connections"])
+        func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
+
+        let nodeReader = try root.required("node")
+        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken"])
+        let listenReader = try nodeReader.required("listen")
+        let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
+        let adminReader = try nodeReader.required("adminToken")
+        let adminToken = try adminReader.nonEmptyString()
+        guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
+        let node = Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
+                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken)
+
+        var instances: [String: Instance] = [:]
+        let instancesReader = try root.required("instances")
+        for (name, _) in try instancesReader.object() {
+            let reader = try instancesReader.required(name)
+            try reader.rejectUnknownKeys(["plugin", "config"])
+            let config = try reader.required("config")
+            _ = try config.object()
+            instances[name] = Instance(plugin: try reader.required("plugin").nonEmptyString(), config: config.json)
+        }
+
+        var connections: [String: Connection] = [:]
+        let connectionsReader = try root.required("connections")
+        for (name, _) in try connectionsReader.object() {
+            let reader = try connectionsReader.required(name)
+            connections[name] = try parseConnection(name, reader, instances: instances, resolve: resolve)
+        }
+        guard !connections.isEmpty else { throw ConfigError(connectionsReader.path, "must name at least one connection") }
+        return NodeConfig(node: node, pluginsDir: resolve(try root.member("pluginsDir")?.nonEmptyString() ?? "plugins.d"),
+                          instances: instances, connections: connections, baseDirectory: baseDirectory)
+    }
+
+    private static func parseConnection(_ name: String, _ reader: ConfigReader, instances: [String: Instance],
+                                        resolve: (String) -> String) throws(ConfigError) -> Connection {
+        try reader.rejectUnknownKeys(["instance", "peer", "trigger", "outgoing", "incoming", "conflicts", "enabled",
+                                      "workers", "maxAttachmentBytes"])
+        let instanceReader = try reader.required("instance")
+        let instance = try instanceReader.nonEmptyString()
+        guard instances[instance] != nil else {
+            throw ConfigError(instanceReader.path, "names instance '\(instance)', which $.instances does not define")
+        }
+        let peerReader = try reader.required("peer")
+        try peerReader.rejectUnknownKeys(["url", "secret"])
+        let urlReader = try peerReader.required("url")
+        let url = try urlReader.nonEmptyString()
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw ConfigError(urlReader.path, "must be an http:// or https:// URL, not '\(url)'")
+        }
+        let secretReader = try peerReader.required("secret")
+        let secret = try secretReader.nonEmptyString()
+        guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
+
+        let triggerReader = try reader.required("trigger")
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds"])
+        let trigger = Trigger(
+            query: try triggerReader.required("query").string(),
+            pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
+            webhook: try triggerReader.member("webhook")?.bool() ?? false,
+            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60)
+
+        let conflicts: ConflictPolicy
+        if let conflictsReader = try reader.member("conflicts") {
+            conflicts = try ConflictPolicy.parse(conflictsReader)
+        } else {
+            conflicts = ConflictPolicy(default: .remoteWins, fields: [:])
+        }
+        return Connection(
+            name: name, instance: instance, peer: Peer(url: url.hasSuffix("/") ? String(url.dropLast()) : url, secret: secret),
+            trigger: trigger,
+            outgoingScript: resolve(try reader.required("outgoing").nonEmptyString()),
+            incomingScript: resolve(try reader.required("incoming").nonEmptyString()),
+            conflicts: conflicts, enabled: try reader.member("enabled")?.bool() ?? true,
+            workers: try reader.member("workers")?.int(in: 1...64) ?? 4,
+            maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024)
+    }
+
+    static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65_535).contains(port), colon != text.startIndex else {
+            throw ConfigError(path, "expected HOST:PORT, e.g. 127.0.0.1:7101, not '\(text)'")
+        }
+        return (String(text[..<colon]), port)
+    }
+}
