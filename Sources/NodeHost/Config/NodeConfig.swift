@@ -17,7 +17,11 @@ public struct NodeConfig: Sendable {
 
     public struct Instance: Sendable {
         public var plugin: String
+        /// Passed to the plugin as is.
         public var config: JSON
+        /// Host-side limits on the plugin's HTTP requests.
+        public var timeoutMs: UInt32
+        public var maxRequestsPerSecond: Double?
     }
 
     public struct Peer: Sendable {
@@ -94,10 +98,13 @@ public struct NodeConfig: Sendable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
             let config = try reader.required("config")
             _ = try config.object()
-            instances[name] = Instance(plugin: try reader.required("plugin").nonEmptyString(), config: config.json)
+            instances[name] = Instance(
+                plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
+                timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
+                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000))
         }
 
         var connections: [String: Connection] = [:]

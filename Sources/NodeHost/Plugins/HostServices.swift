@@ -31,6 +31,14 @@ public struct HostHTTPRequest: Sendable, Equatable {
     public var body: [UInt8]
     /// 0 means the connection's default.
     public var timeoutMs: UInt32
+
+    public init(method: String, url: String, headers: [String: String], body: [UInt8], timeoutMs: UInt32) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutMs = timeoutMs
+    }
 }
 
 /// The tracker's answer, whatever its status.
