@@ -41,9 +41,15 @@ let httpCommandDependencies: [Target.Dependency] = []
 // MARK: - Tracker simulators and SQLite wrapper (issue 3, part 2)
 
 let simTargets: [Target] = [
+    .target(name: "TandemSQL", dependencies: ["CSQLite"], path: "Sources/TandemSQL"),
+    .target(name: "TrackerSim", dependencies: ["TandemSQL", "TandemJSON", "CCrypto"],
+            path: "Sources/TrackerSim"),
+    .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
+    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemSQL", "TandemJSON"],
+                path: "Tests/TrackerSimTests", exclude: ["python"]),
 ]
-let simNodeHostDependencies: [Target.Dependency] = []
-let simCommandDependencies: [Target.Dependency] = []
+let simNodeHostDependencies: [Target.Dependency] = ["TandemSQL"]
+let simCommandDependencies: [Target.Dependency] = ["TrackerSim"]
 
 // MARK: - SyncScript (issue 5)
 
