@@ -34,9 +34,11 @@ let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "
 // MARK: - HTTP layer (issue 3, part 1)
 
 let httpTargets: [Target] = [
+    .target(name: "TandemHTTP", dependencies: ["TandemJSON"], path: "Sources/TandemHTTP"),
+    .testTarget(name: "TandemHTTPTests", dependencies: ["TandemHTTP", "TandemJSON"], path: "Tests/TandemHTTPTests"),
 ]
-let httpNodeHostDependencies: [Target.Dependency] = []
-let httpCommandDependencies: [Target.Dependency] = []
+let httpNodeHostDependencies: [Target.Dependency] = ["TandemHTTP"]
+let httpCommandDependencies: [Target.Dependency] = ["TandemHTTP"]
 
 // MARK: - Tracker simulators and SQLite wrapper (issue 3, part 2)
 

@@ -2,4 +2,5 @@
 import TandemCLI
 
 let httpBenchmarks: [any Command.Type] = [
+    HttpBenchmark.self,
 ]

@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Low-level socket helpers shared by the server and the client. Every call
+/// here blocks the calling thread at most until its deadline; callers run
+/// them on threads the server or client owns, never on Swift's concurrency pool.
+
+/// Monotonic time in nanoseconds.
+@inline(__always)
+func monotonicNow() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+}
+
+/// A point in monotonic time after which a blocking step gives up.
+struct Deadline {
+    let nanos: UInt64
+
+    static func after(seconds: Double) -> Deadline {
+        Deadline(nanos: monotonicNow() &+ UInt64(max(0, seconds) * 1e9))
+    }
+
+    /// Milliseconds left, rounded up so a poll never wakes early; 0 when passed.
+    var remainingMillis: Int32 {
+        let now = monotonicNow()
+        guard nanos > now else { return 0 }
+        return Int32(min(UInt64(Int32.max), (nanos - now + 999_999) / 1_000_000))
+    }
+}
+
+/// Outcome of waiting for bytes.
+enum ReadOutcome: Equatable {
+    case data
+    case closed
+    case timedOut
+    case failed(Int32)
+}
+
+enum Socket {
+    /// Waits until `fd` is readable (or writable) or the deadline passes.
+    static func wait(_ fd: Int32, forWriting: Bool = false, until deadline: Deadline) -> ReadOutcome {
+        while true {
+            let millis = deadline.remainingMillis
+            if millis == 0 { return .timedOut }
+            var entry = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
+            let ready = poll(&entry, 1, millis)
+            if ready > 0 { return .data }
+            if ready == 0 { continue }   // loop re-checks the deadline (poll may wake a little early)
+            if errno == EINTR { continue }
+            return .failed(errno)
+        }
+    }
+
+    /// Sends all of `bytes`, waiting up to the deadline for buffer space.
+    /// Returns nil on success or the failure.
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, until deadline: Deadline) -> ReadOutcome? {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            if sent > 0 { offset += sent; continue }
+            if sent < 0 && errno == EINTR { continue }
+            if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                let waited = wait(fd, forWriting: true, until: deadline)
+                if waited != .data { return waited }
+                continue
+            }
+            return .failed(sent < 0 ? errno : EPIPE)
+        }
+        return nil
+    }
+
+    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
+        var value = value
+        _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Sets SO_RCVTIMEO, the limit for a plain blocking `recv`.
+    static func setReceiveTimeout(_ fd: Int32, seconds: Double) {
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+        if value.tv_sec == 0 && value.tv_usec == 0 { value.tv_usec = 1 }   // 0 would mean "forever"
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Renders an IPv4 socket address as "a.b.c.d:port".
+    static func describe(_ address: sockaddr_in) -> String {
+        let raw = UInt32(bigEndian: address.sin_addr.s_addr)
+        let port = UInt16(bigEndian: address.sin_port)
+        return "\(raw >> 24).\(raw >> 16 & 255).\(raw >> 8 & 255).\(raw & 255):\(port)"
+    }
+
+    /// Resolves `host` to an IPv4 address (numeric or by name, e.g. "localhost").
+    static func resolveIPv4(_ host: String) -> in_addr? {
+        var address = in_addr()
+        if inet_pton(AF_INET, host, &address) == 1 { return address }
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return nil }
+        defer { freeaddrinfo(result) }
+        guard let raw = first.pointee.ai_addr else { return nil }
+        return raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+    }
+
+    static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
+
+/// Starts a POSIX thread running `body`. The thread is detached unless
+/// `joinable`; a joinable thread's id is returned for `pthread_join`.
+@discardableResult
+func startThread(stackSize: Int = 512 * 1024, joinable: Bool = false,
+                 _ body: @escaping @Sendable () -> Void) -> pthread_t? {
+    final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setstacksize(&attributes, stackSize)
+    pthread_attr_setdetachstate(&attributes, joinable ? Int32(PTHREAD_CREATE_JOINABLE) : Int32(PTHREAD_CREATE_DETACHED))
+    let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(&thread, &attributes, { context in
+        Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
+        return nil
+    }, context)
+    if result != 0 {
+        Unmanaged<Box>.fromOpaque(context).release()
+        return nil
+    }
+    return thread
+}

@@ -1,0 +1,32 @@
+import Foundation
+import TandemHTTP
+import TandemJSON
+import XCTest
+
+final class HTTPServerTests: XCTestCase {
+    func testRoundTrip_RouterPathParametersAndJSONBody() throws {
+        let router = Router()
+        router.add("POST", "/rest/api/2/issue/{key}/comment") { request in
+            let body = try request.jsonBody()
+            return .json(201, ["key": .string(request.pathParameters["key"] ?? ""), "echo": body,
+                               "q": .string(request.query("expand") ?? "")])
+        }
+        let server = try startServer(handler: router.handle)
+        defer { server.stop() }
+        let client = HTTPClient()
+        let response = try client.send(HTTPClientRequest(
+            method: "POST", url: "http://127.0.0.1:\(server.port)/rest/api/2/issue/SUP-1/comment?expand=a+b",
+            headers: ["Content-Type": "application/json"], body: Array(#"{"body":"hi"}"#.utf8)))
+        XCTAssertEqual(response.status, 201)
+        XCTAssertEqual(try JSON(parsing: response.body), ["key": "SUP-1", "echo": ["body": "hi"], "q": "a b"])
+    }
+
+    func testKeepAlive_ClientReusesOneConnection() throws {
+        let server = try startServer { request in .text(200, request.remoteAddress) }
+        defer { server.stop() }
+        let client = HTTPClient()
+        let url = "http://127.0.0.1:\(server.port)/"
+        let peers = try (0..<5).map { _ in try client.send(HTTPClientRequest(method: "GET", url: url)).body }
+        XCTAssertEqual(Set(peers).count, 1, "every request should arrive from the same client port")
+    }
+}
