@@ -44,10 +44,10 @@ let httpCommandDependencies: [Target.Dependency] = ["TandemHTTP"]
 
 let simTargets: [Target] = [
     .target(name: "TandemSQL", dependencies: ["CSQLite"], path: "Sources/TandemSQL"),
-    .target(name: "TrackerSim", dependencies: ["TandemSQL", "TandemJSON", "CCrypto"],
+    .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
             path: "Sources/TrackerSim"),
     .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
-    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemSQL", "TandemJSON"],
+    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON"],
                 path: "Tests/TrackerSimTests", exclude: ["python"]),
 ]
 let simNodeHostDependencies: [Target.Dependency] = ["TandemSQL"]
