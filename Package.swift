@@ -47,7 +47,7 @@ let simTargets: [Target] = [
     .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
             path: "Sources/TrackerSim"),
     .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
-    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON"],
+    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
                 path: "Tests/TrackerSimTests", exclude: ["python"]),
 ]
 let simNodeHostDependencies: [Target.Dependency] = ["TandemSQL"]
