@@ -53,9 +53,15 @@ let httpCommandDependencies: [Target.Dependency] = ["TandemHTTP"]
 // MARK: - Tracker simulators and SQLite wrapper (issue 3, part 2)
 
 let simTargets: [Target] = [
+    .target(name: "TandemSQL", dependencies: ["CSQLite"], path: "Sources/TandemSQL"),
+    .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
+            path: "Sources/TrackerSim"),
+    .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
+    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
+                path: "Tests/TrackerSimTests", exclude: ["python"]),
 ]
-let simNodeHostDependencies: [Target.Dependency] = []
-let simCommandDependencies: [Target.Dependency] = []
+let simNodeHostDependencies: [Target.Dependency] = ["TandemSQL"]
+let simCommandDependencies: [Target.Dependency] = ["TrackerSim"]
 
 // MARK: - SyncScript (issue 5)
 

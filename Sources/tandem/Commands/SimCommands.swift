@@ -2,4 +2,6 @@
 import TandemCLI
 
 let simCommands: [any Command.Type] = [
+    SimJiraCommand.self,
+    SimServiceNowCommand.self,
 ]

@@ -1,0 +1,135 @@
+import CSQLite
+
+/// One SQLite connection, opened for durability: WAL journal, `synchronous=FULL`
+/// (a committed transaction survives power loss), a busy timeout, foreign keys on.
+///
+/// Thread model: the connection is opened in serialized mode, so single calls are
+/// safe from any thread; a transaction (`transaction { … }`) must not be interleaved
+/// with other work on the same connection, so callers serialise around it (the
+/// simulators hold their state lock while writing).
+public final class Database: @unchecked Sendable {
+    let handle: OpaquePointer
+    /// The path given to `init`; ":memory:" for a private in-memory database.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: a file path, or ":memory:".
+    ///   - busyTimeoutMilliseconds: how long a write waits for another connection's lock.
+    /// - Throws: `SQLError` when the file cannot be opened or is not a database.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLError) {
+        var connection: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite3_open_v2(path, &connection, flags, nil)
+        guard rc == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let connection { sqlite3_close_v2(connection) }
+            throw SQLError(code: rc, message: message, context: "open '\(path)'")
+        }
+        self.handle = connection
+        self.path = path
+        sqlite3_extended_result_codes(connection, 1)
+        sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
+        do {
+            // journal_mode answers with a row; an in-memory database stays "memory".
+            _ = try prepare("PRAGMA journal_mode=WAL").step()
+            try execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+        } catch {
+            sqlite3_close_v2(connection)
+            throw error
+        }
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one or more statements that take no parameters (schema, pragmas).
+    public func execute(_ sql: String) throws(SQLError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard rc == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw SQLError(code: rc, message: text, context: sql)
+        }
+    }
+
+    /// Prepares `sql` for repeated use.
+    public func prepare(_ sql: String) throws(SQLError) -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// Runs a statement with `values` bound; returns the number of rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws(SQLError) -> Int {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs a query and maps every row with `row`.
+    public func query<T>(_ sql: String, _ values: [SQLValue] = [], row: (Statement) throws -> T) throws -> [T] {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        var rows: [T] = []
+        while try statement.step() { rows.append(try row(statement)) }
+        return rows
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// True while a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT`; rolls back if it throws.
+    ///
+    /// Nested calls join the outer transaction (SQLite has no nested BEGIN).
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// `PRAGMA user_version`: the schema version this file is at.
+    public func userVersion() throws(SQLError) -> Int {
+        let statement = try prepare("PRAGMA user_version")
+        _ = try statement.step()
+        return statement.int(0)
+    }
+
+    /// Brings the schema up to `migrations.count`: migration i (0-based) moves the
+    /// file from user_version i to i+1, each in its own transaction with the bump.
+    ///
+    /// - Throws: `SQLError` from a failing migration (that step is rolled back), or
+    ///   when the file is newer than this code knows (user_version > count).
+    public func migrate(_ migrations: [String]) throws {
+        let current = try userVersion()
+        guard current <= migrations.count else {
+            throw SQLError(code: SQLITE_ERROR, message: "database schema version \(current) is newer than this program knows (\(migrations.count)); use a newer tandem", context: "migrate '\(path)'")
+        }
+        for version in current..<migrations.count {
+            try transaction {
+                try execute(migrations[version])
+                try execute("PRAGMA user_version=\(version + 1)")
+            }
+        }
+    }
+
+    /// The journal mode in effect ("wal" for files, "memory" for ":memory:").
+    public func journalMode() throws -> String {
+        try query("PRAGMA journal_mode") { $0.text(0) ?? "" }.first ?? ""
+    }
+
+    func error(_ rc: Int32, context: String) -> SQLError {
+        SQLError(code: rc, message: String(cString: sqlite3_errmsg(handle)), context: context)
+    }
+}

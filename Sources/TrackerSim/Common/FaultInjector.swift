@@ -1,0 +1,72 @@
+import Synchronization
+
+/// Decides, per request, whether a fault policy turns it into a 429 or a 503.
+///
+/// The rate limit is a fixed window per wall-clock second: the first N requests of a
+/// second pass, later ones get 429 with `Retry-After: 1` (the window ends within a
+/// second, and pycontribs `int()`s the header, so it is whole seconds).
+final class FaultInjector: Sendable {
+    enum Decision: Equatable {
+        case pass
+        case rateLimited(retryAfterSeconds: Int)
+        case fail
+    }
+
+    private struct State {
+        var policy: FaultPolicy
+        var windowSecond: Int64 = -1
+        var windowCount = 0
+        var random = SplitMix64(seed: 0x5EED_7A4D_E3)
+    }
+
+    private let state: Mutex<State>
+
+    init(policy: FaultPolicy) {
+        state = Mutex(State(policy: policy))
+    }
+
+    var policy: FaultPolicy {
+        get { state.withLock { $0.policy } }
+    }
+
+    func setPolicy(_ policy: FaultPolicy) {
+        state.withLock {
+            $0.policy = policy
+            $0.windowCount = 0
+        }
+    }
+
+    /// Counts one request at `nowMillis` and says what to do with it.
+    func decide(nowMillis: Int64) -> Decision {
+        state.withLock { state in
+            if let limit = state.policy.rateLimitPerSecond {
+                let second = nowMillis / 1000
+                if second != state.windowSecond {
+                    state.windowSecond = second
+                    state.windowCount = 0
+                }
+                state.windowCount += 1
+                if state.windowCount > limit { return .rateLimited(retryAfterSeconds: 1) }
+            }
+            if state.policy.failRate > 0, state.random.nextUnit() < state.policy.failRate { return .fail }
+            return .pass
+        }
+    }
+}
+
+/// A small deterministic generator, so a fail rate is reproducible run to run.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,33 @@
+import Synchronization
+
+/// Requests a simulator has answered since it started: all of them, and the writes
+/// (POST, PUT, PATCH, DELETE). `/_sim/*` requests are not counted, so reading the
+/// counters does not move them.
+public struct SimStatsSnapshot: Sendable, Equatable {
+    public var requests: Int
+    public var writes: Int
+    public init(requests: Int, writes: Int) {
+        self.requests = requests
+        self.writes = writes
+    }
+}
+
+/// Thread-safe counters behind `SimStatsSnapshot`.
+final class SimStats: Sendable {
+    private let counts = Mutex(SimStatsSnapshot(requests: 0, writes: 0))
+
+    static func isWrite(_ method: String) -> Bool {
+        method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE"
+    }
+
+    func record(method: String) {
+        counts.withLock {
+            $0.requests += 1
+            if Self.isWrite(method) { $0.writes += 1 }
+        }
+    }
+
+    var snapshot: SimStatsSnapshot { counts.withLock { $0 } }
+
+    func reset() { counts.withLock { $0 = SimStatsSnapshot(requests: 0, writes: 0) } }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import TandemHTTP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Delivers webhook POSTs on its own background thread, so the request that caused
+/// a change never waits for a receiver.
+///
+/// A delivery that gets a non-2xx answer or no answer is retried after 0.2, 0.5, 1,
+/// 2 and 4 seconds (six attempts in all), then counted as failed. Deliveries are
+/// independent: one being retried does not hold back others. The headers of a
+/// delivery (including its identifier) are the same on every attempt, except
+/// `retryHeader`, which carries the retry number from the second attempt on.
+final class WebhookDispatcher: @unchecked Sendable {
+    struct Delivery {
+        var url: String
+        var body: [UInt8]
+        var headers: HTTPHeaders
+        var attempt = 0
+        var due: Double = 0
+    }
+
+    /// Counts since start, for `/_sim/webhooks` and tests.
+    struct Counts: Equatable {
+        var delivered = 0
+        var failed = 0
+        var attempts = 0
+        var pending = 0
+    }
+
+    static let backoffSeconds: [Double] = [0.2, 0.5, 1, 2, 4]
+
+    private let condition = NSCondition()
+    private var queue: [Delivery] = []
+    private var running = false
+    private var inFlight = 0
+    private var counts = Counts()
+    private let finished = DispatchSemaphore(value: 0)
+    private let client = HTTPClient(maxIdleConnectionsPerHost: 2)
+    private let retryHeader: String?
+    private let timeoutSeconds: Double
+
+    init(retryHeader: String?, timeoutSeconds: Double = 5) {
+        self.retryHeader = retryHeader
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    static func monotonicSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !running else { return }
+        running = true
+        let thread = Thread { [self] in loop() }
+        thread.name = "tandem-sim-webhooks"
+        thread.start()
+    }
+
+    /// Stops the thread after the attempt in flight; undelivered webhooks are dropped.
+    func stop() {
+        condition.lock()
+        guard running else { condition.unlock(); return }
+        running = false
+        condition.broadcast()
+        condition.unlock()
+        finished.wait()
+    }
+
+    /// Queues one POST; returns at once.
+    func enqueue(url: String, body: [UInt8], headers: HTTPHeaders) {
+        condition.lock()
+        queue.append(Delivery(url: url, body: body, headers: headers, due: Self.monotonicSeconds()))
+        condition.signal()
+        condition.unlock()
+    }
+
+    var snapshot: Counts {
+        condition.lock()
+        defer { condition.unlock() }
+        var result = counts
+        result.pending = queue.count + inFlight
+        return result
+    }
+
+    private func loop() {
+        condition.lock()
+        while running {
+            let now = Self.monotonicSeconds()
+            guard let index = queue.indices.min(by: { queue[$0].due < queue[$1].due }) else {
+                condition.wait()
+                continue
+            }
+            if queue[index].due > now {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: queue[index].due - now))
+                continue
+            }
+            var delivery = queue.remove(at: index)
+            inFlight += 1
+            condition.unlock()
+            let succeeded = send(delivery)
+            condition.lock()
+            inFlight -= 1
+            counts.attempts += 1
+            if succeeded {
+                counts.delivered += 1
+            } else if delivery.attempt < Self.backoffSeconds.count {
+                delivery.due = Self.monotonicSeconds() + Self.backoffSeconds[delivery.attempt]
+                delivery.attempt += 1
+                queue.append(delivery)
+            } else {
+                counts.failed += 1
+            }
+        }
+        condition.unlock()
+        finished.signal()
+    }
+
+    private func send(_ delivery: Delivery) -> Bool {
+        var headers = delivery.headers
+        if let retryHeader, delivery.attempt > 0 { headers[retryHeader] = String(delivery.attempt) }
+        let request = HTTPClientRequest(method: "POST", url: delivery.url, headers: headers, body: delivery.body, timeoutSeconds: timeoutSeconds)
+        do {
+            let response = try client.send(request)
+            return (200..<300).contains(response.status)
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// The fixed configuration of a simulated Jira: users, issue types, priorities,
+/// statuses, the workflow, and the one project.
+struct JiraUser: Equatable {
+    var name: String
+    var displayName: String
+    var email: String
+    var active = true
+    var timeZone = "UTC"
+    var accountID: String { "5b10a2844c20165700ede21" + String(name.unicodeScalars.reduce(0) { ($0 &* 31 &+ Int($1.value)) & 0xff }, radix: 16) }
+}
+
+struct JiraNamed: Equatable {
+    var id: String
+    var name: String
+    var extra: String = ""   // statusCategory key for statuses, icon colour for priorities
+}
+
+/// A transition `id` named `name`, available from `from` statuses, leading to `to`.
+struct JiraTransition: Equatable {
+    var id: String
+    var name: String
+    var from: [String]
+    var to: String
+}
+
+struct JiraCatalog {
+    var projectID = "10000"
+    var projectKey: String
+    var projectName: String
+    var users: [JiraUser]
+    var issueTypes = [JiraNamed(id: "10001", name: "Task"), JiraNamed(id: "10002", name: "Bug")]
+    var priorities = [
+        JiraNamed(id: "1", name: "Highest", extra: "#d04437"), JiraNamed(id: "2", name: "High", extra: "#f15C75"),
+        JiraNamed(id: "3", name: "Medium", extra: "#f79232"), JiraNamed(id: "4", name: "Low", extra: "#707070"),
+        JiraNamed(id: "5", name: "Lowest", extra: "#999999"),
+    ]
+    var statuses = [
+        JiraNamed(id: "1", name: "To Do", extra: "new"),
+        JiraNamed(id: "3", name: "In Progress", extra: "indeterminate"),
+        JiraNamed(id: "10001", name: "Done", extra: "done"),
+    ]
+    var resolutions = [JiraNamed(id: "10000", name: "Done"), JiraNamed(id: "10001", name: "Won't Do")]
+    /// To Do → In Progress → Done, with the way back to To Do from both.
+    var transitions = [
+        JiraTransition(id: "11", name: "To Do", from: ["3", "10001"], to: "1"),
+        JiraTransition(id: "21", name: "In Progress", from: ["1"], to: "3"),
+        JiraTransition(id: "31", name: "Done", from: ["3"], to: "10001"),
+    ]
+    /// The custom field every simulated project has, for a sync node's remote key.
+    let remoteKeyField = "customfield_10010"
+
+    init(projectKey: String, user: String) {
+        self.projectKey = projectKey
+        self.projectName = projectKey == "SUP" ? "Support" : "Project \(projectKey)"
+        var users = [JiraUser(name: user, displayName: user.capitalized, email: "\(user)@example.com")]
+        for extra in ["alice", "bob"] where extra != user {
+            users.append(JiraUser(name: extra, displayName: extra.capitalized, email: "\(extra)@example.com"))
+        }
+        self.users = users
+    }
+
+    func user(_ name: String) -> JiraUser? {
+        users.first { $0.name == name || $0.accountID == name || $0.email.lowercased() == name.lowercased() }
+    }
+
+    func status(_ id: String) -> JiraNamed? { statuses.first { $0.id == id } }
+    func priority(_ id: String) -> JiraNamed? { priorities.first { $0.id == id } }
+    func issueType(_ id: String) -> JiraNamed? { issueTypes.first { $0.id == id } }
+    func resolution(_ id: String) -> JiraNamed? { resolutions.first { $0.id == id } }
+
+    /// Finds by id, or by name ignoring case.
+    static func find(_ list: [JiraNamed], idOrName: String) -> JiraNamed? {
+        list.first { $0.id == idOrName } ?? list.first { $0.name.lowercased() == idOrName.lowercased() }
+    }
+
+    func transitions(from statusID: String) -> [JiraTransition] { transitions.filter { $0.from.contains(statusID) } }
+}

@@ -1,0 +1,81 @@
+import TandemHTTP
+import TandemJSON
+
+/// `/search` (offset paging, Server/DC) and `/search/jql` (token paging, Cloud).
+extension JiraSimulator {
+    /// Search parameters from the query string (GET) or the JSON body (POST).
+    struct SearchInput {
+        var jql = ""
+        var startAt: String?
+        var maxResults: String?
+        var nextPageToken: String?
+        var fields: [String] = []
+        var expand: [String] = []
+
+        init(_ request: HTTPRequest) throws {
+            if request.method == "POST" {
+                let body = try request.jsonBody()
+                jql = body["jql"]?.stringValue ?? ""
+                startAt = body["startAt"]?.intValue.map(String.init)
+                maxResults = body["maxResults"]?.intValue.map(String.init)
+                nextPageToken = body["nextPageToken"]?.stringValue
+                fields = body["fields"]?.arrayValue?.compactMap(\.stringValue) ?? body["fields"]?.stringValue.map { [$0] } ?? []
+                expand = body["expand"]?.arrayValue?.compactMap(\.stringValue) ?? body["expand"]?.stringValue.map { [$0] } ?? []
+            } else {
+                jql = request.query("jql") ?? ""
+                startAt = request.query("startAt")
+                maxResults = request.query("maxResults")
+                nextPageToken = request.query("nextPageToken")
+                fields = JiraSimulator.listParameter(request, "fields")
+                expand = JiraSimulator.listParameter(request, "expand")
+            }
+        }
+    }
+
+    func registerSearchRoutes() {
+        let search: APIHandler = { request, user, state in
+            let input = try SearchInput(request)
+            let page = try JiraPage(startAt: input.startAt, maxResults: input.maxResults, defaultSize: 50, maximum: 100)
+            let found = try state.search(input.jql, user: user)
+            let selection = JiraFieldSelection(values: input.fields, fallback: .navigable)
+            let expand = Self.expandSet(input.expand)
+            return .json(200, [
+                "expand": "schema,names", "startAt": .int(Int64(page.startAt)), "maxResults": .int(Int64(page.maxResults)),
+                "total": .int(Int64(found.count)),
+                "issues": .array(found.dropFirst(page.startAt).prefix(page.maxResults).map { Self.render($0, state: state, selection: selection, expand: expand) }),
+            ])
+        }
+        api("GET", "/search", search)
+        api("POST", "/search", search)
+
+        let tokenSearch: APIHandler = { request, user, state in
+            let input = try SearchInput(request)
+            var offset = 0
+            if let token = input.nextPageToken, !token.isEmpty {
+                guard token.hasPrefix("sim-"), let value = Int(token.dropFirst(4)), value >= 0 else {
+                    throw JiraFailure(400, "The provided next page token is invalid or expired.")
+                }
+                offset = value
+            }
+            let size = try JiraPage(startAt: nil, maxResults: input.maxResults, defaultSize: 50, maximum: 100).maxResults
+            let found = try state.search(input.jql, user: user, requireBound: true)
+            let selection = JiraFieldSelection(values: input.fields, fallback: .idOnly)
+            let expand = Self.expandSet(input.expand)
+            let end = min(found.count, offset + max(size, 1))
+            let pageIssues = offset < found.count ? Array(found[offset..<end]) : []
+            var result: [String: JSON] = [
+                "issues": .array(pageIssues.map { Self.render($0, state: state, selection: selection, expand: expand) }),
+                "isLast": .bool(end >= found.count),
+            ]
+            // On the last page the token is absent, not null (clients test for the key).
+            if end < found.count { result["nextPageToken"] = .string("sim-\(end)") }
+            return .json(200, .object(result))
+        }
+        api("GET", "/search/jql", versions: ["2", "latest", "3"], tokenSearch)
+        api("POST", "/search/jql", versions: ["2", "latest", "3"], tokenSearch)
+        api("POST", "/search/approximate-count", versions: ["2", "latest", "3"]) { request, user, state in
+            let body = try request.jsonBody()
+            return .json(200, ["count": .int(Int64(try state.search(body["jql"]?.stringValue ?? "", user: user, requireBound: true).count))])
+        }
+    }
+}

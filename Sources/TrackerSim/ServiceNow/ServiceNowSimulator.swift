@@ -1,0 +1,110 @@
+import Synchronization
+import TandemHTTP
+import TandemJSON
+
+/// A simulated ServiceNow instance (Table API and Attachment API) served over HTTP,
+/// in this process. Same lifecycle and thread model as `JiraSimulator`.
+public final class ServiceNowSimulator: Sendable {
+    public let configuration: ServiceNowSimulatorConfiguration
+    let server: SimServer
+    let state: Mutex<ServiceNowState>
+    let webhookURLs: Mutex<[String]>
+    let dispatcher = WebhookDispatcher(retryHeader: "X-Tandem-Retry")
+    private let boundPort = Mutex(0)
+
+    /// - Throws: `SQLError` or a decoding error when the data file cannot be used.
+    public init(configuration: ServiceNowSimulatorConfiguration) throws {
+        self.configuration = configuration
+        let store = try SimStore(path: configuration.dataPath)
+        state = Mutex(try ServiceNowState(store: store, baseURL: "http://\(configuration.host):\(configuration.port)", user: configuration.user))
+        webhookURLs = Mutex(configuration.webhooks)
+        server = SimServer(
+            credentials: SimCredentials(user: configuration.user, password: configuration.password),
+            faults: configuration.faults,
+            flavor: SimFlavor(
+                error: { status, message in
+                    switch status {
+                    case 401: return ServiceNowSimulator.envelope(ServiceNowFailure(401, "User Not Authenticated", "Required to provide Auth information"))
+                    case 404: return ServiceNowSimulator.envelope(ServiceNowFailure(404, "Requested URI does not represent any resource", message))
+                    default: return ServiceNowSimulator.envelope(ServiceNowFailure(status, message))
+                    }
+                },
+                anonymousPaths: [],
+                rateLimitHeaders: { limit in
+                    [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Reset", String(SimTime.nowMillis() / 1000 + 1)),
+                     ("X-RateLimit-Rule", "tandem-sim-rate-limit")]
+                }))
+        registerRoutes()
+    }
+
+    @discardableResult
+    public func start() throws -> Int {
+        let port = try server.start(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxAttachmentBytes + 1024 * 1024)
+        boundPort.withLock { $0 = port }
+        let base = "http://\(configuration.host):\(port)"
+        state.withLock { $0.baseURL = base }
+        dispatcher.start()
+        return port
+    }
+
+    public func stop() {
+        server.stop()
+        dispatcher.stop()
+    }
+
+    public var port: Int { boundPort.withLock { $0 } }
+    public var baseURL: String { "http://\(configuration.host):\(port)" }
+    public var stats: SimStatsSnapshot { server.stats.snapshot }
+    public func resetStats() { server.stats.reset() }
+    public var faults: FaultPolicy { server.faults.policy }
+    public func setFaults(_ policy: FaultPolicy) { server.faults.setPolicy(policy) }
+    public func addWebhook(url: String) { webhookURLs.withLock { $0.append(url) } }
+
+    public var webhookDeliveries: (delivered: Int, failed: Int, pending: Int) {
+        let counts = dispatcher.snapshot
+        return (counts.delivered, counts.failed, counts.pending)
+    }
+
+    static func envelope(_ failure: ServiceNowFailure) -> HTTPResponse {
+        .json(failure.status, ["error": ["message": .string(failure.message), "detail": failure.detail.map(JSON.string) ?? .null],
+                               "status": "failure"])
+    }
+
+    /// Runs `body` under the state lock, then queues the notifications it produced.
+    func withState(_ body: (ServiceNowState) throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            let (response, payloads) = try state.withLock { state -> (HTTPResponse, [JSON]) in
+                defer { state.outbox.removeAll() }
+                do {
+                    return (try body(state), state.outbox)
+                } catch {
+                    state.outbox.removeAll()
+                    throw error
+                }
+            }
+            deliver(payloads)
+            return response
+        } catch let failure as ServiceNowFailure {
+            return Self.envelope(failure)
+        } catch let error as HTTPResponseError {
+            let reason = (try? JSON(parsing: error.response.body)["reason"]?.stringValue) ?? nil
+            return Self.envelope(ServiceNowFailure(error.response.status, "Exception while reading request", reason))
+        } catch {
+            return Self.envelope(ServiceNowFailure(500, "Internal server error", "\(error)"))
+        }
+    }
+
+    private func deliver(_ payloads: [JSON]) {
+        let urls = webhookURLs.withLock { $0 }
+        guard !payloads.isEmpty, !urls.isEmpty else { return }
+        for payload in payloads {
+            let body = payload.serialized()
+            var headers: HTTPHeaders = ["Content-Type": "application/json", "User-Agent": "ServiceNow/1.0 (tandem-sim)",
+                                        "X-Tandem-Delivery": payload["delivery_id"]?.stringValue ?? ""]
+            if let secret = configuration.webhookSecret {
+                headers["X-Tandem-Signature"] = "sha256=" + SimCrypto.hex(SimCrypto.hmacSHA256(key: Array(secret.utf8), message: body))
+            }
+            for url in urls { dispatcher.enqueue(url: url, body: body, headers: headers) }
+        }
+    }
+}

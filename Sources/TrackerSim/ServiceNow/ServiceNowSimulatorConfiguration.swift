@@ -1,0 +1,28 @@
+/// How to run a `ServiceNowSimulator`.
+public struct ServiceNowSimulatorConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    /// The account; it also exists as a `sys_user` record.
+    public var user = "admin"
+    public var password = "admin"
+    /// SQLite file that keeps the data across restarts; nil keeps it in memory.
+    public var dataPath: String?
+    /// URLs that get Tandem's change notification for every incident insert/update/delete.
+    public var webhooks: [String] = []
+    /// When set, deliveries carry `X-Tandem-Signature: sha256=<HMAC-SHA256 of the body>`.
+    public var webhookSecret: String?
+    public var faults = FaultPolicy()
+    /// Largest attachment accepted (413 above).
+    public var maxAttachmentBytes = 32 * 1024 * 1024
+
+    public init(port: Int = 0, user: String = "admin", password: String = "admin", dataPath: String? = nil,
+                webhooks: [String] = [], faults: FaultPolicy = FaultPolicy()) {
+        self.port = port
+        self.user = user
+        self.password = password
+        self.dataPath = dataPath
+        self.webhooks = webhooks
+        self.faults = faults
+    }
+}

@@ -1,0 +1,225 @@
+import TandemJSON
+
+/// Everything a simulated ServiceNow instance holds, and the writes on it.
+///
+/// Invariants: (1) accessed only under the simulator's lock; (2) a request's writes
+/// go to `store` in one transaction before memory changes; (3) an insert, a real
+/// update (some field or the journal changed) or a delete of an incident appends
+/// one change notification to `outbox`; an update that changes nothing bumps
+/// neither `sys_mod_count` nor `sys_updated_on` and notifies nobody.
+final class ServiceNowState {
+    let store: SimStore
+    var baseURL: String
+    var tables: [String: [String: ServiceNowRecord]] = [:]
+    var outbox: [JSON] = []
+    private var sequence = 0
+
+    func nextSequence() -> Int {
+        sequence += 1
+        return sequence
+    }
+
+    init(store: SimStore, baseURL: String, user: String) throws {
+        self.store = store
+        self.baseURL = baseURL
+        for name in ServiceNowSchema.tables.keys { tables[name] = [:] }
+        for record in try store.all("sn.record", as: ServiceNowRecord.self) {
+            tables[record.table, default: [:]][record.sysID] = record
+            sequence = max(sequence, record.sequence)
+        }
+        for (userName, fullName) in [(user, user.capitalized), ("beth.anglin", "Beth Anglin")] where self.user(named: userName) == nil {
+            let parts = fullName.split(separator: " ").map(String.init)
+            _ = try insert("sys_user", ["user_name": userName, "name": fullName, "first_name": parts.first ?? "",
+                                        "last_name": parts.dropFirst().joined(separator: " "), "email": "\(userName)@example.com"],
+                           user: "system")
+        }
+    }
+
+    func table(_ name: String) throws(ServiceNowFailure) -> ServiceNowTable {
+        guard let table = ServiceNowSchema.tables[name] else { throw .invalidTable(name) }
+        return table
+    }
+
+    func record(_ table: String, _ sysID: String) throws(ServiceNowFailure) -> ServiceNowRecord {
+        _ = try self.table(table)
+        guard let record = tables[table]?[sysID] else { throw .noRecord }
+        return record
+    }
+
+    func user(named name: String) -> ServiceNowRecord? {
+        tables["sys_user"]?.values.first { $0.fields["user_name"] == name }
+    }
+
+    /// Records of `table` in insertion order.
+    func rows(_ table: String) -> [ServiceNowRecord] {
+        (tables[table] ?? [:]).values.sorted { $0.sequence < $1.sequence }
+    }
+
+    // MARK: - Writes
+
+    /// The writable fields of a JSON body as strings; unknown and system fields are dropped.
+    func values(from body: JSON, for table: ServiceNowTable) throws(ServiceNowFailure) -> [String: String] {
+        guard case .object(let members) = body else {
+            throw ServiceNowFailure(400, "Exception while reading request", "The payload is not valid JSON.")
+        }
+        var result: [String: String] = [:]
+        for (key, value) in members where table.fields.contains(key) && !ServiceNowTable.systemFields.contains(key) && key != "number" {
+            var text: String
+            switch value {
+            case .string(let string): text = string
+            case .int(let number): text = String(number)
+            case .double(let number): text = String(number)
+            case .bool(let flag): text = flag ? "true" : "false"
+            case .null: text = ""
+            case .object: text = value["value"]?.stringValue ?? value["sys_id"]?.stringValue ?? ""
+            case .array(let items): text = items.compactMap(\.stringValue).joined(separator: ",")
+            }
+            if let target = table.references[key], !text.isEmpty, tables[target]?[text] == nil {
+                // A reference may be written by display value (user_name) as well as by sys_id.
+                if let user = user(named: text) ?? tables[target]?.values.first(where: { $0.fields["name"] == text }) { text = user.sysID }
+            }
+            result[key] = text
+        }
+        return result
+    }
+
+    func insert(_ tableName: String, _ input: [String: String], user: String) throws -> ServiceNowRecord {
+        let table = try self.table(tableName)
+        let now = SimTime.serviceNow(SimTime.nowMillis())
+        var fields = table.defaults
+        for field in table.fields where fields[field] == nil { fields[field] = "" }
+        let journal = (input["comments"] ?? "", input["work_notes"] ?? "")
+        for (key, value) in input where key != "comments" && key != "work_notes" { fields[key] = value }
+        fields["sys_id"] = SimCrypto.sysID()
+        fields["sys_created_on"] = now
+        fields["sys_created_by"] = user
+        fields["sys_updated_on"] = now
+        fields["sys_updated_by"] = user
+        fields["sys_mod_count"] = "0"
+        return try store.write {
+            if tableName == "incident" {
+                fields["number"] = "INC" + String(try store.next("sn.incident.number", after: 10000)).leftPadded(to: 7)
+                fields["opened_at"] = fields["opened_at"]!.isEmpty ? now : fields["opened_at"]!
+                if fields["opened_by"]!.isEmpty { fields["opened_by"] = self.user(named: user)?.sysID ?? "" }
+                try applyIncidentRules(&fields, previous: nil, user: user, now: now)
+            }
+            sequence += 1
+            let record = ServiceNowRecord(table: tableName, sequence: sequence, fields: fields)
+            try store.put("sn.record", record.sysID, record)
+            tables[tableName, default: [:]][record.sysID] = record
+            var changed = Set(input.keys.filter { !(input[$0] ?? "").isEmpty })
+            if try addJournal(record, comments: journal.0, workNotes: journal.1, user: user, now: now) { changed.formUnion(["comments", "work_notes"].filter { !(input[$0] ?? "").isEmpty }) }
+            notify(record, operation: "insert", changed: changed)
+            return record
+        }
+    }
+
+    /// PATCH and PUT: sets the given fields; `""` clears. Returns the record as it is now.
+    func update(_ tableName: String, _ sysID: String, _ input: [String: String], user: String) throws -> ServiceNowRecord {
+        let table = try self.table(tableName)
+        var record = try record(tableName, sysID)
+        let previous = record.fields
+        var fields = record.fields
+        for (key, value) in input where key != "comments" && key != "work_notes" && table.fields.contains(key) { fields[key] = value }
+        let now = SimTime.serviceNow(SimTime.nowMillis())
+        return try store.write {
+            if tableName == "incident" { try applyIncidentRules(&fields, previous: previous, user: user, now: now) }
+            var changed = Set(fields.keys.filter { fields[$0] != previous[$0] })
+            let journalChanged = try addJournal(record, comments: input["comments"] ?? "", workNotes: input["work_notes"] ?? "", user: user, now: now)
+            if journalChanged { changed.formUnion(["comments", "work_notes"].filter { !(input[$0] ?? "").isEmpty }) }
+            guard !changed.isEmpty else { return record }
+            fields["sys_updated_on"] = now
+            fields["sys_updated_by"] = user
+            fields["sys_mod_count"] = String((Int(previous["sys_mod_count"] ?? "0") ?? 0) + 1)
+            record.fields = fields
+            try store.put("sn.record", record.sysID, record)
+            tables[tableName]?[sysID] = record
+            notify(record, operation: "update", changed: changed)
+            return record
+        }
+    }
+
+    func delete(_ tableName: String, _ sysID: String, user: String) throws {
+        let record = try record(tableName, sysID)
+        try store.write {
+            var doomed = [record]
+            if tableName != "sys_journal_field" && tableName != "sys_attachment" {
+                doomed += rows("sys_journal_field").filter { $0.fields["element_id"] == sysID }
+                doomed += rows("sys_attachment").filter { $0.fields["table_sys_id"] == sysID }
+            }
+            for row in doomed {
+                try store.delete("sn.record", row.sysID)
+                if row.table == "sys_attachment" { try store.deleteBlob("sn-\(row.sysID)") }
+            }
+            for row in doomed { tables[row.table]?[row.sysID] = nil }
+            var gone = record
+            gone.fields["sys_updated_by"] = user
+            notify(gone, operation: "delete", changed: [])
+        }
+    }
+
+    /// Appends journal entries for non-empty `comments` / `work_notes`; true when any was written.
+    private func addJournal(_ record: ServiceNowRecord, comments: String, workNotes: String, user: String, now: String) throws -> Bool {
+        var wrote = false
+        for (element, value) in [("comments", comments), ("work_notes", workNotes)] where !value.isEmpty {
+            sequence += 1
+            let entry = ServiceNowRecord(table: "sys_journal_field", sequence: sequence, fields: [
+                "sys_id": SimCrypto.sysID(), "name": record.table, "element": element, "element_id": record.sysID, "value": value,
+                "sys_created_on": now, "sys_created_by": user, "sys_updated_on": now, "sys_updated_by": user, "sys_mod_count": "0",
+            ])
+            try store.put("sn.record", entry.sysID, entry)
+            tables["sys_journal_field", default: [:]][entry.sysID] = entry
+            wrote = true
+        }
+        return wrote
+    }
+
+    /// Base-system incident rules: state mirrored in incident_state, priority from
+    /// impact × urgency, active false once closed or canceled, resolve/close stamps,
+    /// and the data policies (hold reason for On Hold, close code and notes to resolve).
+    private func applyIncidentRules(_ fields: inout [String: String], previous: [String: String]?, user: String, now: String) throws {
+        if fields["state"] != previous?["state"] {
+            fields["incident_state"] = fields["state"]
+        } else if fields["incident_state"] != previous?["incident_state"] {
+            fields["state"] = fields["incident_state"]
+        }
+        fields["priority"] = ServiceNowSchema.priority(impact: fields["impact"] ?? "3", urgency: fields["urgency"] ?? "3")
+        let state = fields["state"] ?? "1"
+        fields["active"] = state == "7" || state == "8" ? "false" : "true"
+        if state == "3" && (fields["hold_reason"] ?? "").isEmpty {
+            throw ServiceNowFailure(403, "Operation Failed", "Data Policy Exception: \n The following fields are mandatory: On hold reason\n")
+        }
+        if state != "3" { fields["hold_reason"] = "" }
+        if state == "6" || state == "7" {
+            var missing: [String] = []
+            if (fields["close_code"] ?? "").isEmpty { missing.append("Resolution code") }
+            if (fields["close_notes"] ?? "").isEmpty { missing.append("Resolution notes") }
+            if !missing.isEmpty {
+                throw ServiceNowFailure(403, "Operation Failed", "Data Policy Exception: \n The following fields are mandatory: \(missing.joined(separator: ", "))\n")
+            }
+            if previous?["state"] != state {
+                let me = self.user(named: user)?.sysID ?? ""
+                if (fields["resolved_at"] ?? "").isEmpty { fields["resolved_at"] = now; fields["resolved_by"] = me }
+                if state == "7" { fields["closed_at"] = now; fields["closed_by"] = me }
+            }
+        } else if state == "1" || state == "2" || state == "3" {
+            for key in ["resolved_at", "resolved_by", "closed_at", "closed_by"] { fields[key] = "" }
+        }
+    }
+
+    /// Queues Tandem's change notification (docs/simulators.md) for incident changes.
+    private func notify(_ record: ServiceNowRecord, operation: String, changed: Set<String>) {
+        guard record.table == "incident" else { return }
+        outbox.append(.object([
+            "schema": "tandem.servicenow.event/1", "delivery_id": .string(SimCrypto.uuid()), "table": .string(record.table),
+            "sys_id": .string(record.sysID), "number": .string(record.fields["number"] ?? ""), "operation": .string(operation),
+            "sys_updated_on": .string(record.fields["sys_updated_on"] ?? ""), "sys_mod_count": .string(record.fields["sys_mod_count"] ?? "0"),
+            "sys_updated_by": .string(record.fields["sys_updated_by"] ?? ""),
+            "changed_fields": .array(changed.filter { !ServiceNowTable.systemFields.contains($0) }.sorted().map(JSON.string)),
+        ]))
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}

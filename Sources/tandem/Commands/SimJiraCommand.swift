@@ -1,0 +1,64 @@
+import TandemCLI
+import TrackerSim
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tandem sim jira`: a Jira REST API v2 simulator until SIGTERM/SIGINT.
+struct SimJiraCommand: Command {
+    static let path = ["sim", "jira"]
+    static let summary = "run a Jira (REST API v2) simulator on a loopback port"
+    static let help = """
+        Usage: tandem sim jira --port N --user NAME --password SECRET [--project KEY]
+                               [--data FILE] [--webhook URL]... [--webhook-secret S]
+                               [--rate-limit N] [--fail-rate F] [--latency-ms N]
+
+        Serves the Jira REST API v2 subset in docs/simulators.md on 127.0.0.1 and
+        prints one line 'listening on http://127.0.0.1:PORT' when ready. Stops
+        cleanly on SIGTERM or SIGINT (exit 0).
+
+        Options:
+          --port N            port to listen on; 0 picks a free one
+          --user NAME         the account (Basic NAME:SECRET, or Bearer SECRET)
+          --password SECRET   its password
+          --project KEY       the project key (default SUP): Task and Bug,
+                              workflow To Do -> In Progress -> Done
+          --data FILE         keep the data in this SQLite file across restarts
+                              (default: in memory)
+          --webhook URL       POST every webhook event to URL (repeatable)
+          --webhook-secret S  sign deliveries: X-Hub-Signature: sha256=<hmac>
+          --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
+          --fail-rate F       answer 503 to a fraction F (0..1) of requests
+          --latency-ms N      wait N ms before answering each request
+
+        Fault injection and request counters are also at /_sim/faults and
+        /_sim/stats (see docs/simulators.md).
+
+        Example:
+          tandem sim jira --port 8081 --user sync --password s3cret --project SUP
+        """
+
+    static func run(_ arguments: inout Arguments) throws -> ExitCode {
+        var configuration = JiraSimulatorConfiguration()
+        let common = try SimCommandOptions.parse(&arguments)
+        configuration.port = common.port
+        configuration.user = common.user
+        configuration.password = common.password
+        configuration.dataPath = common.dataPath
+        configuration.webhooks = common.webhooks
+        configuration.webhookSecret = common.webhookSecret
+        configuration.faults = common.faults
+        if let key = try arguments.option("--project") {
+            guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber }), key.first?.isLetter == true else {
+                throw CommandError.usage("--project takes a key of letters and digits starting with a letter, like SUP, not '\(key)'")
+            }
+            configuration.projectKey = key.uppercased()
+        }
+        try arguments.finish()
+        let simulator: JiraSimulator
+        do { simulator = try JiraSimulator(configuration: configuration) } catch {
+            throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
+        }
+        return try SimCommandOptions.serve(start: simulator.start, stop: simulator.stop)
+    }
+}

@@ -1,0 +1,51 @@
+import TandemCLI
+import TrackerSim
+
+/// `tandem sim servicenow`: a ServiceNow Table/Attachment API simulator until SIGTERM/SIGINT.
+struct SimServiceNowCommand: Command {
+    static let path = ["sim", "servicenow"]
+    static let summary = "run a ServiceNow (Table and Attachment API) simulator on a loopback port"
+    static let help = """
+        Usage: tandem sim servicenow --port N --user NAME --password SECRET
+                                     [--data FILE] [--webhook URL]... [--webhook-secret S]
+                                     [--rate-limit N] [--fail-rate F] [--latency-ms N]
+
+        Serves the Table API (incident, sys_user, sys_journal_field) and the
+        Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
+        'listening on http://127.0.0.1:PORT' when ready. The user exists in
+        sys_user. Stops cleanly on SIGTERM or SIGINT (exit 0).
+
+        Options:
+          --port N            port to listen on; 0 picks a free one
+          --user NAME         the account (Basic auth)
+          --password SECRET   its password
+          --data FILE         keep the data in this SQLite file across restarts
+          --webhook URL       POST Tandem's change notification for every incident
+                              insert/update/delete to URL (repeatable)
+          --webhook-secret S  sign deliveries: X-Tandem-Signature: sha256=<hmac>
+          --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
+          --fail-rate F       answer 503 to a fraction F (0..1) of requests
+          --latency-ms N      wait N ms before answering each request
+
+        Example:
+          tandem sim servicenow --port 8082 --user admin --password s3cret
+        """
+
+    static func run(_ arguments: inout Arguments) throws -> ExitCode {
+        var configuration = ServiceNowSimulatorConfiguration()
+        let common = try SimCommandOptions.parse(&arguments)
+        configuration.port = common.port
+        configuration.user = common.user
+        configuration.password = common.password
+        configuration.dataPath = common.dataPath
+        configuration.webhooks = common.webhooks
+        configuration.webhookSecret = common.webhookSecret
+        configuration.faults = common.faults
+        try arguments.finish()
+        let simulator: ServiceNowSimulator
+        do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
+            throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
+        }
+        return try SimCommandOptions.serve(start: simulator.start, stop: simulator.stop)
+    }
+}
