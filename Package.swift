@@ -70,6 +70,12 @@ let scriptTargets: [Target] = [
 let scriptNodeHostDependencies: [Target.Dependency] = []
 let scriptCommandDependencies: [Target.Dependency] = []
 
+// MARK: - Connectors and conformance checker (issue 4)
+
+let connectorTargets: [Target] = [
+]
+let connectorCommandDependencies: [Target.Dependency] = []
+
 // MARK: - Engine and executables
 
 let engineTargets: [Target] = [
@@ -79,11 +85,11 @@ let engineTargets: [Target] = [
             path: "Sources/NodeHost"),
     .executableTarget(name: "tandem",
                       dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
-                          + simCommandDependencies + scriptCommandDependencies,
+                          + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
                       dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
-                          + simCommandDependencies + scriptCommandDependencies,
+                          + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
                       path: "Sources/tandem-bench"),
 ]
 
@@ -95,5 +101,5 @@ let package = Package(
         .library(name: "JiraLike", type: .dynamic, targets: ["JiraLike"]),
         .library(name: "ServiceNowLike", type: .dynamic, targets: ["ServiceNowLike"]),
     ],
-    targets: foundationTargets + httpTargets + simTargets + scriptTargets + engineTargets
+    targets: foundationTargets + httpTargets + simTargets + scriptTargets + connectorTargets + engineTargets
 )

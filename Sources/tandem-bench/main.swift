@@ -8,5 +8,5 @@ import Glibc
 let tool = CommandLineTool(
     name: "tandem-bench",
     summary: "Tandem's benchmarks (build with -c release)",
-    commands: foundationBenchmarks + httpBenchmarks + simBenchmarks + scriptBenchmarks + engineBenchmarks)
+    commands: foundationBenchmarks + httpBenchmarks + simBenchmarks + scriptBenchmarks + connectorBenchmarks + engineBenchmarks)
 exit(tool.main(CommandLine.arguments))

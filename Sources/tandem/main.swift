@@ -8,5 +8,5 @@ import Glibc
 let tool = CommandLineTool(
     name: "tandem",
     summary: "a sync node for issue trackers",
-    commands: foundationCommands + httpCommands + simCommands + scriptCommands + engineCommands)
+    commands: foundationCommands + httpCommands + simCommands + scriptCommands + connectorCommands + engineCommands)
 exit(tool.main(CommandLine.arguments))

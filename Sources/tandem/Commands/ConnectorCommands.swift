@@ -1,0 +1,5 @@
+// Commands of this area; each is one file beside this one.
+import TandemCLI
+
+let connectorCommands: [any Command.Type] = [
+]
