@@ -48,9 +48,12 @@ let simCommandDependencies: [Target.Dependency] = []
 // MARK: - SyncScript (issue 5)
 
 let scriptTargets: [Target] = [
+    .target(name: "SyncScript", dependencies: ["TandemJSON"], path: "Sources/SyncScript"),
+    .testTarget(name: "SyncScriptTests", dependencies: ["SyncScript", "TandemJSON"],
+                path: "Tests/SyncScriptTests", exclude: ["Fixtures"]),
 ]
-let scriptNodeHostDependencies: [Target.Dependency] = []
-let scriptCommandDependencies: [Target.Dependency] = []
+let scriptNodeHostDependencies: [Target.Dependency] = ["SyncScript"]
+let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 
 // MARK: - Engine and executables
 
