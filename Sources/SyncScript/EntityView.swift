@@ -10,7 +10,8 @@ import TandemJSON
 /// after the run `changes` holds every member whose final value differs from
 /// the entity's, as `{"fields": {…}, "comments": […], "attachments": […]}`:
 /// fields under `fields`, the top-level members `comments` and `attachments`
-/// beside it. In-place edits (`issue.labels.add("x")`) count as changes too.
+/// beside it, holding only the elements to add (those not already on the
+/// entity). In-place edits (`issue.labels.add("x")`) count as changes too.
 ///
 /// Thread: belongs to one run.
 public final class EntityView {
@@ -55,7 +56,14 @@ public final class EntityView {
                 throw .runtime("issue.\(name) cannot be stored: \(error.message)", .none)
             }
             guard json != original(name) ?? .null else { continue }
-            if Self.writableTopLevel.contains(name) { result[name] = json } else { changedFields[name] = json }
+            if Self.writableTopLevel.contains(name) {
+                // Only additions: elements the entity does not have yet.
+                let existing = original(name)?.arrayValue ?? []
+                let added = (json.arrayValue ?? [json]).filter { !existing.contains($0) }
+                if !added.isEmpty { result[name] = .array(added) }
+            } else {
+                changedFields[name] = json
+            }
         }
         result["fields"] = .object(changedFields)
         finished = .object(result)

@@ -20,6 +20,8 @@ struct Lexer {
     /// For each open interpolation, the `groups` depth at its `${`.
     private var interpolations: [Int] = []
     private var sawNewline = true
+    /// Just after the last token, where "found end of script" points.
+    private var lastEnd = Loc(line: 1, column: 1)
 
     init(_ bytes: [UInt8], maxNesting: Int) {
         self.bytes = bytes
@@ -63,9 +65,10 @@ struct Lexer {
             }
             guard try skipSpace() else { break }
             try scanToken()
+            lastEnd = loc
         }
-        emit(.newline, loc)
-        tokens.append(Token(kind: .eof, loc: loc, atLineStart: true))
+        emit(.newline, lastEnd)
+        tokens.append(Token(kind: .eof, loc: lastEnd, atLineStart: true))
     }
 
     /// Skips blanks and comments, emitting newlines; false at the end of input.

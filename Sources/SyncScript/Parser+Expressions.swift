@@ -201,7 +201,8 @@ extension Parser {
                 try expect(.rbracket, "after the index")
                 value = .index(value, key, loc)
             case .lparen:
-                let loc = current.loc
+                var loc = current.loc
+                if case .global(_, let nameLoc) = value { loc = nameLoc }  // point at the function's name
                 try enter()
                 value = .call(value, args: try arguments(), loc)
             default:
