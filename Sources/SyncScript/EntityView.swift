@@ -28,6 +28,8 @@ public final class EntityView {
     /// Members converted to script values so far, and what scripts assigned.
     private var cache: [String: Value] = [:]
     private var finished: JSON?
+    /// Guards `json(in:at:)` against an issue stored inside itself.
+    private var converting = false
 
     public init(_ entity: JSON, mode: Mode) {
         self.mode = mode
@@ -99,8 +101,16 @@ extension EntityView: ScriptObject {
         throw .runtime("issue has no method '\(name)'", loc)
     }
 
+    func detachValues() -> [Value] {
+        defer { cache.removeAll() }
+        return Array(cache.values)
+    }
+
     /// The entity with the run's assignments applied (what host helpers see).
     func json(in run: Interpreter, at loc: Loc) throws(Failure) -> JSON {
+        guard !converting else { throw .runtime("issue contains itself and cannot be converted to JSON", loc) }
+        converting = true
+        defer { converting = false }
         var result = entity
         var newFields = fields
         for (name, value) in cache {

@@ -134,6 +134,7 @@ extension Interpreter {
         case .add:
             try arity(args, 1, name, loc)
             try checkSize(list.items.count + 1, loc)
+            noteStore(args[0])
             list.items.append(args[0])
             return .bool(true)
         default:
@@ -160,6 +161,7 @@ extension Interpreter {
             try arity(args, 2, name, loc)
             let name = try key(args[0], at: loc)
             let previous = map[name] ?? .null
+            noteStore(args[1])
             guard map.set(name, args[1], limit: limits.collectionSize) else { try checkSize(.max, loc); return nil }
             return previous
         case .keySet:

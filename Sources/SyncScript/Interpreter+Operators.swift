@@ -201,6 +201,7 @@ extension Interpreter {
                 let offset = position < 0 ? Int64(list.items.count) + position : position
                 guard offset >= 0 else { throw .runtime("index \(position) is before the start of the list", loc) }
                 try checkSize(Int(clamping: offset) + 1, loc)
+                noteStore(result)
                 while list.items.count <= offset { list.items.append(.null) }
                 list.items[Int(offset)] = result
             case (.list, _):
@@ -221,6 +222,7 @@ extension Interpreter {
     }
 
     func setMember(of base: Value, _ name: String, _ value: Value, at loc: Loc) throws(Failure) {
+        noteStore(value)
         switch base {
         case .map(let map):
             guard map.set(name, value, limit: limits.collectionSize) else { try checkSize(.max, loc); return }

@@ -21,6 +21,12 @@ final class Interpreter {
     /// result when it ends without `return`.
     var lastValue: Value = .null
     var returnValue: Value = .null
+    /// Frames a closure captured: a closure stored in its own frame (`def f =
+    /// { … }`) is a reference cycle, broken when the run is released.
+    var capturedFrames: [Frame] = []
+    /// Set when a container or closure was stored into a container, the only
+    /// way (besides captured frames) to build a cycle.
+    var mayHaveCycles = false
 
     enum Flow { case normal, returned, broke, continued }
 
@@ -31,6 +37,8 @@ final class Interpreter {
         frame = Frame(slotCount: program.slotCount, parent: nil)
         steps = limits.steps
     }
+
+    deinit { releaseCycles() }
 
     func run() throws(Failure) {
         for (index, decl) in program.functions { globals[index] = .function(decl) }
@@ -215,6 +223,7 @@ final class Interpreter {
             let first = try eval(value)
             return first.isTruthy ? first : try eval(fallback)
         case .closure(let decl):
+            if capturedFrames.last !== frame { capturedFrames.append(frame) }
             return .closure(Closure(decl: decl, captured: frame))
         case .assign(let target, let op, let value, let loc):
             return try assign(target, op, try eval(value), at: loc)

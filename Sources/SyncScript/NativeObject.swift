@@ -57,6 +57,8 @@ extension NativeObject: ScriptObject {
         throw .runtime("\(typeName) is a host object and cannot be converted to JSON", loc)
     }
 
+    func detachValues() -> [Value] { [] }
+
     /// Runs host code, turning whatever it throws into a run-time error here.
     private func host(_ loc: Loc, _ body: () throws -> JSON) throws(Failure) -> JSON {
         do {

@@ -73,6 +73,9 @@ protocol ScriptObject: AnyObject {
     func call(_ name: String, _ args: [Value], in run: Interpreter, at loc: Loc) throws(Failure) -> Value
     /// The object as JSON when a script passes it to the host or stores it.
     func json(in run: Interpreter, at loc: Loc) throws(Failure) -> JSON
+    /// Gives up the script values the object holds, to break cycles when the
+    /// run is released.
+    func detachValues() -> [Value]
 }
 
 /// A mutable list. Its deinit releases nested containers without recursion.
@@ -116,6 +119,12 @@ final class MapBox {
         keys.append(key)
         values.append(value)
         return true
+    }
+
+    func removeAll() {
+        keys.removeAll()
+        values.removeAll()
+        index.removeAll()
     }
 
     deinit { releaseIteratively(&values) }
