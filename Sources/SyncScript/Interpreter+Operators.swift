@@ -26,10 +26,6 @@ extension Interpreter {
             let text = a + (try right.text(limit: limits.stringLength, at: loc))
             try checkLength(text, loc)
             return .string(text)
-        case (_, .string(let b)):
-            let text = (try left.text(limit: limits.stringLength, at: loc)) + b
-            try checkLength(text, loc)
-            return .string(text)
         case (.list(let a), .list(let b)):
             try checkSize(a.items.count + b.items.count, loc)
             return .list(ListBox(a.items + b.items))
@@ -45,6 +41,10 @@ extension Interpreter {
                 guard merged.set(key, b.values[offset], limit: limits.collectionSize) else { try checkSize(.max, loc); break }
             }
             return .map(merged)
+        case (_, .string(let b)):
+            let text = (try left.text(limit: limits.stringLength, at: loc)) + b
+            try checkLength(text, loc)
+            return .string(text)
         default:
             if let a = left.numberValue, let b = right.numberValue { return .double(a + b) }
             throw .runtime("cannot add \(right.kindName) to \(left.kindName)", loc)
