@@ -82,7 +82,8 @@ extension Interpreter {
             return .int(product)
         case (.string(let text), .int(let count)):
             guard count >= 0 else { throw .runtime("cannot repeat a string a negative number of times", loc) }
-            if count > 0, text.utf8.count > limits.stringLength / Int(min(count, Int64(limits.stringLength))) {
+            let (total, overflow) = Int64(text.utf8.count).multipliedReportingOverflow(by: count)
+            if overflow || total > limits.stringLength {
                 throw .limit("string longer than the limit of \(limits.stringLength) bytes", loc)
             }
             return .string(String(repeating: text, count: Int(count)))
