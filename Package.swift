@@ -66,9 +66,12 @@ let simCommandDependencies: [Target.Dependency] = ["TrackerSim"]
 // MARK: - SyncScript (issue 5)
 
 let scriptTargets: [Target] = [
+    .target(name: "SyncScript", dependencies: ["TandemJSON"], path: "Sources/SyncScript"),
+    .testTarget(name: "SyncScriptTests", dependencies: ["SyncScript", "TandemJSON"],
+                path: "Tests/SyncScriptTests", exclude: ["Fixtures"]),
 ]
-let scriptNodeHostDependencies: [Target.Dependency] = []
-let scriptCommandDependencies: [Target.Dependency] = []
+let scriptNodeHostDependencies: [Target.Dependency] = ["SyncScript"]
+let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 
 // MARK: - Connectors and conformance checker (issue 4)
 
