@@ -35,10 +35,11 @@ extension StoreTransaction {
 
     // MARK: Outbox
 
-    /// Queues a message for the peer. Messages leave in insertion order.
+    /// Queues a message for the peer. Messages leave in insertion order. An
+    /// ack already queued under the same lane and seq is not queued twice.
     func enqueueOutbox(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64, body: JSON,
                               now: Int64 = nowMs()) throws {
-        try run("INSERT INTO outbox (connection, kind, lane, seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        try run("INSERT \(kind == .ack ? "OR IGNORE " : "")INTO outbox (connection, kind, lane, seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(connection), .text(kind.rawValue), .text(lane), .integer(seq), .blob(body.serialized()), .integer(now)])
     }
 

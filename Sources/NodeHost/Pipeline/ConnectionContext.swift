@@ -1,0 +1,70 @@
+import Foundation
+import SyncScript
+import TandemHTTP
+import TandemJSON
+
+/// Everything the stages of one connection share.
+///
+/// Built once at start from the configuration; the mutable parts (pause
+/// flag, in-flight creates) are guarded. Thread: any.
+final class ConnectionContext: @unchecked Sendable {
+    let name: String
+    let config: NodeConfig.Connection
+    let nodeName: String
+    let instance: PluginInstance
+    let trackerHTTP: TrackerHTTPService
+    let outgoingScript: Script
+    let incomingScript: Script
+    let store: Store
+    let logger: Logger
+    let metrics: Metrics
+    let signer: RequestSigner
+    let peerClient: HTTPClient
+    let work = WorkSignal()
+    let sendSignal = WorkSignal()
+    let locks = LaneLocks()
+    let backoff = Backoff()
+
+    private let lock = NSLock()
+    private var paused: Bool
+    private var creating = 0
+
+    init(config: NodeConfig.Connection, nodeName: String, instance: PluginInstance, trackerHTTP: TrackerHTTPService,
+         outgoingScript: Script, incomingScript: Script, store: Store, logger: Logger, metrics: Metrics) {
+        self.name = config.name
+        self.config = config
+        self.nodeName = nodeName
+        self.instance = instance
+        self.trackerHTTP = trackerHTTP
+        self.outgoingScript = outgoingScript
+        self.incomingScript = incomingScript
+        self.store = store
+        self.logger = logger
+        self.metrics = metrics
+        signer = RequestSigner(secret: config.peer.secret)
+        peerClient = HTTPClient()
+        paused = !config.enabled
+    }
+
+    /// A paused connection keeps noticing, scripting and queueing; it only
+    /// holds back what it sends, and delivers it on resume.
+    var isPaused: Bool { lock.withLock { paused } }
+
+    func setPaused(_ value: Bool) {
+        lock.withLock { paused = value }
+        sendSignal.signal()
+    }
+
+    /// First-sync creates in flight. While any is, new local entities wait,
+    /// so the webhook of an entity we are creating cannot race its twin record.
+    var createsInFlight: Int { lock.withLock { creating } }
+
+    func beginCreate() { lock.withLock { creating += 1 } }
+    func endCreate() { lock.withLock { creating -= 1 } }
+
+    /// Calls an operation if the plugin declares it; nil when it does not.
+    func callIfDeclared(_ operation: String, _ input: JSON) throws(PluginCallError) -> PluginOutput? {
+        guard instance.plugin.operations.contains(operation) else { return nil }
+        return try instance.call(operation, input)
+    }
+}
