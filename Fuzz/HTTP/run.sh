@@ -12,6 +12,7 @@ printf 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-
 printf -- '--b\r\nContent-Disposition: form-data; name="f"; filename="x"\r\n\r\ndata\r\n--b--\r\n' > "$out/corpus/multipart"
 swiftc -sanitize=fuzzer,address -parse-as-library -O \
   "$src/RequestHeadParser.swift" "$src/RequestHead.swift" "$src/HTTPHeaders.swift" "$src/URLCoding.swift" \
-  "$src/Multipart.swift" "$src/ChunkedDecoder.swift" "$src/SocketReader.swift" "$src/Socket.swift" \
+  "$src/Multipart.swift" "$src/MultipartPart.swift" "$src/MultipartError.swift" "$src/HeaderParameters.swift" \
+  "$src/ChunkedDecoder.swift" "$src/SocketReader.swift" "$src/Socket.swift" "$src/Deadline.swift" "$src/PosixThread.swift" \
   "$here/Entry.swift" -o "$out/fuzz-http"
 "$out/fuzz-http" -max_total_time="$seconds" -max_len=4096 "$out/corpus"

@@ -169,10 +169,3 @@ public final class HTTPServer: Sendable {
         close(fd)
     }
 }
-
-/// Why a server could not start.
-public struct HTTPServerError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
