@@ -46,13 +46,17 @@ public final class HTTPServer: Sendable {
     /// Number of open connections (for tests and diagnostics).
     public var openConnections: Int { state.withLock { $0.connections.count } }
 
-    /// Binds, starts accepting, and returns the bound port.
+    /// Binds, starts accepting, and returns the bound port. A stopped server
+    /// may be started again.
     public func start() throws -> Int {
         guard let address = Socket.resolveIPv4(configuration.host) else {
             throw HTTPServerError("cannot resolve listen address '\(configuration.host)'; use an IPv4 address such as 127.0.0.1")
         }
         guard (0...65535).contains(configuration.port) else {
             throw HTTPServerError("port \(configuration.port) is out of range 0...65535")
+        }
+        guard state.withLock({ $0.listener < 0 && $0.acceptThread == nil }) else {
+            throw HTTPServerError("the server is already running on port \(port); stop it first")
         }
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw HTTPServerError("cannot create a socket: \(Socket.errorText(errno))") }
@@ -78,6 +82,7 @@ public final class HTTPServer: Sendable {
         state.withLock {
             $0.listener = listener
             $0.port = port
+            $0.stopping = false
         }
         guard let thread = startThread(joinable: true, { [self] in acceptLoop(listener) }) else {
             close(listener)

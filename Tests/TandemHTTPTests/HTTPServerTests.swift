@@ -30,3 +30,29 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(Set(peers).count, 1, "every request should arrive from the same client port")
     }
 }
+
+final class HTTPServerLifecycleTests: XCTestCase {
+    func testStartTwice_Throws() throws {
+        let server = try startServer(handler: okHandler)
+        defer { server.stop() }
+        XCTAssertThrowsError(try server.start())
+    }
+
+    func testBusyPort_ThrowsWithAReason() throws {
+        let first = try startServer(handler: okHandler)
+        defer { first.stop() }
+        var configuration = HTTPServerConfiguration()
+        configuration.port = first.port
+        XCTAssertThrowsError(try HTTPServer(configuration: configuration, handler: okHandler).start()) { error in
+            XCTAssertTrue("\(error)".contains("\(first.port)"), "\(error)")
+        }
+    }
+
+    func testStopThenStart_ServesAgain() throws {
+        let server = try startServer(handler: okHandler)
+        server.stop()
+        _ = try server.start()
+        defer { server.stop() }
+        assertStillServes(server)
+    }
+}

@@ -50,6 +50,12 @@ final class RawSocket {
         }
     }
 
+    /// True when bytes (or a close) are waiting to be read.
+    func hasDataToRead() -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
+    }
+
     /// Reads until the server closes the connection (or 10 s pass).
     func readAll() -> String {
         var out: [UInt8] = []
