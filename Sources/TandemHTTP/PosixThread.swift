@@ -5,7 +5,7 @@ import Glibc
 /// Starts a POSIX thread running `body`. The thread is detached unless
 /// `joinable`; a joinable thread's id is returned for `pthread_join`.
 @discardableResult
-func startThread(stackSize: Int = 512 * 1024, joinable: Bool = false,
+func startThread(stackSize: Int = 8 << 20, joinable: Bool = false,
                  _ body: @escaping @Sendable () -> Void) -> pthread_t? {
     final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
     var attributes = pthread_attr_t()

@@ -21,6 +21,19 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(try JSON(parsing: response.body), ["key": "SUP-1", "echo": ["body": "hi"], "q": "a b"])
     }
 
+    func testDeeplyNestedJSON_IsHandledOnTheConnectionThread() throws {
+        // Parsing, echoing and freeing a value at the JSON parser's depth limit
+        // recurses deeply; the connection threads' stacks must hold it.
+        let server = try startServer { request in
+            do { return .json(200, try request.jsonBody()) } catch { return .text(400, "\(error)") }
+        }
+        defer { server.stop() }
+        let nested = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        let response = try HTTPClient().send(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/", body: Array(nested.utf8)))
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.text, nested)
+    }
+
     func testKeepAlive_ClientReusesOneConnection() throws {
         let server = try startServer { request in .text(200, request.remoteAddress) }
         defer { server.stop() }
