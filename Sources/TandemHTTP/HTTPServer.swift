@@ -29,12 +29,17 @@ public final class HTTPServer: Sendable {
         /// Open connection sockets by id; a connection removes itself before
         /// closing its socket, so `stop()` never touches a reused descriptor.
         var connections: [Int: Int32] = [:]
+        /// The thread serving each connection, once it runs (lets `stop()`
+        /// called from a handler skip waiting for its own connection).
+        var threads: [Int: pthread_t] = [:]
         var nextID = 0
     }
 
     private let configuration: HTTPServerConfiguration
     private let handler: @Sendable (HTTPRequest) -> HTTPResponse
     private let state = Mutex(State())
+    /// Read by every connection after each request, hence an atomic, not the lock.
+    private let stoppingFlag = Atomic<Bool>(false)
 
     public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
         self.configuration = configuration
@@ -85,6 +90,7 @@ public final class HTTPServer: Sendable {
             $0.port = port
             $0.stopping = false
         }
+        stoppingFlag.store(false, ordering: .relaxed)
         guard let thread = startThread(joinable: true, { [self] in acceptLoop(listener) }) else {
             close(listener)
             throw HTTPServerError("cannot start the accept thread")
@@ -95,20 +101,33 @@ public final class HTTPServer: Sendable {
 
     /// Closes the listener and every connection and waits for their threads.
     public func stop() {
+        stoppingFlag.store(true, ordering: .relaxed)
+        let me = pthread_self()
+        /// Connections other than the caller's own (a handler may call `stop()`;
+        /// its connection finishes its response and then closes).
+        func others(_ state: State) -> [Int32] {
+            state.connections.compactMap { id, fd in
+                state.threads[id].map { pthread_equal($0, me) != 0 } == true ? nil : fd
+            }
+        }
         let (listener, thread) = state.withLock { state -> (Int32, pthread_t?) in
             let result = (state.listener, state.acceptThread)
             state.stopping = true
             state.acceptThread = nil
             state.listener = -1
-            for fd in state.connections.values { shutdown(fd, Int32(SHUT_RDWR)) }
+            for fd in others(state) { shutdown(fd, Int32(SHUT_RDWR)) }
             return result
         }
         if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
         if let thread { pthread_join(thread, nil) }
         if listener >= 0 { close(listener) }
-        // Connection threads end once their socket is shut down.
-        while state.withLock({ $0.connections.isEmpty }) == false {
-            state.withLock { state in for fd in state.connections.values { shutdown(fd, Int32(SHUT_RDWR)) } }
+        // Connection threads end once their socket is shut down; a handler
+        // still running delays this until it returns.
+        while state.withLock({ state in
+            let remaining = others(state)
+            for fd in remaining { shutdown(fd, Int32(SHUT_RDWR)) }
+            return !remaining.isEmpty
+        }) {
             usleep(1000)
         }
     }
@@ -147,7 +166,9 @@ public final class HTTPServer: Sendable {
             }
             let remote = Socket.describe(peer)
             let started = startThread { [self] in
-                ServerConnection(fd: fd, remoteAddress: remote, configuration: configuration, handler: handler).run()
+                state.withLock { $0.threads[id] = pthread_self() }
+                ServerConnection(fd: fd, remoteAddress: remote, configuration: configuration, handler: handler,
+                                 isStopping: { [self] in stoppingFlag.load(ordering: .relaxed) }).run()
                 finish(id, fd)
             }
             if started == nil {
@@ -157,7 +178,10 @@ public final class HTTPServer: Sendable {
     }
 
     private func finish(_ id: Int, _ fd: Int32) {
-        state.withLock { _ = $0.connections.removeValue(forKey: id) }
+        state.withLock {
+            $0.connections[id] = nil
+            $0.threads[id] = nil
+        }
         close(fd)
     }
 

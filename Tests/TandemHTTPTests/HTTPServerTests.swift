@@ -61,6 +61,18 @@ final class HTTPServerLifecycleTests: XCTestCase {
         }
     }
 
+    func testStopCalledFromAHandler_ReturnsAndStopsTheServer() throws {
+        let box = ServerBox()
+        let server = try startServer { _ in
+            box.server?.stop()
+            return .text(200, "stopping")
+        }
+        box.server = server
+        let response = try HTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/", timeoutSeconds: 5))
+        XCTAssertEqual(response.text, "stopping")
+        XCTAssertThrowsError(try HTTPClient().send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/", timeoutSeconds: 2)))
+    }
+
     func testStopThenStart_ServesAgain() throws {
         let server = try startServer(handler: okHandler)
         server.stop()
@@ -68,4 +80,8 @@ final class HTTPServerLifecycleTests: XCTestCase {
         defer { server.stop() }
         assertStillServes(server)
     }
+}
+
+final class ServerBox: @unchecked Sendable {
+    var server: HTTPServer?
 }
