@@ -85,10 +85,16 @@ public final class HTTPServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         let port = Int(UInt16(bigEndian: actual.sin_port))
-        state.withLock {
-            $0.listener = listener
-            $0.port = port
-            $0.stopping = false
+        let claimed = state.withLock { state -> Bool in
+            guard state.listener < 0 && state.acceptThread == nil else { return false }   // a concurrent start() won
+            state.listener = listener
+            state.port = port
+            state.stopping = false
+            return true
+        }
+        guard claimed else {
+            close(listener)
+            throw HTTPServerError("the server is already running; stop it first")
         }
         stoppingFlag.store(false, ordering: .relaxed)
         guard let thread = startThread(joinable: true, { [self] in acceptLoop(listener) }) else {
