@@ -86,6 +86,7 @@ let engineTargets: [Target] = [
             dependencies: nodeHostDependencies + httpNodeHostDependencies + simNodeHostDependencies
                 + scriptNodeHostDependencies,
             path: "Sources/NodeHost"),
+    .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/EngineTests"),
     .executableTarget(name: "tandem",
                       dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
