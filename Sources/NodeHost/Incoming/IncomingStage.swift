@@ -66,9 +66,8 @@ struct IncomingStage {
             return retry(message, "\(error)")
         }
 
-        if let twin, var entity = local {
-            entity = annotateComments(entity, twin: twin)
-            local = entity
+        if let twin, let entity = local {
+            local = context.withCommentTwins(entity, localID: twin.localID)
         }
         let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
         let run = ScriptRun(context.incomingScript)
@@ -183,23 +182,6 @@ struct IncomingStage {
                 }
             }
         }
-    }
-
-    /// Marks the entity's comments that came from the peer with their peer id,
-    /// so `commentHelper.mergeComments` never adds them twice.
-    private func annotateComments(_ entity: JSON, twin: Twin) -> JSON {
-        guard let comments = entity["comments"]?.arrayValue,
-              let known = try? context.store.read({ try $0.commentTwins(connection: context.name, localEntity: twin.localID) }),
-              !known.isEmpty else { return entity }
-        let remoteByLocal = Dictionary(known.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        var annotated = entity
-        annotated["comments"] = .array(comments.map { comment in
-            guard let id = comment["id"]?.stringValue, let remote = remoteByLocal[id] else { return comment }
-            var marked = comment
-            marked["remoteId"] = .string(remote)
-            return marked
-        })
-        return annotated
     }
 
     private func correlationID(_ message: QueuedMessage) -> String {

@@ -8,7 +8,8 @@ import TandemJSON
 /// always give the same replica, which is what makes the hash comparison of
 /// echo suppression sound.
 enum ReplicaBuilder {
-    static func replica(for entity: JSON, context: ConnectionContext) throws -> JSON {
+    static func replica(for raw: JSON, context: ConnectionContext) throws -> JSON {
+        let entity = raw["id"]?.stringValue.map { context.withCommentTwins(raw, localID: $0) } ?? raw
         let run = ScriptRun(context.outgoingScript)
         let view = EntityView(entity, mode: .readOnly)
         run.bind("issue", view)

@@ -67,4 +67,23 @@ final class ConnectionContext: @unchecked Sendable {
         guard instance.plugin.operations.contains(operation) else { return nil }
         return try instance.call(operation, input)
     }
+
+    /// The entity with each comment that came from the peer marked with its
+    /// peer id (`remoteId`), from the comment twins. Outgoing scripts carry
+    /// it into replicas and `commentHelper.mergeComments` skips such comments,
+    /// so a synced comment never travels back.
+    func withCommentTwins(_ entity: JSON, localID: String) -> JSON {
+        guard let comments = entity["comments"]?.arrayValue, !comments.isEmpty,
+              let known = try? store.read({ try $0.commentTwins(connection: name, localEntity: localID) }),
+              !known.isEmpty else { return entity }
+        let remoteByLocal = Dictionary(known.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var annotated = entity
+        annotated["comments"] = .array(comments.map { comment in
+            guard let id = comment["id"]?.stringValue, let remote = remoteByLocal[id] else { return comment }
+            var marked = comment
+            marked["remoteId"] = .string(remote)
+            return marked
+        })
+        return annotated
+    }
 }
