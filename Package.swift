@@ -87,6 +87,7 @@ let engineTargets: [Target] = [
                 + scriptNodeHostDependencies,
             path: "Sources/NodeHost"),
     .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/EngineTests"),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP"], path: "Tests/EndToEndTests"),
     .executableTarget(name: "tandem",
                       dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
