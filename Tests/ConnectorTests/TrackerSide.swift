@@ -20,11 +20,13 @@ final class TrackerSide: @unchecked Sendable {
     let instance: PluginInstance
     let http: TrackerHTTPService
     let baseURL: String
-    private let logs = Mutex<[String]>([])
+    private let logs = LogBook()
     private let stopSimulator: () -> Void
     let setFaults: (FaultPolicy) -> Void
+    /// Registers a URL that gets every webhook the simulator sends.
+    let addWebhook: (String) -> Void
 
-    var logLines: [String] { logs.withLock { $0 } }
+    var logLines: [String] { logs.lines }
 
     /// Starts the simulator and creates an instance; `configure` may change the config first.
     init(_ tracker: Tracker, configure: (inout [String: JSON]) -> Void = { _ in }) throws {
@@ -37,6 +39,7 @@ final class TrackerSide: @unchecked Sendable {
             baseURL = simulator.baseURL
             stopSimulator = simulator.stop
             setFaults = simulator.setFaults
+            addWebhook = simulator.addWebhook
             plugin = try PluginLoader().load(path: TestPaths.products + "/libJiraLike.so").get()
         case .serviceNow:
             let simulator = try ServiceNowSimulator(configuration: ServiceNowSimulatorConfiguration(user: Self.user, password: Self.password))
@@ -44,6 +47,7 @@ final class TrackerSide: @unchecked Sendable {
             baseURL = simulator.baseURL
             stopSimulator = simulator.stop
             setFaults = simulator.setFaults
+            addWebhook = simulator.addWebhook
             plugin = try PluginLoader().load(path: TestPaths.products + "/libServiceNowLike.so").get()
         }
         var config = Self.configuration(tracker, baseURL: baseURL)
@@ -64,8 +68,8 @@ final class TrackerSide: @unchecked Sendable {
         return config
     }
 
-    static func services(http: TrackerHTTPService, logs: Mutex<[String]>) -> HostServices {
-        HostServices(log: { name, level, line in logs.withLock { $0.append("\(name) \(level) \(line)") } },
+    static func services(http: TrackerHTTPService, logs: LogBook = LogBook()) -> HostServices {
+        HostServices(log: { name, level, line in logs.append("\(name) \(level) \(line)") },
                      http: { http.perform($0) },
                      secret: { name in name == "tracker-password" ? password : nil },
                      nowMs: { Int64(Date().timeIntervalSince1970 * 1000) })
@@ -83,11 +87,8 @@ final class TrackerSide: @unchecked Sendable {
             let output = try instance.call(operation, input)
             XCTFail("\(operation) succeeded with \(output.json.text)", file: file, line: line)
             return nil
-        } catch let error as PluginCallError {
-            return error
         } catch {
-            XCTFail("unexpected error \(error)", file: file, line: line)
-            return nil
+            return error
         }
     }
 
@@ -100,4 +101,11 @@ final class TrackerSide: @unchecked Sendable {
 
     /// The tracker's own name of the one-line title field.
     var titleField: String { tracker == .jira ? "summary" : "short_description" }
+}
+
+/// Host log lines, kept for assertions.
+final class LogBook: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
 }
