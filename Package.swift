@@ -76,6 +76,8 @@ let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 // MARK: - Connectors and conformance checker (issue 4)
 
 let connectorTargets: [Target] = [
+    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON"],
+                path: "Tests/ConnectorTests"),
 ]
 let connectorCommandDependencies: [Target.Dependency] = []
 

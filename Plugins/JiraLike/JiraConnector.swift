@@ -1,27 +1,47 @@
 import PluginKit
+import Synchronization
 
 /// The Jira REST API v2 connector, plugin id `jira-like`.
 ///
-/// Configuration: the common keys of `ConnectorConfiguration` plus `project`
-/// (the project key new issues are created in). Tracker operations arrive with
-/// the connectors issue; until then it lists only what it implements.
+/// Speaks Jira Server/Data Center's REST API v2 through the node's HTTP
+/// service (`ConnectorHost.http`); it never opens a socket itself. One instance
+/// per configured connection side; the operations are one file each in
+/// `Operations/`.
+///
+/// Thread: thread-safe. The configuration is immutable; the only mutable
+/// state is `directory`'s caches, behind a lock.
 final class JiraConnector: Connector {
     static let id = "jira-like"
     static let name = "Jira (REST API v2)"
-    static let version = "0.1.0"
-    static let operations: [String] = []
-    static let configurationKeys = ["baseUrl", "auth", "project", "integrationUser"]
+    static let version = "1.0.0"
+    static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
+                             "attachment.get", "attachment.put", "user.find", "webhook.parse"]
+    static let isThreadSafe = true
+    static let configurationKeys = JiraConfig.keys
 
-    let configuration: ConnectorConfiguration
-    let project: String
+    let config: JiraConfig
+    let host: ConnectorHost
+    let directory = JiraUserDirectory()
 
     init(configuration json: JSON, host: ConnectorHost) throws(ConnectorError) {
-        configuration = try ConnectorConfiguration(json, host: host)
-        project = try ConnectorConfiguration.requiredString(json, "project", host: host)
+        config = try JiraConfig(json, host: host)
+        self.host = host
     }
 
     func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
-        throw .unsupported("operation '\(operation)' is not implemented")
+        switch operation {
+        case "search": return OperationResult(try search(request))
+        case "get": return OperationResult(try get(request))
+        case "create": return OperationResult(try create(request))
+        case "lookup": return OperationResult(try lookup(request))
+        case "update": return OperationResult(try update(request))
+        case "comment.add": return OperationResult(try addComment(request))
+        case "attachment.get": return try getAttachment(request)
+        case "attachment.put": return OperationResult(try putAttachment(request))
+        case "user.find": return OperationResult(try findUser(request))
+        case "webhook.parse": return OperationResult(try parseWebhook(request))
+        default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
+        }
     }
 }
 

@@ -2,26 +2,45 @@ import PluginKit
 
 /// The ServiceNow Table API connector, plugin id `servicenow-like`.
 ///
-/// Configuration: the common keys of `ConnectorConfiguration` plus `table`
-/// (default `incident`). Tracker operations arrive with the connectors issue;
-/// until then it lists only what it implements.
+/// Speaks the Table API and the Attachment API through the node's HTTP
+/// service. Records are read with `sysparm_display_value=all`, so every choice
+/// field (state, priority, impact, urgency) arrives with both its code and its
+/// label, and becomes `{"id": code, "name": label}` in the entity.
+///
+/// Thread: thread-safe. The configuration is immutable; the user caches in
+/// `directory` are behind a lock.
 final class ServiceNowConnector: Connector {
     static let id = "servicenow-like"
     static let name = "ServiceNow (Table API)"
-    static let version = "0.1.0"
-    static let operations: [String] = []
-    static let configurationKeys = ["baseUrl", "auth", "table", "integrationUser"]
+    static let version = "1.0.0"
+    static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
+                             "attachment.get", "attachment.put", "user.find", "webhook.parse"]
+    static let isThreadSafe = true
+    static let configurationKeys = ServiceNowConfig.keys
 
-    let configuration: ConnectorConfiguration
-    let table: String
+    let config: ServiceNowConfig
+    let host: ConnectorHost
+    let directory = ServiceNowUserDirectory()
 
     init(configuration json: JSON, host: ConnectorHost) throws(ConnectorError) {
-        configuration = try ConnectorConfiguration(json, host: host)
-        table = try ConnectorConfiguration.optionalString(json, "table", host: host) ?? "incident"
+        config = try ServiceNowConfig(json, host: host)
+        self.host = host
     }
 
     func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
-        throw .unsupported("operation '\(operation)' is not implemented")
+        switch operation {
+        case "search": return OperationResult(try search(request))
+        case "get": return OperationResult(try get(request))
+        case "create": return OperationResult(try create(request))
+        case "lookup": return OperationResult(try lookup(request))
+        case "update": return OperationResult(try update(request))
+        case "comment.add": return OperationResult(try addComment(request))
+        case "attachment.get": return try getAttachment(request)
+        case "attachment.put": return OperationResult(try putAttachment(request))
+        case "user.find": return OperationResult(try findUser(request))
+        case "webhook.parse": return OperationResult(try parseWebhook(request))
+        default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
+        }
     }
 }
 

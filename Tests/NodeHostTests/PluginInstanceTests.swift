@@ -48,9 +48,9 @@ final class PluginInstanceTests: XCTestCase {
             plugin: plugin, name: "jira",
             configuration: ["baseUrl": "http://127.0.0.1:1", "auth": ["type": "bearer", "token": "t"], "project": "SUP"],
             services: services())
-        XCTAssertThrowsError(try instance.call("get", ["id": "1"])) { error in
+        XCTAssertThrowsError(try instance.call("attachment.list", ["id": "1"])) { error in
             XCTAssertEqual(error as? PluginCallError,
-                           PluginCallError(.unsupported, "jira-like does not declare operation 'get'; the node will not call it"))
+                           PluginCallError(.unsupported, "jira-like does not declare operation 'attachment.list'; the node will not call it"))
         }
     }
 

@@ -2,4 +2,5 @@
 import TandemCLI
 
 let connectorBenchmarks: [any Command.Type] = [
+    ConnectorBenchmark.self,
 ]

@@ -2,4 +2,5 @@
 import TandemCLI
 
 let connectorCommands: [any Command.Type] = [
+    PluginsCheckCommand.self,
 ]

@@ -1,0 +1,73 @@
+import PluginKit
+
+/// The `fields` of `create`/`update` (contract shapes) → Jira's REST field values.
+///
+/// `status` is not a Jira field: it is returned apart and reached by a
+/// transition. `priority`/`issuetype` may be a name; `assignee`/`reporter` an
+/// email (string or `{"email"}`) resolved to the Jira user, or null. Anything
+/// else goes to Jira unchanged, so Jira's own validation speaks for it.
+extension JiraConnector {
+    struct FieldInput {
+        var fields: [String: JSON] = [:]
+        var status: String?
+    }
+
+    func jiraFields(_ input: [String: JSON], for operation: String) throws(ConnectorError) -> FieldInput {
+        var result = FieldInput()
+        for (name, value) in input {
+            switch name {
+            case "status":
+                guard let status = JiraMapping.name(of: value), !status.isEmpty else {
+                    throw .invalid("\(operation): field 'status' must be a status name or {\"name\": …}")
+                }
+                result.status = status
+            case "priority", "issuetype", "resolution":
+                result.fields[name] = value.stringValue.map { .object(["name": .string($0)]) } ?? value
+            case "project":
+                result.fields[name] = value.stringValue.map { .object(["key": .string($0)]) } ?? value
+            case "assignee", "reporter":
+                result.fields[name] = try userReference(value, field: name, for: operation)
+            default:
+                result.fields[name] = value
+            }
+        }
+        return result
+    }
+
+    /// `{"name": …}` for a user given by email, by `{"email"}`, or already by name/accountId.
+    private func userReference(_ value: JSON, field: String, for operation: String) throws(ConnectorError) -> JSON {
+        if value.isNull { return .null }
+        let email = value["email"]?.stringValue ?? value.stringValue.flatMap { $0.contains("@") ? $0 : nil }
+        if let email {
+            let user = try jiraUser(email: email, for: operation)
+            if let name = user["name"]?.stringValue, !name.isEmpty { return .object(["name": .string(name)]) }
+            return .object(["accountId": user["accountId"] ?? .null])
+        }
+        if let name = value.stringValue { return .object(["name": .string(name)]) }
+        if value["name"] != nil || value["accountId"] != nil { return value }
+        throw .invalid("\(operation): field '\(field)' must be an email, {\"email\": …}, or null")
+    }
+
+    /// Moves `idOrKey` to the status named `status` through the one transition
+    /// that reaches it (matched by target status or transition name, ignoring case).
+    ///
+    /// - Throws: `.invalid` listing the reachable statuses when none does and the
+    ///   issue is not already there.
+    func transition(_ idOrKey: String, to status: String, for operation: String) throws(ConnectorError) {
+        let segment = Self.segment(idOrKey)
+        let available = try jira(operation, "GET", "/issue/\(segment)/transitions")["transitions"]?.arrayValue ?? []
+        let wanted = status.lowercased()
+        let match = available.first { $0["to"]?["name"]?.stringValue?.lowercased() == wanted }
+            ?? available.first { $0["name"]?.stringValue?.lowercased() == wanted }
+        if let match {
+            let id = JiraMapping.idText(match["id"])
+            _ = try jira(operation, "POST", "/issue/\(segment)/transitions", body: ["transition": ["id": .string(id)]])
+            return
+        }
+        let current = try jira(operation, "GET", "/issue/\(segment)", query: [("fields", "status")])["fields"]?["status"]?["name"]?.stringValue
+        if current?.lowercased() == wanted { return }
+        let reachable = available.compactMap { $0["to"]?["name"]?.stringValue }
+        throw .invalid("\(operation): no transition leads from '\(current ?? "?")' to '\(status)'; reachable: "
+                       + (reachable.isEmpty ? "none" : reachable.joined(separator: ", ")))
+    }
+}

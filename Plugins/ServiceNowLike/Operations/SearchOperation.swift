@@ -1,0 +1,54 @@
+import PluginKit
+
+extension ServiceNowConnector {
+    /// `search` {"query", "cursor", "overlapSeconds", "limit"} → {"refs", "cursor"}.
+    ///
+    /// Encoded query `<query>^sys_updated_on>=<cursor − overlap>^ORDERBYsys_updated_on`
+    /// (UTC, second resolution), paged with sysparm_offset/sysparm_limit (500 a
+    /// page) until `limit` refs. A query using `^NQ` is OR'ed as a whole by
+    /// ServiceNow, so the time bound would apply to its last part only: such
+    /// queries are refused.
+    func search(_ request: OperationRequest) throws(ConnectorError) -> JSON {
+        let query = request.input["query"]?.stringValue ?? ""
+        guard !query.contains("^NQ") else {
+            throw .invalid("search: queries with ^NQ cannot be bounded by time; write one query per connection")
+        }
+        let overlap = max(0, request.input["overlapSeconds"]?.intValue ?? 60)
+        let limit = max(1, request.input["limit"]?.intValue ?? 1000)
+        var cursor: Int64?
+        switch request.input["cursor"] {
+        case nil, .null?: cursor = nil
+        case .string(let text)? where text.isEmpty: cursor = nil
+        case .string(let text)?:
+            guard let millis = Timestamp.parse(text) else { throw .invalid("search: cursor '\(text)' is not a timestamp this connector wrote") }
+            cursor = millis
+        default: throw .invalid("search: cursor must be a string or null")
+        }
+        var terms: [String] = query.isEmpty ? [] : [query]
+        if let cursor { terms.append("sys_updated_on>=" + Timestamp.spaced(cursor - Int64(overlap) * 1000)) }
+        terms.append("ORDERBYsys_updated_on")
+        let encoded = terms.joined(separator: "^")
+
+        var refs: [JSON] = []
+        var newest = cursor
+        var offset = 0
+        while refs.count < limit {
+            let pageSize = min(500, limit - refs.count)
+            let rows = try now("search", "GET", "/table/\(config.table)", query: [
+                ("sysparm_query", encoded), ("sysparm_fields", "sys_id,number,sys_updated_on"),
+                ("sysparm_limit", String(pageSize)), ("sysparm_offset", String(offset)), ("sysparm_no_count", "true"),
+            ]).arrayValue ?? []
+            for row in rows {
+                let text = row["sys_updated_on"]?.stringValue ?? ""
+                guard let updated = Timestamp.parse(text) else {
+                    throw .transient("search: ServiceNow sent a record with an unreadable sys_updated_on: '\(text)'")
+                }
+                refs.append(["id": row["sys_id"] ?? .null, "key": row["number"] ?? .null, "updated": .string(Timestamp.iso(updated))])
+                newest = max(newest ?? updated, updated)
+            }
+            offset += rows.count
+            if rows.count < pageSize { break }
+        }
+        return ["refs": .array(refs), "cursor": newest.map { .string(Timestamp.iso($0)) } ?? .null]
+    }
+}

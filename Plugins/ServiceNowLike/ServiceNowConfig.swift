@@ -1,0 +1,35 @@
+import PluginKit
+
+/// One instance's configuration (DESIGN.md §7), read once at instance creation.
+///
+/// | key | meaning |
+/// |---|---|
+/// | `baseUrl` | the instance URL, e.g. `https://acme.service-now.com` |
+/// | `auth` | `basic` `user`/`password` or `bearer` `token`; strings may be `{"secret": NAME}` |
+/// | `table` | optional: the table synced (default `incident`) |
+/// | `integrationUser` | optional: the `user_name` the node writes as (default: the basic-auth user) |
+struct ServiceNowConfig: Sendable {
+    static let keys = ["baseUrl", "auth", "table", "integrationUser"]
+
+    let common: ConnectorConfiguration
+    let table: String
+    let integrationUser: String?
+
+    init(_ json: JSON, host: ConnectorHost) throws(ConnectorError) {
+        common = try ConnectorConfiguration(json, host: host)
+        table = try ConnectorConfiguration.optionalString(json, "table", host: host) ?? "incident"
+        guard !table.isEmpty, table.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }) else {
+            throw .invalid("configuration key 'table' must be a table name of lower-case letters, digits and '_', like incident, not '\(table)'")
+        }
+        if case .basic(let user, _) = common.auth {
+            integrationUser = common.integrationUser ?? user
+        } else {
+            integrationUser = common.integrationUser
+        }
+    }
+
+    var headers: [String: String] { ["Authorization": common.auth.headerValue] }
+
+    /// The form URL people open for a record.
+    func recordURL(_ sysID: String) -> String { "\(common.baseUrl)/\(table).do?sys_id=\(sysID)" }
+}

@@ -1,0 +1,37 @@
+/// Reading an operation's input with errors that name the operation and the member.
+extension OperationRequest {
+    /// A required member given as a non-empty string (a whole number is accepted
+    /// and written in decimal, since some trackers send numeric ids).
+    ///
+    /// - Throws: `.invalid` naming `operation` and `key`.
+    public func string(_ key: String, for operation: String) throws(ConnectorError) -> String {
+        guard let value = optionalString(key), !value.isEmpty else {
+            throw .invalid("\(operation): input member '\(key)' is missing or not a non-empty string")
+        }
+        return value
+    }
+
+    /// A member given as a string or a whole number; nil when absent or null.
+    public func optionalString(_ key: String) -> String? {
+        switch input[key] {
+        case .string(let text)?: return text
+        case .int(let number)?: return String(number)
+        default: return nil
+        }
+    }
+
+    /// The `"id"` member, or else `"key"`: how `get` and friends name an entity.
+    public func entityReference(for operation: String) throws(ConnectorError) -> String {
+        if let id = optionalString("id"), !id.isEmpty { return id }
+        if let key = optionalString("key"), !key.isEmpty { return key }
+        throw .invalid("\(operation): input needs \"id\" or \"key\"")
+    }
+
+    /// A required object member.
+    public func object(_ key: String, for operation: String) throws(ConnectorError) -> [String: JSON] {
+        guard let members = input[key]?.objectValue else {
+            throw .invalid("\(operation): input member '\(key)' is missing or not an object")
+        }
+        return members
+    }
+}

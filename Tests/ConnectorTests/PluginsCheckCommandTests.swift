@@ -1,0 +1,98 @@
+import Foundation
+import TandemJSON
+import TestSupport
+import TrackerSim
+import XCTest
+
+/// `tandem plugins check`, run as the user runs it: a child process of the
+/// built `tandem`, against simulators in this process.
+final class PluginsCheckCommandTests: XCTestCase {
+    private let folder = TemporaryDirectory("tandem-check")
+    private let allChecks = ["describe", "create-get", "update", "comment", "attachment", "search", "bad-credential",
+                             "unknown-id", "undeclared-operation"]
+
+    private func writeConfig(_ config: JSON, name: String = "config.json") throws -> String {
+        let path = folder.file(name)
+        try Data(config.serialized()).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func check(_ plugin: String, _ config: JSON, json: Bool = false) throws -> ProcessResult {
+        try ChildProcess.tandem(["plugins", "check", plugin, "--config", try writeConfig(config)] + (json ? ["--json"] : []))
+    }
+
+    func testJiraLike_PassesEveryCheckAgainstTheJiraSimulator() throws {
+        let simulator = try JiraSimulator(configuration: JiraSimulatorConfiguration(user: "sync", password: "pw"))
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libJiraLike.so",
+                               ["baseUrl": .string(simulator.baseURL), "auth": ["type": "basic", "user": "sync", "password": "pw"], "project": "SUP"])
+        XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testServiceNowLike_PassesEveryCheckAgainstTheServiceNowSimulator() throws {
+        let simulator = try ServiceNowSimulator(configuration: ServiceNowSimulatorConfiguration(user: "sync", password: "pw"))
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libServiceNowLike.so",
+                               ["baseUrl": .string(simulator.baseURL), "auth": ["type": "bearer", "token": "pw"]])
+        XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testCExample_PassesWhatItDeclaresAndSkipsTheRestWithTheReason() throws {
+        let example = TestPaths.packageRoot + "/Examples/CConnector/"
+        let plugin = try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("libfilestore.so"),
+                                                 defines: ["_POSIX_C_SOURCE=200809L"])
+        let result = try check(plugin, ["dir": .string(folder.file("store"))])
+        XCTAssertEqual(result.stdout, """
+            PASS describe
+            PASS create-get
+            PASS update
+            SKIP comment: the plugin does not declare comment.add
+            SKIP attachment: the plugin does not declare attachment.put, attachment.get
+            PASS search
+            SKIP bad-credential: the configuration has no basic or bearer auth
+            PASS unknown-id
+            PASS undeclared-operation
+
+            """, result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testAbortingPlugin_FailsThatCheckNamingTheSignalAndTheRestStillRun() throws {
+        let plugin = try CCompiler.sharedLibrary([TestPaths.fixture("plugins/fixture_plugin.c")], output: folder.file("abort.so"),
+                                                 defines: ["FIXTURE_ABORT_IN=\"describe\""])
+        let result = try check(plugin, [:], json: true)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertFalse(result.signaled)
+        let outcomes = try XCTUnwrap(JSON(parsing: result.stdout).arrayValue)
+        XCTAssertEqual(outcomes.compactMap { $0["name"]?.stringValue }, allChecks)
+        XCTAssertEqual(outcomes[0]["status"], "fail")
+        XCTAssertEqual(outcomes[0]["reason"], "the plugin crashed the check process: killed by SIGABRT")
+        XCTAssertEqual(outcomes[8]["status"], "pass", "the host refuses undeclared operations even for this plugin")
+    }
+
+    func testWrongCredentialInTheConfig_FailsTheChecksThatReachTheTracker() throws {
+        let simulator = try JiraSimulator(configuration: JiraSimulatorConfiguration(user: "sync", password: "pw"))
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libJiraLike.so",
+                               ["baseUrl": .string(simulator.baseURL), "auth": ["type": "basic", "user": "sync", "password": "nope"], "project": "SUP"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("FAIL create-get: auth: create: tracker refused the credentials (HTTP 401)"), result.stdout)
+    }
+
+    func testUnusableArguments_ExitWithTwoAndSayWhatToDo() throws {
+        let missing = try ChildProcess.tandem(["plugins", "check", folder.file("none.so"), "--config", try writeConfig([:])])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("cannot read plugin file"), missing.stderr)
+        let notJSON = folder.file("bad.json")
+        try Data("{".utf8).write(to: URL(fileURLWithPath: notJSON))
+        let badConfig = try ChildProcess.tandem(["plugins", "check", TestPaths.products + "/libJiraLike.so", "--config", notJSON])
+        XCTAssertEqual(badConfig.status, 2)
+        XCTAssertTrue(badConfig.stderr.contains("is not JSON"), badConfig.stderr)
+        XCTAssertEqual(try ChildProcess.tandem(["plugins", "check", TestPaths.products + "/libJiraLike.so"]).status, 2)
+    }
+}
