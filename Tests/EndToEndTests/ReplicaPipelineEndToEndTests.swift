@@ -62,7 +62,8 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
 
         // ServiceNow → Jira: edit, comment, state.
         try deployment.serviceNow.updateIncident(sysID, ["short_description": "Two-way, edited in ServiceNow",
-                                                         "comments": "hello from ServiceNow", "state": "6"])
+                                                         "comments": "hello from ServiceNow", "state": "6",
+                                                         "close_code": "Solved (Permanently)", "close_notes": "fixed"])
         XCTAssertTrue(try eventually {
             let issue = try deployment.jira.issue(key)
             let comments = try deployment.jira.issueComments(key)

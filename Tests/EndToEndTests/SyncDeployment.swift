@@ -35,6 +35,11 @@ final class SyncDeployment {
         for name in ["blue", "green"] {
             var config = try JSON(parsing: try String(contentsOfFile: examples + name + ".json", encoding: .utf8))
             let connection = "sup-incidents"
+            // The simulators authenticate one account, used by the tests' "humans"
+            // too, so the nodes' integration user is named apart: echo suppression
+            // then rests on replica hashes alone, the layer that also covers polling.
+            let instance = name == "blue" ? "jira" : "servicenow"
+            config["instances"]?[instance]?["config"]?["integrationUser"] = "tandem-integration"
             config["connections"]?[connection]?["trigger"]?["webhook"] = .bool(triggers.webhooks)
             config["connections"]?[connection]?["trigger"]?["pollSeconds"] = triggers.pollSeconds.map(JSON.double) ?? .null
             try config.text.write(toFile: folder.file(name + ".json"), atomically: true, encoding: .utf8)

@@ -51,8 +51,7 @@ struct IncomingStage {
         do {
             if let twin {
                 local = try context.instance.call("get", ["id": .string(twin.localID)]).json
-            } else if let found = try context.callIfDeclared("lookup", ["correlationId": .string(correlationID(message))])?.json,
-                      let id = found["id"]?.stringValue {
+            } else if let found = try createdBeforeRestart(message), let id = found["id"]?.stringValue {
                 local = try context.instance.call("get", ["id": .string(id)]).json
                 twin = Twin(connection: context.name, localID: id)
                 context.logger.info("found \(found["key"]?.stringValue ?? id) created before a restart; not creating it again",
@@ -181,6 +180,17 @@ struct IncomingStage {
                                           remoteComment: remoteID)
                 }
             }
+        }
+    }
+
+    /// The entity a create for this message made before a crash, found by its
+    /// correlation id; nil when there is none (the normal first sync) or the
+    /// connector cannot look it up.
+    private func createdBeforeRestart(_ message: QueuedMessage) throws -> JSON? {
+        do {
+            return try context.callIfDeclared("lookup", ["correlationId": .string(correlationID(message))])?.json
+        } catch let error as PluginCallError where error.kind == .notFound {
+            return nil
         }
     }
 
