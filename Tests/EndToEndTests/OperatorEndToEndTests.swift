@@ -15,8 +15,8 @@ final class OperatorEndToEndTests: XCTestCase {
     }
 
     func testFailingScriptParksOneIssue_OthersSync_FixRestartRetrySyncsIt() throws {
-        deployment = try SyncDeployment(.init(webhooks: true, pollSeconds: 2))
-        let script = deployment.folder.file("servicenow-incoming.sync")
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let script = deployment.folder + "/servicenow-incoming.sync"
         let original = try String(contentsOfFile: script, encoding: .utf8)
         try ("if (replica.summary?.contains(\"poison\")) {\n    debug.error(\"refusing \" + replica.key)\n}\n" + original)
             .write(toFile: script, atomically: true, encoding: .utf8)
@@ -29,7 +29,7 @@ final class OperatorEndToEndTests: XCTestCase {
 
         var listed = ""
         XCTAssertTrue(try eventually {
-            listed = try deployment.tandem(["errors", "list"], node: "green").stdout
+            listed = try deployment.run(["errors", "list"], node: "green").stdout
             return listed.contains(poisoned)
         })
         XCTAssertTrue(listed.contains("servicenow-incoming.sync:2:"), "file:line:column in: \(listed)")
@@ -39,16 +39,16 @@ final class OperatorEndToEndTests: XCTestCase {
         try original.write(toFile: script, atomically: true, encoding: .utf8)
         XCTAssertEqual(deployment.green.stop(), 0, "SIGTERM ends the node cleanly")
         try deployment.startNode("green")
-        let json = try deployment.tandem(["errors", "list", "--json"], node: "green")
+        let json = try deployment.run(["errors", "list", "--json"], node: "green")
         let id = try XCTUnwrap(try JSON(parsing: json.stdout).arrayValue?.first?["id"]?.intValue)
-        let retried = try deployment.tandem(["errors", "retry", String(id)], node: "green")
+        let retried = try deployment.run(["errors", "retry", String(id)], node: "green")
         XCTAssertEqual(retried.status, 0, retried.stderr)
         XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "poison pill") != nil }, deployment.logs)
-        XCTAssertEqual(try deployment.tandem(["errors", "list"], node: "green").stdout, "no parked errors\n")
+        XCTAssertEqual(try deployment.run(["errors", "list"], node: "green").stdout, "no parked errors\n")
     }
 
     func testBadSignatureOldTimestampOrReplayedNonce_Get401AndChangeNothing() throws {
-        deployment = try SyncDeployment(.init(webhooks: false, pollSeconds: nil))
+        deployment = try SyncDeployment.local(.init(webhooks: false, pollSeconds: nil))
         let client = HTTPClient()
         let body = JSON.object(["messages": [["kind": "replica", "seq": 1, "source": ["id": "666", "key": "SUP-666"],
                                               "replica": ["summary": "forged", "status": "To Do"]]]]).serialized()
@@ -73,7 +73,7 @@ final class OperatorEndToEndTests: XCTestCase {
     }
 
     func testRestartedNode_CarriesOnFromItsStore() throws {
-        deployment = try SyncDeployment(.init(webhooks: true, pollSeconds: 1))
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 1))
         let key = try deployment.jira.createIssue("Survives restarts")
         XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "Survives restarts") != nil })
         XCTAssertEqual(deployment.blue.stop(), 0)

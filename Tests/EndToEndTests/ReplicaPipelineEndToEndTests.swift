@@ -20,7 +20,7 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
     }
 
     func testIssueCreatedInJira_ArrivesInServiceNowWithin2Seconds_ByWebhook() throws {
-        deployment = try SyncDeployment(.init(webhooks: true, pollSeconds: nil))
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: nil))
         _ = try deployment.jira.createIssue("Printer on fire", priority: "High")
         let incident = try XCTUnwrap(try incidentAppears("Printer on fire", within: 2), "not in ServiceNow within 2 s")
         XCTAssertEqual(incident["priority"]?.stringValue, "2 - High")
@@ -29,23 +29,23 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
     }
 
     func testIssueCreatedInJira_ArrivesInServiceNow_ByPollingWhenWebhooksAreOff() throws {
-        deployment = try SyncDeployment(.init(webhooks: false, pollSeconds: 0.5))
+        deployment = try SyncDeployment.local(.init(webhooks: false, pollSeconds: 0.5))
         _ = try deployment.jira.createIssue("Polled printer")
         XCTAssertNotNil(try incidentAppears("Polled printer", within: 10))
     }
 
     func testManualSync_SendsOneIssueWhenNoTriggerFires() throws {
-        deployment = try SyncDeployment(.init(webhooks: false, pollSeconds: nil))
+        deployment = try SyncDeployment.local(.init(webhooks: false, pollSeconds: nil))
         let key = try deployment.jira.createIssue("Manually synced")
         Thread.sleep(forTimeInterval: 0.5)
         XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "Manually synced"), "no trigger should have fired")
-        let result = try deployment.tandem(["sync", key, "--connection", "sup-incidents"], node: "blue")
+        let result = try deployment.run(["sync", key, "--connection", "sup-incidents"], node: "blue")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertNotNil(try incidentAppears("Manually synced", within: 5))
     }
 
     func testEditsCommentsAndStatusFlowBothWays_EachSideMapped() throws {
-        deployment = try SyncDeployment(.init(webhooks: true, pollSeconds: 2))
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
         let key = try deployment.jira.createIssue("Two-way")
         let incident = try XCTUnwrap(try incidentAppears("Two-way", within: 5))
         let sysID = try XCTUnwrap(incident["sys_id"]?.stringValue)
@@ -78,7 +78,7 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
     }
 
     func testAfterTheExchangeSettles_NeitherTrackerReceivesAWriteFor5Seconds() throws {
-        deployment = try SyncDeployment(.init(webhooks: true, pollSeconds: 1))
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 1))
         let key = try deployment.jira.createIssue("Echo check")
         let incident = try XCTUnwrap(try incidentAppears("Echo check", within: 5))
         try deployment.jira.commentIssue(key, "one comment")

@@ -1,3 +1,4 @@
+import Foundation
 import SyncScript
 import TandemJSON
 
@@ -90,10 +91,16 @@ struct IncomingStage {
                        sourceKey: String) -> StageOutcome {
         var twin = initial
         var after: JSON?
+        // A first sync holds the new entity's lane from its creation to the
+        // final commit (see `create`), so its own change event waits.
+        var createdLane: String?
+        defer { if let createdLane { context.locks.release([createdLane]) } }
         let fields = changes["fields"] ?? .object([:])
         do {
             if twin == nil {
-                twin = try create(fields: fields, message: message)
+                let created = try create(fields: fields, message: message)
+                twin = created
+                createdLane = "entity:" + created.localID
             } else if let twin, !(fields.objectValue?.isEmpty ?? true) {
                 let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
                 if output["fields"] != nil { after = output }
@@ -115,6 +122,9 @@ struct IncomingStage {
         let baseline = try? ReplicaBuilder.replica(for: after, context: context)
         do {
             try context.store.write { tx in
+                // Start from the stored twin: never write back a stale copy of
+                // fields another stage owns (the outgoing seq, last sent).
+                if let stored = try tx.twin(connection: context.name, localID: final.localID) { final = stored }
                 final.remoteID = message.lane
                 final.remoteKey = message.body["source"]?["key"]?.stringValue ?? final.remoteKey
                 final.remoteURL = message.body["source"]?["url"]?.stringValue ?? final.remoteURL
@@ -156,6 +166,9 @@ struct IncomingStage {
         guard let id = created["id"]?.stringValue else {
             throw PluginCallError(.internal, "create answered without an id: \(created.text)")
         }
+        // No outgoing work can hold this lane yet: entities without a twin wait
+        // while a create is in flight. Take it before the twin becomes visible.
+        while !context.locks.tryAcquire(["entity:" + id]) { usleep(1_000) }
         var twin = Twin(connection: context.name, localID: id)
         twin.localKey = created["key"]?.stringValue
         twin.localURL = created["url"]?.stringValue

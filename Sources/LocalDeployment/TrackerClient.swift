@@ -3,25 +3,25 @@ import TandemHTTP
 import TandemJSON
 
 /// A user of a simulated tracker, speaking its REST API over HTTP: how the
-/// end-to-end tests make changes and read the outcome.
-struct TrackerClient {
-    let baseURL: String
-    let user: String
-    let password: String
+/// end-to-end tests, the demo and the benchmarks make changes and read the outcome.
+public struct TrackerClient: Sendable {
+    public let baseURL: String
+    public let user: String
+    public let password: String
     private let client = HTTPClient()
 
-    init(baseURL: String, user: String, password: String) {
+    public init(baseURL: String, user: String, password: String) {
         self.baseURL = baseURL
         self.user = user
         self.password = password
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     @discardableResult
-    func request(_ method: String, _ path: String, _ body: JSON? = nil) throws -> JSON {
+    public func request(_ method: String, _ path: String, _ body: JSON? = nil) throws -> JSON {
         var headers = HTTPHeaders()
         headers["Authorization"] = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
         headers["Accept"] = "application/json"
@@ -35,11 +35,11 @@ struct TrackerClient {
     }
 
     /// `{"requests": N, "writes": M}` from the simulator's test endpoint.
-    func writes() throws -> Int { try request("GET", "/_sim/stats")["writes"]?.intValue ?? -1 }
+    public func writes() throws -> Int { try request("GET", "/_sim/stats")["writes"]?.intValue ?? -1 }
 
     // MARK: Jira
 
-    func createIssue(_ summary: String, priority: String = "Medium") throws -> String {
+    public func createIssue(_ summary: String, priority: String = "Medium") throws -> String {
         let created = try request("POST", "/rest/api/2/issue", ["fields": [
             "project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": .string(summary),
             "description": "from the end-to-end test", "priority": ["name": .string(priority)],
@@ -47,17 +47,17 @@ struct TrackerClient {
         return created["key"]?.stringValue ?? ""
     }
 
-    func issue(_ key: String) throws -> JSON { try request("GET", "/rest/api/2/issue/\(key)") }
+    public func issue(_ key: String) throws -> JSON { try request("GET", "/rest/api/2/issue/\(key)") }
 
-    func editIssue(_ key: String, _ fields: JSON) throws { try request("PUT", "/rest/api/2/issue/\(key)", ["fields": fields]) }
+    public func editIssue(_ key: String, _ fields: JSON) throws { try request("PUT", "/rest/api/2/issue/\(key)", ["fields": fields]) }
 
-    func commentIssue(_ key: String, _ body: String) throws { try request("POST", "/rest/api/2/issue/\(key)/comment", ["body": .string(body)]) }
+    public func commentIssue(_ key: String, _ body: String) throws { try request("POST", "/rest/api/2/issue/\(key)/comment", ["body": .string(body)]) }
 
-    func issueComments(_ key: String) throws -> [String] {
+    public func issueComments(_ key: String) throws -> [String] {
         (try request("GET", "/rest/api/2/issue/\(key)/comment")["comments"]?.arrayValue ?? []).compactMap { $0["body"]?.stringValue }
     }
 
-    func transitionIssue(_ key: String, to status: String) throws {
+    public func transitionIssue(_ key: String, to status: String) throws {
         let transitions = try request("GET", "/rest/api/2/issue/\(key)/transitions")["transitions"]?.arrayValue ?? []
         guard let id = transitions.first(where: { $0["to"]?["name"]?.stringValue == status })?["id"] else {
             throw Failure(description: "no transition of \(key) reaches \(status)")
@@ -65,31 +65,31 @@ struct TrackerClient {
         try request("POST", "/rest/api/2/issue/\(key)/transitions", ["transition": ["id": id]])
     }
 
-    func searchIssues(_ jql: String) throws -> [JSON] {
+    public func searchIssues(_ jql: String) throws -> [JSON] {
         let encoded = jql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? jql
         return try request("GET", "/rest/api/2/search?jql=\(encoded)&maxResults=1000")["issues"]?.arrayValue ?? []
     }
 
     // MARK: ServiceNow
 
-    func incidents() throws -> [JSON] {
+    public func incidents() throws -> [JSON] {
         try request("GET", "/api/now/table/incident?sysparm_display_value=true&sysparm_limit=10000")["result"]?.arrayValue ?? []
     }
 
-    func incident(shortDescription: String) throws -> JSON? {
+    public func incident(shortDescription: String) throws -> JSON? {
         try incidents().first { $0["short_description"]?.stringValue == shortDescription }
     }
 
-    func createIncident(_ shortDescription: String) throws -> JSON {
+    public func createIncident(_ shortDescription: String) throws -> JSON {
         try request("POST", "/api/now/table/incident", ["short_description": .string(shortDescription),
                                                          "description": "from the end-to-end test"])["result"] ?? .null
     }
 
-    func updateIncident(_ sysID: String, _ fields: JSON) throws {
+    public func updateIncident(_ sysID: String, _ fields: JSON) throws {
         try request("PATCH", "/api/now/table/incident/\(sysID)", fields)
     }
 
-    func incidentComments(_ sysID: String) throws -> [String] {
+    public func incidentComments(_ sysID: String) throws -> [String] {
         try request("GET", "/api/now/table/sys_journal_field?sysparm_query=element_id=\(sysID)^element=comments&sysparm_limit=1000")["result"]?
             .arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
     }

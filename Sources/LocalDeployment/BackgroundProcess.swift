@@ -1,6 +1,7 @@
 import Foundation
 
-/// A long-running child process (a node, a simulator) for end-to-end tests.
+/// A long-running child process (a node, a simulator) for end-to-end tests,
+/// the demo and the benchmarks.
 ///
 /// `start` returns once the child printed its `listening on URL` line, so the
 /// test knows the port. Its stderr goes to a file for diagnosis. It is
