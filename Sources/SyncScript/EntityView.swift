@@ -42,7 +42,15 @@ public final class EntityView {
     public var changes: JSON { finished ?? .object(["fields": .object([:])]) }
 
     func original(_ name: String) -> JSON? {
-        Self.topLevel.contains(name) ? entity[name] : fields[name]
+        Self.isTopLevel(name) ? entity[name] : fields[name]
+    }
+
+    /// `topLevel.contains(name)` without hashing, on the member-read path.
+    static func isTopLevel(_ name: String) -> Bool {
+        switch name {
+        case "id", "key", "url", "type", "updated", "comments", "attachments", "fields": return true
+        default: return false
+        }
     }
 
     /// Computes `changes` from every member the run touched.

@@ -26,7 +26,9 @@ extension Interpreter {
         switch builtin {
         case .toString?:
             try arity(args, 0, name, loc)
-            return .string(try value.text(limit: limits.stringLength, at: loc))
+            let text = try value.text(limit: limits.stringLength, at: loc)
+            try chargeBytes(text.utf8.count, loc)
+            return .string(text)
         case .toInteger?:
             try arity(args, 0, name, loc)
             return try toInteger(value, at: loc)
@@ -115,6 +117,7 @@ extension Interpreter {
                 text += try item.text(limit: limits.stringLength, at: loc)
                 try checkLength(text, loc)
             }
+            try chargeBytes(text.utf8.count, loc)
             return .string(text)
         case .first, .last:
             try arity(args, 0, name, loc)
@@ -166,9 +169,11 @@ extension Interpreter {
             return previous
         case .keySet:
             try arity(args, 0, name, loc)
+            try chargeElements(map.count, loc)
             return .list(ListBox(ContiguousArray(map.keys.map { Value.string($0) })))
         case .values:
             try arity(args, 0, name, loc)
+            try chargeElements(map.count, loc)
             return .list(ListBox(map.values))
         case .each, .collect, .find, .findAll, .any, .every:
             return try mapIteration(map, builtin, args, at: loc)
@@ -229,9 +234,11 @@ extension Interpreter {
             return .bool(text.isEmpty)
         case .toUpperCase:
             try arity(args, 0, name, loc)
+            try chargeBytes(text.utf8.count, loc)
             return .string(text.uppercased())
         case .toLowerCase:
             try arity(args, 0, name, loc)
+            try chargeBytes(text.utf8.count, loc)
             return .string(text.lowercased())
         case .trim:
             try arity(args, 0, name, loc)
@@ -257,6 +264,7 @@ extension Interpreter {
             if length > limits.stringLength {
                 throw .limit("string longer than the limit of \(limits.stringLength) bytes", loc)
             }
+            try chargeBytes(length, loc)
             return .string(text.replacing(target, with: replacement))
         case .split:
             try arity(args, 0...1, name, loc)
@@ -271,6 +279,7 @@ extension Interpreter {
                 while parts.last?.isEmpty == true { parts.removeLast() }  // as Java's split does
             }
             try checkSize(parts.count, loc)
+            try chargeElements(parts.count, loc)
             return .list(ListBox(ContiguousArray(parts.map { Value.string(String($0)) })))
         case .substring:
             try arity(args, 1...2, name, loc)

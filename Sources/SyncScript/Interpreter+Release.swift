@@ -13,34 +13,31 @@ extension Interpreter {
         }
     }
 
+    /// Visits each container once without a visited set: a container is
+    /// emptied on its first visit, so a later visit finds nothing to follow.
     func releaseCycles() {
         guard mayHaveCycles || !capturedFrames.isEmpty else { return }
-        // (An entity view's cache can only join a cycle through a store, which sets the flag.)
         var pending: [Value] = []
         for case let value? in globals { pending.append(value) }
         var frames = capturedFrames
         frames.append(frame)
-        var seen = Set<ObjectIdentifier>()
         while true {
             while let next = frames.popLast() {
-                guard seen.insert(ObjectIdentifier(next)).inserted else { continue }
+                if next.slots.isEmpty { continue }
                 pending.append(contentsOf: next.slots)
-                for offset in next.slots.indices { next.slots[offset] = .null }
+                next.slots.removeAll()
             }
             guard let value = pending.popLast() else { break }
             switch value {
             case .list(let list):
-                guard seen.insert(ObjectIdentifier(list)).inserted else { continue }
                 pending.append(contentsOf: list.items)
                 list.items.removeAll()
             case .map(let map):
-                guard seen.insert(ObjectIdentifier(map)).inserted else { continue }
                 pending.append(contentsOf: map.values)
                 map.removeAll()
             case .closure(let closure):
                 frames.append(closure.captured)
             case .object(let object):
-                guard seen.insert(ObjectIdentifier(object)).inserted else { continue }
                 pending.append(contentsOf: object.detachValues())
             default:
                 break

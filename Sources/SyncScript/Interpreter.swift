@@ -5,6 +5,11 @@ import TandemJSON
 /// One `Interpreter` per run, used from one thread. It owns the run's globals
 /// (bindings and functions), the current frame, and the budgets of `Limits`.
 ///
+/// Thread: one run, one thread. Hot stored properties here and in Frame,
+/// ListBox and MapBox skip the run-time exclusivity check: no access to them
+/// spans a call back into the evaluator (values are computed first, then
+/// stored), which the debug test suite checked with the checks on.
+///
 /// Invariants: `steps` only goes down, and every statement, loop iteration,
 /// call and element a collection method visits costs one step, so every run
 /// ends; `callDepth <= limits.callDepth`; `frame` is restored on every exit
@@ -12,21 +17,21 @@ import TandemJSON
 final class Interpreter {
     let program: Program
     let limits: Limits
-    var globals: ContiguousArray<Value?>
-    var frame: Frame
-    var steps: Int
-    var callDepth = 0
+    @exclusivity(unchecked) var globals: ContiguousArray<Value?>
+    @exclusivity(unchecked) var frame: Frame
+    @exclusivity(unchecked) var steps: Int
+    @exclusivity(unchecked) var callDepth = 0
     let stack = StackGuard()
     /// The value of the last expression statement: a function's or closure's
     /// result when it ends without `return`.
-    var lastValue: Value = .null
-    var returnValue: Value = .null
+    @exclusivity(unchecked) var lastValue: Value = .null
+    @exclusivity(unchecked) var returnValue: Value = .null
     /// Frames a closure captured: a closure stored in its own frame (`def f =
     /// { … }`) is a reference cycle, broken when the run is released.
-    var capturedFrames: [Frame] = []
+    @exclusivity(unchecked) var capturedFrames: [Frame] = []
     /// Set when a container or closure was stored into a container, the only
     /// way (besides captured frames) to build a cycle.
-    var mayHaveCycles = false
+    @exclusivity(unchecked) var mayHaveCycles = false
 
     enum Flow { case normal, returned, broke, continued }
 
@@ -147,6 +152,7 @@ final class Interpreter {
                     throw .limit("string longer than the limit of \(limits.stringLength) bytes", loc)
                 }
             }
+            try chargeBytes(text.utf8.count, loc)
             return .string(text)
         case .local(let depth, let slot):
             if depth == 0 { return frame.slots[slot] }
@@ -236,6 +242,19 @@ final class Interpreter {
         values.reserveCapacity(args.count)
         for arg in args { values.append(try eval(arg)) }
         return values
+    }
+
+    /// Building big values costs steps in proportion to their size (a step
+    /// per 64 bytes of string, per 4 elements copied), so the step budget also
+    /// bounds a run's time and memory when it builds large strings or lists.
+    @inline(__always) func chargeBytes(_ count: Int, _ loc: Loc) throws(Failure) {
+        steps &-= count >> 6
+        try step(loc)
+    }
+
+    @inline(__always) func chargeElements(_ count: Int, _ loc: Loc) throws(Failure) {
+        steps &-= count >> 2
+        try step(loc)
     }
 
     @inline(__always) func checkSize(_ count: Int, _ loc: Loc) throws(Failure) {

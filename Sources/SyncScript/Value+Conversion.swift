@@ -22,7 +22,7 @@ extension Value {
         case .object(let members):
             // JSON objects are unordered; sorted keys keep iteration stable.
             let map = MapBox(minimumCapacity: members.count)
-            for key in members.keys.sorted() { map.set(key, Value(members[key]!)) }
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) { map.set(key, Value(value)) }
             self = .map(map)
         }
     }

@@ -56,7 +56,7 @@ final class Closure {
 
 /// The locals of one function, closure or script body.
 final class Frame {
-    var slots: ContiguousArray<Value>
+    @exclusivity(unchecked) var slots: ContiguousArray<Value>
     let parent: Frame?
     init(slotCount: Int, parent: Frame?) {
         slots = ContiguousArray(repeating: .null, count: slotCount)
@@ -80,29 +80,38 @@ protocol ScriptObject: AnyObject {
 
 /// A mutable list. Its deinit releases nested containers without recursion.
 final class ListBox {
-    var items: ContiguousArray<Value>
+    @exclusivity(unchecked) var items: ContiguousArray<Value>
     init(_ items: ContiguousArray<Value> = []) { self.items = items }
     deinit { releaseIteratively(&items) }
 }
 
 /// A mutable map with string keys that remembers insertion order (as
 /// Groovy's LinkedHashMap does), so `each`, `keySet` and `values` are stable.
+///
+/// Most script maps are small (an entity field, a status map), so up to
+/// `linearLimit` keys are found by comparing strings, with no hashing and no
+/// dictionary; larger maps build `index` once and keep it.
 final class MapBox {
-    private(set) var keys: ContiguousArray<String> = []
-    private(set) var values: ContiguousArray<Value> = []
-    private var index: [String: Int] = [:]
+    @exclusivity(unchecked) private(set) var keys: ContiguousArray<String> = []
+    @exclusivity(unchecked) private(set) var values: ContiguousArray<Value> = []
+    @exclusivity(unchecked) private var index: [String: Int]?
+    static let linearLimit = 8
 
     init() {}
     init(minimumCapacity: Int) {
         keys.reserveCapacity(minimumCapacity)
         values.reserveCapacity(minimumCapacity)
-        index.reserveCapacity(minimumCapacity)
     }
 
     var count: Int { keys.count }
 
+    @inline(__always) private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return keys.firstIndex(of: key)
+    }
+
     subscript(key: String) -> Value? {
-        guard let position = index[key] else { return nil }
+        guard let position = position(of: key) else { return nil }
         return values[position]
     }
 
@@ -110,12 +119,19 @@ final class MapBox {
     /// and the map already holds `limit` entries.
     @discardableResult
     func set(_ key: String, _ value: Value, limit: Int = .max) -> Bool {
-        if let position = index[key] {
+        if let position = position(of: key) {
             values[position] = value
             return true
         }
         guard keys.count < limit else { return false }
-        index[key] = keys.count
+        if index != nil {
+            index![key] = keys.count
+        } else if keys.count == Self.linearLimit {
+            var built = [String: Int](minimumCapacity: keys.count * 2 + 2)
+            for (offset, existing) in keys.enumerated() { built[existing] = offset }
+            built[key] = keys.count
+            index = built
+        }
         keys.append(key)
         values.append(value)
         return true
@@ -124,7 +140,7 @@ final class MapBox {
     func removeAll() {
         keys.removeAll()
         values.removeAll()
-        index.removeAll()
+        index = nil
     }
 
     deinit { releaseIteratively(&values) }
