@@ -35,6 +35,7 @@ public final class EntityView {
         self.mode = mode
         self.entity = entity.objectValue ?? [:]
         fields = entity["fields"]?.objectValue ?? [:]
+        cache.reserveCapacity(16)
     }
 
     /// The recorded changes (see the type comment); `{"fields": {}}` before

@@ -64,10 +64,10 @@ extension Interpreter {
         switch builtin {
         case .size:
             try arity(args, 0, name, loc)
-            return .int(Int64(list.items.count))
+            return .int(Int64(list.count))
         case .isEmpty:
             try arity(args, 0, name, loc)
-            return .bool(list.items.isEmpty)
+            return .bool(list.count == 0)
         case .contains:
             try arity(args, 1, name, loc)
             return .bool(try contains(.list(list), args[0], at: loc))
@@ -137,7 +137,7 @@ extension Interpreter {
         case .add:
             try arity(args, 1, name, loc)
             try checkSize(list.items.count + 1, loc)
-            noteStore(args[0])
+            noteStore(args[0], into: list)
             list.items.append(args[0])
             return .bool(true)
         default:
@@ -164,7 +164,7 @@ extension Interpreter {
             try arity(args, 2, name, loc)
             let name = try key(args[0], at: loc)
             let previous = map[name] ?? .null
-            noteStore(args[1])
+            noteStore(args[1], into: map)
             guard map.set(name, args[1], limit: limits.collectionSize) else { try checkSize(.max, loc); return nil }
             return previous
         case .keySet:

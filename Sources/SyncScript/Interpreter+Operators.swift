@@ -190,6 +190,7 @@ extension Interpreter {
             var owner = frame
             for _ in 0..<depth { owner = owner.parent! }
             let result = try combine(owner.slots[slot], op, value, at: loc)
+            noteStore(result, into: nil)
             owner.slots[slot] = result
             return result
         case .global(let index):
@@ -218,7 +219,7 @@ extension Interpreter {
                 guard offset >= 0 else { throw .runtime("index \(position) is before the start of the list", loc) }
                 try checkSize(Int(clamping: offset) + 1, loc)
                 if offset > list.items.count { try chargeElements(Int(offset) - list.items.count, loc) }
-                noteStore(result)
+                noteStore(result, into: list)
                 while list.items.count <= offset { list.items.append(.null) }
                 list.items[Int(offset)] = result
             case (.list, _):
@@ -239,11 +240,12 @@ extension Interpreter {
     }
 
     func setMember(of base: Value, _ name: String, _ value: Value, at loc: Loc) throws(Failure) {
-        noteStore(value)
         switch base {
         case .map(let map):
+            noteStore(value, into: map)
             guard map.set(name, value, limit: limits.collectionSize) else { try checkSize(.max, loc); return }
         case .object(let object):
+            noteStore(value, into: object)
             try object.setMember(name, value, in: self, at: loc)
         case .null:
             throw .runtime("cannot set member '\(name)' of null", loc)

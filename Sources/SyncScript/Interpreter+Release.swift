@@ -6,17 +6,49 @@
 /// from the run's globals, its top frame and the frames closures captured is
 /// emptied, so everything is freed. The host has its results as JSON by then.
 extension Interpreter {
-    @inline(__always) func noteStore(_ value: Value) {
+    /// Records whether storing `value` (into a frame slot when `target` is
+    /// nil, else into that container or object) may close a cycle.
+    ///
+    /// A cycle through a frame needs a closure stored where its frame can
+    /// reach it; a cycle through containers needs the stored value to reach
+    /// the target. A short walk of the stored value decides; a value too big
+    /// to walk counts as a possible cycle. Stores of plain data (strings,
+    /// numbers, lists of maps of them) cost no release walk at the end.
+    @inline(__always) func noteStore(_ value: Value, into target: AnyObject?) {
+        if mayHaveCycles { return }
         switch value {
-        case .list, .map, .closure: mayHaveCycles = true
+        case .list, .map: if mayReach(value, target) { mayHaveCycles = true }
+        case .closure, .function, .object: mayHaveCycles = true
         default: break
         }
+    }
+
+    private func mayReach(_ value: Value, _ target: AnyObject?) -> Bool {
+        var pending: [Value] = [value]
+        var budget = 64
+        while let next = pending.popLast() {
+            budget -= 1
+            if budget < 0 { return true }
+            switch next {
+            case .list(let list):
+                if list === target { return true }
+                for item in list.convertedItems where item.isReference { pending.append(item) }
+            case .map(let map):
+                if map === target { return true }
+                for item in map.convertedValues where item.isReference { pending.append(item) }
+            case .closure, .function, .object:
+                return true
+            default:
+                break
+            }
+        }
+        return false
     }
 
     /// Visits each container once without a visited set: a container is
     /// emptied on its first visit, so a later visit finds nothing to follow.
     func releaseCycles() {
-        guard mayHaveCycles || !capturedFrames.isEmpty else { return }
+        guard mayHaveCycles else { return }
         var pending: [Value] = []
         for case let value? in globals { pending.append(value) }
         var frames = capturedFrames
@@ -30,10 +62,9 @@ extension Interpreter {
             guard let value = pending.popLast() else { break }
             switch value {
             case .list(let list):
-                pending.append(contentsOf: list.items)
-                list.items.removeAll()
+                pending.append(contentsOf: list.takeConverted())
             case .map(let map):
-                pending.append(contentsOf: map.values)
+                pending.append(contentsOf: map.takeConverted())
                 map.removeAll()
             case .closure(let closure):
                 frames.append(closure.captured)

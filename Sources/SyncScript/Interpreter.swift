@@ -29,8 +29,7 @@ final class Interpreter {
     /// Frames a closure captured: a closure stored in its own frame (`def f =
     /// { … }`) is a reference cycle, broken when the run is released.
     @exclusivity(unchecked) var capturedFrames: [Frame] = []
-    /// Set when a container or closure was stored into a container, the only
-    /// way (besides captured frames) to build a cycle.
+    /// Set when a store may have closed a reference cycle (see noteStore).
     @exclusivity(unchecked) var mayHaveCycles = false
 
     enum Flow { case normal, returned, broke, continued }
@@ -68,7 +67,9 @@ final class Interpreter {
             case .declare(let slot, let value, let loc):
                 try step(loc)
                 lastValue = .null
-                frame.slots[slot] = try value.map { (expr) throws(Failure) in try eval(expr) } ?? .null
+                let initial = try value.map { (expr) throws(Failure) in try eval(expr) } ?? .null
+                noteStore(initial, into: nil)
+                frame.slots[slot] = initial
             case .ifChain(let conditions, let bodies, let otherwise, let loc):
                 try step(loc)
                 lastValue = .null

@@ -122,6 +122,15 @@ final class LimitsTests: XCTestCase {
         XCTAssertEqual(result.message, "call depth too large for the native stack (endless recursion?)")
     }
 
+    func testLongClosureChain_isReleasedWithoutOverflow() {
+        XCTAssertNil(limitMessage("""
+            def wrap(inner) { return { -> inner } }
+            def chain = null
+            def i = 0
+            while (i < 100000) { chain = wrap(chain); i += 1 }
+            """, Limits()))
+    }
+
     func testDeeplyNestedValue_isReleasedWithoutOverflow() {
         XCTAssertNil(limitMessage("""
             def root = [:]

@@ -8,14 +8,15 @@ struct ScriptOutgoingBenchmark: Command {
     static let path = ["script"]
     static let summary = "time a typical outgoing script per entity against direct Swift"
     static let help = """
-        Usage: tandem-bench script [--iterations N]
+        Usage: tandem-bench script [--iterations N] [--script-only]
 
         Runs a typical outgoing script (20 field assignments, a status map, the
         comments copied with collect) on one Jira entity, N times (default
         100000), and the same mapping written directly in Swift over JSON.
         Prints microseconds per run for both and their ratio. Each script run
         includes creating the run, binding `issue` and `replica`, and reading
-        the replica back as JSON. Build with -c release.
+        the replica back as JSON. --script-only times only the script (for a
+        profiler). Build with -c release.
         """
 
     static let source = """
@@ -108,8 +109,14 @@ struct ScriptOutgoingBenchmark: Command {
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         let iterations = try arguments.intOption("--iterations", in: 1...100_000_000) ?? 100_000
+        let scriptOnly = arguments.flag("--script-only")
         try arguments.finish()
         let script = try Script(source: source, file: "benchmark.sync")
+        if scriptOnly {
+            let nanos = try nanosPerIteration(iterations) { _ = try runScript(script) }
+            print("script     \(fixed(nanos / 1000)) µs/run")
+            return .success
+        }
         let fromScript = try runScript(script)
         guard fromScript == direct(entity) else {
             throw CommandError("the script and the Swift mapping disagree:\n\(fromScript.text)\n\(direct(entity).text)")
