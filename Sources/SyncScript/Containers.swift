@@ -62,7 +62,7 @@ final class ListBox {
 /// A mutable map with string keys that remembers insertion order (as
 /// Groovy's LinkedHashMap does), so `each`, `keySet` and `values` are stable.
 ///
-/// Most script maps are small (an entity field, a status map), so up to
+/// Most script maps are small (an entity field, a replica), so up to
 /// `linearLimit` keys are found by comparing strings, with no hashing and no
 /// dictionary; larger maps build `index` once and keep it.
 ///
@@ -74,7 +74,7 @@ final class MapBox {
     @exclusivity(unchecked) private var storedValues: ContiguousArray<Value> = []
     @exclusivity(unchecked) private var index: [String: Int]?
     @exclusivity(unchecked) private var pending: [String: JSON]?
-    static let linearLimit = 8
+    static let linearLimit = 32
 
     init() {}
     init(minimumCapacity: Int) {
@@ -106,7 +106,7 @@ final class MapBox {
         pending = nil
         storedKeys.reserveCapacity(json.count)
         storedValues.reserveCapacity(json.count)
-        for key in json.keys.sorted() { append(key, Value(json[key]!)) }
+        for (key, value) in json.sorted(by: { $0.key < $1.key }) { append(key, Value(value)) }
     }
 
     @inline(__always) private func position(of key: String) -> Int? {
@@ -199,7 +199,7 @@ func releaseIteratively(_ items: inout ContiguousArray<Value>) {
 
 /// Per-thread work list of `releaseIteratively`.
 private final class Graveyard {
-    var pending: [Value] = []
+    var pending: ContiguousArray<Value> = []
     var draining = false
 
     static var current: Graveyard {

@@ -26,7 +26,8 @@ public final class EntityView {
     private let entity: [String: JSON]
     private let fields: [String: JSON]
     /// Members converted to script values so far, and what scripts assigned.
-    private var cache: [String: Value] = [:]
+    /// A `MapBox` because it is small: found by comparing names, no hashing.
+    private let cache = MapBox()
     private var finished: JSON?
     /// Guards `json(in:at:)` against an issue stored inside itself.
     private var converting = false
@@ -35,7 +36,6 @@ public final class EntityView {
         self.mode = mode
         self.entity = entity.objectValue ?? [:]
         fields = entity["fields"]?.objectValue ?? [:]
-        cache.reserveCapacity(16)
     }
 
     /// The recorded changes (see the type comment); `{"fields": {}}` before
@@ -59,7 +59,7 @@ public final class EntityView {
         guard mode == .recording else { return }
         var changedFields: [String: JSON] = [:]
         var result: [String: JSON] = [:]
-        for (name, value) in cache {
+        for (name, value) in zip(cache.keys, cache.values) {
             let json: JSON
             do {
                 json = try value.json(in: run, at: .none)
@@ -89,7 +89,7 @@ extension EntityView: ScriptObject {
         guard let json = original(name) else { return .null }
         let value = Value(json)
         switch value {
-        case .list, .map: cache[name] = value  // so in-place edits persist and count
+        case .list, .map: cache.set(name, value)  // so in-place edits persist and count
         default: break
         }
         return value
@@ -103,7 +103,7 @@ extension EntityView: ScriptObject {
             throw .runtime("issue.\(name) cannot be set by a script", loc)
         }
         _ = try value.json(in: run, at: loc)  // fail here, not after the run
-        cache[name] = value
+        cache.set(name, value)
     }
 
     func call(_ name: String, _ args: [Value], in run: Interpreter, at loc: Loc) throws(Failure) -> Value {
@@ -122,7 +122,7 @@ extension EntityView: ScriptObject {
         defer { converting = false }
         var result = entity
         var newFields = fields
-        for (name, value) in cache {
+        for (name, value) in zip(cache.keys, cache.values) {
             let json = try value.json(in: run, at: loc)
             if Self.topLevel.contains(name) { result[name] = json } else { newFields[name] = json }
         }

@@ -294,6 +294,15 @@ final class Interpreter {
             let what = decl.isClosure ? "closure" : "function '\(decl.name)'"
             throw .runtime("\(what) takes \(parameterCount) argument\(parameterCount == 1 ? "" : "s") but got \(args.count)", loc)
         }
+        return try enter(decl, parent: parent, at: loc) { callee in
+            for offset in args.indices { callee.slots[offset] = args[offset] }
+        }
+    }
+
+    /// Runs `decl`'s body in a new frame that `bind` fills with arguments.
+    @inline(__always)
+    private func enter(_ decl: FunctionDecl, parent: Frame?, at loc: Loc,
+                       _ bind: (Frame) -> Void) throws(Failure) -> Value {
         try step(loc)
         callDepth += 1
         defer { callDepth -= 1 }
@@ -302,7 +311,7 @@ final class Interpreter {
         }
         guard stack.hasRoom else { throw .limit("call depth too large for the native stack (endless recursion?)", loc) }
         let callee = Frame(slotCount: decl.slotCount, parent: parent)
-        for offset in args.indices { callee.slots[offset] = args[offset] }
+        bind(callee)
         let caller = frame
         frame = callee
         defer { frame = caller }
@@ -316,6 +325,10 @@ final class Interpreter {
     /// Calls a closure argument of a collection method with one or two values.
     func callBlock(_ block: Value, _ first: Value, _ second: Value? = nil, at loc: Loc) throws(Failure) -> Value {
         if let second { return try call(block, [first, second], at: loc) }
-        return try call(block, [first], at: loc)
+        guard case .closure(let closure) = block, closure.decl.parameters.count == 1 else {
+            return try call(block, [first], at: loc)
+        }
+        // The common case (`collect { c -> … }`), without an argument array.
+        return try enter(closure.decl, parent: closure.captured, at: loc) { $0.slots[0] = first }
     }
 }
