@@ -14,13 +14,20 @@ extension Interpreter {
     /// the target. A short walk of the stored value decides; a value too big
     /// to walk counts as a possible cycle. Stores of plain data (strings,
     /// numbers, lists of maps of them) cost no release walk at the end.
+    ///
+    /// Once a store may have closed a cycle, the target of every later store
+    /// of a reference is kept as a suspect, so the release walk also reaches
+    /// cycles no longer reachable from the run's globals and frames.
     @inline(__always) func noteStore(_ value: Value, into target: AnyObject?) {
-        if mayHaveCycles { return }
-        switch value {
-        case .list, .map: if mayReach(value, target) { mayHaveCycles = true }
-        case .closure, .function, .object: mayHaveCycles = true
-        default: break
+        guard value.isReference else { return }
+        if !mayHaveCycles {
+            switch value {
+            case .list, .map: if !mayReach(value, target) { return }
+            default: break
+            }
+            mayHaveCycles = true
         }
+        if let target { suspects.append(target) }
     }
 
     private func mayReach(_ value: Value, _ target: AnyObject?) -> Bool {
@@ -51,6 +58,12 @@ extension Interpreter {
         guard mayHaveCycles else { return }
         var pending: [Value] = []
         for case let value? in globals { pending.append(value) }
+        for suspect in suspects {
+            if let list = suspect as? ListBox { pending.append(.list(list)) }
+            else if let map = suspect as? MapBox { pending.append(.map(map)) }
+            else if let object = suspect as? any ScriptObject { pending.append(.object(object)) }
+        }
+        suspects.removeAll()
         var frames = capturedFrames
         frames.append(frame)
         while true {

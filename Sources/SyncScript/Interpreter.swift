@@ -31,6 +31,8 @@ final class Interpreter {
     @exclusivity(unchecked) var capturedFrames: [Frame] = []
     /// Set when a store may have closed a reference cycle (see noteStore).
     @exclusivity(unchecked) var mayHaveCycles = false
+    /// Containers and objects stored into after `mayHaveCycles` was set.
+    @exclusivity(unchecked) var suspects: [AnyObject] = []
 
     enum Flow { case normal, returned, broke, continued }
 
