@@ -26,7 +26,8 @@ public final class EntityView {
     private let entity: [String: JSON]
     private let fields: [String: JSON]
     /// Members converted to script values so far, and what scripts assigned.
-    private var cache: [String: Value] = [:]
+    /// A `MapBox` because it is small: found by comparing names, no hashing.
+    private let cache = MapBox()
     private var finished: JSON?
     /// Guards `json(in:at:)` against an issue stored inside itself.
     private var converting = false
@@ -42,7 +43,15 @@ public final class EntityView {
     public var changes: JSON { finished ?? .object(["fields": .object([:])]) }
 
     func original(_ name: String) -> JSON? {
-        Self.topLevel.contains(name) ? entity[name] : fields[name]
+        Self.isTopLevel(name) ? entity[name] : fields[name]
+    }
+
+    /// `topLevel.contains(name)` without hashing, on the member-read path.
+    static func isTopLevel(_ name: String) -> Bool {
+        switch name {
+        case "id", "key", "url", "type", "updated", "comments", "attachments", "fields": return true
+        default: return false
+        }
     }
 
     /// Computes `changes` from every member the run touched.
@@ -50,7 +59,7 @@ public final class EntityView {
         guard mode == .recording else { return }
         var changedFields: [String: JSON] = [:]
         var result: [String: JSON] = [:]
-        for (name, value) in cache {
+        for (name, value) in zip(cache.keys, cache.values) {
             let json: JSON
             do {
                 json = try value.json(in: run, at: .none)
@@ -80,7 +89,7 @@ extension EntityView: ScriptObject {
         guard let json = original(name) else { return .null }
         let value = Value(json)
         switch value {
-        case .list, .map: cache[name] = value  // so in-place edits persist and count
+        case .list, .map: cache.set(name, value)  // so in-place edits persist and count
         default: break
         }
         return value
@@ -94,7 +103,7 @@ extension EntityView: ScriptObject {
             throw .runtime("issue.\(name) cannot be set by a script", loc)
         }
         _ = try value.json(in: run, at: loc)  // fail here, not after the run
-        cache[name] = value
+        cache.set(name, value)
     }
 
     func call(_ name: String, _ args: [Value], in run: Interpreter, at loc: Loc) throws(Failure) -> Value {
@@ -113,7 +122,7 @@ extension EntityView: ScriptObject {
         defer { converting = false }
         var result = entity
         var newFields = fields
-        for (name, value) in cache {
+        for (name, value) in zip(cache.keys, cache.values) {
             let json = try value.json(in: run, at: loc)
             if Self.topLevel.contains(name) { result[name] = json } else { newFields[name] = json }
         }

@@ -26,7 +26,9 @@ extension Interpreter {
         switch builtin {
         case .toString?:
             try arity(args, 0, name, loc)
-            return .string(try value.text(limit: limits.stringLength, at: loc))
+            let text = try value.text(limit: limits.stringLength, at: loc)
+            try chargeBytes(text.utf8.count, loc)
+            return .string(text)
         case .toInteger?:
             try arity(args, 0, name, loc)
             return try toInteger(value, at: loc)
@@ -62,10 +64,10 @@ extension Interpreter {
         switch builtin {
         case .size:
             try arity(args, 0, name, loc)
-            return .int(Int64(list.items.count))
+            return .int(Int64(list.count))
         case .isEmpty:
             try arity(args, 0, name, loc)
-            return .bool(list.items.isEmpty)
+            return .bool(list.count == 0)
         case .contains:
             try arity(args, 1, name, loc)
             return .bool(try contains(.list(list), args[0], at: loc))
@@ -115,6 +117,7 @@ extension Interpreter {
                 text += try item.text(limit: limits.stringLength, at: loc)
                 try checkLength(text, loc)
             }
+            try chargeBytes(text.utf8.count, loc)
             return .string(text)
         case .first, .last:
             try arity(args, 0, name, loc)
@@ -134,7 +137,7 @@ extension Interpreter {
         case .add:
             try arity(args, 1, name, loc)
             try checkSize(list.items.count + 1, loc)
-            noteStore(args[0])
+            noteStore(args[0], into: list)
             list.items.append(args[0])
             return .bool(true)
         default:
@@ -161,14 +164,16 @@ extension Interpreter {
             try arity(args, 2, name, loc)
             let name = try key(args[0], at: loc)
             let previous = map[name] ?? .null
-            noteStore(args[1])
+            noteStore(args[1], into: map)
             guard map.set(name, args[1], limit: limits.collectionSize) else { try checkSize(.max, loc); return nil }
             return previous
         case .keySet:
             try arity(args, 0, name, loc)
+            try chargeElements(map.count, loc)
             return .list(ListBox(ContiguousArray(map.keys.map { Value.string($0) })))
         case .values:
             try arity(args, 0, name, loc)
+            try chargeElements(map.count, loc)
             return .list(ListBox(map.values))
         case .each, .collect, .find, .findAll, .any, .every:
             return try mapIteration(map, builtin, args, at: loc)
@@ -229,9 +234,11 @@ extension Interpreter {
             return .bool(text.isEmpty)
         case .toUpperCase:
             try arity(args, 0, name, loc)
+            try chargeBytes(text.utf8.count, loc)
             return .string(text.uppercased())
         case .toLowerCase:
             try arity(args, 0, name, loc)
+            try chargeBytes(text.utf8.count, loc)
             return .string(text.lowercased())
         case .trim:
             try arity(args, 0, name, loc)
@@ -257,6 +264,7 @@ extension Interpreter {
             if length > limits.stringLength {
                 throw .limit("string longer than the limit of \(limits.stringLength) bytes", loc)
             }
+            try chargeBytes(length, loc)
             return .string(text.replacing(target, with: replacement))
         case .split:
             try arity(args, 0...1, name, loc)
@@ -271,6 +279,7 @@ extension Interpreter {
                 while parts.last?.isEmpty == true { parts.removeLast() }  // as Java's split does
             }
             try checkSize(parts.count, loc)
+            try chargeElements(parts.count, loc)
             return .list(ListBox(ContiguousArray(parts.map { Value.string(String($0)) })))
         case .substring:
             try arity(args, 1...2, name, loc)

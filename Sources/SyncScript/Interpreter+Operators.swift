@@ -6,13 +6,22 @@ extension Interpreter {
         case .subtract: return try subtract(left, right, at: loc)
         case .multiply: return try multiply(left, right, at: loc)
         case .divide, .remainder: return try divide(op, left, right, at: loc)
-        case .equal: return .bool(try left.equals(right, at: loc))
-        case .notEqual: return .bool(!(try left.equals(right, at: loc)))
+        case .equal: try chargeComparison(left, right, loc); return .bool(try left.equals(right, at: loc))
+        case .notEqual: try chargeComparison(left, right, loc); return .bool(!(try left.equals(right, at: loc)))
         case .less: return .bool(try left.compare(right, op, at: loc) < 0)
         case .lessEqual: return .bool(try left.compare(right, op, at: loc) <= 0)
         case .greater: return .bool(try left.compare(right, op, at: loc) > 0)
         case .greaterEqual: return .bool(try left.compare(right, op, at: loc) >= 0)
         case .isIn: return .bool(try contains(right, left, at: loc))
+        }
+    }
+
+    /// Comparing two big lists or maps costs steps like copying them.
+    @inline(__always) private func chargeComparison(_ left: Value, _ right: Value, _ loc: Loc) throws(Failure) {
+        switch (left, right) {
+        case (.list(let a), .list(let b)): try chargeElements(min(a.items.count, b.items.count), loc)
+        case (.map(let a), .map(let b)): try chargeElements(min(a.count, b.count), loc)
+        default: break
         }
     }
 
@@ -25,16 +34,20 @@ extension Interpreter {
         case (.string(let a), _):
             let text = a + (try right.text(limit: limits.stringLength, at: loc))
             try checkLength(text, loc)
+            try chargeBytes(text.utf8.count, loc)
             return .string(text)
         case (.list(let a), .list(let b)):
             try checkSize(a.items.count + b.items.count, loc)
+            try chargeElements(a.items.count + b.items.count, loc)
             return .list(ListBox(a.items + b.items))
         case (.list(let a), _):
             try checkSize(a.items.count + 1, loc)
+            try chargeElements(a.items.count + 1, loc)
             var items = a.items
             items.append(right)
             return .list(ListBox(items))
         case (.map(let a), .map(let b)):
+            try chargeElements(a.count + b.count, loc)
             let merged = MapBox(minimumCapacity: a.count + b.count)
             for (offset, key) in a.keys.enumerated() { merged.set(key, a.values[offset]) }
             for (offset, key) in b.keys.enumerated() {
@@ -44,6 +57,7 @@ extension Interpreter {
         case (_, .string(let b)):
             let text = (try left.text(limit: limits.stringLength, at: loc)) + b
             try checkLength(text, loc)
+            try chargeBytes(text.utf8.count, loc)
             return .string(text)
         default:
             if let a = left.numberValue, let b = right.numberValue { return .double(a + b) }
@@ -86,6 +100,7 @@ extension Interpreter {
             if overflow || total > limits.stringLength {
                 throw .limit("string longer than the limit of \(limits.stringLength) bytes", loc)
             }
+            try chargeBytes(Int(total), loc)
             return .string(String(repeating: text, count: Int(count)))
         default:
             if let a = left.numberValue, let b = right.numberValue { return .double(a * b) }
@@ -175,6 +190,7 @@ extension Interpreter {
             var owner = frame
             for _ in 0..<depth { owner = owner.parent! }
             let result = try combine(owner.slots[slot], op, value, at: loc)
+            noteStore(result, into: nil)
             owner.slots[slot] = result
             return result
         case .global(let index):
@@ -202,7 +218,8 @@ extension Interpreter {
                 let offset = position < 0 ? Int64(list.items.count) + position : position
                 guard offset >= 0 else { throw .runtime("index \(position) is before the start of the list", loc) }
                 try checkSize(Int(clamping: offset) + 1, loc)
-                noteStore(result)
+                if offset > list.items.count { try chargeElements(Int(offset) - list.items.count, loc) }
+                noteStore(result, into: list)
                 while list.items.count <= offset { list.items.append(.null) }
                 list.items[Int(offset)] = result
             case (.list, _):
@@ -223,11 +240,12 @@ extension Interpreter {
     }
 
     func setMember(of base: Value, _ name: String, _ value: Value, at loc: Loc) throws(Failure) {
-        noteStore(value)
         switch base {
         case .map(let map):
+            noteStore(value, into: map)
             guard map.set(name, value, limit: limits.collectionSize) else { try checkSize(.max, loc); return }
         case .object(let object):
+            noteStore(value, into: object)
             try object.setMember(name, value, in: self, at: loc)
         case .null:
             throw .runtime("cannot set member '\(name)' of null", loc)

@@ -5,6 +5,11 @@ import TandemJSON
 /// One `Interpreter` per run, used from one thread. It owns the run's globals
 /// (bindings and functions), the current frame, and the budgets of `Limits`.
 ///
+/// Thread: one run, one thread. Hot stored properties here and in Frame,
+/// ListBox and MapBox skip the run-time exclusivity check: no access to them
+/// spans a call back into the evaluator (values are computed first, then
+/// stored), which the debug test suite checked with the checks on.
+///
 /// Invariants: `steps` only goes down, and every statement, loop iteration,
 /// call and element a collection method visits costs one step, so every run
 /// ends; `callDepth <= limits.callDepth`; `frame` is restored on every exit
@@ -12,21 +17,22 @@ import TandemJSON
 final class Interpreter {
     let program: Program
     let limits: Limits
-    var globals: ContiguousArray<Value?>
-    var frame: Frame
-    var steps: Int
-    var callDepth = 0
+    @exclusivity(unchecked) var globals: ContiguousArray<Value?>
+    @exclusivity(unchecked) var frame: Frame
+    @exclusivity(unchecked) var steps: Int
+    @exclusivity(unchecked) var callDepth = 0
     let stack = StackGuard()
     /// The value of the last expression statement: a function's or closure's
     /// result when it ends without `return`.
-    var lastValue: Value = .null
-    var returnValue: Value = .null
+    @exclusivity(unchecked) var lastValue: Value = .null
+    @exclusivity(unchecked) var returnValue: Value = .null
     /// Frames a closure captured: a closure stored in its own frame (`def f =
     /// { … }`) is a reference cycle, broken when the run is released.
-    var capturedFrames: [Frame] = []
-    /// Set when a container or closure was stored into a container, the only
-    /// way (besides captured frames) to build a cycle.
-    var mayHaveCycles = false
+    @exclusivity(unchecked) var capturedFrames: [Frame] = []
+    /// Set when a store may have closed a reference cycle (see noteStore).
+    @exclusivity(unchecked) var mayHaveCycles = false
+    /// Containers and objects stored into after `mayHaveCycles` was set.
+    @exclusivity(unchecked) var suspects: [AnyObject] = []
 
     enum Flow { case normal, returned, broke, continued }
 
@@ -63,7 +69,9 @@ final class Interpreter {
             case .declare(let slot, let value, let loc):
                 try step(loc)
                 lastValue = .null
-                frame.slots[slot] = try value.map { (expr) throws(Failure) in try eval(expr) } ?? .null
+                let initial = try value.map { (expr) throws(Failure) in try eval(expr) } ?? .null
+                noteStore(initial, into: nil)
+                frame.slots[slot] = initial
             case .ifChain(let conditions, let bodies, let otherwise, let loc):
                 try step(loc)
                 lastValue = .null
@@ -147,6 +155,7 @@ final class Interpreter {
                     throw .limit("string longer than the limit of \(limits.stringLength) bytes", loc)
                 }
             }
+            try chargeBytes(text.utf8.count, loc)
             return .string(text)
         case .local(let depth, let slot):
             if depth == 0 { return frame.slots[slot] }
@@ -238,6 +247,19 @@ final class Interpreter {
         return values
     }
 
+    /// Building big values costs steps in proportion to their size (a step
+    /// per 64 bytes of string, per 4 elements copied), so the step budget also
+    /// bounds a run's time and memory when it builds large strings or lists.
+    @inline(__always) func chargeBytes(_ count: Int, _ loc: Loc) throws(Failure) {
+        steps &-= count >> 6
+        try step(loc)
+    }
+
+    @inline(__always) func chargeElements(_ count: Int, _ loc: Loc) throws(Failure) {
+        steps &-= count >> 2
+        try step(loc)
+    }
+
     @inline(__always) func checkSize(_ count: Int, _ loc: Loc) throws(Failure) {
         if count > limits.collectionSize {
             throw .limit("collection larger than the limit of \(limits.collectionSize) elements", loc)
@@ -274,6 +296,15 @@ final class Interpreter {
             let what = decl.isClosure ? "closure" : "function '\(decl.name)'"
             throw .runtime("\(what) takes \(parameterCount) argument\(parameterCount == 1 ? "" : "s") but got \(args.count)", loc)
         }
+        return try enter(decl, parent: parent, at: loc) { callee in
+            for offset in args.indices { callee.slots[offset] = args[offset] }
+        }
+    }
+
+    /// Runs `decl`'s body in a new frame that `bind` fills with arguments.
+    @inline(__always)
+    private func enter(_ decl: FunctionDecl, parent: Frame?, at loc: Loc,
+                       _ bind: (Frame) -> Void) throws(Failure) -> Value {
         try step(loc)
         callDepth += 1
         defer { callDepth -= 1 }
@@ -282,7 +313,7 @@ final class Interpreter {
         }
         guard stack.hasRoom else { throw .limit("call depth too large for the native stack (endless recursion?)", loc) }
         let callee = Frame(slotCount: decl.slotCount, parent: parent)
-        for offset in args.indices { callee.slots[offset] = args[offset] }
+        bind(callee)
         let caller = frame
         frame = callee
         defer { frame = caller }
@@ -296,6 +327,10 @@ final class Interpreter {
     /// Calls a closure argument of a collection method with one or two values.
     func callBlock(_ block: Value, _ first: Value, _ second: Value? = nil, at loc: Loc) throws(Failure) -> Value {
         if let second { return try call(block, [first, second], at: loc) }
-        return try call(block, [first], at: loc)
+        guard case .closure(let closure) = block, closure.decl.parameters.count == 1 else {
+            return try call(block, [first], at: loc)
+        }
+        // The common case (`collect { c -> … }`), without an argument array.
+        return try enter(closure.decl, parent: closure.captured, at: loc) { $0.slots[0] = first }
     }
 }

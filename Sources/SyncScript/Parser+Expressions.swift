@@ -32,7 +32,7 @@ extension Parser {
 
     mutating func ternary() throws(Failure) -> Expr {
         let condition = try or()
-        continueLine([.question, .elvis])
+        continueLine(.question, .elvis)
         if match(.elvis) {
             skipNewlines()
             try enter()
@@ -44,7 +44,7 @@ extension Parser {
         try enter()
         defer { nesting -= 1 }
         let then = try ternary()
-        continueLine([.colon])
+        continueLine(.colon)
         try expect(.colon, "in the ternary 'condition ? a : b'")
         skipNewlines()
         return .ternary(condition, then, try ternary())
@@ -55,7 +55,7 @@ extension Parser {
         let depth = nesting
         defer { nesting = depth }
         while true {
-            continueLine([.or])
+            continueLine(.or)
             guard match(.or) else { return left }
             try enter()
             skipNewlines()
@@ -68,7 +68,7 @@ extension Parser {
         let depth = nesting
         defer { nesting = depth }
         while true {
-            continueLine([.and])
+            continueLine(.and)
             guard match(.and) else { return left }
             try enter()
             skipNewlines()
@@ -179,7 +179,7 @@ extension Parser {
         let depth = nesting
         defer { nesting = depth }
         while true {
-            continueLine([.dot, .safeDot, .spreadDot])
+            continueLine(.dot, .safeDot, .spreadDot)
             switch current.kind {
             case .dot, .safeDot, .spreadDot:
                 let dot = advance()

@@ -79,10 +79,12 @@ struct Parser {
     mutating func skipNewlines() { while current.kind == .newline { position += 1 } }
 
     /// Lets an expression continue on the next line when that line starts with
-    /// one of `kinds` (a `.method()` chain, `? :`, `&&`, `||`); no statement
+    /// one of the given kinds (a `.method()` chain, `? :`, `&&`, `||`); no statement
     /// can start with those.
-    mutating func continueLine(_ kinds: Set<TokenKind>) {
-        if current.kind == .newline, kinds.contains(peek(1).kind) { position += 1 }
+    mutating func continueLine(_ first: TokenKind, _ second: TokenKind? = nil, _ third: TokenKind? = nil) {
+        guard current.kind == .newline else { return }
+        let next = peek(1).kind
+        if next == first || next == second || next == third { position += 1 }
     }
 
     mutating func enter() throws(Failure) {

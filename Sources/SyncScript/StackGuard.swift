@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Keeps the parser's and interpreter's recursion off the end of the native
 /// stack, whatever thread a host runs a script on.
@@ -41,7 +42,27 @@ struct StackGuard {
         return unsafeBitCast(symbol, to: GetAttr.self)
     }()
 
+    /// Stack ranges by thread: `pthread_getattr_np` reads /proc/self/maps
+    /// for the main thread, far too slow to call on every run. A cached range
+    /// is used only while the caller's stack address lies inside it, so a
+    /// thread id reused for a new thread with another stack is looked up again.
+    private static let known = Mutex<[UInt: (bottom: UInt, top: UInt)]>([:])
+
     private static func threadStackBottom() -> UInt? {
+        let thread = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
+        let here = currentStackAddress()
+        if let range = known.withLock({ $0[thread] }), here > range.bottom, here < range.top {
+            return range.bottom
+        }
+        guard let (bottom, size) = lookUpStack() else { return nil }
+        known.withLock {
+            if $0.count > 4096 { $0.removeAll() }
+            $0[thread] = (bottom, bottom + size)
+        }
+        return bottom
+    }
+
+    private static func lookUpStack() -> (UInt, UInt)? {
         guard let getAttr else { return nil }
         var attributes = pthread_attr_t()
         guard getAttr(pthread_self(), &attributes) == 0 else { return nil }
@@ -49,7 +70,7 @@ struct StackGuard {
         var address: UnsafeMutableRawPointer?
         var size = 0
         guard pthread_attr_getstack(&attributes, &address, &size) == 0, let address else { return nil }
-        return UInt(bitPattern: address)
+        return (UInt(bitPattern: address), UInt(size))
     }
 }
 

@@ -14,16 +14,8 @@ extension Value {
         case .int(let value): self = .int(value)
         case .double(let value): self = .double(value)
         case .string(let value): self = .string(value)
-        case .array(let items):
-            var converted = ContiguousArray<Value>()
-            converted.reserveCapacity(items.count)
-            for item in items { converted.append(Value(item)) }
-            self = .list(ListBox(converted))
-        case .object(let members):
-            // JSON objects are unordered; sorted keys keep iteration stable.
-            let map = MapBox(minimumCapacity: members.count)
-            for key in members.keys.sorted() { map.set(key, Value(members[key]!)) }
-            self = .map(map)
+        case .array(let items): self = .list(ListBox(json: items))
+        case .object(let members): self = .map(MapBox(json: members))
         }
     }
 
@@ -40,11 +32,13 @@ extension Value {
             return .double(value)
         case .string(let value): return .string(value)
         case .list(let list):
+            if let untouched = list.untouchedJSON { return .array(untouched) }
             var items: [JSON] = []
             items.reserveCapacity(list.items.count)
             for item in list.items { items.append(try item.json(in: run, at: loc, depth: depth + 1)) }
             return .array(items)
         case .map(let map):
+            if let untouched = map.untouchedJSON { return .object(untouched) }
             var members: [String: JSON] = [:]
             members.reserveCapacity(map.count)
             for (offset, key) in map.keys.enumerated() {

@@ -29,6 +29,14 @@ enum Value {
         }
     }
 
+    /// True for values that hold references (containers, closures, objects).
+    var isReference: Bool {
+        switch self {
+        case .list, .map, .closure, .function, .object: return true
+        default: return false
+        }
+    }
+
     /// Groovy truth: null, false, 0, "", empty list and empty map are false.
     var isTruthy: Bool {
         switch self {
@@ -37,7 +45,7 @@ enum Value {
         case .int(let value): return value != 0
         case .double(let value): return value != 0
         case .string(let value): return !value.isEmpty
-        case .list(let list): return !list.items.isEmpty
+        case .list(let list): return list.count > 0
         case .map(let map): return map.count > 0
         case .closure, .function, .object: return true
         }
@@ -56,12 +64,16 @@ final class Closure {
 
 /// The locals of one function, closure or script body.
 final class Frame {
-    var slots: ContiguousArray<Value>
+    @exclusivity(unchecked) var slots: ContiguousArray<Value>
     let parent: Frame?
     init(slotCount: Int, parent: Frame?) {
         slots = ContiguousArray(repeating: .null, count: slotCount)
         self.parent = parent
     }
+
+    /// Chains of closures holding frames holding closures are released
+    /// without recursion too (see releaseIteratively).
+    deinit { releaseIteratively(&slots) }
 }
 
 /// A host or built-in object with members and methods (the entity view,
@@ -76,91 +88,4 @@ protocol ScriptObject: AnyObject {
     /// Gives up the script values the object holds, to break cycles when the
     /// run is released.
     func detachValues() -> [Value]
-}
-
-/// A mutable list. Its deinit releases nested containers without recursion.
-final class ListBox {
-    var items: ContiguousArray<Value>
-    init(_ items: ContiguousArray<Value> = []) { self.items = items }
-    deinit { releaseIteratively(&items) }
-}
-
-/// A mutable map with string keys that remembers insertion order (as
-/// Groovy's LinkedHashMap does), so `each`, `keySet` and `values` are stable.
-final class MapBox {
-    private(set) var keys: ContiguousArray<String> = []
-    private(set) var values: ContiguousArray<Value> = []
-    private var index: [String: Int] = [:]
-
-    init() {}
-    init(minimumCapacity: Int) {
-        keys.reserveCapacity(minimumCapacity)
-        values.reserveCapacity(minimumCapacity)
-        index.reserveCapacity(minimumCapacity)
-    }
-
-    var count: Int { keys.count }
-
-    subscript(key: String) -> Value? {
-        guard let position = index[key] else { return nil }
-        return values[position]
-    }
-
-    /// Sets `key`; returns false (and changes nothing) when it is a new key
-    /// and the map already holds `limit` entries.
-    @discardableResult
-    func set(_ key: String, _ value: Value, limit: Int = .max) -> Bool {
-        if let position = index[key] {
-            values[position] = value
-            return true
-        }
-        guard keys.count < limit else { return false }
-        index[key] = keys.count
-        keys.append(key)
-        values.append(value)
-        return true
-    }
-
-    func removeAll() {
-        keys.removeAll()
-        values.removeAll()
-        index.removeAll()
-    }
-
-    deinit { releaseIteratively(&values) }
-}
-
-/// Frees a tree of lists and maps with a loop instead of nested deinits, so a
-/// script that builds a 100,000-level chain cannot overflow the stack when it
-/// is released. A container whose last owner is the work list gives up its
-/// children to the list before it is dropped.
-private func releaseIteratively(_ items: inout ContiguousArray<Value>) {
-    guard items.contains(where: { if case .list = $0 { return true }; if case .map = $0 { return true }; return false })
-    else { return }
-    var pending = Array(items)
-    items.removeAll()
-    while var value = pending.popLast() {
-        switch value {
-        case .list(var list):
-            value = .null
-            if isKnownUniquelyReferenced(&list) {
-                pending.append(contentsOf: list.items)
-                list.items.removeAll()
-            }
-        case .map(var map):
-            value = .null
-            if isKnownUniquelyReferenced(&map) { pending.append(contentsOf: map.takeValues()) }
-        default:
-            break
-        }
-    }
-}
-
-extension MapBox {
-    /// Empties the map's values (keeping keys), for iterative release.
-    fileprivate func takeValues() -> ContiguousArray<Value> {
-        let taken = values
-        values = ContiguousArray(repeating: .null, count: values.count)
-        return taken
-    }
 }

@@ -41,16 +41,6 @@ final class CorpusTests: XCTestCase {
 
     private var corpus: URL { GoldenScript.fixtures.appendingPathComponent("corpus") }
 
-    /// `tandem` is built into the same products folder as this test bundle.
-    private func tandemBinary() throws -> URL {
-        let bundle = Bundle.main.bundleURL
-        for folder in [bundle, bundle.deletingLastPathComponent()] {
-            let candidate = folder.appendingPathComponent("tandem")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw XCTSkip("tandem is not built next to \(bundle.path); run `swift build` first")
-    }
-
     private func check(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let folder = corpus.appendingPathComponent(name)
         let has = { (file: String) in FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path) }
@@ -60,28 +50,18 @@ final class CorpusTests: XCTestCase {
         if has("replica.json") { arguments += ["--replica", "replica.json"] }
         if has("previous.json") { arguments += ["--previous", "previous.json"] }
 
-        let process = Process()
-        process.executableURL = try tandemBinary()
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, stdoutText, stderr) = try TandemProcess.run(arguments, in: folder)
+        let stdout = Data(stdoutText.utf8)
 
         if has("expected-error.txt") {
             let expected = try String(contentsOf: folder.appendingPathComponent("expected-error.txt"), encoding: .utf8)
-            XCTAssertEqual(process.terminationStatus, 1, "\(name): exit status", file: file, line: line)
+            XCTAssertEqual(status, 1, "\(name): exit status", file: file, line: line)
             XCTAssertTrue(stderr.contains(expected.trimmingCharacters(in: .newlines)),
                           "\(name): stderr was\n\(stderr)", file: file, line: line)
             XCTAssertTrue(stdout.isEmpty, "\(name): nothing on stdout", file: file, line: line)
             return
         }
-        XCTAssertEqual(process.terminationStatus, 0, "\(name): failed with\n\(stderr)", file: file, line: line)
+        XCTAssertEqual(status, 0, "\(name): failed with\n\(stderr)", file: file, line: line)
         let expected = try JSON(parsing: Array(try Data(contentsOf: folder.appendingPathComponent("expected.json"))))
         let actual = try JSON(parsing: Array(stdout))
         XCTAssertEqual(actual, expected, "\(name): printed \(actual.text)", file: file, line: line)

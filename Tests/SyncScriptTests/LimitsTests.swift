@@ -48,6 +48,23 @@ final class LimitsTests: XCTestCase {
         XCTAssertNil(limitMessage("def i = 0\nwhile (i < 10) { i += 1 }", Limits(steps: 100)))
     }
 
+    func testBuildingManyBigStrings_runsOutOfStepsBeforeMemory() {
+        XCTAssertEqual(limitMessage("""
+            def kept = []
+            def i = 0
+            while (true) { kept.add("x" * 1000000 + i); i += 1 }
+            """, Limits()), "step limit of 1000000 reached; the script runs too long (an endless loop?)")
+    }
+
+    func testCopyingBigLists_runsOutOfSteps() {
+        XCTAssertNotNil(limitMessage("""
+            def big = []
+            while (big.size() < 50000) { big.add(1) }
+            def kept = []
+            while (true) { kept.add(big + [0]) }
+            """, Limits()))
+    }
+
     func testCallDepth_stopsDeepRecursion() {
         XCTAssertEqual(limitMessage("def f(n) { n == 0 ? 0 : f(n - 1) }\nf(10)", Limits(callDepth: 5)),
                        "call depth limit of 5 reached (endless recursion?)")
@@ -103,6 +120,15 @@ final class LimitsTests: XCTestCase {
         thread.start()
         result.done.wait()
         XCTAssertEqual(result.message, "call depth too large for the native stack (endless recursion?)")
+    }
+
+    func testLongClosureChain_isReleasedWithoutOverflow() {
+        XCTAssertNil(limitMessage("""
+            def wrap(inner) { return { -> inner } }
+            def chain = null
+            def i = 0
+            while (i < 100000) { chain = wrap(chain); i += 1 }
+            """, Limits()))
     }
 
     func testDeeplyNestedValue_isReleasedWithoutOverflow() {
