@@ -42,6 +42,14 @@ public final class EntityView {
     /// the run ends or when nothing changed.
     public var changes: JSON { finished ?? .object(["fields": .object([:])]) }
 
+    /// Whether to note the members scripts read (off by default: it costs a
+    /// set insertion per read). The sync engine turns it on to learn which
+    /// fields an outgoing replica depends on.
+    public var tracksReads = false
+
+    /// The members read while `tracksReads` was on.
+    public private(set) var readMembers: Set<String> = []
+
     func original(_ name: String) -> JSON? {
         Self.isTopLevel(name) ? entity[name] : fields[name]
     }
@@ -85,6 +93,7 @@ extension EntityView: ScriptObject {
     var typeName: String { "issue" }
 
     func member(_ name: String, at loc: Loc) throws(Failure) -> Value {
+        if tracksReads { readMembers.insert(name) }
         if let value = cache[name] { return value }
         guard let json = original(name) else { return .null }
         let value = Value(json)

@@ -91,6 +91,7 @@ struct IncomingStage {
                        sourceKey: String) -> StageOutcome {
         var twin = initial
         var after: JSON?
+        var addedComments: Set<String> = []
         // A first sync holds the new entity's lane from its creation to the
         // final commit (see `create`), so its own change event waits.
         var createdLane: String?
@@ -106,7 +107,7 @@ struct IncomingStage {
                 if output["fields"] != nil { after = output }
             }
             guard let current = twin else { return retry(message, "create returned no entity") }
-            try addComments(changes["comments"]?.arrayValue ?? [], to: current)
+            addedComments = try addComments(changes["comments"]?.arrayValue ?? [], to: current)
             if after == nil || !(changes["comments"]?.arrayValue?.isEmpty ?? true) {
                 after = try context.instance.call("get", ["id": .string(current.localID)]).json
             }
@@ -118,8 +119,20 @@ struct IncomingStage {
         guard var final = twin, let after else { return retry(message, "nothing to record") }
 
         // Echo baseline: what our outgoing script makes of the entity now.
-        // A change event whose replica hashes the same is our own write.
-        let baseline = try? ReplicaBuilder.replica(for: after, context: context)
+        // A change event whose replica hashes the same is our own write. It is
+        // adopted only if every difference the script can see is ours: a
+        // change someone made between our writes and this read would
+        // otherwise be taken for an echo and never sent.
+        var baseline: JSON?
+        if let (replica, reads) = try? ReplicaBuilder.replicaAndReads(for: after, context: context) {
+            if let local, let foreign = EchoBaseline.foreignChange(before: local, after: after, written: changes,
+                                                                  addedComments: addedComments, reads: reads) {
+                context.logger.info("a local change landed while applying (\(foreign)); it will be sent",
+                                    connection: context.name, entity: final.localKey)
+            } else {
+                baseline = replica
+            }
+        }
         do {
             try context.store.write { tx in
                 // Start from the stored twin: never write back a stale copy of
@@ -178,8 +191,10 @@ struct IncomingStage {
         return twin
     }
 
-    private func addComments(_ comments: [JSON], to twin: Twin) throws {
-        guard !comments.isEmpty else { return }
+    /// Adds each comment not added before; returns the new comments' ids.
+    private func addComments(_ comments: [JSON], to twin: Twin) throws -> Set<String> {
+        var added: Set<String> = []
+        guard !comments.isEmpty else { return added }
         let known = try context.store.read { try $0.commentTwins(connection: context.name, localEntity: twin.localID) }
         for comment in comments {
             let remoteID = comment["remoteId"]?.stringValue
@@ -187,13 +202,16 @@ struct IncomingStage {
             let output = try context.instance.call("comment.add", [
                 "id": .string(twin.localID), "body": comment["body"] ?? "", "internal": comment["internal"] ?? .bool(false),
             ]).json
-            if let remoteID, let localComment = output["id"]?.stringValue {
+            guard let localComment = output["id"]?.stringValue else { continue }
+            added.insert(localComment)
+            if let remoteID {
                 try context.store.write {
                     try $0.addCommentTwin(connection: context.name, localEntity: twin.localID, localComment: localComment,
                                           remoteComment: remoteID)
                 }
             }
         }
+        return added
     }
 
     /// The entity a create for this message made before a crash, found by its

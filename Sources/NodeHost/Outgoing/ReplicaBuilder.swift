@@ -9,9 +9,16 @@ import TandemJSON
 /// echo suppression sound.
 enum ReplicaBuilder {
     static func replica(for raw: JSON, context: ConnectionContext) throws -> JSON {
+        try replicaAndReads(for: raw, context: context, trackReads: false).replica
+    }
+
+    /// The replica and the entity members the script read to build it.
+    static func replicaAndReads(for raw: JSON, context: ConnectionContext,
+                                trackReads: Bool = true) throws -> (replica: JSON, reads: Set<String>) {
         let entity = raw["id"]?.stringValue.map { context.withCommentTwins(raw, localID: $0) } ?? raw
         let run = ScriptRun(context.outgoingScript)
         let view = EntityView(entity, mode: .readOnly)
+        view.tracksReads = trackReads
         run.bind("issue", view)
         run.bind("entity", view)
         run.bind("replica", .object([:]))
@@ -21,7 +28,7 @@ enum ReplicaBuilder {
         guard replica.objectValue != nil else {
             throw ScriptHostError("\(context.outgoingScript.file): the outgoing script must leave `replica` a map, not \(replica.kindName)")
         }
-        return replica
+        return (replica, view.readMembers)
     }
 
     /// The replica's hash: SHA-256 of its canonical (sorted-key) JSON.
