@@ -90,6 +90,13 @@ final class JiraSimulatorTests: XCTestCase {
         XCTAssertNotNil(try JSON(parsing: response.body)["errorMessages"]?.arrayValue)
     }
 
+    func testWrongMethod_Gets405JiraEnvelopeWithAllow() throws {
+        let response = try client.send("PATCH", "/rest/api/2/myself")
+        XCTAssertEqual(response.status, 405)
+        XCTAssertEqual(response.headers["Allow"], "GET")
+        XCTAssertNotNil(try JSON(parsing: response.body)["errorMessages"]?.arrayValue)
+    }
+
     // MARK: - Issues
 
     func testCreate_Returns201WithIdKeySelf() throws {

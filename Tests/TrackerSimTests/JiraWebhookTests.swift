@@ -1,4 +1,5 @@
 import Foundation
+import TandemHTTP
 import TandemJSON
 import TrackerSim
 import XCTest
@@ -112,5 +113,16 @@ final class JiraWebhookTests: XCTestCase {
         _ = receiver.wait { $0.count >= 3 }
         XCTAssertEqual(events(second.payloads), ["comment_created"])
         XCTAssertEqual(got.count, 1)
+    }
+
+    func testAttachmentUpload_DeliversAttachmentCreated() throws {
+        try start()
+        try createIssue()
+        let upload = Multipart.build([MultipartPart(name: "file", filename: "a.txt", contentType: "text/plain", body: [65])])
+        try client.send("POST", "/rest/api/2/issue/SUP-1/attachments", body: upload.body,
+                        headers: ["Content-Type": upload.contentType, "X-Atlassian-Token": "no-check"])
+        let created = receiver.wait { self.events($0).contains("attachment_created") }.first { $0["webhookEvent"] == "attachment_created" }
+        XCTAssertEqual(created?["attachment"]?["filename"], "a.txt")
+        XCTAssertEqual(created?["issue"]?["key"], "SUP-1")
     }
 }

@@ -62,6 +62,12 @@ final class ServiceNowSimulatorTests: XCTestCase {
         XCTAssertEqual(try JSON(parsing: response.body)["status"], "failure")
     }
 
+    func testWrongMethod_Gets405Envelope() throws {
+        let response = try client.send("PATCH", "/api/now/table/incident")
+        XCTAssertEqual(response.status, 405)
+        XCTAssertEqual(try JSON(parsing: response.body)["status"], "failure")
+    }
+
     func testUnacceptableAccept_Gets406() throws {
         XCTAssertEqual(try client.send("GET", "/api/now/table/incident", headers: ["Accept": "text/html"]).status, 406)
     }
