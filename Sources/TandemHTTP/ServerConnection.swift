@@ -16,11 +16,14 @@ final class ServerConnection {
     let remoteAddress: String
     let configuration: HTTPServerConfiguration
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    /// True once the server is stopping: the current response is the last.
+    let isStopping: @Sendable () -> Bool
     let reader: SocketReader
     var writer = ResponseWriter()
 
     init(fd: Int32, remoteAddress: String, configuration: HTTPServerConfiguration,
-         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse, isStopping: @escaping @Sendable () -> Bool) {
+        self.isStopping = isStopping
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.configuration = configuration
@@ -62,7 +65,13 @@ final class ServerConnection {
         var scanOffset = 0
         var headLength = 0
         while true {
-            if let end = reader.findHeadEnd(from: &scanOffset) { headLength = end; break }
+            if scanOffset == 0 {
+                // Empty lines before a request line are ignored (RFC 9112 §2.2).
+                while reader.available > 0 && (reader.storage[reader.start] == 0x0D || reader.storage[reader.start] == 0x0A) {
+                    reader.start += 1
+                }
+            }
+            if reader.available > 0, let end = reader.findHeadEnd(from: &scanOffset) { headLength = end; break }
             if reader.available >= configuration.maxHeaderBytes {
                 rejectOversizedHead()
                 return false
@@ -96,13 +105,13 @@ final class ServerConnection {
                 reject(413, "the request body of \(length) bytes is larger than the limit of \(configuration.maxBodyBytes) bytes")
                 return false
             }
-            if head.expectsContinue && reader.available == 0 { sendContinue() }
+            if head.expectsContinue && head.minorVersion >= 1 && reader.available == 0 { sendContinue() }
             body.reserveCapacity(length)
             if let failure = reader.read(count: length, appendingTo: &body, until: .after(seconds: configuration.bodyTimeoutSeconds)) {
                 return rejectBodyRead(failure)
             }
         } else if head.chunked {
-            if head.expectsContinue && reader.available == 0 { sendContinue() }
+            if head.expectsContinue && head.minorVersion >= 1 && reader.available == 0 { sendContinue() }
             let failure = ChunkedDecoder.decode(from: reader, maxBytes: configuration.maxBodyBytes,
                                                 maxTrailerBytes: configuration.maxHeaderBytes,
                                                 until: .after(seconds: configuration.bodyTimeoutSeconds), into: &body)
@@ -124,7 +133,7 @@ final class ServerConnection {
         request.remoteAddress = remoteAddress
         request.httpMinorVersion = head.minorVersion
         let response = handler(request)
-        let keepAlive = head.keepAlive && !ServerConnection.responseAsksToClose(response)
+        let keepAlive = head.keepAlive && !ServerConnection.responseAsksToClose(response) && !isStopping()
         return write(response, minorVersion: head.minorVersion, keepAlive: keepAlive,
                      includeBody: head.method != "HEAD") && keepAlive
     }
