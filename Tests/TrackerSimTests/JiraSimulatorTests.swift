@@ -175,6 +175,15 @@ final class JiraSimulatorTests: XCTestCase {
         XCTAssertNotNil(try JSON(parsing: response.body)["errors"]?["labels"])
     }
 
+    func testEdit_OneBadField_ChangesNothing() throws {
+        try createIssue()
+        let response = try client.send("PUT", "/rest/api/2/issue/SUP-1", json: ["fields": ["summary": "new", "priority": ["name": "Urgentest"]]])
+        XCTAssertEqual(response.status, 400)
+        let issue = try client.json("GET", "/rest/api/2/issue/SUP-1?expand=changelog")
+        XCTAssertEqual(issue["fields"]?["summary"], "Printer on fire")
+        XCTAssertEqual(issue["changelog"]?["total"], 0)
+    }
+
     func testEdit_UnknownField_Gets400() throws {
         try createIssue()
         XCTAssertEqual(try client.send("PUT", "/rest/api/2/issue/SUP-1", json: ["fields": ["colour": "red"]]).status, 400)

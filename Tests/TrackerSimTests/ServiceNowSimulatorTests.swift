@@ -136,6 +136,14 @@ final class ServiceNowSimulatorTests: XCTestCase {
         XCTAssertEqual(try client.json("GET", "/api/now/table/incident/\(sysID)")["result"]?["state"], "1")
     }
 
+    func testCreate_RefusedByDataPolicy_LeavesNothingBehind() throws {
+        let response = try client.send("POST", "/api/now/table/incident", json: ["short_description": "x", "state": "3", "comments": "c"])
+        XCTAssertEqual(response.status, 403)
+        XCTAssertEqual(try client.json("GET", "/api/now/table/incident")["result"], [])
+        XCTAssertEqual(try client.json("GET", "/api/now/table/sys_journal_field")["result"], [])
+        XCTAssertEqual(try create()["number"], "INC0010001")
+    }
+
     func testUpdate_CloseSetsInactive() throws {
         let sysID = try create()["sys_id"]!.stringValue!
         let closed = try client.json("PATCH", "/api/now/table/incident/\(sysID)", ["state": "7", "close_code": "Solution provided", "close_notes": "ok"])["result"]
