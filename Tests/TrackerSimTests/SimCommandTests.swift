@@ -37,6 +37,17 @@ final class SimCommandTests: XCTestCase {
         return (process, output, String(decoding: line, as: UTF8.self))
     }
 
+    /// Waits up to `seconds` for `process` to end; kills it and fails the test if it does not.
+    static func waitForExit(_ process: Process, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            XCTFail("tandem did not exit within \(seconds) s of the signal", file: file, line: line)
+        }
+        process.waitUntilExit()
+    }
+
     func testSimJira_PrintsListeningLineServesAndExitsZeroOnSIGTERM() throws {
         let (process, _, line) = try Self.launch(["sim", "jira", "--port", "0", "--user", "admin", "--password", "secret", "--project", "OPS"])
         XCTAssertTrue(line.hasPrefix("listening on http://127.0.0.1:"), line)
@@ -44,7 +55,7 @@ final class SimCommandTests: XCTestCase {
         let project = try SimClient(base: base).json("GET", "/rest/api/2/project/OPS")
         XCTAssertEqual(project["key"], "OPS")
         process.terminate()
-        process.waitUntilExit()
+        Self.waitForExit(process)
         XCTAssertEqual(process.terminationReason, .exit)
         XCTAssertEqual(process.terminationStatus, 0)
     }
@@ -53,7 +64,7 @@ final class SimCommandTests: XCTestCase {
         let (process, _, line) = try Self.launch(["sim", "servicenow", "--port", "0", "--user", "admin", "--password", "secret"])
         XCTAssertTrue(line.hasPrefix("listening on http://127.0.0.1:"), line)
         process.interrupt()
-        process.waitUntilExit()
+        Self.waitForExit(process)
         XCTAssertEqual(process.terminationStatus, 0)
     }
 
@@ -64,7 +75,7 @@ final class SimCommandTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        Self.waitForExit(process)
         XCTAssertEqual(process.terminationStatus, 2)
     }
 }

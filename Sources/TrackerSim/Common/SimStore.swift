@@ -34,7 +34,6 @@ final class SimStore: @unchecked Sendable {
         try database.migrate(Self.migrations)
     }
 
-
     func write<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
 
     func put<T: Encodable>(_ kind: String, _ id: String, _ value: T) throws {
