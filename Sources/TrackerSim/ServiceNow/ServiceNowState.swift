@@ -1,3 +1,4 @@
+import Foundation
 import TandemJSON
 
 /// Everything a simulated ServiceNow instance holds, and the writes on it.
