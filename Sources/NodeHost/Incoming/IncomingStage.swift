@@ -125,8 +125,10 @@ struct IncomingStage {
         // otherwise be taken for an echo and never sent.
         var baseline: JSON?
         if let (replica, reads) = try? ReplicaBuilder.replicaAndReads(for: after, context: context) {
-            if let local, let foreign = EchoBaseline.foreignChange(before: local, after: after, written: changes,
-                                                                  addedComments: addedComments, reads: reads) {
+            if let local, let unsent = unsentLocalChange(before: local, twin: initial) {
+                context.logger.info("\(unsent); it will be sent", connection: context.name, entity: final.localKey)
+            } else if let local, let foreign = EchoBaseline.foreignChange(before: local, after: after, written: changes,
+                                                                         addedComments: addedComments, reads: reads) {
                 context.logger.info("a local change landed while applying (\(foreign)); it will be sent",
                                     connection: context.name, entity: final.localKey)
             } else {
@@ -189,6 +191,15 @@ struct IncomingStage {
         twin.remoteKey = message.body["source"]?["key"]?.stringValue
         try context.store.write { try $0.save(twin) }
         return twin
+    }
+
+    /// Whether the entity held changes the peer has not been sent when the
+    /// apply began (their notice waits behind this lane): then the post-apply
+    /// state is not all known to the peer and must not become the baseline.
+    private func unsentLocalChange(before: JSON, twin: Twin?) -> String? {
+        guard let twin, let sent = twin.lastSentHash else { return nil }
+        guard let replica = try? ReplicaBuilder.replica(for: before, context: context) else { return nil }
+        return ReplicaBuilder.hash(replica) == sent ? nil : "the entity had changes not yet sent when this apply began"
     }
 
     /// Adds each comment not added before; returns the new comments' ids.
