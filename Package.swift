@@ -73,7 +73,7 @@ let scriptCommandDependencies: [Target.Dependency] = []
 // MARK: - Connectors and conformance checker (issue 4)
 
 let connectorTargets: [Target] = [
-    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON"],
+    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit"],
                 path: "Tests/ConnectorTests"),
 ]
 let connectorCommandDependencies: [Target.Dependency] = []
