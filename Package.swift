@@ -33,7 +33,8 @@ let foundationTargets: [Target] = [
                    providers: [.apt(["libssl-dev"])]),
     .target(name: "TandemCLI", path: "Sources/TandemCLI"),
     .target(name: "TandemJSON", path: "Sources/TandemJSON"),
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP"], path: "Sources/LocalDeployment"),
+    .target(name: "TestSupport", dependencies: ["LocalDeployment"], path: "Tests/TestSupport"),
     .testTarget(name: "NodeHostTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/NodeHostTests"),
     .testTarget(name: "PluginAPITests", dependencies: ["TestSupport"], path: "Tests/PluginAPITests"),
     .testTarget(name: "CommandTests", dependencies: ["TestSupport", "TandemJSON"], path: "Tests/CommandTests"),
@@ -66,9 +67,12 @@ let simCommandDependencies: [Target.Dependency] = ["TrackerSim"]
 // MARK: - SyncScript (issue 5)
 
 let scriptTargets: [Target] = [
+    .target(name: "SyncScript", dependencies: ["TandemJSON"], path: "Sources/SyncScript"),
+    .testTarget(name: "SyncScriptTests", dependencies: ["SyncScript", "TandemJSON"],
+                path: "Tests/SyncScriptTests", exclude: ["Fixtures"]),
 ]
-let scriptNodeHostDependencies: [Target.Dependency] = []
-let scriptCommandDependencies: [Target.Dependency] = []
+let scriptNodeHostDependencies: [Target.Dependency] = ["SyncScript"]
+let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 
 // MARK: - Connectors and conformance checker (issue 4)
 
@@ -85,12 +89,14 @@ let engineTargets: [Target] = [
             dependencies: nodeHostDependencies + httpNodeHostDependencies + simNodeHostDependencies
                 + scriptNodeHostDependencies,
             path: "Sources/NodeHost"),
+    .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/EngineTests"),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP"], path: "Tests/EndToEndTests"),
     .executableTarget(name: "tandem",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON"] + httpCommandDependencies
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
                       path: "Sources/tandem-bench"),
 ]

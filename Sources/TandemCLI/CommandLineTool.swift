@@ -75,3 +75,10 @@ public func printError(_ line: String) {
     let text = line + "\n"
     _ = text.withCString { write(2, $0, strlen($0)) }
 }
+
+/// Writes one line to standard output at once, unbuffered: for lines another
+/// program waits for, such as `listening on …`.
+public func printNow(_ line: String) {
+    let text = line + "\n"
+    _ = text.withCString { write(1, $0, strlen($0)) }
+}

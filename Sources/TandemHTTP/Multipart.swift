@@ -1,30 +1,3 @@
-/// One part of a multipart/form-data body.
-public struct MultipartPart: Sendable {
-    /// The `name` of its Content-Disposition.
-    public var name: String
-    /// The `filename`, when the part is a file upload.
-    public var filename: String?
-    public var contentType: String?
-    public var headers: HTTPHeaders
-    /// The exact bytes of the part (binary-safe).
-    public var body: [UInt8]
-
-    public init(name: String, filename: String? = nil, contentType: String? = nil, headers: HTTPHeaders = [:], body: [UInt8]) {
-        self.name = name
-        self.filename = filename
-        self.contentType = contentType
-        self.headers = headers
-        self.body = body
-    }
-}
-
-/// Why a multipart body could not be parsed.
-public struct MultipartError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// multipart/form-data (RFC 7578) parsing and building.
 public enum Multipart {
     /// Splits `body` into its parts. `contentType` is the request's header,
@@ -143,43 +116,5 @@ public enum Multipart {
                 return nil
             }
         }
-    }
-}
-
-/// Reads `key=value` / `key="quoted value"` parameters from header values
-/// such as Content-Type and Content-Disposition.
-enum HeaderParameters {
-    static func value(of key: String, in header: String) -> String? {
-        var index = header.startIndex
-        // Skip the leading value ("form-data", "multipart/form-data").
-        guard let firstSemicolon = header.firstIndex(of: ";") else { return nil }
-        index = header.index(after: firstSemicolon)
-        while index < header.endIndex {
-            while index < header.endIndex && (header[index] == " " || header[index] == "\t" || header[index] == ";") {
-                index = header.index(after: index)
-            }
-            let nameStart = index
-            while index < header.endIndex && header[index] != "=" && header[index] != ";" { index = header.index(after: index) }
-            let name = header[nameStart..<index].trimmingSpaces()
-            var value = ""
-            if index < header.endIndex && header[index] == "=" {
-                index = header.index(after: index)
-                if index < header.endIndex && header[index] == "\"" {
-                    index = header.index(after: index)
-                    while index < header.endIndex && header[index] != "\"" {
-                        if header[index] == "\\", header.index(after: index) < header.endIndex { index = header.index(after: index) }
-                        value.append(header[index])
-                        index = header.index(after: index)
-                    }
-                    if index < header.endIndex { index = header.index(after: index) }
-                } else {
-                    let valueStart = index
-                    while index < header.endIndex && header[index] != ";" { index = header.index(after: index) }
-                    value = header[valueStart..<index].trimmingSpaces()
-                }
-            }
-            if asciiCaseInsensitiveEqual(name, key) { return value }
-        }
-        return nil
     }
 }

@@ -64,16 +64,16 @@ struct ResponseWriter {
         for byte in text.utf8 { buffer.append(byte == 0x0D || byte == 0x0A ? 0x20 : byte) }
     }
 
+    /// Appends a non-negative decimal number without building a String.
     private mutating func appendNumber(_ value: Int) {
-        if value < 10 { buffer.append(UInt8(0x30 + value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        let value = max(0, value)
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
         var rest = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            while rest > 0 { raw[count] = UInt8(0x30 + rest % 10); rest /= 10; count += 1 }
-            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
+        while divisor > 0 {
+            buffer.append(UInt8(0x30 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
     }
 

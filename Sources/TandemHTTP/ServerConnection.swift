@@ -16,11 +16,14 @@ final class ServerConnection {
     let remoteAddress: String
     let configuration: HTTPServerConfiguration
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    /// True once the server is stopping: the current response is the last.
+    let isStopping: @Sendable () -> Bool
     let reader: SocketReader
     var writer = ResponseWriter()
 
     init(fd: Int32, remoteAddress: String, configuration: HTTPServerConfiguration,
-         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse, isStopping: @escaping @Sendable () -> Bool) {
+        self.isStopping = isStopping
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.configuration = configuration
@@ -130,7 +133,7 @@ final class ServerConnection {
         request.remoteAddress = remoteAddress
         request.httpMinorVersion = head.minorVersion
         let response = handler(request)
-        let keepAlive = head.keepAlive && !ServerConnection.responseAsksToClose(response)
+        let keepAlive = head.keepAlive && !ServerConnection.responseAsksToClose(response) && !isStopping()
         return write(response, minorVersion: head.minorVersion, keepAlive: keepAlive,
                      includeBody: head.method != "HEAD") && keepAlive
     }

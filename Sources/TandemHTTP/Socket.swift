@@ -5,39 +5,6 @@ import Glibc
 /// Low-level socket helpers shared by the server and the client. Every call
 /// here blocks the calling thread at most until its deadline; callers run
 /// them on threads the server or client owns, never on Swift's concurrency pool.
-
-/// Monotonic time in nanoseconds.
-@inline(__always)
-func monotonicNow() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
-}
-
-/// A point in monotonic time after which a blocking step gives up.
-struct Deadline {
-    let nanos: UInt64
-
-    static func after(seconds: Double) -> Deadline {
-        Deadline(nanos: monotonicNow() &+ UInt64(max(0, seconds) * 1e9))
-    }
-
-    /// Milliseconds left, rounded up so a poll never wakes early; 0 when passed.
-    var remainingMillis: Int32 {
-        let now = monotonicNow()
-        guard nanos > now else { return 0 }
-        return Int32(min(UInt64(Int32.max), (nanos - now + 999_999) / 1_000_000))
-    }
-}
-
-/// Outcome of waiting for bytes.
-enum ReadOutcome: Equatable {
-    case data
-    case closed
-    case timedOut
-    case failed(Int32)
-}
-
 enum Socket {
     /// Waits until `fd` is readable (or writable) or the deadline passes.
     static func wait(_ fd: Int32, forWriting: Bool = false, until deadline: Deadline) -> ReadOutcome {
@@ -107,28 +74,4 @@ enum Socket {
     static func errorText(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
-}
-
-/// Starts a POSIX thread running `body`. The thread is detached unless
-/// `joinable`; a joinable thread's id is returned for `pthread_join`.
-@discardableResult
-func startThread(stackSize: Int = 512 * 1024, joinable: Bool = false,
-                 _ body: @escaping @Sendable () -> Void) -> pthread_t? {
-    final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setstacksize(&attributes, stackSize)
-    pthread_attr_setdetachstate(&attributes, joinable ? Int32(PTHREAD_CREATE_JOINABLE) : Int32(PTHREAD_CREATE_DETACHED))
-    let context = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
-    let result = pthread_create(&thread, &attributes, { context in
-        Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
-        return nil
-    }, context)
-    if result != 0 {
-        Unmanaged<Box>.fromOpaque(context).release()
-        return nil
-    }
-    return thread
 }

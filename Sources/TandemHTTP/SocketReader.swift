@@ -143,3 +143,11 @@ final class SocketReader {
         }
     }
 }
+
+/// Outcome of waiting for bytes.
+enum ReadOutcome: Equatable {
+    case data
+    case closed
+    case timedOut
+    case failed(Int32)
+}

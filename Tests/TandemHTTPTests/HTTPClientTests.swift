@@ -85,6 +85,27 @@ final class HTTPClientTests: XCTestCase {
         }
     }
 
+    func testHeadResponse_HasNoBodyAndKeepsTheConnectionUsable() throws {
+        let server = try startServer { request in .text(200, request.remoteAddress) }
+        defer { server.stop() }
+        let client = HTTPClient()
+        let url = "http://127.0.0.1:\(server.port)/"
+        let head = try client.send(HTTPClientRequest(method: "HEAD", url: url, timeoutSeconds: 5))
+        XCTAssertEqual(head.status, 200)
+        XCTAssertEqual(head.body, [])
+        XCTAssertNotNil(head.headers["Content-Length"])
+        let get = try client.send(HTTPClientRequest(method: "GET", url: url, timeoutSeconds: 5))
+        XCTAssertEqual(get.text.isEmpty, false)
+    }
+
+    func testNoContentResponse_HasNoBody() throws {
+        let server = try startServer { _ in HTTPResponse(status: 204, body: Array("ignored".utf8)) }
+        defer { server.stop() }
+        let response = try HTTPClient().send(HTTPClientRequest(method: "DELETE", url: "http://127.0.0.1:\(server.port)/x", timeoutSeconds: 5))
+        XCTAssertEqual(response.status, 204)
+        XCTAssertEqual(response.body, [])
+    }
+
     func testLocalhost_Resolves() throws {
         let server = try startServer(handler: okHandler)
         defer { server.stop() }

@@ -65,6 +65,22 @@ final class HTTPServerLimitsTests: XCTestCase {
         assertStillServes(server)
     }
 
+    func testTricklingHead_Gets408EvenThoughBytesKeepArriving() throws {
+        let server = try limited()
+        defer { server.stop() }
+        let socket = try RawSocket(port: server.port)
+        socket.send("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        var sent = 0
+        while !socket.hasDataToRead(), sent < 100 {   // a byte every 20 ms, up to 2 s
+            socket.send("a")
+            sent += 1
+            usleep(20_000)
+        }
+        XCTAssertLessThan(sent, 100, "the server should have answered before the client gave up")
+        XCTAssertEqual(statusCode(socket.readAll()), 408)
+        assertStillServes(server)
+    }
+
     func testSlowBody_Gets408() throws {
         let server = try limited()
         defer { server.stop() }

@@ -88,6 +88,22 @@ final class HTTPServerProtocolTests: XCTestCase {
         XCTAssertTrue(socket.readAll().hasSuffix("\r\n\r\nbye"))
     }
 
+    func testHandlerFramingHeaders_AreReplacedByTheServers() throws {
+        let server = try startServer { _ in
+            HTTPResponse(status: 200, headers: ["Content-Length": "999", "Transfer-Encoding": "chunked", "X-Evil": "a\r\nSet-Cookie: x=1"],
+                         body: Array("abc".utf8))
+        }
+        defer { server.stop() }
+        let socket = try RawSocket(port: server.port)
+        socket.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let response = socket.readAll()
+        XCTAssertTrue(response.contains("Content-Length: 3\r\n"))
+        XCTAssertFalse(response.contains("999"))
+        XCTAssertFalse(response.contains("Transfer-Encoding"))
+        XCTAssertFalse(response.contains("\r\nSet-Cookie"), "CR/LF in a value must not start a new header")
+        XCTAssertTrue(response.hasSuffix("\r\n\r\nabc"))
+    }
+
     func testHead_SendsLengthButNoBody() throws {
         let server = try startServer { _ in .text(200, "twelve bytes") }
         defer { server.stop() }

@@ -18,6 +18,8 @@ func startServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }
     return server
 }
 
+struct RawSocketError: Error { let message: String }
+
 /// A plain TCP socket to talk raw bytes to a server.
 final class RawSocket {
     let fd: Int32
@@ -32,7 +34,7 @@ final class RawSocket {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { close(fd); throw XCTSkip("cannot connect to 127.0.0.1:\(port)") }
+        guard result == 0 else { close(fd); throw RawSocketError(message: "cannot connect to 127.0.0.1:\(port)") }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -48,6 +50,12 @@ final class RawSocket {
             if sent <= 0 { return }
             offset += sent
         }
+    }
+
+    /// True when bytes (or a close) are waiting to be read.
+    func hasDataToRead() -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
     }
 
     /// Reads until the server closes the connection (or 10 s pass).

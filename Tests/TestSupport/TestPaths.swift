@@ -32,3 +32,11 @@ public enum TestPaths {
     /// The `tandem` executable this build made.
     public static var tandem: String { products + "/tandem" }
 }
+
+extension ChildProcess {
+    /// Runs the `tandem` executable of this build.
+    public static func tandem(_ arguments: [String], currentDirectory: String? = nil,
+                              environment: [String: String]? = nil) throws -> ProcessResult {
+        try run(TestPaths.tandem, arguments, currentDirectory: currentDirectory, environment: environment)
+    }
+}

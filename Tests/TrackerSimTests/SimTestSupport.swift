@@ -31,6 +31,7 @@ struct SimClient {
         return try http.send(HTTPClientRequest(method: method, url: url, headers: all, body: bytes, timeoutSeconds: 10))
     }
 
+    @discardableResult
     /// Sends and parses the JSON answer, failing the test on another status.
     func json(_ method: String, _ path: String, _ body: JSON? = nil, expect status: Int = 200,
               file: StaticString = #filePath, line: UInt = #line) throws -> JSON {

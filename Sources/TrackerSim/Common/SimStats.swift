@@ -1,17 +1,5 @@
 import Synchronization
 
-/// Requests a simulator has answered since it started: all of them, and the writes
-/// (POST, PUT, PATCH, DELETE). `/_sim/*` requests are not counted, so reading the
-/// counters does not move them.
-public struct SimStatsSnapshot: Sendable, Equatable {
-    public var requests: Int
-    public var writes: Int
-    public init(requests: Int, writes: Int) {
-        self.requests = requests
-        self.writes = writes
-    }
-}
-
 /// Thread-safe counters behind `SimStatsSnapshot`.
 final class SimStats: Sendable {
     private let counts = Mutex(SimStatsSnapshot(requests: 0, writes: 0))

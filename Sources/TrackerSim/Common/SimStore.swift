@@ -34,11 +34,6 @@ final class SimStore: @unchecked Sendable {
         try database.migrate(Self.migrations)
     }
 
-    /// True when the store already holds records (a restart with `--data`).
-    var isEmpty: Bool {
-        ((try? database.query("SELECT count(*) FROM docs") { $0.int(0) }.first) ?? 0) == 0
-    }
-
     func write<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
 
     func put<T: Encodable>(_ kind: String, _ id: String, _ value: T) throws {

@@ -1,28 +1,37 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Blocks the calling thread until the process gets SIGTERM or SIGINT.
+/// The write end of the self-pipe; set once by `install()` before any signal can
+/// arrive, then only read (from the handler). A C signal handler cannot capture
+/// context, so this has to be a global.
+nonisolated(unsafe) private var terminationPipeWriteEnd: Int32 = -1
+nonisolated(unsafe) private var terminationPipeReadEnd: Int32 = -1
+
+/// Lets a command-line simulator stop cleanly on SIGTERM or SIGINT.
 ///
-/// The signals' default actions are turned off first and handled by dispatch
-/// sources instead, so a simulator run from the command line can stop its server
-/// and exit 0 rather than dying mid-write.
+/// `install()` sets the handlers synchronously (a dispatch signal source registers
+/// later, so a signal sent right after the readiness line could be lost); the
+/// handler only writes one byte to a pipe, which is async-signal-safe, and
+/// `wait()` blocks on that pipe. Call `install()` before announcing readiness.
 public enum TerminationSignal {
-    /// Installs the handlers; call before announcing readiness so an early signal is not lost.
-    public static func prepare() -> DispatchSemaphore {
-        let semaphore = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "tandem.signals")
+    public static func install() {
+        guard terminationPipeWriteEnd < 0 else { return }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return }
+        terminationPipeReadEnd = ends[0]
+        terminationPipeWriteEnd = ends[1]
         for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { semaphore.signal() }
-            source.resume()
-            retained.append(source)
+            signal(number) { _ in
+                var byte: UInt8 = 1
+                _ = write(terminationPipeWriteEnd, &byte, 1)
+            }
         }
-        return semaphore
     }
 
-    /// Sources must outlive `prepare`; only touched from the main thread before waiting.
-    nonisolated(unsafe) private static var retained: [any DispatchSourceSignal] = []
+    /// Blocks until SIGTERM or SIGINT arrives (after `install()`).
+    public static func wait() {
+        var byte: UInt8 = 0
+        while read(terminationPipeReadEnd, &byte, 1) < 0 && errno == EINTR {}
+    }
 }

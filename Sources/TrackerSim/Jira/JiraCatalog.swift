@@ -2,29 +2,6 @@ import Foundation
 
 /// The fixed configuration of a simulated Jira: users, issue types, priorities,
 /// statuses, the workflow, and the one project.
-struct JiraUser: Equatable {
-    var name: String
-    var displayName: String
-    var email: String
-    var active = true
-    var timeZone = "UTC"
-    var accountID: String { "5b10a2844c20165700ede21" + String(name.unicodeScalars.reduce(0) { ($0 &* 31 &+ Int($1.value)) & 0xff }, radix: 16) }
-}
-
-struct JiraNamed: Equatable {
-    var id: String
-    var name: String
-    var extra: String = ""   // statusCategory key for statuses, icon colour for priorities
-}
-
-/// A transition `id` named `name`, available from `from` statuses, leading to `to`.
-struct JiraTransition: Equatable {
-    var id: String
-    var name: String
-    var from: [String]
-    var to: String
-}
-
 struct JiraCatalog {
     var projectID = "10000"
     var projectKey: String

@@ -82,6 +82,7 @@ extension JiraState {
             issue.histories.append(history)
             try save(issue)
             emitIssueEvent("jira:issue_updated", type: "issue_updated", issue: issue, user: user, history: history, at: now)
+            emitAttachmentEvent("attachment_created", attachment: attachment, issue: issue, user: user, at: now)
             return attachment
         }
     }
@@ -106,6 +107,7 @@ extension JiraState {
                 issue.histories.append(history)
                 try save(issue)
                 emitIssueEvent("jira:issue_updated", type: "issue_updated", issue: issue, user: user, history: history, at: now)
+                emitAttachmentEvent("attachment_deleted", attachment: attachment, issue: issue, user: user, at: now)
             }
         }
     }

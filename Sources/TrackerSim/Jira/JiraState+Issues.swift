@@ -46,15 +46,14 @@ extension JiraState {
         var issue = try issue(idOrKey)
         let fields = body["fields"]?.objectValue ?? [:]
         let update = body["update"]?.objectValue ?? [:]
-        if body["fields"] != nil && fields.isEmpty && !(body["fields"]?.objectValue != nil) {
-            throw JiraFailure(400, "'fields' must be an object.")
-        }
+        if let given = body["fields"], given.objectValue == nil { throw JiraFailure(400, "'fields' must be an object.") }
+        if let given = body["update"], given.objectValue == nil { throw JiraFailure(400, "'update' must be an object.") }
         for key in fields.keys where update[key] != nil {
             throw JiraFailure(400, field: key, "Field '\(key)' cannot be set in both 'fields' and 'update'.")
         }
         try transaction { () throws(JiraFailure) in
             let now = SimTime.nowMillis()
-            var items = try apply(fields: fields, update: update.filter { $0.key != "comment" }, to: &issue)
+            let items = try apply(fields: fields, update: update.filter { $0.key != "comment" }, to: &issue)
             var addedComment: JiraComment?
             if let commentOps = update["comment"]?.arrayValue {
                 for op in commentOps {
@@ -75,7 +74,6 @@ extension JiraState {
             let type = addedComment != nil && items.isEmpty ? "issue_commented" : assignedOnly ? "issue_assigned" : "issue_updated"
             emitIssueEvent("jira:issue_updated", type: type, issue: issue, user: user, history: history, comment: addedComment, at: now)
             if let addedComment { emitCommentEvent("comment_created", comment: addedComment, issue: issue, user: user, at: now) }
-            items.removeAll()
         }
     }
 

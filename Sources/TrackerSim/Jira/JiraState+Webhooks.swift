@@ -38,4 +38,13 @@ extension JiraState {
             ]),
         ]))
     }
+
+    /// `attachment_created|deleted`: `{timestamp, webhookEvent, attachment}` (+ `user`, `issue` id/key).
+    func emitAttachmentEvent(_ event: String, attachment: JiraAttachment, issue: JiraIssue, user: String, at time: Int64) {
+        outbox.append(.object([
+            "timestamp": .int(time), "webhookEvent": .string(event), "user": renderer.user(user),
+            "attachment": renderer.attachment(attachment),
+            "issue": .object(["id": .string(String(issue.id)), "key": .string(issue.key), "self": .string("\(renderer.api)/issue/\(issue.id)")]),
+        ]))
+    }
 }

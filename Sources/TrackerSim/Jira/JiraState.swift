@@ -47,6 +47,7 @@ final class JiraState {
     func userReference(_ value: JSON, field: String) throws(JiraFailure) -> String? {
         if value.isNull { return nil }
         for member in ["name", "key", "accountId", "username", "emailAddress", "id"] {
+            if value[member] == .null { return nil }
             if let text = value[member]?.stringValue {
                 if text.isEmpty { return nil }
                 guard let user = catalog.user(text) else { throw JiraFailure(400, field: field, "User '\(text)' does not exist.") }

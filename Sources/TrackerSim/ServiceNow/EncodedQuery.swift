@@ -28,8 +28,3 @@ struct EncodedQuery: Equatable {
     var isEmpty: Bool { queries.allSatisfy { $0.isEmpty } }
 }
 
-/// Why an encoded query was refused.
-struct EncodedQueryError: Error, Equatable, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}

@@ -8,7 +8,7 @@ extension ServiceNowState {
         }
         let sysID = SimCrypto.sysID()
         let now = SimTime.serviceNow(SimTime.nowMillis())
-        return try store.write {
+        return try transaction {
             try store.putBlob("sn-\(sysID)", bytes)
             let record = ServiceNowRecord(table: "sys_attachment", sequence: nextSequence(), fields: [
                 "sys_id": sysID, "file_name": fileName, "content_type": contentType, "size_bytes": String(bytes.count),

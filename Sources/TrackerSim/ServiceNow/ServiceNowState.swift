@@ -1,3 +1,4 @@
+import Foundation
 import TandemJSON
 
 /// Everything a simulated ServiceNow instance holds, and the writes on it.
@@ -32,6 +33,19 @@ final class ServiceNowState {
             _ = try insert("sys_user", ["user_name": userName, "name": fullName, "first_name": parts.first ?? "",
                                         "last_name": parts.dropFirst().joined(separator: " "), "email": "\(userName)@example.com"],
                            user: "system")
+        }
+    }
+
+    /// Runs one request's writes in one store transaction; if anything fails (also
+    /// the commit), memory and the outbox go back to where they were.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        let snapshot = (tables, outbox.count, sequence)
+        do {
+            return try store.write(body)
+        } catch {
+            (tables, sequence) = (snapshot.0, snapshot.2)
+            outbox.removeSubrange(snapshot.1...)
+            throw error
         }
     }
 
@@ -96,7 +110,7 @@ final class ServiceNowState {
         fields["sys_updated_on"] = now
         fields["sys_updated_by"] = user
         fields["sys_mod_count"] = "0"
-        return try store.write {
+        return try transaction {
             if tableName == "incident" {
                 fields["number"] = "INC" + String(try store.next("sn.incident.number", after: 10000)).leftPadded(to: 7)
                 fields["opened_at"] = fields["opened_at"]!.isEmpty ? now : fields["opened_at"]!
@@ -122,7 +136,7 @@ final class ServiceNowState {
         var fields = record.fields
         for (key, value) in input where key != "comments" && key != "work_notes" && table.fields.contains(key) { fields[key] = value }
         let now = SimTime.serviceNow(SimTime.nowMillis())
-        return try store.write {
+        return try transaction {
             if tableName == "incident" { try applyIncidentRules(&fields, previous: previous, user: user, now: now) }
             var changed = Set(fields.keys.filter { fields[$0] != previous[$0] })
             let journalChanged = try addJournal(record, comments: input["comments"] ?? "", workNotes: input["work_notes"] ?? "", user: user, now: now)
@@ -141,7 +155,7 @@ final class ServiceNowState {
 
     func delete(_ tableName: String, _ sysID: String, user: String) throws {
         let record = try record(tableName, sysID)
-        try store.write {
+        try transaction {
             var doomed = [record]
             if tableName != "sys_journal_field" && tableName != "sys_attachment" {
                 doomed += rows("sys_journal_field").filter { $0.fields["element_id"] == sysID }

@@ -15,7 +15,7 @@ struct HttpBenchmark: Command {
     static let path = ["http"]
     static let summary = "requests/s of the HTTP server vs nginx (needs nginx and wrk)"
     static let help = """
-        Usage: tandem-bench http [--duration SECONDS] [--connections N] [--threads N]
+        Usage: tandem-bench http [--duration SECONDS] [--connections N] [--threads N] [--rounds N]
 
         Serves a 12-byte body from TandemHTTP's server and a 12-byte static file
         from nginx (one worker, access log off) on loopback ports, runs
@@ -27,6 +27,8 @@ struct HttpBenchmark: Command {
           --duration SECONDS   load time per server (default 10)
           --connections N      concurrent keep-alive connections (default 16)
           --threads N          wrk threads (default 1)
+          --rounds N           alternate the two servers N times and report
+                               medians (default 1; more evens out a busy machine)
 
         Build with `swift build -c release` first; debug numbers mean nothing.
         Example: .build/release/tandem-bench http --duration 10
@@ -38,6 +40,7 @@ struct HttpBenchmark: Command {
         let duration = try arguments.intOption("--duration", in: 1...600) ?? 10
         let connections = try arguments.intOption("--connections", in: 1...1000) ?? 16
         let threads = try arguments.intOption("--threads", in: 1...64) ?? 1
+        let rounds = try arguments.intOption("--rounds", in: 1...20) ?? 1
         try arguments.finish()
 
         guard let wrk = findExecutable("wrk"), let nginx = findExecutable("nginx") else {
@@ -45,25 +48,40 @@ struct HttpBenchmark: Command {
             printError("  apt-get install -y nginx-light wrk")
             return .validationFailure
         }
-        let load = "wrk -t\(threads) -c\(connections) -d\(duration)s"
-        print("load: \(load), body \(body.count) bytes, keep-alive, loopback")
+        print("load: wrk -t\(threads) -c\(connections) -d\(duration)s, body \(body.count) bytes, keep-alive, loopback")
 
         let server = HTTPServer(configuration: HTTPServerConfiguration()) { _ in
             HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: HttpBenchmark.body)
         }
         let ourPort = try server.start()
-        let ours = try runWrk(wrk, threads: threads, connections: connections, duration: duration,
-                              url: "http://127.0.0.1:\(ourPort)/hello.txt")
-        server.stop()
-        print("TandemHTTP  \(fixed(ours.requestsPerSecond, 0)) req/s\(ours.problems)")
-
+        defer { server.stop() }
         let instance = try NginxInstance(nginx: nginx, body: body)
         defer { instance.stop() }
-        let theirs = try runWrk(wrk, threads: threads, connections: connections, duration: duration,
-                                url: "http://127.0.0.1:\(instance.port)/hello.txt")
-        print("nginx       \(fixed(theirs.requestsPerSecond, 0)) req/s\(theirs.problems)")
-        print("ratio       \(fixed(ours.requestsPerSecond / theirs.requestsPerSecond, 3)) (TandemHTTP / nginx; target >= 0.3)")
+
+        var ours: [Double] = []
+        var theirs: [Double] = []
+        for round in 1...rounds {
+            let label = rounds > 1 ? " (round \(round))" : ""
+            let our = try runWrk(wrk, threads: threads, connections: connections, duration: duration,
+                                 url: "http://127.0.0.1:\(ourPort)/hello.txt")
+            print("TandemHTTP  \(fixed(our.requestsPerSecond, 0)) req/s\(label)\(our.problems)")
+            let their = try runWrk(wrk, threads: threads, connections: connections, duration: duration,
+                                   url: "http://127.0.0.1:\(instance.port)/hello.txt")
+            print("nginx       \(fixed(their.requestsPerSecond, 0)) req/s\(label)\(their.problems)")
+            ours.append(our.requestsPerSecond)
+            theirs.append(their.requestsPerSecond)
+        }
+        let (ourMedian, theirMedian) = (median(ours), median(theirs))
+        if rounds > 1 {
+            print("medians     TandemHTTP \(fixed(ourMedian, 0)) req/s, nginx \(fixed(theirMedian, 0)) req/s")
+        }
+        print("ratio       \(fixed(ourMedian / theirMedian, 3)) (TandemHTTP / nginx; target >= 0.3)")
         return .success
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     struct WrkResult {

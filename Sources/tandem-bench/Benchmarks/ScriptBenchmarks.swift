@@ -2,4 +2,5 @@
 import TandemCLI
 
 let scriptBenchmarks: [any Command.Type] = [
+    ScriptOutgoingBenchmark.self,
 ]

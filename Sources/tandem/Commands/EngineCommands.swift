@@ -1,5 +1,10 @@
-// Commands of this area; each is one file beside this one.
+// Commands of this area; each is one file in Engine/.
 import TandemCLI
 
 let engineCommands: [any Command.Type] = [
+    RunCommand.self,
+    SyncCommand.self,
+    ErrorsListCommand.self,
+    ErrorsRetryCommand.self,
+    ErrorsResolveCommand.self,
 ]

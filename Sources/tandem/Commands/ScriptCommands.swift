@@ -2,4 +2,5 @@
 import TandemCLI
 
 let scriptCommands: [any Command.Type] = [
+    ScriptTestCommand.self,
 ]

@@ -39,14 +39,14 @@ struct SimCommandOptions {
 
     /// Starts, announces `listening on …` (flushed), waits for SIGTERM/SIGINT, stops.
     static func serve(start: () throws -> Int, stop: () -> Void) throws -> ExitCode {
-        let signals = TerminationSignal.prepare()
+        TerminationSignal.install()
         let port: Int
         do { port = try start() } catch {
             throw CommandError("cannot listen: \(error); pick another --port or use --port 0")
         }
         print("listening on http://127.0.0.1:\(port)")
         fflush(nil)  // all output streams: the parent reads this line through a pipe
-        signals.wait()
+        TerminationSignal.wait()
         stop()
         return .success
     }

@@ -43,9 +43,4 @@ public enum ChildProcess {
                              signaled: process.terminationReason == .uncaughtSignal)
     }
 
-    /// Runs the `tandem` executable of this build.
-    public static func tandem(_ arguments: [String], currentDirectory: String? = nil,
-                              environment: [String: String]? = nil) throws -> ProcessResult {
-        try run(TestPaths.tandem, arguments, currentDirectory: currentDirectory, environment: environment)
-    }
 }

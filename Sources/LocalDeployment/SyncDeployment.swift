@@ -1,0 +1,121 @@
+import Foundation
+import TandemJSON
+
+/// Four real processes on loopback: a Jira simulator, a ServiceNow simulator,
+/// node `blue` (JiraLike) and node `green` (ServiceNowLike), configured from
+/// examples/jira-servicenow/ with the triggers asked for.
+///
+/// Used by the end-to-end tests, `tandem demo` and `tandem-bench`. Everything
+/// it writes (configs, scripts, plugins, stores, logs) goes into `folder`.
+public final class SyncDeployment: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var webhooks = true
+        public var pollSeconds: Double? = 60
+        /// Worker threads per connection on each node.
+        public var workers = 4
+        /// Extra `tandem sim` flags (fault injection, `--data`), per simulator.
+        public var jiraFlags: [String] = []
+        public var serviceNowFlags: [String] = []
+        /// Changes the configuration of each node before it is written ("blue", "green").
+        public var editConfig: (@Sendable (String, inout JSON) -> Void)?
+
+        public init(webhooks: Bool = true, pollSeconds: Double? = 60) {
+            self.webhooks = webhooks
+            self.pollSeconds = pollSeconds
+        }
+    }
+
+    public static let connection = "sup-incidents"
+    public let folder: String
+    public let tandem: String
+    public let secret = "local-shared-secret-0123456789"
+    public let adminToken = "local-admin-token-0123456789"
+    public let bluePort = freePort()
+    public let greenPort = freePort()
+    public private(set) var jiraSim: BackgroundProcess!
+    public private(set) var serviceNowSim: BackgroundProcess!
+    public private(set) var blue: BackgroundProcess!
+    public private(set) var green: BackgroundProcess!
+    public private(set) var jira: TrackerClient!
+    public private(set) var serviceNow: TrackerClient!
+
+    /// Prepares `folder` and starts the four processes.
+    ///
+    /// - Parameters:
+    ///   - tandem: the `tandem` executable to run.
+    ///   - examples: the folder with the configs and scripts (examples/jira-servicenow).
+    ///   - plugins: the connector libraries to install (libJiraLike.so, libServiceNowLike.so).
+    public init(_ options: Options = Options(), tandem: String, examples: String, plugins: [String], folder: String) throws {
+        self.folder = folder
+        self.tandem = tandem
+        let files = FileManager.default
+        try files.createDirectory(atPath: folder + "/plugins", withIntermediateDirectories: true)
+        for plugin in plugins {
+            let target = folder + "/plugins/" + URL(fileURLWithPath: plugin).lastPathComponent
+            try? files.removeItem(atPath: target)
+            try files.copyItem(atPath: plugin, toPath: target)
+        }
+        for file in try files.contentsOfDirectory(atPath: examples) where file.hasSuffix(".sync") {
+            try? files.removeItem(atPath: folder + "/" + file)
+            try files.copyItem(atPath: examples + "/" + file, toPath: folder + "/" + file)
+        }
+        for name in ["blue", "green"] {
+            var config = try JSON(parsing: try String(contentsOfFile: examples + "/" + name + ".json", encoding: .utf8))
+            let connection = Self.connection
+            config["connections"]?[connection]?["trigger"]?["webhook"] = .bool(options.webhooks)
+            config["connections"]?[connection]?["trigger"]?["pollSeconds"] = options.pollSeconds.map(JSON.double) ?? .null
+            config["connections"]?[connection]?["workers"] = .int(Int64(options.workers))
+            // The simulators authenticate one account, which the "humans" of a
+            // test or demo use too, so the nodes' integration user is named
+            // apart: echo suppression then rests on replica hashes alone.
+            let instance = name == "blue" ? "jira" : "servicenow"
+            config["instances"]?[instance]?["config"]?["integrationUser"] = "tandem-integration"
+            options.editConfig?(name, &config)
+            try config.text.write(toFile: folder + "/" + name + ".json", atomically: true, encoding: .utf8)
+        }
+        let jiraHooks = options.webhooks ? ["--webhook", "http://127.0.0.1:\(bluePort)/hooks/jira"] : []
+        let serviceNowHooks = options.webhooks ? ["--webhook", "http://127.0.0.1:\(greenPort)/hooks/servicenow"] : []
+        jiraSim = try BackgroundProcess("jira-sim", tandem, ["sim", "jira", "--port", "0", "--user", "sync",
+                                                             "--password", "jira-pw"] + jiraHooks + options.jiraFlags,
+                                        logFolder: folder)
+        serviceNowSim = try BackgroundProcess("servicenow-sim", tandem, ["sim", "servicenow", "--port", "0", "--user", "admin",
+                                                                         "--password", "snow-pw"] + serviceNowHooks + options.serviceNowFlags,
+                                              logFolder: folder)
+        jira = TrackerClient(baseURL: jiraSim.url, user: "sync", password: "jira-pw")
+        serviceNow = TrackerClient(baseURL: serviceNowSim.url, user: "admin", password: "snow-pw")
+        try startNode("blue")
+        try startNode("green")
+    }
+
+    /// The environment the node configurations expand.
+    public var environment: [String: String] {
+        [
+            "BLUE_PORT": String(bluePort), "GREEN_PORT": String(greenPort), "TANDEM_DATA": folder + "/data",
+            "TANDEM_ADMIN_TOKEN": adminToken, "TANDEM_PLUGINS": folder + "/plugins", "TANDEM_SECRET": secret,
+            "JIRA_URL": jiraSim.url, "JIRA_USER": "sync", "JIRA_PASSWORD": "jira-pw",
+            "SERVICENOW_URL": serviceNowSim.url, "SERVICENOW_USER": "admin", "SERVICENOW_PASSWORD": "snow-pw",
+        ]
+    }
+
+    /// Starts (or restarts) node `blue` or `green`.
+    public func startNode(_ name: String) throws {
+        let process = try BackgroundProcess(name, tandem, ["run", "--config", folder + "/" + name + ".json"],
+                                            environment: environment, logFolder: folder)
+        if name == "blue" { blue = process } else { green = process }
+    }
+
+    /// Runs a `tandem` operator command against one node's configuration.
+    public func run(_ arguments: [String], node: String) throws -> ProcessResult {
+        try ChildProcess.run(tandem, arguments + ["--config", folder + "/" + node + ".json"], environment: environment)
+    }
+
+    /// SIGTERM to all four processes.
+    public func stop() {
+        for process in [blue, green, jiraSim, serviceNowSim] { process?.stop() }
+    }
+
+    /// The tail of both nodes' logs, for failure messages.
+    public var logs: String {
+        "--- blue ---\n\(blue?.stderr.suffix(3000) ?? "")\n--- green ---\n\(green?.stderr.suffix(3000) ?? "")"
+    }
+}

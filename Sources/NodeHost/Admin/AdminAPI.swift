@@ -1,0 +1,152 @@
+import Foundation
+import TandemHTTP
+import TandemJSON
+
+/// The operator endpoints under `/admin/v1/`, used by `tandem errors`,
+/// `tandem sync`, `tandem status` and `tandem connections`.
+///
+/// Reachable only from loopback and only with `Authorization: Bearer
+/// <adminToken>`; anything else gets 403/401 before routing.
+struct AdminAPI {
+    let contexts: [String: ConnectionContext]
+    let store: Store
+    let adminToken: String
+    let router = Router()
+
+    init(contexts: [String: ConnectionContext], store: Store, adminToken: String) {
+        self.contexts = contexts
+        self.store = store
+        self.adminToken = adminToken
+        let api = self
+        router.add("GET", "/admin/v1/errors") { _ in try api.listErrors() }
+        router.add("POST", "/admin/v1/errors/retry") { request in try api.retry(request) }
+        router.add("POST", "/admin/v1/errors/resolve") { request in try api.resolve(request) }
+        router.add("POST", "/admin/v1/sync") { request in try api.sync(request) }
+        router.add("GET", "/admin/v1/status") { _ in try api.status() }
+        router.add("POST", "/admin/v1/connections/{name}/pause") { request in try api.setPaused(request, true) }
+        router.add("POST", "/admin/v1/connections/{name}/resume") { request in try api.setPaused(request, false) }
+    }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let host = request.remoteAddress.split(separator: ":").first.map(String.init) ?? ""
+        guard host.hasPrefix("127.") || host == "::1" || host == "[::1]" else {
+            return .error(403, "the admin API answers on loopback only")
+        }
+        guard let header = request.headers["Authorization"], header.hasPrefix("Bearer "),
+              Digest.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(adminToken.utf8)) else {
+            return .error(401, "missing or wrong admin token: pass the node's adminToken as 'Authorization: Bearer …'")
+        }
+        return router.handle(request)
+    }
+
+    private func listErrors() throws -> HTTPResponse {
+        let parked = try store.read { try $0.openParked() }
+        return .json(200, ["errors": .array(parked.map(Self.json))])
+    }
+
+    static func json(_ error: ParkedError) -> JSON {
+        [
+            "id": .int(error.id), "connection": .string(error.connection), "entity": .string(error.entity),
+            "lane": .string(error.lane), "stage": .string(error.stage), "reason": .string(error.reason),
+            "createdAt": .string(isoTimestamp(Date(timeIntervalSince1970: Double(error.createdAt) / 1000))),
+        ]
+    }
+
+    /// Reopens parked lanes: their head is tried again.
+    private func retry(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try request.jsonBody()
+        let retried: [Int64] = try store.write { tx in
+            let targets = body["all"]?.boolValue == true ? try tx.openParked().map(\.id) : [try Self.id(body)]
+            var done: [Int64] = []
+            for id in targets where try tx.closeParked(id: id, state: "retried") { done.append(id) }
+            return done
+        }
+        guard !retried.isEmpty || body["all"]?.boolValue == true else {
+            return .error(404, "no open error with id \(body["id"]?.text ?? "?"); `tandem errors list` shows the open ones")
+        }
+        for context in contexts.values { context.work.signal() }
+        return .json(200, ["retried": .array(retried.map(JSON.int))])
+    }
+
+    /// Closes a parked lane by skipping its head: the operator handled that
+    /// change by hand. Later changes of the entity flow again.
+    private func resolve(_ request: HTTPRequest) throws -> HTTPResponse {
+        let id = try Self.id(try request.jsonBody())
+        let resolved: ParkedError? = try store.write { tx in
+            guard let error = try tx.parkedError(id: id), try tx.closeParked(id: id, state: "resolved") else { return nil }
+            if error.lane.hasPrefix("in:") {
+                let lane = String(error.lane.dropFirst(3))
+                if let head = try tx.inboxHeads(connection: error.connection, now: Int64.max, limit: 10_000)
+                    .first(where: { $0.lane == lane && $0.kind == .replica }) {
+                    try tx.deleteInbox(id: head.id)
+                }
+            } else if error.lane.hasPrefix("out:") {
+                try tx.run("DELETE FROM pending WHERE connection = ? AND local_id = ?",
+                           [.text(error.connection), .text(String(error.lane.dropFirst(4)))])
+            }
+            return error
+        }
+        guard let resolved else { return .error(404, "no open error with id \(id); `tandem errors list` shows the open ones") }
+        contexts[resolved.connection]?.work.signal()
+        return .json(200, ["resolved": .int(id), "skipped": .string(resolved.entity)])
+    }
+
+    /// Syncs one entity now: finds it by key and queues it like a change.
+    private func sync(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try request.jsonBody()
+        guard let name = body["connection"]?.stringValue, let context = contexts[name] else {
+            return .error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
+        }
+        guard let key = body["key"]?.stringValue, !key.isEmpty else { return .error(400, "body needs \"key\"") }
+        let entity: JSON
+        do {
+            entity = try context.instance.call("get", ["key": .string(key)]).json
+        } catch let error as PluginCallError where error.kind == .notFound {
+            return .error(404, "\(key) does not exist in the tracker of connection '\(name)'")
+        } catch {
+            return .error(502, "cannot read \(key) from the tracker: \(error)")
+        }
+        guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
+        try store.write { try $0.notePending(connection: name, localID: id, localKey: key, source: "manual") }
+        context.work.signal()
+        return .json(202, ["queued": .string(key), "id": .string(id), "connection": .string(name)])
+    }
+
+    private func status() throws -> HTTPResponse {
+        let now = nowMs()
+        let connections: [JSON] = try contexts.keys.sorted().map { name in
+            let context = contexts[name]!
+            return try store.read { tx in
+                let oldest = [try tx.oldestPending(connection: name), try tx.oldestOutbox(connection: name),
+                              try tx.oldestInbox(connection: name)].compactMap { $0 }.min()
+                return [
+                    "name": .string(name), "instance": .string(context.config.instance),
+                    "plugin": .string(context.instance.plugin.id),
+                    "enabled": .bool(context.config.enabled), "paused": .bool(context.isPaused),
+                    "pending": .int(Int64(try tx.pendingCount(connection: name))),
+                    "outbox": .int(Int64(try tx.outboxDepth(connection: name))),
+                    "inbox": .int(Int64(try tx.inboxDepth(connection: name))),
+                    "oldestPendingSeconds": oldest.map { .double(Double(now - $0) / 1000) } ?? .null,
+                    "parked": .int(Int64(try tx.openParked(connection: name).count)),
+                    "twins": .int(Int64(try tx.twinCount(connection: name))),
+                    "lastSync": try tx.lastSyncedAt(connection: name).map { .string(isoTimestamp(Date(timeIntervalSince1970: Double($0) / 1000))) } ?? .null,
+                ]
+            }
+        }
+        return .json(200, ["connections": .array(connections)])
+    }
+
+    private func setPaused(_ request: HTTPRequest, _ paused: Bool) throws -> HTTPResponse {
+        let name = request.pathParameters["name"] ?? ""
+        guard let context = contexts[name] else { return .error(404, "no connection '\(name)'") }
+        context.setPaused(paused)
+        return .json(200, ["connection": .string(name), "paused": .bool(paused)])
+    }
+
+    private static func id(_ body: JSON) throws -> Int64 {
+        guard let id = body["id"]?.intValue else {
+            throw HTTPResponseError(.error(400, "body needs a numeric \"id\" (or \"all\": true)"))
+        }
+        return Int64(id)
+    }
+}

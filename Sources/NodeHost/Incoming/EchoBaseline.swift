@@ -1,0 +1,34 @@
+import TandemJSON
+
+/// Decides whether the entity read right after an apply may become the echo
+/// baseline (DESIGN.md §3, Echo suppression).
+///
+/// The baseline says "the peer already has this". That holds only if every
+/// difference between the entity before and after the apply, among the
+/// members the outgoing script reads, was written by the apply itself. A
+/// comment neither there before nor added by us, or a read field that changed
+/// without being written, is someone else's concurrent change: adopting the
+/// baseline then would swallow it. Derived fields the script does not read
+/// (`updated`, counters) do not matter.
+enum EchoBaseline {
+    /// A description of the first foreign change found, or nil when none.
+    static func foreignChange(before: JSON, after: JSON, written: JSON, addedComments: Set<String>,
+                              reads: Set<String>) -> String? {
+        if reads.contains("comments") {
+            let known = Set((before["comments"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
+            for comment in after["comments"]?.arrayValue ?? [] {
+                guard let id = comment["id"]?.stringValue else { continue }
+                if !known.contains(id) && !addedComments.contains(id) { return "comment \(id)" }
+            }
+        }
+        let writtenFields = Set(written["fields"]?.objectValue?.keys.map { $0 } ?? [])
+        let beforeFields = before["fields"]?.objectValue ?? [:]
+        let afterFields = after["fields"]?.objectValue ?? [:]
+        let readsAllFields = reads.contains("fields")
+        for name in Set(beforeFields.keys).union(afterFields.keys) where readsAllFields || reads.contains(name) {
+            if writtenFields.contains(name) { continue }
+            if beforeFields[name] ?? .null != afterFields[name] ?? .null { return "field \(name)" }
+        }
+        return nil
+    }
+}

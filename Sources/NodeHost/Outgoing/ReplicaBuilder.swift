@@ -1,0 +1,38 @@
+import SyncScript
+import TandemJSON
+
+/// Runs a connection's outgoing script on one entity and returns the replica.
+///
+/// Bindings (DESIGN.md §6): `issue`/`entity` read-only, `replica` a writable
+/// map, `log`, `debug`. Pure apart from logging: the same entity and script
+/// always give the same replica, which is what makes the hash comparison of
+/// echo suppression sound.
+enum ReplicaBuilder {
+    static func replica(for raw: JSON, context: ConnectionContext) throws -> JSON {
+        try replicaAndReads(for: raw, context: context, trackReads: false).replica
+    }
+
+    /// The replica and the entity members the script read to build it.
+    static func replicaAndReads(for raw: JSON, context: ConnectionContext,
+                                trackReads: Bool = true) throws -> (replica: JSON, reads: Set<String>) {
+        let entity = raw["id"]?.stringValue.map { context.withCommentTwins(raw, localID: $0) } ?? raw
+        let run = ScriptRun(context.outgoingScript)
+        let view = EntityView(entity, mode: .readOnly)
+        view.tracksReads = trackReads
+        run.bind("issue", view)
+        run.bind("entity", view)
+        run.bind("replica", .object([:]))
+        ScriptHelpers.bindLogAndDebug(into: run, context: context, entity: entity["key"]?.stringValue)
+        try run.run()
+        let replica = try run.value("replica") ?? .object([:])
+        guard replica.objectValue != nil else {
+            throw ScriptHostError("\(context.outgoingScript.file): the outgoing script must leave `replica` a map, not \(replica.kindName)")
+        }
+        return (replica, view.readMembers)
+    }
+
+    /// The replica's hash: SHA-256 of its canonical (sorted-key) JSON.
+    static func hash(_ replica: JSON) -> String {
+        Digest.hex(Digest.sha256(replica.serialized()))
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import TandemJSON
+
+/// Runs a connection's work on its own worker threads: parallel across
+/// entities, strictly in order within one.
+///
+/// Each worker takes the next runnable item: an inbox lane head (incoming
+/// replicas and acks) or a pending change (outgoing), whose lane keys no
+/// other worker holds. Items of a parked lane are never offered (the store
+/// filters them). Workers sleep on the connection's `WorkSignal` when idle
+/// and wake at least every `idleWakeSeconds` for deferred retries.
+///
+/// Thread: workers are plain threads, never Swift's cooperative pool, since
+/// every item blocks on tracker round trips through the plugin.
+final class LaneScheduler: @unchecked Sendable {
+    enum Item {
+        case incoming(QueuedMessage)
+        case outgoing(PendingChange)
+    }
+
+    static let idleWakeSeconds = 0.2
+    private let context: ConnectionContext
+    private let choosing = NSLock()
+    private let state = NSLock()
+    private var running = false
+    private var threads: [Thread] = []
+    private var finished = 0
+    private let done = NSCondition()
+
+    init(context: ConnectionContext) { self.context = context }
+
+    func start() {
+        state.withLock { running = true }
+        for index in 0..<context.config.workers {
+            let thread = Thread { [self] in
+                workLoop()
+                done.lock(); finished += 1; done.broadcast(); done.unlock()
+            }
+            thread.name = "tandem.\(context.name).worker\(index)"
+            thread.stackSize = 8 << 20
+            threads.append(thread)
+            thread.start()
+        }
+    }
+
+    /// Lets each worker finish the item in hand, then returns.
+    func stop() {
+        state.withLock { running = false }
+        context.work.signal()
+        done.lock()
+        while finished < threads.count { done.wait() }
+        done.unlock()
+    }
+
+    private var isRunning: Bool { state.withLock { running } }
+
+    private func workLoop() {
+        while isRunning {
+            guard let (item, keys) = next() else {
+                context.work.wait(timeoutSeconds: Self.idleWakeSeconds)
+                continue
+            }
+            run(item)
+            context.locks.release(keys)
+        }
+    }
+
+    /// The next item no other worker holds, with the lane keys taken for it.
+    private func next() -> (Item, [String])? {
+        choosing.withLock {
+            let now = nowMs()
+            guard let (heads, pending) = try? context.store.read({ tx in
+                (try tx.inboxHeads(connection: context.name, now: now, limit: 64),
+                 try tx.runnablePending(connection: context.name, now: now, limit: 64))
+            }) else { return nil }
+            for message in heads {
+                let keys = laneKeys(message)
+                if context.locks.tryAcquire(keys) { return (.incoming(message), keys) }
+            }
+            for change in pending {
+                let keys = ["entity:" + change.localID]
+                if context.createsInFlight > 0, (try? context.store.read({ try $0.twin(connection: context.name, localID: change.localID) })) == nil {
+                    continue  // possibly the entity a first sync is creating right now: wait for its twin
+                }
+                if context.locks.tryAcquire(keys) { return (.outgoing(change), keys) }
+            }
+            return nil
+        }
+    }
+
+    private func laneKeys(_ message: QueuedMessage) -> [String] {
+        switch message.kind {
+        case .ack:
+            return ["ack:" + message.lane, "entity:" + message.lane]
+        case .replica:
+            var keys = ["in:" + message.lane]
+            let twin = try? context.store.read { tx -> Twin? in
+                if let twin = try tx.twin(connection: context.name, remoteID: message.lane) { return twin }
+                guard let target = message.body["target"]?["id"]?.stringValue else { return nil }
+                return try tx.twin(connection: context.name, localID: target)
+            }
+            if let local = twin?.localID { keys.append("entity:" + local) }
+            return keys
+        }
+    }
+
+    private func run(_ item: Item) {
+        let outcome: StageOutcome
+        let stage: String
+        let entity: String
+        switch item {
+        case .incoming(let message):
+            stage = message.kind == .ack ? "ack" : "incoming"
+            entity = message.body["source"]?["key"]?.stringValue ?? message.lane
+            outcome = IncomingStage(context: context).process(message)
+        case .outgoing(let change):
+            stage = "outgoing"
+            entity = change.localKey ?? change.localID
+            outcome = OutgoingStage(context: context).process(change)
+            if case .retry(_, let delay) = outcome {
+                try? context.store.write { try $0.deferPending(change, until: nowMs() + delay) }
+            }
+        }
+        record(outcome, stage: stage, entity: entity)
+    }
+
+    private func record(_ outcome: StageOutcome, stage: String, entity: String) {
+        let result: String
+        switch outcome {
+        case .done(let detail):
+            result = "done"
+            context.logger.info(detail, connection: context.name, entity: entity, ["stage": .string(stage)])
+            if stage == "outgoing" { context.sendSignal.signal() }
+        case .skipped(let detail):
+            result = "skipped"
+            context.logger.log(.debug, detail, connection: context.name, entity: entity, ["stage": .string(stage)])
+        case .retry(let reason, let delay):
+            result = "retry"
+            context.metrics.increment("tandem_retries_total", ["connection": context.name, "stage": stage])
+            context.logger.warn("will retry in \(delay) ms: \(reason)", connection: context.name, entity: entity,
+                                ["stage": .string(stage)])
+        case .parked(let reason):
+            result = "parked"
+            context.logger.error("parked: \(reason)", connection: context.name, entity: entity, ["stage": .string(stage)])
+        }
+        context.metrics.increment("tandem_syncs_total", ["connection": context.name, "stage": stage, "outcome": result])
+    }
+}

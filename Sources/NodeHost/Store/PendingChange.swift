@@ -1,0 +1,65 @@
+import TandemSQL
+
+/// A noticed change of a local entity that the outgoing stage has yet to
+/// turn into a replica (table `pending`).
+///
+/// `version` grows with every notice, so a worker that finishes an older
+/// version does not delete a notice that arrived while it worked.
+struct PendingChange: Sendable, Equatable {
+    var connection: String
+    var localID: String
+    var localKey: String?
+    var source: String
+    var version: Int64
+    var noticedAt: Int64
+    var attempts: Int
+}
+
+extension StoreTransaction {
+    /// Records that `localID` changed. Repeated notices collapse into one row.
+    func notePending(connection: String, localID: String, localKey: String?, source: String, now: Int64 = nowMs()) throws {
+        try run("""
+            INSERT INTO pending (connection, local_id, local_key, source, version, noticed_at) VALUES (?, ?, ?, ?, 1, ?)
+            ON CONFLICT (connection, local_id) DO UPDATE SET version = version + 1,
+                local_key = coalesce(excluded.local_key, local_key), source = excluded.source
+            """, [.text(connection), .text(localID), .optional(localKey), .text(source), .integer(now)])
+    }
+
+    /// Runnable notices, oldest first, skipping lanes that are parked.
+    func runnablePending(connection: String, now: Int64, limit: Int) throws -> [PendingChange] {
+        try query("""
+            SELECT connection, local_id, local_key, source, version, noticed_at, attempts FROM pending p
+            WHERE connection = ? AND not_before <= ?
+              AND NOT EXISTS (SELECT 1 FROM parked WHERE parked.connection = p.connection
+                              AND parked.lane = 'out:' || p.local_id AND parked.state = 'open')
+            ORDER BY noticed_at LIMIT ?
+            """, [.text(connection), .integer(now), .integer(Int64(limit))]) { row in
+            PendingChange(connection: row.text(0) ?? "", localID: row.text(1) ?? "", localKey: row.optionalText(2),
+                          source: row.text(3) ?? "", version: row.int64(4), noticedAt: row.int64(5), attempts: row.int(6))
+        }
+    }
+
+    /// Removes the notice if no newer one arrived meanwhile.
+    @discardableResult
+    func completePending(_ change: PendingChange) throws -> Bool {
+        try run("DELETE FROM pending WHERE connection = ? AND local_id = ? AND version = ?",
+                [.text(change.connection), .text(change.localID), .integer(change.version)]) > 0
+    }
+
+    /// Puts the notice back for a later attempt.
+    func deferPending(_ change: PendingChange, until notBefore: Int64) throws {
+        try run("UPDATE pending SET not_before = ?, attempts = attempts + 1 WHERE connection = ? AND local_id = ?",
+                [.integer(notBefore), .text(change.connection), .text(change.localID)])
+    }
+
+    func pendingCount(connection: String) throws -> Int {
+        try query("SELECT count(*) FROM pending WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+    }
+
+    /// The earliest notice time still pending, for the oldest-pending age.
+    func oldestPending(connection: String) throws -> Int64? {
+        try query("SELECT min(noticed_at) FROM pending WHERE connection = ?", [.text(connection)]) {
+            $0.isNull(0) ? nil : $0.int64(0)
+        }.first ?? nil
+    }
+}

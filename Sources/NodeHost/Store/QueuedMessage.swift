@@ -1,0 +1,107 @@
+import TandemJSON
+import TandemSQL
+
+/// A message in the outbox or the inbox.
+///
+/// `lane` is the entity the message is about on the side that sent it (for a
+/// replica, the sender's entity id; for an ack, the entity the ack answers),
+/// and `seq` orders messages within a lane.
+struct QueuedMessage: Sendable, Equatable {
+    enum Kind: String, Sendable { case replica, ack }
+
+    var id: Int64
+    var connection: String
+    var kind: Kind
+    var lane: String
+    var seq: Int64
+    var body: JSON
+    var at: Int64
+    var attempts: Int
+
+    /// The lane's name in the `parked` table.
+    var parkedLane: String { "in:" + lane }
+}
+
+extension StoreTransaction {
+    private func messages(_ table: String, where clause: String, _ values: [SQLValue]) throws -> [QueuedMessage] {
+        let timeColumn = table == "outbox" ? "created_at" : "received_at"
+        let attempts = table == "outbox" ? "0" : "attempts"
+        return try query("SELECT id, connection, kind, lane, seq, body, \(timeColumn), \(attempts) FROM \(table) m WHERE \(clause)", values) { row in
+            QueuedMessage(id: row.int64(0), connection: row.text(1) ?? "", kind: QueuedMessage.Kind(rawValue: row.text(2) ?? "") ?? .replica,
+                          lane: row.text(3) ?? "", seq: row.int64(4), body: row.json(5) ?? .null, at: row.int64(6),
+                          attempts: row.int(7))
+        }
+    }
+
+    // MARK: Outbox
+
+    /// Queues a message for the peer. Messages leave in insertion order. An
+    /// ack already queued under the same lane and seq is not queued twice.
+    func enqueueOutbox(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64, body: JSON,
+                              now: Int64 = nowMs()) throws {
+        try run("INSERT \(kind == .ack ? "OR IGNORE " : "")INTO outbox (connection, kind, lane, seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(connection), .text(kind.rawValue), .text(lane), .integer(seq), .blob(body.serialized()), .integer(now)])
+    }
+
+    /// The oldest queued messages of a connection, in the order they were queued.
+    func outboxBatch(connection: String, limit: Int) throws -> [QueuedMessage] {
+        try messages("outbox", where: "connection = ? ORDER BY id LIMIT ?", [.text(connection), .integer(Int64(limit))])
+    }
+
+    /// Removes messages the peer has stored.
+    func deleteOutbox(ids: [Int64]) throws {
+        for id in ids { try run("DELETE FROM outbox WHERE id = ?", [.integer(id)]) }
+    }
+
+    func outboxDepth(connection: String) throws -> Int {
+        try query("SELECT count(*) FROM outbox WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+    }
+
+    func oldestOutbox(connection: String) throws -> Int64? {
+        try query("SELECT min(created_at) FROM outbox WHERE connection = ?", [.text(connection)]) {
+            $0.isNull(0) ? nil : $0.int64(0)
+        }.first ?? nil
+    }
+
+    // MARK: Inbox
+
+    /// Stores a received message unless it is already there.
+    ///
+    /// - Returns: true when it was new.
+    @discardableResult
+    func storeInbox(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64, body: JSON,
+                           now: Int64 = nowMs()) throws -> Bool {
+        try run("INSERT OR IGNORE INTO inbox (connection, kind, lane, seq, body, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(connection), .text(kind.rawValue), .text(lane), .integer(seq), .blob(body.serialized()), .integer(now)]) > 0
+    }
+
+    /// The head (lowest seq) of each runnable lane: not deferred, not parked.
+    func inboxHeads(connection: String, now: Int64, limit: Int) throws -> [QueuedMessage] {
+        try messages("inbox", where: """
+            connection = ? AND not_before <= ?
+            AND id = (SELECT id FROM inbox h WHERE h.connection = m.connection AND h.kind = m.kind AND h.lane = m.lane
+                      ORDER BY seq LIMIT 1)
+            AND NOT EXISTS (SELECT 1 FROM parked WHERE parked.connection = m.connection
+                            AND parked.lane = 'in:' || m.lane AND parked.state = 'open')
+            ORDER BY id LIMIT ?
+            """, [.text(connection), .integer(now), .integer(Int64(limit))])
+    }
+
+    func deleteInbox(id: Int64) throws {
+        try run("DELETE FROM inbox WHERE id = ?", [.integer(id)])
+    }
+
+    func deferInbox(id: Int64, until notBefore: Int64) throws {
+        try run("UPDATE inbox SET not_before = ?, attempts = attempts + 1 WHERE id = ?", [.integer(notBefore), .integer(id)])
+    }
+
+    func inboxDepth(connection: String) throws -> Int {
+        try query("SELECT count(*) FROM inbox WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+    }
+
+    func oldestInbox(connection: String) throws -> Int64? {
+        try query("SELECT min(received_at) FROM inbox WHERE connection = ?", [.text(connection)]) {
+            $0.isNull(0) ? nil : $0.int64(0)
+        }.first ?? nil
+    }
+}

@@ -1,0 +1,129 @@
+/*
+ * The node's durable state, one SQLite file per node (WAL, synchronous=FULL).
+ *
+ * Tables
+ *   twins     one row per local entity known to a connection: the link to the
+ *             peer's entity, the per-entity outgoing sequence, the last replica
+ *             sent and received, the echo baseline, the field base.
+ *   pending   entities with a noticed change not yet turned into a replica.
+ *   outbox    messages to send to the peer: replicas and acks, by lane.
+ *   inbox     messages received from the peer, not yet processed.
+ *   cursors   the polling cursor per connection.
+ *   seen      the last `updated` seen per entity by polling (de-duplication).
+ *   nonces    request nonces accepted in the last signature window.
+ *   parked    permanent failures that block one lane until an operator acts.
+ *   comment_twins  local comment id <-> remote comment id, per entity.
+ *
+ * Invariants
+ *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
+ *       the transaction that stored it has committed.
+ *   (2) A replica enters the outbox in the same transaction that advances
+ *       twins.next_seq and sets twins.last_sent_hash, so seqs of one entity
+ *       are dense and never reused.
+ *   (3) An inbox message (connection, kind, source, seq) is stored at most
+ *       once; a replica with seq <= twins.last_applied_seq is a duplicate and
+ *       is dropped without effect.
+ *   (4) A lane with an open parked row is not processed; its later messages
+ *       wait behind it. Other lanes are unaffected.
+ *   (5) The inbox row, the twin update and the ack that reports an apply are
+ *       written in one transaction.
+ *
+ * Lane states (per connection and entity)
+ *   idle -> pending/inbox row -> running -> (done: row deleted)
+ *                                        -> (transient failure: row kept, retried after backoff)
+ *                                        -> (permanent failure: parked -> retry | resolve)
+ */
+enum Schema {
+    static let migrations: [String] = [
+        """
+        CREATE TABLE twins (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            local_key TEXT,
+            local_url TEXT,
+            remote_id TEXT,
+            remote_key TEXT,
+            remote_url TEXT,
+            next_seq INTEGER NOT NULL DEFAULT 1,
+            last_applied_seq INTEGER NOT NULL DEFAULT 0,
+            last_sent_hash TEXT,
+            last_sent_replica TEXT,
+            last_received_replica TEXT,
+            echo_hash TEXT,
+            base TEXT,
+            status TEXT NOT NULL DEFAULT 'active',
+            remote_status TEXT,
+            last_synced_at INTEGER,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_id)
+        );
+        CREATE UNIQUE INDEX twins_by_remote ON twins(connection, remote_id) WHERE remote_id IS NOT NULL;
+        CREATE TABLE pending (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            local_key TEXT,
+            source TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            noticed_at INTEGER NOT NULL,
+            not_before INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (connection, local_id)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connection TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (connection, kind, lane, seq)
+        );
+        CREATE TABLE inbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connection TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            not_before INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (connection, kind, lane, seq)
+        );
+        CREATE TABLE cursors (
+            connection TEXT PRIMARY KEY,
+            cursor TEXT,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE seen (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (connection, local_id)
+        );
+        CREATE TABLE nonces (
+            nonce TEXT PRIMARY KEY,
+            seen_at INTEGER NOT NULL
+        );
+        CREATE TABLE parked (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connection TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'open'
+        );
+        CREATE INDEX parked_open ON parked(connection, lane) WHERE state = 'open';
+        CREATE TABLE comment_twins (
+            connection TEXT NOT NULL,
+            local_entity TEXT NOT NULL,
+            local_comment TEXT NOT NULL,
+            remote_comment TEXT NOT NULL,
+            PRIMARY KEY (connection, local_entity, remote_comment)
+        );
+        """,
+    ]
+}

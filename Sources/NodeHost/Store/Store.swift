@@ -1,0 +1,101 @@
+import Foundation
+import TandemJSON
+import TandemSQL
+
+/// The node's SQLite store (see Schema.swift for tables and invariants).
+///
+/// All access goes through `read` or `write`, which hold the store's lock for
+/// the closure: one connection, one writer at a time, statements prepared once
+/// and cached. `write` runs the closure in one `BEGIN IMMEDIATE … COMMIT`; it
+/// returns only after the commit, which is what makes acknowledging safe.
+///
+/// Thread: any; closures must not block on anything but SQLite.
+final class Store: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private let state: StoreState
+
+    /// Opens (creating if needed) the store at `path` and migrates it.
+    init(path: String) throws {
+        self.path = path
+        let database = try Database(path: path)
+        try database.migrate(Schema.migrations)
+        state = StoreState(database: database)
+    }
+
+    /// Runs `body` with read access.
+    func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try lock.withLock { try body(StoreTransaction(state: state)) }
+    }
+
+    /// Runs `body` in one transaction; returns after it has committed.
+    @discardableResult
+    func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try lock.withLock {
+            try state.database.transaction { try body(StoreTransaction(state: state)) }
+        }
+    }
+}
+
+/// The store's connection and its prepared statements.
+final class StoreState {
+    let database: Database
+    var statements: [String: Statement] = [:]
+
+    init(database: Database) { self.database = database }
+}
+
+/// Access to the store inside `read`/`write`: valid only within the closure,
+/// on the thread that holds the store's lock.
+struct StoreTransaction {
+    private let state: StoreState
+
+    init(state: StoreState) { self.state = state }
+
+    /// Runs a statement that returns no rows; returns the number of rows changed.
+    @discardableResult
+    func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+        let statement = try prepared(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        while try statement.step() {}
+        return try query("SELECT changes()") { $0.int(0) }.first ?? 0
+    }
+
+    /// Runs a query and maps each row.
+    func query<T>(_ sql: String, _ values: [SQLValue] = [], row: (Statement) throws -> T) throws -> [T] {
+        let statement = try prepared(sql)
+        defer { statement.reset() }
+        try statement.bind(values)
+        var rows: [T] = []
+        while try statement.step() { rows.append(try row(statement)) }
+        return rows
+    }
+
+    var lastInsertRowID: Int64 { state.database.lastInsertRowID }
+
+    private func prepared(_ sql: String) throws -> Statement {
+        if let statement = state.statements[sql] { return statement }
+        let statement = try state.database.prepare(sql)
+        state.statements[sql] = statement
+        return statement
+    }
+}
+
+extension Statement {
+    /// Column `index` parsed as JSON; nil when NULL or not JSON.
+    func json(_ index: Int) -> JSON? {
+        if isNull(index) { return nil }
+        return try? JSON(parsing: blob(index))
+    }
+
+    func optionalText(_ index: Int) -> String? { isNull(index) ? nil : text(index) }
+}
+
+extension SQLValue {
+    static func optional(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
+    static func json(_ value: JSON?) -> SQLValue { value.map { .blob($0.serialized()) } ?? .null }
+}
+
+/// Milliseconds since the Unix epoch.
+func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -1,0 +1,108 @@
+import TandemSQL
+import TandemJSON
+
+/// One local entity's sync state on one connection (table `twins`).
+struct Twin: Sendable, Equatable {
+    var connection: String
+    var localID: String
+    var localKey: String?
+    var localURL: String?
+    var remoteID: String?
+    var remoteKey: String?
+    var remoteURL: String?
+    /// The seq the next outgoing replica of this entity gets.
+    var nextSeq: Int64 = 1
+    /// The highest incoming seq applied from the peer's entity.
+    var lastAppliedSeq: Int64 = 0
+    var lastSentHash: String?
+    var lastSentReplica: JSON?
+    /// The last replica applied: `previous` for the incoming script.
+    var lastReceivedReplica: JSON?
+    /// The hash of what the outgoing script produced right after an apply.
+    var echoHash: String?
+    /// Field values as of the last sync, the base of conflict detection.
+    var base: JSON?
+    /// `active` or `unsynced`.
+    var status: String = "active"
+    /// The peer's last word on this entity: `applied`, or `failed: reason`.
+    var remoteStatus: String?
+    var lastSyncedAt: Int64?
+
+    init(connection: String, localID: String) {
+        self.connection = connection
+        self.localID = localID
+    }
+}
+
+extension StoreTransaction {
+    private static let twinColumns = """
+        connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
+        last_sent_hash, last_sent_replica, last_received_replica, echo_hash, base, status, remote_status, last_synced_at
+        """
+
+    private func twins(where clause: String, _ values: [SQLValueConvertible]) throws -> [Twin] {
+        try query("SELECT \(Self.twinColumns) FROM twins WHERE \(clause)", values.map(\.sqlValue)) { row in
+            var twin = Twin(connection: row.text(0) ?? "", localID: row.text(1) ?? "")
+            twin.localKey = row.optionalText(2)
+            twin.localURL = row.optionalText(3)
+            twin.remoteID = row.optionalText(4)
+            twin.remoteKey = row.optionalText(5)
+            twin.remoteURL = row.optionalText(6)
+            twin.nextSeq = row.int64(7)
+            twin.lastAppliedSeq = row.int64(8)
+            twin.lastSentHash = row.optionalText(9)
+            twin.lastSentReplica = row.json(10)
+            twin.lastReceivedReplica = row.json(11)
+            twin.echoHash = row.optionalText(12)
+            twin.base = row.json(13)
+            twin.status = row.text(14) ?? "active"
+            twin.remoteStatus = row.optionalText(15)
+            twin.lastSyncedAt = row.isNull(16) ? nil : row.int64(16)
+            return twin
+        }
+    }
+
+    func twin(connection: String, localID: String) throws -> Twin? {
+        try twins(where: "connection = ? AND local_id = ?", [connection, localID]).first
+    }
+
+    func twin(connection: String, remoteID: String) throws -> Twin? {
+        try twins(where: "connection = ? AND remote_id = ?", [connection, remoteID]).first
+    }
+
+    /// The twin whose local or remote key is `key`.
+    func twin(connection: String, key: String) throws -> Twin? {
+        try twins(where: "connection = ? AND (local_key = ? OR local_id = ?) LIMIT 1", [connection, key, key]).first
+    }
+
+    func twins(connection: String) throws -> [Twin] {
+        try twins(where: "connection = ? ORDER BY local_id", [connection])
+    }
+
+    /// Inserts or replaces the twin row.
+    func save(_ twin: Twin) throws {
+        try run("""
+            INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [
+                .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
+                .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
+                .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
+                .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .optional(twin.echoHash), .json(twin.base),
+                .text(twin.status), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
+                .integer(nowMs()),
+            ])
+    }
+
+    /// Counts twins by status, for `tandem status`.
+    func twinCount(connection: String) throws -> Int {
+        try query("SELECT count(*) FROM twins WHERE connection = ? AND remote_id IS NOT NULL", [.text(connection)]) { $0.int(0) }.first ?? 0
+    }
+
+    /// The latest successful sync on a connection, ms since the epoch.
+    func lastSyncedAt(connection: String) throws -> Int64? {
+        try query("SELECT max(last_synced_at) FROM twins WHERE connection = ?", [.text(connection)]) {
+            $0.isNull(0) ? nil : $0.int64(0)
+        }.first ?? nil
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import TandemHTTP
+import TandemJSON
+
+/// Drains a connection's outbox to the peer node (DESIGN.md §3 step 4, §8).
+///
+/// One thread per connection posts signed batches to `/peer/v1/messages` in
+/// outbox order, so each lane's messages arrive in seq order. A batch is
+/// removed only after the peer answered 2xx, which it does only after its
+/// inbox commit; anything else is retried with full-jitter backoff, the
+/// batch unchanged. A paused connection sends nothing and keeps its queue.
+final class PeerSender: @unchecked Sendable {
+    static let batchSize = 200
+    static let path = "/peer/v1/messages"
+    private let context: ConnectionContext
+    private let state = NSLock()
+    private var running = false
+    private var thread: Thread?
+    private let stopped = NSCondition()
+    private var exited = false
+
+    init(context: ConnectionContext) { self.context = context }
+
+    func start() {
+        state.withLock { running = true }
+        let thread = Thread { [self] in
+            loop()
+            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
+        }
+        thread.name = "tandem.\(context.name).sender"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Finishes the request in flight, then returns.
+    func stop() {
+        state.withLock { running = false }
+        context.sendSignal.signal()
+        stopped.lock()
+        while thread != nil && !exited { stopped.wait() }
+        stopped.unlock()
+    }
+
+    private var isRunning: Bool { state.withLock { running } }
+
+    private func loop() {
+        var failures = 0
+        while isRunning {
+            if context.isPaused {
+                context.sendSignal.wait(timeoutSeconds: 1)
+                continue
+            }
+            guard let batch = try? context.store.read({ try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }),
+                  !batch.isEmpty else {
+                context.sendSignal.wait(timeoutSeconds: 1)
+                continue
+            }
+            if let problem = send(batch) {
+                let delay = context.backoff.delayMs(attempt: failures)
+                if failures == 0 || failures % 10 == 0 {
+                    context.logger.warn("peer delivery failed, retrying in \(delay) ms: \(problem)", connection: context.name,
+                                        ["queued": .int(Int64(batch.count))])
+                }
+                failures += 1
+                context.metrics.increment("tandem_retries_total", ["connection": context.name, "stage": "send"])
+                context.sendSignal.wait(timeoutSeconds: Double(delay) / 1000)
+                continue
+            }
+            if failures > 0 {
+                context.logger.info("peer reachable again after \(failures) failed attempts", connection: context.name)
+            }
+            failures = 0
+            do {
+                try context.store.write { try $0.deleteOutbox(ids: batch.map(\.id)) }
+            } catch {
+                context.logger.error("cannot remove delivered messages: \(error)", connection: context.name)
+            }
+            context.metrics.increment("tandem_messages_sent_total", ["connection": context.name], by: Double(batch.count))
+        }
+    }
+
+    /// Posts one batch; nil when the peer stored it.
+    private func send(_ batch: [QueuedMessage]) -> String? {
+        let body = JSON.object(["messages": .array(batch.map(\.body))]).serialized()
+        var headers = HTTPHeaders()
+        headers["Content-Type"] = "application/json"
+        for (name, value) in context.signer.headers(connection: context.name, method: "POST", target: Self.path, body: body,
+                                                    now: nowMs() / 1000) {
+            headers[name] = value
+        }
+        do throws(HTTPClientError) {
+            let response = try context.peerClient.send(HTTPClientRequest(
+                method: "POST", url: context.config.peer.url + Self.path, headers: headers, body: body, timeoutSeconds: 30))
+            switch response.status {
+            case 200..<300: return nil
+            case 401: return "the peer refused our signature (HTTP 401): check that both nodes have the same secret for connection '\(context.name)' and synchronised clocks"
+            default: return "the peer answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+            }
+        } catch {
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import TandemJSON
+
+/// Polls a connection's tracker for changes (DESIGN.md §3 step 1), for
+/// connections whose trigger has `pollSeconds`.
+///
+/// Each poll asks the connector's `search` for everything matching the
+/// trigger query changed since the cursor minus the overlap window, so a
+/// change committed while the last poll ran is not missed; repeats are
+/// dropped by the `seen` table (id + updated). The notices and the new cursor
+/// are committed together.
+final class Poller: @unchecked Sendable {
+    private let context: ConnectionContext
+    private let interval: Double
+    private let wake = WorkSignal()
+    private let state = NSLock()
+    private var running = false
+    private var exited = true
+    private let stopped = NSCondition()
+
+    init(context: ConnectionContext, interval: Double) {
+        self.context = context
+        self.interval = interval
+    }
+
+    func start() {
+        state.withLock { running = true; exited = false }
+        let thread = Thread { [self] in
+            loop()
+            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
+        }
+        thread.name = "tandem.\(context.name).poller"
+        thread.start()
+    }
+
+    func stop() {
+        state.withLock { running = false }
+        wake.signal()
+        stopped.lock()
+        while !exited { stopped.wait() }
+        stopped.unlock()
+    }
+
+    private var isRunning: Bool { state.withLock { running } }
+
+    private func loop() {
+        var failures = 0
+        while isRunning {
+            do {
+                let found = try pollOnce()
+                if found > 0 { context.work.signal() }
+                failures = 0
+                wake.wait(timeoutSeconds: interval)
+            } catch {
+                let delay = context.backoff.delayMs(attempt: failures, retryAfterMs: (error as? PluginCallError)?.retryAfterMs)
+                context.logger.warn("poll failed, next try in \(delay) ms: \(error)", connection: context.name)
+                failures += 1
+                wake.wait(timeoutSeconds: max(Double(delay) / 1000, min(interval, 1)))
+            }
+        }
+    }
+
+    /// One poll; returns the number of new changes noticed.
+    @discardableResult
+    func pollOnce() throws -> Int {
+        let cursor = try context.store.read { try $0.cursor(connection: context.name) }
+        let result = try context.instance.call("search", [
+            "query": .string(context.config.trigger.query), "cursor": cursor.map(JSON.string) ?? .null,
+            "overlapSeconds": .double(context.config.trigger.overlapSeconds),
+        ]).json
+        let refs = result["refs"]?.arrayValue ?? []
+        return try context.store.write { tx in
+            var noticed = 0
+            for ref in refs {
+                guard let id = ref["id"]?.stringValue else { continue }
+                let updated = ref["updated"]?.stringValue ?? ref["updatedMs"].map(\.text) ?? ""
+                if try tx.markSeen(connection: context.name, localID: id, updated: updated) {
+                    try tx.notePending(connection: context.name, localID: id, localKey: ref["key"]?.stringValue, source: "poll")
+                    noticed += 1
+                }
+            }
+            if let next = result["cursor"]?.stringValue { try tx.setCursor(connection: context.name, cursor: next) }
+            return noticed
+        }
+    }
+}

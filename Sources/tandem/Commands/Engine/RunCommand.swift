@@ -1,0 +1,61 @@
+import Dispatch
+import Foundation
+import NodeHost
+import TandemCLI
+
+/// `tandem run --config FILE`: runs a node until SIGTERM or SIGINT.
+struct RunCommand: Command {
+    static let path = ["run"]
+    static let summary = "run a sync node from its configuration file"
+    static let help = """
+        Usage: tandem run --config FILE [--log-level debug|info|warn|error]
+
+        Starts a node: opens its store (dataDir), loads the plugins its
+        connections use from pluginsDir, parses their scripts, and serves
+        webhooks, peer messages and the admin API on node.listen. Prints
+        `listening on http://HOST:PORT` when ready. Logs go to stderr, one JSON
+        object per line. SIGTERM or SIGINT finishes the work in hand and exits 0;
+        a restarted node carries on from its store.
+
+        `${NAME}` in any string of the file is replaced by the environment
+        variable NAME; a missing one stops the start with its JSON path.
+        Example: examples/jira-servicenow/ (see its README).
+        """
+
+    static func run(_ arguments: inout Arguments) throws -> ExitCode {
+        guard let path = try arguments.option("--config") else { throw CommandError.usage("missing --config FILE") }
+        let levelName = try arguments.option("--log-level") ?? "info"
+        try arguments.finish()
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw CommandError.usage("--log-level takes debug, info, warn or error, not '\(levelName)'")
+        }
+        let config: NodeConfig
+        do { config = try NodeConfig.load(path: path) } catch {
+            throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
+        }
+        let node = Node(config: config, logger: Logger(node: config.node.name, minimum: level))
+        let port: Int
+        do { port = try node.start() } catch {
+            throw CommandError("cannot start: \(error)")
+        }
+        printNow("listening on http://\(config.node.host):\(port)")
+        waitForTermination()
+        node.stop()
+        return .success
+    }
+}
+
+/// Blocks until SIGTERM or SIGINT arrives.
+func waitForTermination() {
+    let stop = DispatchSemaphore(value: 0)
+    var sources: [DispatchSourceSignal] = []
+    for signalNumber in [SIGTERM, SIGINT] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { stop.signal() }
+        source.resume()
+        sources.append(source)
+    }
+    stop.wait()
+    sources.forEach { $0.cancel() }
+}

@@ -1,0 +1,46 @@
+@testable import NodeHost
+import TandemJSON
+import XCTest
+
+/// The echo baseline never absorbs a change someone else made mid-apply.
+final class EchoBaselineTests: XCTestCase {
+    private let before: JSON = [
+        "id": "1", "fields": ["summary": "old", "updated": "t1", "status": ["name": "To Do"]],
+        "comments": [["id": "c1", "body": "first"]],
+    ]
+
+    private func foreign(_ after: JSON, written: JSON = ["fields": ["summary": "new"]], added: Set<String> = [],
+                         reads: Set<String> = ["summary", "status", "comments"]) -> String? {
+        EchoBaseline.foreignChange(before: before, after: after, written: written, addedComments: added, reads: reads)
+    }
+
+    func testOwnFieldWriteAndDerivedFields_AreNotForeign() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "updated": "t2", "status": ["name": "To Do"]],
+                           "comments": [["id": "c1", "body": "first"]]]
+        XCTAssertNil(foreign(after))
+    }
+
+    func testOwnAddedComment_IsNotForeign() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "status": ["name": "To Do"]],
+                           "comments": [["id": "c1", "body": "first"], ["id": "c2", "body": "[Ann] synced"]]]
+        XCTAssertNil(foreign(after, added: ["c2"]))
+    }
+
+    func testSomeoneElsesComment_IsForeign() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "status": ["name": "To Do"]],
+                           "comments": [["id": "c1", "body": "first"], ["id": "c9", "body": "a human reply"]]]
+        XCTAssertEqual(foreign(after), "comment c9")
+    }
+
+    func testAReadFieldChangedWithoutOurWrite_IsForeign() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "status": ["name": "In Progress"]],
+                           "comments": [["id": "c1", "body": "first"]]]
+        XCTAssertEqual(foreign(after), "field status")
+    }
+
+    func testAFieldTheScriptDoesNotRead_DoesNotMatter() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "status": ["name": "In Progress"]],
+                           "comments": [["id": "c1", "body": "first"]]]
+        XCTAssertNil(foreign(after, reads: ["summary"]))
+    }
+}
