@@ -77,7 +77,7 @@ let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 // MARK: - Connectors and conformance checker (issue 4)
 
 let connectorTargets: [Target] = [
-    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON"],
+    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit"],
                 path: "Tests/ConnectorTests"),
 ]
 let connectorCommandDependencies: [Target.Dependency] = []

@@ -1,3 +1,4 @@
+import Foundation
 import NodeHost
 import TandemJSON
 import XCTest
@@ -154,5 +155,18 @@ final class JiraConnectorTests: XCTestCase {
 
     func testSearch_UnreadableCursorIsInvalid() {
         XCTAssertEqual(jira.failure("search", ["cursor": "yesterday"])?.kind, .invalid)
+    }
+}
+
+extension JiraConnectorTests {
+    func testGet_ConcurrentCallsOnOneInstanceAllAnswerTheSame() throws {
+        let id = try jira.createEntity("shared")
+        let expected = try jira.call("get", ["id": .string(id)])
+        let side = jira!
+        let answers = ConcurrentResults(count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            answers.set(index, try? side.call("get", ["id": .string(id)]))
+        }
+        XCTAssertEqual(answers.values, Array(repeating: expected, count: 16))
     }
 }

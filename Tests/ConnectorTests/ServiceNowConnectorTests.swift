@@ -1,3 +1,4 @@
+import Foundation
 import NodeHost
 import TandemJSON
 import XCTest
@@ -142,5 +143,18 @@ final class ServiceNowConnectorTests: XCTestCase {
 
     func testSearch_QueryWithNQIsInvalid() {
         XCTAssertEqual(snow.failure("search", ["query": "state=1^NQstate=2", "cursor": nil])?.kind, .invalid)
+    }
+}
+
+extension ServiceNowConnectorTests {
+    func testGet_ConcurrentCallsOnOneInstanceAllAnswerTheSame() throws {
+        let id = try snow.createEntity("shared", extra: ["assignee": "beth.anglin@example.com"])
+        let expected = try snow.call("get", ["id": .string(id)])
+        let side = snow!
+        let answers = ConcurrentResults(count: 16)
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            answers.set(index, try? side.call("get", ["id": .string(id)]))
+        }
+        XCTAssertEqual(answers.values, Array(repeating: expected, count: 16))
     }
 }
