@@ -104,7 +104,8 @@ struct IncomingStage {
                 createdLane = "entity:" + created.localID
             } else if let twin, !(fields.objectValue?.isEmpty ?? true) {
                 let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
-                if output["fields"] != nil { after = output }
+                // Only a complete entity (fields and comments) can stand for a re-read.
+                if output["fields"] != nil && output["comments"] != nil { after = output }
             }
             guard let current = twin else { return retry(message, "create returned no entity") }
             addedComments = try addComments(changes["comments"]?.arrayValue ?? [], to: current)
