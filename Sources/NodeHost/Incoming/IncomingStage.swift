@@ -76,6 +76,8 @@ struct IncomingStage {
         run.bind("issue", view)
         run.bind("entity", view)
         run.bind("firstSync", .bool(local == nil))
+        // Fields edited here since the last sync, so a script can decide conflicts itself.
+        run.bind("localChanges", local.map { ConflictResolver.localChanges(local: $0, base: twin?.base) } ?? .object([:]))
         ScriptHelpers.bindLogAndDebug(into: run, context: context, entity: sourceKey)
         ScriptHelpers.bindIncoming(into: run, context: context, twin: twin)
         do {
@@ -83,8 +85,31 @@ struct IncomingStage {
         } catch {
             return park(message, sourceKey, "\(error)")
         }
-        let changes = view.changes
+        var changes = view.changes
+        if let twin, let local, let base = twin.base {
+            let resolver = ConflictResolver(policy: context.config.conflicts)
+            let outcome = resolver.resolve(changes: changes, local: local, base: base,
+                                           localTime: local["updated"]?.stringValue.flatMap(parseISOMillis),
+                                           remoteTime: message.body["source"]?["updated"]?.stringValue.flatMap(parseISOMillis)
+                                               ?? message.body["noticedAt"]?.intValue.map(Int64.init))
+            switch outcome {
+            case .apply(let resolved, let conflicts):
+                record(conflicts, entity: sourceKey)
+                changes = resolved
+            case .park(let reason, let conflicts):
+                record(conflicts, entity: sourceKey)
+                return park(message, sourceKey, reason)
+            }
+        }
         return write(changes, message: message, replica: replica, twin: twin, local: local, sourceKey: sourceKey)
+    }
+
+    private func record(_ conflicts: [ConflictResolver.Conflict], entity: String) {
+        for conflict in conflicts {
+            context.metrics.increment("tandem_conflicts_total", ["connection": context.name, "policy": conflict.rule.rawValue])
+            context.logger.warn("conflict on field '\(conflict.field)': local \(conflict.local.text), remote \(conflict.remote.text); \(conflict.rule.rawValue) → \(conflict.winner) value kept",
+                                connection: context.name, entity: entity)
+        }
     }
 
     private func write(_ changes: JSON, message: QueuedMessage, replica: JSON, twin initial: Twin?, local: JSON?,
@@ -148,6 +173,7 @@ struct IncomingStage {
                 final.localURL = after["url"]?.stringValue ?? final.localURL
                 final.lastAppliedSeq = message.seq
                 final.lastReceivedReplica = replica
+                final.base = after["fields"]
                 if let baseline {
                     final.lastSentHash = ReplicaBuilder.hash(baseline)
                     final.lastSentReplica = baseline

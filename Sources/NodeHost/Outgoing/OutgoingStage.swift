@@ -46,7 +46,8 @@ struct OutgoingStage {
                 let seq = twin.nextSeq
                 var message: [String: JSON] = [
                     "kind": "replica", "seq": .int(seq), "replica": replica,
-                    "source": ["id": .string(change.localID), "key": entity["key"] ?? .null, "url": entity["url"] ?? .null],
+                    "source": ["id": .string(change.localID), "key": entity["key"] ?? .null, "url": entity["url"] ?? .null,
+                               "updated": entity["updated"] ?? .null],
                     "noticedAt": .int(change.noticedAt), "sentAt": .int(nowMs()),
                 ]
                 if let remoteID = twin.remoteID {
@@ -54,6 +55,10 @@ struct OutgoingStage {
                 }
                 try tx.enqueueOutbox(connection: context.name, kind: .replica, lane: change.localID, seq: seq, body: .object(message))
                 twin.nextSeq = seq + 1
+                // The first replica sent is the originating side's base; after
+                // that only applies move it, so a simultaneous edit shows up
+                // as a conflict on both nodes.
+                if twin.base == nil { twin.base = entity["fields"] }
                 twin.lastSentHash = hash
                 twin.lastSentReplica = replica
                 try tx.save(twin)

@@ -1,0 +1,109 @@
+import Foundation
+import TandemJSON
+
+/// Three-way merge of an incoming change set against local edits
+/// (DESIGN.md §3, Conflicts).
+///
+/// For each field the incoming script wants to write, with `base` the
+/// field's value at the last sync:
+///   - not changed locally since the base: apply the incoming value;
+///   - changed locally, and the incoming value equals the base (the peer did
+///     not change it): keep the local value, drop the write — the local edit
+///     is sent by the outgoing stage;
+///   - changed on both sides to different values: a conflict, decided by the
+///     connection's policy for that field.
+/// Values compare loosely, so a script's `"Done"` equals `{"id": …, "name": "Done"}`.
+///
+/// A note on symmetry: `remote-wins` on both nodes of a connection swaps the
+/// values of a simultaneous edit; pair `remote-wins` with `local-wins` on the
+/// other node, or use `newest-wins` on both (both nodes compare the same times).
+struct ConflictResolver {
+    struct Conflict: Equatable {
+        var field: String
+        var local: JSON
+        var remote: JSON
+        var rule: ConflictPolicy.Rule
+        var winner: String
+    }
+
+    enum Outcome: Equatable {
+        case apply(changes: JSON, conflicts: [Conflict])
+        case park(reason: String, conflicts: [Conflict])
+    }
+
+    let policy: ConflictPolicy
+
+    /// - Parameters:
+    ///   - localTime: when the local entity last changed (ms since the epoch).
+    ///   - remoteTime: when the peer noticed its change (ms since the epoch).
+    func resolve(changes: JSON, local: JSON, base: JSON, localTime: Int64?, remoteTime: Int64?) -> Outcome {
+        guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: []) }
+        let current = local["fields"]?.objectValue ?? [:]
+        let baseFields = base.objectValue ?? [:]
+        var conflicts: [Conflict] = []
+        for (name, incoming) in fields.sorted(by: { $0.key < $1.key }) {
+            let mine = current[name] ?? .null
+            let was = baseFields[name] ?? .null
+            guard !Self.looselyEqual(mine, was) else { continue }          // not changed here: apply
+            if Self.looselyEqual(incoming, was) || Self.looselyEqual(incoming, mine) {
+                fields[name] = nil                                          // peer did not change it, or agrees
+                continue
+            }
+            let rule = policy.rule(for: name)
+            var conflict = Conflict(field: name, local: mine, remote: incoming, rule: rule, winner: "remote")
+            switch rule {
+            case .remoteWins:
+                break
+            case .localWins:
+                fields[name] = nil
+                conflict.winner = "local"
+            case .newestWins:
+                if let localTime, let remoteTime, localTime > remoteTime {
+                    fields[name] = nil
+                    conflict.winner = "local"
+                }
+            case .park:
+                conflict.winner = "none"
+            }
+            conflicts.append(conflict)
+        }
+        let parked = conflicts.filter { $0.rule == .park }
+        if !parked.isEmpty {
+            let detail = parked.map { "field '\($0.field)': local \($0.local.text), remote \($0.remote.text)" }.joined(separator: "; ")
+            return .park(reason: "conflict (policy park) on \(detail); edit one side to agree, then `tandem errors retry`, or `tandem errors resolve` to keep the local values",
+                         conflicts: conflicts)
+        }
+        var resolved = changes
+        resolved["fields"] = .object(fields)
+        return .apply(changes: resolved, conflicts: conflicts)
+    }
+
+    /// Equal as JSON, or a string naming the same thing as an object
+    /// (`name`, `email`, `id`, `value` or `display_value`).
+    static func looselyEqual(_ left: JSON, _ right: JSON) -> Bool {
+        if left == right { return true }
+        switch (left, right) {
+        case (.string(let text), .object), (.object, .string(let text)):
+            let object = left.objectValue ?? right.objectValue ?? [:]
+            return ["name", "email", "id", "value", "display_value"].contains { object[$0]?.stringValue == text }
+        case (.object(let a), .object(let b)):
+            for key in ["id", "email"] { if let x = a[key], x != .null, x == b[key] { return true } }
+            return false
+        case (.null, .string(let text)), (.string(let text), .null):
+            return text.isEmpty
+        default:
+            return false
+        }
+    }
+
+    /// The fields changed locally since the base, as the script sees them:
+    /// `{field: {base, local}}`.
+    static func localChanges(local: JSON, base: JSON?) -> JSON {
+        guard let base = base?.objectValue else { return .object([:]) }
+        var result: [String: JSON] = [:]
+        for (name, value) in local["fields"]?.objectValue ?? [:] where !looselyEqual(value, base[name] ?? .null) {
+            result[name] = ["base": base[name] ?? .null, "local": value]
+        }
+        return .object(result)
+    }
+}
