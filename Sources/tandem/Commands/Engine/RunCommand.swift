@@ -1,7 +1,7 @@
-import Dispatch
 import Foundation
 import NodeHost
 import TandemCLI
+import TrackerSim
 
 /// `tandem run --config FILE`: runs a node until SIGTERM or SIGINT.
 struct RunCommand: Command {
@@ -33,29 +33,17 @@ struct RunCommand: Command {
         do { config = try NodeConfig.load(path: path) } catch {
             throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
         }
+        // Before anything can announce readiness: a SIGTERM sent right after
+        // `listening on` must not find the default or an ignoring handler.
+        TerminationSignal.install()
         let node = Node(config: config, logger: Logger(node: config.node.name, minimum: level))
         let port: Int
         do { port = try node.start() } catch {
             throw CommandError("cannot start: \(error)")
         }
         printNow("listening on http://\(config.node.host):\(port)")
-        waitForTermination()
+        TerminationSignal.wait()
         node.stop()
         return .success
     }
-}
-
-/// Blocks until SIGTERM or SIGINT arrives.
-func waitForTermination() {
-    let stop = DispatchSemaphore(value: 0)
-    var sources: [DispatchSourceSignal] = []
-    for signalNumber in [SIGTERM, SIGINT] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler { stop.signal() }
-        source.resume()
-        sources.append(source)
-    }
-    stop.wait()
-    sources.forEach { $0.cancel() }
 }
