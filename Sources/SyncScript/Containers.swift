@@ -111,7 +111,13 @@ final class MapBox {
 
     @inline(__always) private func position(of key: String) -> Int? {
         if let index { return index[key] }
-        return storedKeys.firstIndex(of: key)
+        // Lengths first: O(1) for native strings, and most keys differ in length.
+        let length = key.utf8.count
+        for offset in storedKeys.indices {
+            let candidate = storedKeys[offset]
+            if candidate.utf8.count == length && candidate == key { return offset }
+        }
+        return nil
     }
 
     subscript(key: String) -> Value? {

@@ -94,6 +94,15 @@ extension EntityView: ScriptObject {
 
     func member(_ name: String, at loc: Loc) throws(Failure) -> Value {
         if tracksReads { readMembers.insert(name) }
+        if mode == .readOnly {
+            // Nothing is assigned here, so the cache holds containers only:
+            // a scalar member comes straight from the JSON.
+            guard let json = original(name) else { return .null }
+            switch json {
+            case .array, .object: break
+            default: return Value(json)
+            }
+        }
         if let value = cache[name] { return value }
         guard let json = original(name) else { return .null }
         let value = Value(json)

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Keeps the parser's and interpreter's recursion off the end of the native
 /// stack, whatever thread a host runs a script on.
@@ -43,22 +42,36 @@ struct StackGuard {
     }()
 
     /// Stack ranges by thread: `pthread_getattr_np` reads /proc/self/maps
-    /// for the main thread, far too slow to call on every run. A cached range
-    /// is used only while the caller's stack address lies inside it, so a
-    /// thread id reused for a new thread with another stack is looked up again.
-    private static let known = Mutex<[UInt: (bottom: UInt, top: UInt)]>([:])
+    /// for the main thread, far too slow to call on every run, so each thread
+    /// keeps its range in a thread-specific slot. A cached range is used only
+    /// while the caller's stack address lies inside it.
+    private final class Range {
+        let bottom: UInt
+        let top: UInt
+        init(bottom: UInt, top: UInt) {
+            self.bottom = bottom
+            self.top = top
+        }
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            if let pointer { Unmanaged<Range>.fromOpaque(pointer).release() }
+        }
+        return key
+    }()
 
     private static func threadStackBottom() -> UInt? {
-        let thread = UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))
         let here = currentStackAddress()
-        if let range = known.withLock({ $0[thread] }), here > range.bottom, here < range.top {
-            return range.bottom
+        if let pointer = pthread_getspecific(key) {
+            let range = Unmanaged<Range>.fromOpaque(pointer).takeUnretainedValue()
+            if here > range.bottom, here < range.top { return range.bottom }
+            Unmanaged<Range>.fromOpaque(pointer).release()
+            pthread_setspecific(key, nil)
         }
         guard let (bottom, size) = lookUpStack() else { return nil }
-        known.withLock {
-            if $0.count > 4096 { $0.removeAll() }
-            $0[thread] = (bottom, bottom + size)
-        }
+        pthread_setspecific(key, Unmanaged.passRetained(Range(bottom: bottom, top: bottom + size)).toOpaque())
         return bottom
     }
 
