@@ -184,6 +184,9 @@ struct LinkStage {
         }
         twin = LinkRules.linked(twin, to: answer["local"] ?? .object([:]), lastSeq: Int64(answer["lastSeq"]?.intValue ?? 0))
         try tx.save(twin)
+        // A change noticed while linking waited (OutgoingStage); it goes now, as an update.
+        try tx.wakePending(connection: context.name, localID: twin.localID)
+        context.work.signal()
         return nil
     }
 

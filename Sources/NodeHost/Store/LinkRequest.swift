@@ -87,6 +87,11 @@ extension StoreTransaction {
         return try twin(connection: connection, localID: id)
     }
 
+    /// Makes a notice deferred while its entity was being linked runnable now.
+    func wakePending(connection: String, localID: String) throws {
+        try run("UPDATE pending SET not_before = 0 WHERE connection = ? AND local_id = ?", [.text(connection), .text(localID)])
+    }
+
     func hasPending(connection: String, localID: String) throws -> Bool {
         try query("SELECT 1 FROM pending WHERE connection = ? AND local_id = ?", [.text(connection), .text(localID)]) { _ in true }
             .first ?? false
