@@ -20,6 +20,7 @@ struct IncomingStage {
         switch message.kind {
         case .ack: return recordAck(message)
         case .replica: return apply(message)
+        case .link, .unlink, .linkAck: return LinkStage(context: context).process(message)
         }
     }
 

@@ -34,6 +34,10 @@ struct OutgoingStage {
                     ?? Twin(connection: context.name, localID: change.localID)
                 twin.localKey = entity["key"]?.stringValue ?? twin.localKey
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
+                if twin.status == "linking" {  // sent once the peer answers `tandem connect`: as an update
+                    return .retry(reason: "\(label) waits for the peer to answer its link request",
+                                  delayMs: context.backoff.delayMs(attempt: change.attempts))
+                }
                 if twin.status == "unsynced" {
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")

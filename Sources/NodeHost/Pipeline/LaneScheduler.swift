@@ -101,6 +101,8 @@ final class LaneScheduler: @unchecked Sendable {
             }
             if let local = twin?.localID { keys.append("entity:" + local) }
             return keys
+        case .link, .unlink, .linkAck:
+            return LinkStage.laneKeys(message)
         }
     }
 

@@ -7,7 +7,8 @@ import TandemSQL
 /// replica, the sender's entity id; for an ack, the entity the ack answers),
 /// and `seq` orders messages within a lane.
 struct QueuedMessage: Sendable, Equatable {
-    enum Kind: String, Sendable { case replica, ack }
+    /// `link`, `unlink` and `link-ack` twin or untwin existing entities (see `LinkStage`).
+    enum Kind: String, Sendable { case replica, ack, link, unlink, linkAck = "link-ack" }
 
     var id: Int64
     var connection: String

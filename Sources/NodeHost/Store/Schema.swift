@@ -13,6 +13,7 @@
  *   nonces    request nonces accepted in the last signature window.
  *   parked    permanent failures that block one lane until an operator acts.
  *   comment_twins  local comment id <-> remote comment id, per entity.
+ *   link_requests  links and unlinks asked of the peer, and its answers.
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -123,6 +124,27 @@ enum Schema {
             local_comment TEXT NOT NULL,
             remote_comment TEXT NOT NULL,
             PRIMARY KEY (connection, local_entity, remote_comment)
+        );
+        """,
+        // Linking (issue 7 item 6): one row per `tandem connect`, `unsync` or
+        // re-link this node asked its peer for, answered by a `link-ack`.
+        // `previous_status`/`previous_remote_key` restore the twin when the
+        // peer refuses a link (NULL status: there was no twin before).
+        """
+        CREATE TABLE link_requests (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            local_key TEXT,
+            remote_key TEXT,
+            state TEXT NOT NULL DEFAULT 'waiting',
+            reason TEXT,
+            previous_status TEXT,
+            previous_remote_key TEXT,
+            requested_at INTEGER NOT NULL,
+            answered_at INTEGER,
+            PRIMARY KEY (connection, local_id, seq)
         );
         """,
     ]

@@ -22,7 +22,8 @@ struct Twin: Sendable, Equatable {
     var echoHash: String?
     /// Field values as of the last sync, the base of conflict detection.
     var base: JSON?
-    /// `active` or `unsynced`.
+    /// `active`, `unsynced` (`tandem unsync`: nothing sent), or `linking`
+    /// (`tandem connect` waits for the peer's answer; changes wait too).
     var status: String = "active"
     /// The peer's last word on this entity: `applied`, or `failed: reason`.
     var remoteStatus: String?

@@ -77,6 +77,8 @@ struct PeerReceiver {
             guard let lane = message["lane"]?.stringValue else { return nil }
             let applied = message["outcome"]?.stringValue == "applied"
             return (kind, lane, IncomingStage.ackSeq(Int64(seq), applied: applied))
+        case .link, .unlink, .linkAck:
+            return LinkStage.identity(of: message, kind: kind)
         }
     }
 

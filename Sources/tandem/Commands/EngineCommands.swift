@@ -7,4 +7,6 @@ let engineCommands: [any Command.Type] = [
     ErrorsListCommand.self,
     ErrorsRetryCommand.self,
     ErrorsResolveCommand.self,
+    ConnectCommand.self,
+    UnsyncCommand.self,
 ]

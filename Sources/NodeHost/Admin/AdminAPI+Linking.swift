@@ -1,0 +1,56 @@
+import TandemHTTP
+import TandemJSON
+
+/// Admin routes of bulk sync and linking (issue 7 item 6), used by
+/// `tandem sync --query`, `tandem sync KEY`, `tandem connect` and `tandem unsync`:
+///
+///     POST /admin/v1/sync/query     {connection, query}          → {entities, skipped}
+///     POST /admin/v1/sync/progress  {connection, ids}            → {entities: [{id, key, state, reason?}]}
+///     POST /admin/v1/connect        {connection, localKey, remoteKey} → 202 {id, key, seq, remoteKey}
+///     POST /admin/v1/unsync         {connection, key}            → 202 {id, key, seq, remoteKey}
+///     POST /admin/v1/relink         {connection, key}            → {relinked, id, seq?, remoteKey?}
+///     POST /admin/v1/links/state    {connection, id, seq}        → {action, state, reason, …}
+extension AdminAPI {
+    func registerLinkingRoutes(on router: Router) {
+        let contexts = self.contexts
+        @Sendable func context(_ body: JSON) throws -> ConnectionContext {
+            guard let name = body["connection"]?.stringValue, let context = contexts[name] else {
+                throw Linker.failure(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
+            }
+            return context
+        }
+        @Sendable func text(_ body: JSON, _ name: String) throws -> String {
+            guard let value = body[name]?.stringValue, !value.isEmpty else { throw Linker.failure(400, "body needs \"\(name)\"") }
+            return value
+        }
+        router.add("POST", "/admin/v1/sync/query") { request in
+            let body = try request.jsonBody()
+            return .json(200, try BulkSync(context: try context(body)).queue(query: body["query"]?.stringValue ?? ""))
+        }
+        router.add("POST", "/admin/v1/sync/progress") { request in
+            let body = try request.jsonBody()
+            guard let ids = body["ids"]?.arrayValue?.compactMap(\.stringValue) else {
+                throw Linker.failure(400, "body needs \"ids\": [local entity ids]")
+            }
+            return .json(200, try BulkSync(context: try context(body)).progress(ids: ids))
+        }
+        router.add("POST", "/admin/v1/connect") { request in
+            let body = try request.jsonBody()
+            let linker = Linker(context: try context(body))
+            return .json(202, try linker.connect(localKey: try text(body, "localKey"), remoteKey: try text(body, "remoteKey")))
+        }
+        router.add("POST", "/admin/v1/unsync") { request in
+            let body = try request.jsonBody()
+            return .json(202, try Linker(context: try context(body)).unsync(key: try text(body, "key")))
+        }
+        router.add("POST", "/admin/v1/relink") { request in
+            let body = try request.jsonBody()
+            return .json(200, try Linker(context: try context(body)).relink(key: try text(body, "key")))
+        }
+        router.add("POST", "/admin/v1/links/state") { request in
+            let body = try request.jsonBody()
+            guard let seq = body["seq"]?.intValue else { throw Linker.failure(400, "body needs a numeric \"seq\"") }
+            return .json(200, try Linker(context: try context(body)).state(localID: try text(body, "id"), seq: Int64(seq)))
+        }
+    }
+}
