@@ -77,6 +77,32 @@ final class AttachmentEndToEndTests: XCTestCase {
         XCTAssertEqual(try deployment.jira.issueAttachments(key).count, 1, "the copy in ServiceNow never travels back")
     }
 
+    func testAttachmentPutBeforeACrashButNotRecorded_IsFoundByItsHashNotAddedAgain() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else {
+            throw XCTSkip("needs /usr/bin/sqlite3 to rewind the node's store to the moment of the crash")
+        }
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: nil))
+        let (key, sysID) = try syncedPair("Crash after put")
+        try deployment.jira.attachToIssue(key, filename: "log.txt", bytes: pseudoRandomBytes(50_000, seed: 11))
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incidentAttachments(sysID).count == 1 }, deployment.logs)
+
+        // The store as a crash right after attachment.put leaves it: an open
+        // intent, no attachment twin.
+        XCTAssertEqual(deployment.green.stop(), 0)
+        let rewind = try ChildProcess.run("/usr/bin/sqlite3", [deployment.folder + "/data/green/tandem.db", """
+            INSERT INTO attachment_intents SELECT connection, local_entity, remote_attachment, sha256, 0 FROM attachment_twins;
+            DELETE FROM attachment_twins;
+            """])
+        XCTAssertEqual(rewind.status, 0, rewind.stderr)
+        try deployment.startNode("green")
+
+        try deployment.jira.editIssue(key, ["summary": "Crash after put, edited"])
+        XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "Crash after put, edited") != nil },
+                      deployment.logs)
+        XCTAssertEqual(try deployment.serviceNow.incidentAttachments(sysID).count, 1)
+        XCTAssertTrue(deployment.green.stderr.contains("put before a restart; not adding it again"), deployment.logs)
+    }
+
     func testAttachmentOverTheLimit_ParksItsIssueWithNameSizeAndLimit_WhileOtherIssuesSync() throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
         options.editConfig = { node, config in
