@@ -20,6 +20,7 @@ struct AttachmentHasher {
               let entityID = entity["id"]?.stringValue else { return }
         let known = Set(try context.store.read { try $0.attachmentTwins(connection: context.name, localEntity: entityID) }
             .map(\.localAttachment))
+        BlobMemory.prepare()
         for attachment in attachments {
             guard let id = attachment["id"]?.stringValue, !known.contains(id) else { continue }
             if let size = attachment["size"]?.intValue, size > context.config.maxAttachmentBytes { continue }

@@ -28,6 +28,7 @@ struct AttachmentApplier {
     ///   (permanent: the lane is parked with its message).
     func add(_ attachments: [JSON], to twin: Twin) throws -> Set<String> {
         var added: Set<String> = []
+        if !attachments.isEmpty { BlobMemory.prepare() }
         for attachment in attachments {
             if let id = try add(attachment, to: twin) { added.insert(id) }
         }

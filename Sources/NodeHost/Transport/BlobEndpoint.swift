@@ -18,6 +18,7 @@ struct BlobEndpoint {
         guard BlobStore.isHash(sha256) else {
             return .json(400, ["error": "bad request", "reason": .string("'\(sha256)' is not a SHA-256 in lower-case hex")])
         }
+        BlobMemory.prepare()
         let nonce = request.headers[RequestSigner.nonceHeader] ?? ""
         let twin: AttachmentTwin?
         do {
