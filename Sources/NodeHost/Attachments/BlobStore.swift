@@ -108,8 +108,9 @@ struct BlobStoreError: Error, CustomStringConvertible {
 /// glibc raises its mmap threshold each time a large mmapped block is freed,
 /// so later multi-MiB buffers come from the heap and stay resident after use:
 /// a node that moved one 20 MiB attachment kept ~40 MB for good (measured).
-/// Fixing the threshold at glibc's initial 128 KiB turns that adjustment off,
-/// so every large buffer is mmapped and returned to the system when freed.
+/// Fixing the threshold at 1 MiB turns that adjustment off, so every buffer
+/// of 1 MiB or more is mmapped and returned to the system when freed (smaller
+/// ones, the node's usual traffic, stay on the heap as before).
 enum BlobMemory {
     /// Call before handling attachment bytes; acts once per process.
     static func prepare() { _ = fixed }
@@ -119,6 +120,6 @@ enum BlobMemory {
         // Glibc module does not export <malloc.h>.
         guard let symbol = dlsym(nil, "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        return mallopt(-3, 128 * 1024) == 1
+        return mallopt(-3, 1 << 20) == 1
     }()
 }
