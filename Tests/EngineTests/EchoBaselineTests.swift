@@ -43,4 +43,20 @@ final class EchoBaselineTests: XCTestCase {
                            "comments": [["id": "c1", "body": "first"]]]
         XCTAssertNil(foreign(after, reads: ["summary"]))
     }
+
+    func testOwnAddedAttachment_IsNotForeign() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "status": ["name": "To Do"]],
+                           "comments": [["id": "c1", "body": "first"]], "attachments": [["id": "a7", "filename": "dump.bin"]]]
+        XCTAssertNil(EchoBaseline.foreignChange(before: before, after: after, written: ["fields": ["summary": "new"]],
+                                                addedComments: [], addedAttachments: ["a7"], reads: ["summary", "attachments"]))
+    }
+
+    func testSomeoneElsesAttachment_IsForeign() {
+        let after: JSON = ["id": "1", "fields": ["summary": "new", "status": ["name": "To Do"]],
+                           "comments": [["id": "c1", "body": "first"]],
+                           "attachments": [["id": "a7", "filename": "dump.bin"], ["id": "a8", "filename": "human.png"]]]
+        XCTAssertEqual(EchoBaseline.foreignChange(before: before, after: after, written: ["fields": ["summary": "new"]],
+                                                  addedComments: [], addedAttachments: ["a7"], reads: ["summary", "attachments"]),
+                       "attachment a8")
+    }
 }

@@ -13,13 +13,12 @@ import TandemJSON
 enum EchoBaseline {
     /// A description of the first foreign change found, or nil when none.
     static func foreignChange(before: JSON, after: JSON, written: JSON, addedComments: Set<String>,
-                              reads: Set<String>) -> String? {
-        if reads.contains("comments") {
-            let known = Set((before["comments"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
-            for comment in after["comments"]?.arrayValue ?? [] {
-                guard let id = comment["id"]?.stringValue else { continue }
-                if !known.contains(id) && !addedComments.contains(id) { return "comment \(id)" }
-            }
+                              addedAttachments: Set<String> = [], reads: Set<String>) -> String? {
+        if reads.contains("comments"), let id = newChild("comments", before, after, ours: addedComments) {
+            return "comment \(id)"
+        }
+        if reads.contains("attachments"), let id = newChild("attachments", before, after, ours: addedAttachments) {
+            return "attachment \(id)"
         }
         let writtenFields = Set(written["fields"]?.objectValue?.keys.map { $0 } ?? [])
         let beforeFields = before["fields"]?.objectValue ?? [:]
@@ -28,6 +27,17 @@ enum EchoBaseline {
         for name in Set(beforeFields.keys).union(afterFields.keys) where readsAllFields || reads.contains(name) {
             if writtenFields.contains(name) { continue }
             if beforeFields[name] ?? .null != afterFields[name] ?? .null { return "field \(name)" }
+        }
+        return nil
+    }
+
+    /// The id of the first `member` element (comment, attachment) in `after`
+    /// that was neither in `before` nor added by us.
+    private static func newChild(_ member: String, _ before: JSON, _ after: JSON, ours: Set<String>) -> String? {
+        let known = Set((before[member]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
+        for child in after[member]?.arrayValue ?? [] {
+            guard let id = child["id"]?.stringValue else { continue }
+            if !known.contains(id) && !ours.contains(id) { return id }
         }
         return nil
     }

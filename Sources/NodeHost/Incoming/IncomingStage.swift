@@ -118,6 +118,7 @@ struct IncomingStage {
         var twin = initial
         var after: JSON?
         var addedComments: Set<String> = []
+        var addedAttachments: Set<String> = []
         // A first sync holds the new entity's lane from its creation to the
         // final commit (see `create`), so its own change event waits.
         var createdLane: String?
@@ -135,7 +136,9 @@ struct IncomingStage {
             }
             guard let current = twin else { return retry(message, "create returned no entity") }
             addedComments = try addComments(changes["comments"]?.arrayValue ?? [], to: current)
-            if after == nil || !(changes["comments"]?.arrayValue?.isEmpty ?? true) {
+            addedAttachments = try AttachmentApplier(context: context, attempts: message.attempts)
+                .add(changes["attachments"]?.arrayValue ?? [], to: current)
+            if after == nil || !(changes["comments"]?.arrayValue?.isEmpty ?? true) || !addedAttachments.isEmpty {
                 after = try context.instance.call("get", ["id": .string(current.localID)]).json
             }
         } catch let error as PluginCallError where error.isTransient {
@@ -155,7 +158,8 @@ struct IncomingStage {
             if let local, let unsent = unsentLocalChange(before: local, twin: initial) {
                 context.logger.info("\(unsent); it will be sent", connection: context.name, entity: final.localKey)
             } else if let local, let foreign = EchoBaseline.foreignChange(before: local, after: after, written: changes,
-                                                                         addedComments: addedComments, reads: reads) {
+                                                                         addedComments: addedComments, addedAttachments: addedAttachments,
+                                                                         reads: reads) {
                 context.logger.info("a local change landed while applying (\(foreign)); it will be sent",
                                     connection: context.name, entity: final.localKey)
             } else {

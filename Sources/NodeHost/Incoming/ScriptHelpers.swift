@@ -35,6 +35,14 @@ enum ScriptHelpers {
         }
         run.bind("commentHelper", comments)
 
+        let attachments = NativeObject("attachmentHelper")
+        attachments.method("mergeAttachments") { args in
+            guard args.count == 2 else { throw ScriptHostError("attachmentHelper.mergeAttachments(issue, replica) takes 2 arguments") }
+            let entity = twin.map { context.withAttachmentTwins(args[0], localID: $0.localID) } ?? args[0]
+            return .array(AttachmentMerge.newAttachments(entity: entity, replica: args[1]))
+        }
+        run.bind("attachmentHelper", attachments)
+
         let node = NativeObject("nodeHelper")
         node.method("getUserByEmail") { args in
             guard let email = args.first?.stringValue else { throw ScriptHostError("nodeHelper.getUserByEmail(email) needs an email string") }

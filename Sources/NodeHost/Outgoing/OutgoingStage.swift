@@ -18,6 +18,7 @@ struct OutgoingStage {
         let entity: JSON
         do {
             entity = try context.instance.call("get", ["id": .string(change.localID)]).json
+            try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label, stage: "outgoing")
         }

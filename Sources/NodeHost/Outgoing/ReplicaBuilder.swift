@@ -15,7 +15,7 @@ enum ReplicaBuilder {
     /// The replica and the entity members the script read to build it.
     static func replicaAndReads(for raw: JSON, context: ConnectionContext,
                                 trackReads: Bool = true) throws -> (replica: JSON, reads: Set<String>) {
-        let entity = raw["id"]?.stringValue.map { context.withCommentTwins(raw, localID: $0) } ?? raw
+        let entity = raw["id"]?.stringValue.map { context.withAttachmentTwins(context.withCommentTwins(raw, localID: $0), localID: $0) } ?? raw
         let run = ScriptRun(context.outgoingScript)
         let view = EntityView(entity, mode: .readOnly)
         view.tracksReads = trackReads

@@ -14,6 +14,11 @@
  *   parked    permanent failures that block one lane until an operator acts.
  *   comment_twins  local comment id <-> remote comment id, per entity.
  *   link_requests  links and unlinks asked of the peer, and its answers.
+ *   attachment_twins    per (connection, local entity, local attachment): the
+ *             bytes' SHA-256 and size, and the peer's attachment id when the
+ *             attachment came from the peer (migration 3).
+ *   attachment_intents  an attachment.put about to be made; an open row after
+ *             a crash means "it may exist already: match by SHA-256 first".
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -145,6 +150,28 @@ enum Schema {
             requested_at INTEGER NOT NULL,
             answered_at INTEGER,
             PRIMARY KEY (connection, local_id, seq)
+        );
+        """,
+        // Attachments (issue 7 item 5): the SHA-256 of each attachment on this
+        // side, the peer's id for those that came from it, and puts in flight.
+        """
+        CREATE TABLE attachment_twins (
+            connection TEXT NOT NULL,
+            local_entity TEXT NOT NULL,
+            local_attachment TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            remote_attachment TEXT,
+            PRIMARY KEY (connection, local_entity, local_attachment)
+        );
+        CREATE INDEX attachment_twins_by_sha ON attachment_twins(connection, sha256);
+        CREATE TABLE attachment_intents (
+            connection TEXT NOT NULL,
+            local_entity TEXT NOT NULL,
+            remote_attachment TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_entity, remote_attachment)
         );
         """,
     ]

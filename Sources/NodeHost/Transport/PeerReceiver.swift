@@ -25,6 +25,9 @@ struct PeerReceiver {
             signature: request.headers[RequestSigner.signatureHeader], now: nowMs() / 1000) {
             return refuse(request, problem, connection: name)
         }
+        if request.method == "GET", request.path.hasPrefix(BlobEndpoint.pathPrefix) {
+            return BlobEndpoint(context: context).serve(request)
+        }
         guard request.method == "POST", request.path == PeerSender.path else {
             return .json(404, ["error": "not found", "reason": .string("no peer endpoint \(request.method) \(request.path)")])
         }

@@ -13,6 +13,8 @@ struct SimCommandOptions {
     var webhooks: [String]
     var webhookSecret: String?
     var faults: FaultPolicy
+    /// `--max-attachment-bytes`: the simulator's upload limit, when given.
+    var maxAttachmentBytes: Int?
 
     static func parse(_ arguments: inout Arguments) throws -> SimCommandOptions {
         guard let port = try arguments.intOption("--port", in: 0...65535) else {
@@ -34,7 +36,8 @@ struct SimCommandOptions {
         }
         if let latency = try arguments.intOption("--latency-ms", in: 0...60_000) { faults.latencyMilliseconds = latency }
         return SimCommandOptions(port: port, user: user, password: password, dataPath: try arguments.option("--data"),
-                                 webhooks: webhooks, webhookSecret: try arguments.option("--webhook-secret"), faults: faults)
+                                 webhooks: webhooks, webhookSecret: try arguments.option("--webhook-secret"), faults: faults,
+                                 maxAttachmentBytes: try arguments.intOption("--max-attachment-bytes", in: 1...(1 << 31)))
     }
 
     /// Starts, announces `listening on …` (flushed), waits for SIGTERM/SIGINT, stops.

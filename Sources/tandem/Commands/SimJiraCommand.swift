@@ -12,6 +12,7 @@ struct SimJiraCommand: Command {
         Usage: tandem sim jira --port N --user NAME --password SECRET [--project KEY]
                                [--data FILE] [--webhook URL]... [--webhook-secret S]
                                [--rate-limit N] [--fail-rate F] [--latency-ms N]
+                               [--max-attachment-bytes N]
 
         Serves the Jira REST API v2 subset in docs/simulators.md on 127.0.0.1 and
         prints one line 'listening on http://127.0.0.1:PORT' when ready. Stops
@@ -30,6 +31,8 @@ struct SimJiraCommand: Command {
           --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
           --fail-rate F       answer 503 to a fraction F (0..1) of requests
           --latency-ms N      wait N ms before answering each request
+          --max-attachment-bytes N
+                              refuse uploads above N bytes with 413 (default 10485760)
 
         Fault injection and request counters are also at /_sim/faults and
         /_sim/stats (see docs/simulators.md).
@@ -48,6 +51,7 @@ struct SimJiraCommand: Command {
         configuration.webhooks = common.webhooks
         configuration.webhookSecret = common.webhookSecret
         configuration.faults = common.faults
+        if let limit = common.maxAttachmentBytes { configuration.maxAttachmentBytes = limit }
         if let key = try arguments.option("--project") {
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber }), key.first?.isLetter == true else {
                 throw CommandError.usage("--project takes a key of letters and digits starting with a letter, like SUP, not '\(key)'")

@@ -9,6 +9,7 @@ struct SimServiceNowCommand: Command {
         Usage: tandem sim servicenow --port N --user NAME --password SECRET
                                      [--data FILE] [--webhook URL]... [--webhook-secret S]
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
+                                     [--max-attachment-bytes N]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
         Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
@@ -26,6 +27,8 @@ struct SimServiceNowCommand: Command {
           --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
           --fail-rate F       answer 503 to a fraction F (0..1) of requests
           --latency-ms N      wait N ms before answering each request
+          --max-attachment-bytes N
+                              refuse uploads above N bytes with 413 (default 33554432)
 
         Example:
           tandem sim servicenow --port 8082 --user admin --password s3cret
@@ -41,6 +44,7 @@ struct SimServiceNowCommand: Command {
         configuration.webhooks = common.webhooks
         configuration.webhookSecret = common.webhookSecret
         configuration.faults = common.faults
+        if let limit = common.maxAttachmentBytes { configuration.maxAttachmentBytes = limit }
         try arguments.finish()
         let simulator: ServiceNowSimulator
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
