@@ -25,6 +25,7 @@ struct AdminAPI {
         router.add("GET", "/admin/v1/status") { _ in try api.status() }
         router.add("POST", "/admin/v1/connections/{name}/pause") { request in try api.setPaused(request, true) }
         router.add("POST", "/admin/v1/connections/{name}/resume") { request in try api.setPaused(request, false) }
+        registerPluginRoutes(on: router)
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {

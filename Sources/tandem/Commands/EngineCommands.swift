@@ -7,4 +7,8 @@ let engineCommands: [any Command.Type] = [
     ErrorsListCommand.self,
     ErrorsRetryCommand.self,
     ErrorsResolveCommand.self,
+    DemoCommand.self,
+    StatusCommand.self,
+    ConnectionsPauseCommand.self,
+    ConnectionsResumeCommand.self,
 ]
