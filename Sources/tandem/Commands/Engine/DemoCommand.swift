@@ -95,25 +95,31 @@ struct DemoCommand: Command {
         return "✓ all \(outcomes.count) steps held; per step median \(median) ms, slowest \(last) ms."
     }
 
+    /// What an operator needs to look at the running demo; writes the
+    /// nodes' environment to `demo.env` so the operator commands can read
+    /// the same configuration files.
     private static func urls(_ deployment: SyncDeployment) -> String {
+        let envFile = deployment.folder + "/demo.env"
+        let environment = deployment.environment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
+        try? (environment.joined(separator: "\n") + "\n").write(toFile: envFile, atomically: true, encoding: .utf8)
         func node(_ name: String, _ process: BackgroundProcess) -> String {
-            let url = process.url.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
+            let url = process.url
             return """
-                  node \(name):  \(url)/healthz   \(url)/readyz   \(url)/metrics
-                              admin: curl -H 'Authorization: Bearer \(deployment.adminToken)' \(url)/admin/v1/status
-                              or: tandem status --config \(deployment.folder)/\(name).json  (with the environment below)
+                  node \(name) (\(name == "blue" ? "Jira" : "ServiceNow") side)
+                    \(url)/healthz   \(url)/readyz   \(url)/metrics
+                    curl -H 'Authorization: Bearer \(deployment.adminToken)' \(url)/admin/v1/status
+                    tandem status --config \(deployment.folder)/\(name).json
                 """
         }
-        let environment = deployment.environment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'" }
         return """
             Running:
-              Jira simulator:        \(deployment.jiraSim.url)/rest/api/2/search?jql=project%3DSUP   (user sync / jira-pw)
-              ServiceNow simulator:  \(deployment.serviceNowSim.url)/api/now/table/incident   (user admin / snow-pw)
-            \(node("blue ", deployment.blue))
+              Jira simulator        \(deployment.jiraSim.url)/rest/api/2/search?jql=project%3DSUP   (user sync, password jira-pw)
+              ServiceNow simulator  \(deployment.serviceNowSim.url)/api/now/table/incident   (user admin, password snow-pw)
+            \(node("blue", deployment.blue))
             \(node("green", deployment.green))
-              files and logs:        \(deployment.folder)
-            Environment for the operator commands:
-              \(environment.joined(separator: "\n  "))
+              files and logs        \(deployment.folder)
+            Before the operator commands (tandem status, connections, errors, plugins list),
+            load the nodes' environment:  . \(envFile)
             """
     }
 }
