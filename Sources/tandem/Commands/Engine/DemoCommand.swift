@@ -56,11 +56,12 @@ struct DemoCommand: Command {
         printNow(String(format: "  started Jira simulator, ServiceNow simulator, node blue, node green in %.1f s", Date().timeIntervalSince(started)))
         printNow("")
 
-        let scenario = DemoScenario(jira: deployment.jira, serviceNow: deployment.serviceNow)
+        let nodes = DemoNodes(deployment)
+        let scenario = DemoScenario(jira: deployment.jira, serviceNow: deployment.serviceNow, nodes: nodes)
         let outcomes: [DemoOutcome]
         do {
             try scenario.prepare()
-            outcomes = DemoTimeline(settle: { waitUntilIdle(deployment) }).play(scenario.steps)
+            outcomes = DemoTimeline(settle: { nodes.waitUntilIdle() }).play(scenario.steps)
         } catch {
             deployment.stop()
             throw CommandError("cannot prepare the scenario: \(error)\n(logs are in \(folder))")
@@ -121,22 +122,5 @@ struct DemoCommand: Command {
             Before the operator commands (tandem status, connections, errors, plugins list),
             load the nodes' environment:  . \(envFile)
             """
-    }
-}
-
-/// Waits (at most 15 s) until neither node has anything pending, queued or
-/// unacknowledged, so that the next step starts from a settled state.
-private func waitUntilIdle(_ deployment: SyncDeployment) {
-    let nodes = [deployment.blue.url, deployment.green.url].map { AdminClient(baseURL: $0, token: deployment.adminToken) }
-    let deadline = Date(timeIntervalSinceNow: 15)
-    while Date() < deadline {
-        let idle = nodes.allSatisfy { node in
-            guard let status = try? node.send("GET", "/admin/v1/status") else { return false }
-            return (status["connections"]?.arrayValue ?? []).allSatisfy { connection in
-                ["pending", "outbox", "inbox"].allSatisfy { connection[$0]?.intValue == 0 }
-            }
-        }
-        if idle { return }
-        Thread.sleep(forTimeInterval: 0.02)
     }
 }

@@ -7,18 +7,24 @@ import TandemJSON
 /// simulator through its own REST API. To add a step (an attachment, a
 /// deliberate conflict), append a `DemoStep` to `steps`: `act` makes the
 /// change, `landed` returns what it sees once the change arrived.
+/// Attachments: `jira.attachToIssue` / `serviceNow.incidentAttachments` and
+/// the reverse (DemoTrackerActions.swift). A conflict: `nodes.setPaused(true)`,
+/// change one field on both trackers, `nodes.setPaused(false)`, then check
+/// both trackers hold what the connection's `conflicts` policy decides.
 final class DemoScenario {
     let jira: TrackerClient
     let serviceNow: TrackerClient
+    let nodes: DemoNodes
     /// The Jira issue and its ServiceNow twin, once step 1 made them.
     private var key = ""
     private var sysID = ""
     private var aliceSysID = ""
     let summary = "Printer on fire"
 
-    init(jira: TrackerClient, serviceNow: TrackerClient) {
+    init(jira: TrackerClient, serviceNow: TrackerClient, nodes: DemoNodes) {
         self.jira = jira
         self.serviceNow = serviceNow
+        self.nodes = nodes
     }
 
     /// Setup that is not part of the timeline: the assignee-by-email step
