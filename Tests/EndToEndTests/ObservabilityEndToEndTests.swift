@@ -91,4 +91,26 @@ final class ObservabilityEndToEndTests: XCTestCase {
             }
         }
     }
+
+    func testLogLines_CarryConnectionEntityAndOneTransactionIDAcrossBothNodes() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: nil))
+        _ = try deployment.jira.createIssue("Traced")
+        XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "Traced") != nil })
+        func lines(_ node: BackgroundProcess, stage: String) throws -> [JSON] {
+            try node.stderr.split(separator: "\n").map { try JSON(parsing: String($0)) }.filter { $0["stage"]?.stringValue == stage }
+        }
+        var applied: [JSON] = []
+        XCTAssertTrue(try eventually {
+            applied = try lines(deployment.green, stage: "incoming")
+            let acks = try lines(deployment.blue, stage: "ack")
+            return !applied.isEmpty && !acks.isEmpty
+        }, deployment.logs)
+        let apply = try XCTUnwrap(applied.first)
+        XCTAssertEqual(apply["level"], "info")
+        XCTAssertEqual(apply["connection"], "sup-incidents")
+        XCTAssertEqual(apply["entity"], "SUP-1")
+        let tx = try XCTUnwrap(apply["tx"]?.stringValue)
+        XCTAssertEqual(try lines(deployment.blue, stage: "ack").first?["tx"]?.stringValue, tx,
+                       "the sender's ack line names the same transaction")
+    }
 }
