@@ -53,6 +53,15 @@ final class OperatorCommandsEndToEndTests: XCTestCase {
         XCTAssertNotNil(connection["lastSync"]?.stringValue)
     }
 
+    func testStatus_WhenTheNodeIsDown_SaysSoAndWhatToCheck() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: false, pollSeconds: nil))
+        deployment.blue.stop()
+        let result = try deployment.run(["status"], node: "blue")
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("cannot reach the node at http://127.0.0.1:\(deployment.bluePort)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("tandem run"), result.stderr)
+    }
+
     func testChangesMadeWhilePaused_ArriveAfterResume_InOrder() throws {
         deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: nil))
         let (key, sysID) = try syncOneIssue("Before the pause")
@@ -64,10 +73,12 @@ final class OperatorCommandsEndToEndTests: XCTestCase {
             try deployment.jira.editIssue(key, ["summary": .string("Paused edit \(index + 1)")])
             try deployment.jira.commentIssue(key, "\(word) while paused")
         }
-        // Everything noticed and queued, nothing sent.
+        // Every webhook delivered, every change turned into a queued replica, nothing sent.
         XCTAssertTrue(try eventually {
+            let hooks = try deployment.jira.request("GET", "/_sim/webhooks")
             let status = try deployment.status("blue")
-            return status["pending"]?.intValue == 0 && (status["outbox"]?.intValue ?? 0) > 0
+            return hooks["pending"]?.intValue == 0 && hooks["delivered"]?.intValue ?? 0 >= 7
+                && status["pending"]?.intValue == 0 && (status["outbox"]?.intValue ?? 0) > 0
         }, deployment.logs)
         XCTAssertEqual(try deployment.status("blue")["paused"], true)
         XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "Paused edit 3"))
