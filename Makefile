@@ -23,9 +23,11 @@ plugins: build
 test: plugins
 	$(SWIFT) test
 
-# Until the end-to-end demo lands, the main job shows what the node can load.
+# Two simulated trackers and two nodes play a scenario; exits 0 when every
+# step held. `make demo DEMO_ARGS=--keep` leaves them running until Ctrl-C.
+DEMO_ARGS ?=
 demo: plugins
-	@bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path) && $$bin/tandem plugins list --dir plugins.d
+	@bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path) && $$bin/tandem demo $(DEMO_ARGS)
 
 bench:
 	$(SWIFT) build -c release

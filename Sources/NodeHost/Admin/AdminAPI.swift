@@ -26,6 +26,7 @@ struct AdminAPI {
         router.add("POST", "/admin/v1/connections/{name}/pause") { request in try api.setPaused(request, true) }
         router.add("POST", "/admin/v1/connections/{name}/resume") { request in try api.setPaused(request, false) }
         api.registerLinkingRoutes(on: router)
+        registerPluginRoutes(on: router)
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {

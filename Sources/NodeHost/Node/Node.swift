@@ -54,6 +54,7 @@ public final class Node: @unchecked Sendable {
                 store: store, logger: logger, metrics: metrics)
         }
         registerGauges(store: store)
+        metrics.declareStandardSeries(connections: contexts.keys.sorted())
         let port = try startServer(store: store)
         for context in contexts.values.sorted(by: { $0.name < $1.name }) {
             let scheduler = LaneScheduler(context: context)
@@ -191,7 +192,8 @@ public final class Node: @unchecked Sendable {
         let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
         let router = Router()
         router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
-        router.add("GET", "/healthz") { _ in .json(200, ["status": "ok"]) }
+        let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        router.add("GET", "/healthz") { _ in health.handle() }
         router.add("GET", "/readyz") { [weak self] _ in
             self?.readiness.withLock({ self?.ready ?? false }) == true ? .json(200, ["status": "ready"]) : .error(503, "starting or stopping")
         }

@@ -110,10 +110,12 @@ final class LaneScheduler: @unchecked Sendable {
         let outcome: StageOutcome
         let stage: String
         let entity: String
+        var tx: String?
         switch item {
         case .incoming(let message):
             stage = message.kind == .ack ? "ack" : "incoming"
             entity = message.body["source"]?["key"]?.stringValue ?? message.lane
+            tx = Self.transactionID(message)
             outcome = IncomingStage(context: context).process(message)
         case .outgoing(let change):
             stage = "outgoing"
@@ -123,27 +125,35 @@ final class LaneScheduler: @unchecked Sendable {
                 try? context.store.write { try $0.deferPending(change, until: nowMs() + delay) }
             }
         }
-        record(outcome, stage: stage, entity: entity)
+        record(outcome, stage: stage, entity: entity, tx: tx)
     }
 
-    private func record(_ outcome: StageOutcome, stage: String, entity: String) {
+    /// A replica's id on both nodes, "<origin entity id>#<seq>": the same in the
+    /// receiver's apply line and the sender's ack line, so one grep follows a
+    /// change across the two logs.
+    static func transactionID(_ message: QueuedMessage) -> String? {
+        guard let seq = message.body["seq"]?.intValue else { return nil }
+        return message.lane + "#" + String(seq)
+    }
+
+    private func record(_ outcome: StageOutcome, stage: String, entity: String, tx: String?) {
         let result: String
         switch outcome {
         case .done(let detail):
             result = "done"
-            context.logger.info(detail, connection: context.name, entity: entity, ["stage": .string(stage)])
+            context.logger.info(detail, connection: context.name, entity: entity, tx: tx, ["stage": .string(stage)])
             if stage == "outgoing" { context.sendSignal.signal() }
         case .skipped(let detail):
             result = "skipped"
-            context.logger.log(.debug, detail, connection: context.name, entity: entity, ["stage": .string(stage)])
+            context.logger.log(.debug, detail, connection: context.name, entity: entity, tx: tx, ["stage": .string(stage)])
         case .retry(let reason, let delay):
             result = "retry"
             context.metrics.increment("tandem_retries_total", ["connection": context.name, "stage": stage])
             context.logger.warn("will retry in \(delay) ms: \(reason)", connection: context.name, entity: entity,
-                                ["stage": .string(stage)])
+                                tx: tx, ["stage": .string(stage)])
         case .parked(let reason):
             result = "parked"
-            context.logger.error("parked: \(reason)", connection: context.name, entity: entity, ["stage": .string(stage)])
+            context.logger.error("parked: \(reason)", connection: context.name, entity: entity, tx: tx, ["stage": .string(stage)])
         }
         context.metrics.increment("tandem_syncs_total", ["connection": context.name, "stage": stage, "outcome": result])
     }

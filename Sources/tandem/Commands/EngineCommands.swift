@@ -9,4 +9,8 @@ let engineCommands: [any Command.Type] = [
     ErrorsResolveCommand.self,
     ConnectCommand.self,
     UnsyncCommand.self,
+    DemoCommand.self,
+    StatusCommand.self,
+    ConnectionsPauseCommand.self,
+    ConnectionsResumeCommand.self,
 ]

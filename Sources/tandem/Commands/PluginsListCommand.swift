@@ -9,25 +9,38 @@ struct PluginsListCommand: Command {
     static let summary = "list the plugins in a folder: loaded or refused, and why"
     static let help = """
         Usage: tandem plugins list [--dir DIR] [--json]
+               tandem plugins list --config FILE [--json]
 
         Loads every *.so file in DIR (default: plugins.d) the way the node does
         and prints one row per file: file, status (loaded or refused), id,
         version, ABI, runtime (c, or swift-X.Y.Z), operations, and the reason
         when refused. Refusals are reported, not fatal.
 
+        With --config, asks the running node of that configuration instead:
+        one row per plugin it loaded for its connections, with the instances
+        and connections that use it (JSON keys: id, name, version, abi,
+        runtime, file, operations, instances, connections).
+
         Options:
-          --dir DIR   the plugins folder (default: plugins.d)
-          --json      print a JSON array of objects with the keys file, status,
-                      id, version, abi, runtime, operations, reason
+          --dir DIR       the plugins folder (default: plugins.d)
+          --config FILE   a running node's configuration (not with --dir)
+          --json          print a JSON array of objects with the keys file, status,
+                          id, version, abi, runtime, operations, reason
 
         Exit status: 0 when the folder could be read, 2 when it could not.
         Run `make plugins` first to build the bundled plugins into plugins.d.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
-        let directory = try arguments.option("--dir") ?? "plugins.d"
+        let chosenDirectory = try arguments.option("--dir")
+        let configuration = try arguments.option("--config")
         let json = arguments.flag("--json")
         try arguments.finish()
+        if let configuration {
+            guard chosenDirectory == nil else { throw CommandError.usage("give --dir or --config, not both") }
+            return try PluginsInUse.list(configuration: configuration, json: json)
+        }
+        let directory = chosenDirectory ?? "plugins.d"
         let entries: [PluginScanEntry]
         do {
             entries = try PluginLoader().scan(directory: directory)

@@ -1,0 +1,34 @@
+import TandemHTTP
+import TandemJSON
+
+/// `GET /admin/v1/plugins`: the plugins a running node loaded for its
+/// connections, and which instances and connections use each one; what
+/// `tandem plugins list --config FILE` prints.
+extension AdminAPI {
+    func registerPluginRoutes(on router: Router) {
+        let contexts = self.contexts
+        router.add("GET", "/admin/v1/plugins") { _ in .json(200, ["plugins": .array(Self.pluginsInUse(contexts))]) }
+    }
+
+    /// One object per plugin id, sorted by id; instance and connection names sorted.
+    static func pluginsInUse(_ contexts: [String: ConnectionContext]) -> [JSON] {
+        var byID: [String: (plugin: LoadedPlugin, instances: Set<String>, connections: Set<String>)] = [:]
+        for (name, context) in contexts {
+            let plugin = context.instance.plugin
+            var entry = byID[plugin.id] ?? (plugin, [], [])
+            entry.instances.insert(context.config.instance)
+            entry.connections.insert(name)
+            byID[plugin.id] = entry
+        }
+        return byID.keys.sorted().map { id in
+            let entry = byID[id]!
+            return [
+                "id": .string(id), "name": .string(entry.plugin.name), "version": .string(entry.plugin.version),
+                "abi": .string(entry.plugin.abi), "runtime": .string(entry.plugin.runtime), "file": .string(entry.plugin.file),
+                "operations": .array(entry.plugin.operations.map(JSON.string)),
+                "instances": .array(entry.instances.sorted().map(JSON.string)),
+                "connections": .array(entry.connections.sorted().map(JSON.string)),
+            ]
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue 8: `tandem demo` runs the whole scenario to a green end.
+final class DemoEndToEndTests: XCTestCase {
+    func testDemo_RunsEveryStepToAGreenEnd_AndPrintsTheTimeline() throws {
+        let result = try ChildProcess.tandem(["demo"], currentDirectory: TestPaths.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let steps = result.stdout.split(separator: "\n").filter { $0.range(of: #"^ +\d+ "#, options: .regularExpression) != nil }
+        XCTAssertGreaterThanOrEqual(steps.count, 8, result.stdout)
+        for step in steps {
+            XCTAssertNotNil(step.range(of: #"✓ +\d+ ms"#, options: .regularExpression), "held, with its milliseconds: \(step)")
+        }
+        XCTAssertTrue(result.stdout.contains("✓ all \(steps.count) steps held"), result.stdout)
+    }
+}
