@@ -2,6 +2,7 @@ import Foundation
 import LocalDeployment
 import TandemCLI
 import TandemJSON
+import TrackerSim
 
 /// `tandem demo`: Jira and ServiceNow kept in step by two nodes, end to end,
 /// on this machine, in well under a minute.
@@ -73,8 +74,9 @@ struct DemoCommand: Command {
         if keep {
             printNow("")
             printNow(urls(deployment))
+            TerminationSignal.install()
             printNow("Everything keeps running; press Ctrl-C to stop.")
-            waitForTermination()
+            TerminationSignal.wait()
             printNow("stopping…")
         }
         deployment.stop()
