@@ -21,14 +21,17 @@ public final class BackgroundProcess: @unchecked Sendable {
                 logFolder: String, currentDirectory: String? = nil, timeout: Double = 30) throws {
         self.name = name
         stderrPath = logFolder + "/\(name).stderr.log"
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        // A restarted process appends to its log, so the earlier runs stay readable.
+        if !FileManager.default.fileExists(atPath: stderrPath) { FileManager.default.createFile(atPath: stderrPath, contents: nil) }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        let logHandle = FileHandle(forWritingAtPath: stderrPath)
+        _ = try? logHandle?.seekToEnd()
+        process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let reader = output.fileHandleForReading

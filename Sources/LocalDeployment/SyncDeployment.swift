@@ -16,6 +16,9 @@ public final class SyncDeployment: @unchecked Sendable {
         /// Extra `tandem sim` flags (fault injection, `--data`), per simulator.
         public var jiraFlags: [String] = []
         public var serviceNowFlags: [String] = []
+        /// Pins each simulator to a port chosen once, so `restartSimulator`
+        /// brings it back where the node configurations point.
+        public var fixedSimulatorPorts = false
         /// Changes the configuration of each node before it is written ("blue", "green").
         public var editConfig: (@Sendable (String, inout JSON) -> Void)?
 
@@ -38,6 +41,8 @@ public final class SyncDeployment: @unchecked Sendable {
     public private(set) var green: BackgroundProcess!
     public private(set) var jira: TrackerClient!
     public private(set) var serviceNow: TrackerClient!
+    /// Each simulator's `tandem` arguments, to start it again the same way.
+    private var simulatorArguments: [String: [String]] = [:]
 
     /// Prepares `folder` and starts the four processes.
     ///
@@ -75,12 +80,13 @@ public final class SyncDeployment: @unchecked Sendable {
         }
         let jiraHooks = options.webhooks ? ["--webhook", "http://127.0.0.1:\(bluePort)/hooks/jira"] : []
         let serviceNowHooks = options.webhooks ? ["--webhook", "http://127.0.0.1:\(greenPort)/hooks/servicenow"] : []
-        jiraSim = try BackgroundProcess("jira-sim", tandem, ["sim", "jira", "--port", "0", "--user", "sync",
-                                                             "--password", "jira-pw"] + jiraHooks + options.jiraFlags,
-                                        logFolder: folder)
-        serviceNowSim = try BackgroundProcess("servicenow-sim", tandem, ["sim", "servicenow", "--port", "0", "--user", "admin",
-                                                                         "--password", "snow-pw"] + serviceNowHooks + options.serviceNowFlags,
-                                              logFolder: folder)
+        let simulatorPort = { options.fixedSimulatorPorts ? String(freePort()) : "0" }
+        simulatorArguments["jira"] = ["sim", "jira", "--port", simulatorPort(), "--user", "sync", "--password", "jira-pw"]
+            + jiraHooks + options.jiraFlags
+        simulatorArguments["servicenow"] = ["sim", "servicenow", "--port", simulatorPort(), "--user", "admin", "--password", "snow-pw"]
+            + serviceNowHooks + options.serviceNowFlags
+        try startSimulator("jira")
+        try startSimulator("servicenow")
         jira = TrackerClient(baseURL: jiraSim.url, user: "sync", password: "jira-pw")
         serviceNow = TrackerClient(baseURL: serviceNowSim.url, user: "admin", password: "snow-pw")
         try startNode("blue")
@@ -102,6 +108,17 @@ public final class SyncDeployment: @unchecked Sendable {
         let process = try BackgroundProcess(name, tandem, ["run", "--config", folder + "/" + name + ".json"],
                                             environment: environment, logFolder: folder)
         if name == "blue" { blue = process } else { green = process }
+    }
+
+    /// Starts (or restarts) simulator `jira` or `servicenow` with its first
+    /// arguments. A restart keeps the old URL only with `fixedSimulatorPorts`
+    /// (and keeps the old data only with `--data` in its flags).
+    public func startSimulator(_ name: String) throws {
+        guard let arguments = simulatorArguments[name] else {
+            throw BackgroundProcess.StartError(description: "no simulator '\(name)': use 'jira' or 'servicenow'")
+        }
+        let process = try BackgroundProcess(name + "-sim", tandem, arguments, logFolder: folder)
+        if name == "jira" { jiraSim = process } else { serviceNowSim = process }
     }
 
     /// Runs a `tandem` operator command against one node's configuration.

@@ -1,0 +1,313 @@
+import Foundation
+import TandemJSON
+import TestSupport
+import XCTest
+
+/// Issue 7 "Done when", loss and duplication: four real processes on
+/// loopback, changes made through the simulators' APIs while nodes and
+/// trackers are stopped or killed, and every change asserted to arrive once,
+/// in order, on the other tracker.
+final class LosslessEndToEndTests: XCTestCase {
+    private var deployment: SyncDeployment!
+
+    override func tearDown() {
+        if let deployment, testRun?.hasSucceeded == false { print(deployment.logs) }
+        deployment?.stop()
+    }
+
+    // MARK: Order and exactly-once under load
+
+    func testTwoHundredRapidUpdatesToOneIssue_ArriveInOrderAndEndInTheSameState() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let key = try deployment.jira.createIssue("update 000")
+        let sysID = try syncedIncident("update 000")
+        let serviceNow = deployment.serviceNow!
+        let sampler = Sampler { try updateNumber(try serviceNow.incident(sysID: sysID)["short_description"]?.stringValue) }
+        let priorities = ["High", "Low", "Highest", "Medium", "Lowest"]
+
+        for number in 1...200 {
+            try deployment.jira.editIssue(key, ["summary": .string(update(number)),
+                                                "priority": ["name": .string(priorities[number % priorities.count])]])
+        }
+
+        XCTAssertTrue(try eventually(timeout: 60, every: 0.1) {
+            let incident = try serviceNow.incident(sysID: sysID)
+            return incident["short_description"]?.stringValue == update(200) && incident["priority"]?.stringValue == "2 - High"
+        }, deployment.logs)
+        let seen = sampler.stop().compactMap { $0 }
+        XCTAssertEqual(regressions(seen), [], "summaries seen in ServiceNow went backwards")
+        XCTAssertEqual(seen.last, 200)
+        XCTAssertEqual(try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue, update(200), "nothing echoed back")
+        XCTAssertEqual(try serviceNow.incidents().count, 1)
+    }
+
+    func testHundredIssuesCreatedAtOnceFromEightThreads_EachArrivesExactlyOnceWithItsEdit() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
+        options.workers = 4
+        deployment = try SyncDeployment.local(options)
+        let jira = deployment.jira!
+
+        // Each thread creates its issues and edits each right away, so
+        // creates and updates of many entities are in flight together.
+        try inParallel(threads: 8) { thread in
+            for number in stride(from: thread, to: 100, by: 8) {
+                let key = try jira.createIssue(String(format: "bulk %03d", number))
+                try jira.editIssue(key, ["summary": .string(String(format: "bulk %03d, edited", number))])
+            }
+        }
+
+        let expected = Set((0..<100).map { String(format: "bulk %03d, edited", $0) })
+        XCTAssertTrue(try eventually(timeout: 60, every: 0.2) {
+            Set(try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }) == expected
+        }, deployment.logs)
+        Thread.sleep(forTimeInterval: 2)  // a duplicate would show up by now (acks, one more poll)
+        let summaries = try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }
+        XCTAssertEqual(summaries.count, 100, "duplicates: \(duplicates(summaries))")
+        XCTAssertEqual(try jira.searchIssues("project = SUP").count, 100, "no incident came back as a new issue")
+    }
+
+    // MARK: Outages
+
+    func testPeerNodeStoppedFor30Seconds_HundredChangesMadeMeanwhileArriveInOrderAfterItReturns() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let names = (0..<4).map { "outage \($0)" }
+        var keys: [String] = []
+        for name in names { keys.append(try deployment.jira.createIssue(name + " 000")) }
+        for name in names { _ = try syncedIncident(name + " 000") }
+
+        let stoppedAt = Date()
+        XCTAssertEqual(deployment.green.stop(), 0, "green exits cleanly on SIGTERM")
+        for number in 1...25 {
+            for (index, key) in keys.enumerated() {
+                try deployment.jira.editIssue(key, ["summary": .string(names[index] + String(format: " %03d", number))])
+            }
+        }
+        Thread.sleep(forTimeInterval: max(0, 30 - Date().timeIntervalSince(stoppedAt)))
+        XCTAssertEqual(try deployment.serviceNow.incidents().compactMap { updateNumber($0["short_description"]?.stringValue) },
+                       [0, 0, 0, 0], "nothing can arrive while green is down")
+
+        let serviceNow = deployment.serviceNow!
+        let sampler = Sampler {
+            Dictionary(try serviceNow.incidents().compactMap { incident -> (String, Int)? in
+                guard let text = incident["short_description"]?.stringValue, let number = updateNumber(text) else { return nil }
+                return (String(text.dropLast(4)), number)
+            }) { first, _ in first }
+        }
+        try deployment.startNode("green")
+
+        XCTAssertTrue(try eventually(timeout: 90, every: 0.2) {
+            Set(try serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }) == Set(names.map { $0 + " 025" })
+        }, deployment.logs)
+        let seen = sampler.stop()
+        for name in names {
+            XCTAssertEqual(regressions(seen.compactMap { $0[name] }), [], "\(name) went backwards in ServiceNow")
+        }
+        XCTAssertEqual(try serviceNow.incidents().count, 4)
+    }
+
+    func testJiraSimulatorStoppedAndRestartedWithItsData_NodeCatchesUpBothWays() throws {
+        let data = TemporaryDirectory("jira-data")
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 1)
+        options.fixedSimulatorPorts = true
+        options.jiraFlags = ["--data", data.path + "/jira.sqlite"]
+        deployment = try SyncDeployment.local(options)
+        let edited = try deployment.jira.createIssue("edited before the stop")
+        let commented = try deployment.jira.createIssue("commented while Jira is down")
+        _ = try syncedIncident("edited before the stop")
+        let commentedSysID = try syncedIncident("commented while Jira is down")
+
+        // The webhook of this edit may be lost with the simulator: polling must find it.
+        try deployment.jira.editIssue(edited, ["summary": "edited before the stop, then stopped"])
+        deployment.jiraSim.stop()
+        try deployment.serviceNow.updateIncident(commentedSysID, ["comments": "written while Jira was down"])
+        Thread.sleep(forTimeInterval: 3)  // blue's writes to Jira and its polls fail meanwhile
+        try deployment.startSimulator("jira")
+
+        XCTAssertTrue(try eventually(timeout: 30, every: 0.2) {
+            try deployment.serviceNow.incident(shortDescription: "edited before the stop, then stopped") != nil
+        }, deployment.logs)
+        XCTAssertTrue(try eventually(timeout: 30, every: 0.2) {
+            try deployment.jira.issueComments(commented).contains { $0.hasSuffix("written while Jira was down") }
+        }, deployment.logs)
+        XCTAssertEqual(try deployment.jira.searchIssues("project = SUP").count, 2, "the data survived the restart, once")
+        XCTAssertEqual(try deployment.serviceNow.incidents().count, 2)
+        XCTAssertEqual(try deployment.jira.issueComments(commented).count, 1)
+    }
+
+    func testServiceNowSimulatorStoppedAndRestartedWithItsData_NodeCatchesUpBothWays() throws {
+        let data = TemporaryDirectory("servicenow-data")
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 1)
+        options.fixedSimulatorPorts = true
+        options.serviceNowFlags = ["--data", data.path + "/servicenow.sqlite"]
+        deployment = try SyncDeployment.local(options)
+        let key = try deployment.jira.createIssue("survives the ServiceNow restart")
+        let sysID = try syncedIncident("survives the ServiceNow restart")
+
+        // The webhook of this comment may be lost with the simulator: polling must find it.
+        try deployment.serviceNow.updateIncident(sysID, ["comments": "written just before the stop"])
+        deployment.serviceNowSim.stop()
+        try deployment.jira.editIssue(key, ["summary": "edited while ServiceNow is down"])
+        try deployment.jira.commentIssue(key, "commented while ServiceNow is down")
+        Thread.sleep(forTimeInterval: 3)  // green's writes to ServiceNow and its polls fail meanwhile
+        try deployment.startSimulator("servicenow")
+
+        XCTAssertTrue(try eventually(timeout: 30, every: 0.2) {
+            let incident = try deployment.serviceNow.incident(sysID: sysID)
+            return try incident["short_description"]?.stringValue == "edited while ServiceNow is down"
+                && deployment.serviceNow.incidentComments(sysID).contains { $0.hasSuffix("commented while ServiceNow is down") }
+        }, deployment.logs)
+        XCTAssertTrue(try eventually(timeout: 30, every: 0.2) {
+            try deployment.jira.issueComments(key).contains { $0.hasSuffix("written just before the stop") }
+        }, deployment.logs)
+        XCTAssertEqual(try deployment.serviceNow.incidents().count, 1, "the data survived the restart, once")
+        XCTAssertEqual(try deployment.serviceNow.incidentComments(sysID).count, 2)
+        XCTAssertEqual(try deployment.jira.issueComments(key).count, 2)
+    }
+
+    // MARK: Crashes
+
+    /// 20 issues, each created, edited 12 times, commented 11 times and given
+    /// one attachment in Jira (500 changes), while the nodes are killed with
+    /// SIGKILL 12 times, alternately, and restarted on the same stores.
+    func testNodesKilledTwelveTimesDuringFiveHundredChanges_EveryChangeArrivesAndNothingIsDuplicated() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 1)
+        options.workers = 4
+        deployment = try SyncDeployment.local(options)
+        let jira = deployment.jira!
+        let storm = Storm(issues: 20)
+        let keys = Locked<[Int: String]>([:])
+        let writer = Thread {
+            for change in storm.changes {
+                do {
+                    switch change.kind {
+                    case .create: let key = try jira.createIssue(storm.summary(change.issue, revision: 0))
+                                  keys.withLock { $0[change.issue] = key }
+                    case .edit(let revision):
+                        try jira.editIssue(keys.withLock { $0[change.issue]! }, ["summary": .string(storm.summary(change.issue, revision: revision))])
+                    case .comment(let body): try jira.commentIssue(keys.withLock { $0[change.issue]! }, body)
+                    case .attach(let name): _ = try jira.attachToIssue(keys.withLock { $0[change.issue]! }, filename: name, bytes: Array(name.utf8))
+                    }
+                } catch { print("storm change failed: \(error)") }
+                Thread.sleep(forTimeInterval: 0.08)
+            }
+        }
+        writer.start()
+        var generator = SystemRandomNumberGenerator()
+        for kill in 0..<12 {
+            Thread.sleep(forTimeInterval: Double.random(in: 1.5...3.5, using: &generator))
+            let node = kill % 2 == 0 ? "blue" : "green"
+            (node == "blue" ? deployment.blue : deployment.green).kill()
+            Thread.sleep(forTimeInterval: Double.random(in: 0...0.5, using: &generator))
+            try deployment.startNode(node)
+        }
+        while !writer.isFinished { Thread.sleep(forTimeInterval: 0.1) }
+
+        let serviceNow = deployment.serviceNow!
+        XCTAssertTrue(try eventually(timeout: 60, every: 0.5) {
+            let incidents = try serviceNow.incidents()
+            return try Set(incidents.compactMap { $0["short_description"]?.stringValue }) == storm.finalSummaries
+                && incidents.allSatisfy { incident in
+                    let sysID = incident["sys_id"]?.stringValue ?? ""
+                    let issue = storm.issue(of: incident["short_description"]?.stringValue ?? "")
+                    return try serviceNow.incidentComments(sysID).count >= storm.comments(issue).count
+                        && serviceNow.incidentAttachments(sysID).count >= 1
+                }
+        }, deployment.logs)
+        Thread.sleep(forTimeInterval: 3)  // acks, echoes and one more poll each: a duplicate would show now
+
+        let incidents = try serviceNow.incidents()
+        let summaries = incidents.compactMap { $0["short_description"]?.stringValue }
+        XCTAssertEqual(summaries.count, 20, "incident duplicates: \(duplicates(summaries))")
+        for incident in incidents {
+            let sysID = try XCTUnwrap(incident["sys_id"]?.stringValue)
+            let issue = storm.issue(of: incident["short_description"]?.stringValue ?? "")
+            let comments = try serviceNow.incidentComments(sysID)
+            for body in storm.comments(issue) {
+                XCTAssertEqual(comments.filter { $0.hasSuffix(body) }.count, 1, "'\(body)' in ServiceNow")
+            }
+            XCTAssertEqual(comments.count, storm.comments(issue).count, "\(sysID): \(comments)")
+            XCTAssertEqual(try serviceNow.incidentAttachments(sysID).count, 1, "attachments of \(sysID)")
+        }
+        let issues = try jira.searchIssues("project = SUP")
+        XCTAssertEqual(issues.count, 20, "issue duplicates: \(duplicates(issues.compactMap { $0["fields"]?["summary"]?.stringValue }))")
+        for (issue, key) in keys.withLock({ $0 }) {
+            XCTAssertEqual(try jira.issueComments(key).count, storm.comments(issue).count, "comments of \(key) came back")
+            XCTAssertEqual(try jira.issueAttachments(key).count, 1, "attachments of \(key) came back")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Waits for the incident of a Jira issue with `summary`; its sys_id.
+    private func syncedIncident(_ summary: String) throws -> String {
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incident(shortDescription: summary) != nil },
+                      "'\(summary)' never reached ServiceNow\n\(deployment.logs)")
+        return try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: summary)?["sys_id"]?.stringValue)
+    }
+}
+
+/// "update 007" for 7.
+private func update(_ number: Int) -> String { String(format: "update %03d", number) }
+
+/// The number at the end of "… 007", if the text ends so.
+func updateNumber(_ text: String?) -> Int? {
+    guard let text, text.count >= 4, text.dropLast(3).hasSuffix(" ") else { return nil }
+    return Int(text.suffix(3))
+}
+
+/// The values that occur more than once.
+func duplicates(_ values: [String]) -> [String] {
+    Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.map(\.key).sorted()
+}
+
+/// Runs `body(0..<threads)` on that many threads at once; rethrows the first error.
+func inParallel(threads: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
+    let group = DispatchGroup()
+    let firstError = Locked<(any Error)?>(nil)
+    for index in 0..<threads {
+        group.enter()
+        Thread {
+            do { try body(index) } catch { firstError.withLock { if $0 == nil { $0 = error } } }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    if let error = firstError.withLock({ $0 }) { throw error }
+}
+
+extension TrackerClient {
+    /// One incident by sys_id, with display values.
+    func incident(sysID: String) throws -> JSON {
+        try request("GET", "/api/now/table/incident/\(sysID)?sysparm_display_value=true")["result"] ?? .null
+    }
+}
+
+/// The 500 changes of the kill test, in the order they are made: round
+/// robin over the issues, so every issue changes all through the run.
+struct Storm: Sendable {
+    enum Kind: Sendable { case create, edit(Int), comment(String), attach(String) }
+    struct Change: Sendable { let issue: Int; let kind: Kind }
+    let issues: Int
+    static let rounds = 25  // 1 create, 12 edits, 11 comments, 1 attachment
+
+    var changes: [Change] {
+        (0..<Self.rounds).flatMap { round in
+            (0..<issues).map { issue in
+                switch round {
+                case 0: Change(issue: issue, kind: .create)
+                case 12: Change(issue: issue, kind: .attach("storm-\(issue).txt"))
+                case let round where round % 2 == 1: Change(issue: issue, kind: .edit(round))
+                default: Change(issue: issue, kind: .comment("storm \(issue) comment \(round)"))
+                }
+            }
+        }
+    }
+
+    func summary(_ issue: Int, revision: Int) -> String { "storm \(issue) rev \(revision)" }
+    var finalSummaries: Set<String> { Set((0..<issues).map { summary($0, revision: Self.rounds - 2) }) }
+    func comments(_ issue: Int) -> [String] {
+        (2..<Self.rounds).filter { $0 % 2 == 0 && $0 != 12 }.map { "storm \(issue) comment \($0)" }
+    }
+    /// The issue number in "storm N rev R".
+    func issue(of summary: String) -> Int { Int(summary.split(separator: " ").dropFirst().first ?? "") ?? -1 }
+}
