@@ -14,8 +14,12 @@ final class Sampler<Observation: Sendable>: @unchecked Sendable {
 
     init(every interval: Double = 0.02, _ read: @escaping @Sendable () throws -> Observation) {
         let thread = Thread { [self] in
-            while lock.withLock({ running }) {
+            // One read always starts after `stop()`, so the last observation
+            // is no older than the moment the test stopped sampling.
+            while true {
+                let keepGoing = lock.withLock { running }
                 if let observation = try? read() { lock.withLock { observations.append(observation) } }
+                if !keepGoing { break }
                 Thread.sleep(forTimeInterval: interval)
             }
             finished.signal()
