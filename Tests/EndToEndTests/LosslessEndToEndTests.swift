@@ -167,31 +167,18 @@ final class LosslessEndToEndTests: XCTestCase {
     // MARK: Crashes
 
     /// 20 issues, each created, edited 12 times, commented 11 times and given
-    /// one attachment in Jira (500 changes), while the nodes are killed with
-    /// SIGKILL 12 times, alternately, and restarted on the same stores.
+    /// one attachment in Jira (500 changes), and 5 replies to each incident in
+    /// ServiceNow, while the nodes are killed with SIGKILL 12 times,
+    /// alternately, and restarted on the same stores.
     func testNodesKilledTwelveTimesDuringFiveHundredChanges_EveryChangeArrivesAndNothingIsDuplicated() throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: 1)
         options.workers = 4
         deployment = try SyncDeployment.local(options)
-        let jira = deployment.jira!
-        let storm = Storm(issues: 20)
-        let keys = Locked<[Int: String]>([:])
-        let writer = Thread {
-            for change in storm.changes {
-                do {
-                    switch change.kind {
-                    case .create: let key = try jira.createIssue(storm.summary(change.issue, revision: 0))
-                                  keys.withLock { $0[change.issue] = key }
-                    case .edit(let revision):
-                        try jira.editIssue(keys.withLock { $0[change.issue]! }, ["summary": .string(storm.summary(change.issue, revision: revision))])
-                    case .comment(let body): try jira.commentIssue(keys.withLock { $0[change.issue]! }, body)
-                    case .attach(let name): _ = try jira.attachToIssue(keys.withLock { $0[change.issue]! }, filename: name, bytes: Array(name.utf8))
-                    }
-                } catch { print("storm change failed: \(error)") }
-                Thread.sleep(forTimeInterval: 0.06)  // the stream lasts about as long as the kills
-            }
-        }
+        let storm = Storm(issues: 20, jira: deployment.jira, serviceNow: deployment.serviceNow)
+        let writer = Thread { storm.makeJiraChanges(pause: 0.06) }  // lasts about as long as the kills
+        let replier = Thread { storm.replyInServiceNow(pause: 0.2) }
         writer.start()
+        replier.start()
         var generator = SystemRandomNumberGenerator()
         for kill in 0..<12 {
             Thread.sleep(forTimeInterval: Double.random(in: 1.5...3.5, using: &generator))
@@ -200,40 +187,60 @@ final class LosslessEndToEndTests: XCTestCase {
             Thread.sleep(forTimeInterval: Double.random(in: 0...0.5, using: &generator))
             try deployment.startNode(node)
         }
-        while !writer.isFinished { Thread.sleep(forTimeInterval: 0.1) }
+        while !writer.isFinished || !replier.isFinished { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertEqual(storm.failures, [], "changes the test could not make")
 
-        let serviceNow = deployment.serviceNow!
-        XCTAssertTrue(try eventually(timeout: 60, every: 0.5) {
-            let incidents = try serviceNow.incidents()
-            return try Set(incidents.compactMap { $0["short_description"]?.stringValue }) == storm.finalSummaries
-                && incidents.allSatisfy { incident in
-                    let sysID = incident["sys_id"]?.stringValue ?? ""
-                    let issue = storm.issue(of: incident["short_description"]?.stringValue ?? "")
-                    return try serviceNow.incidentComments(sysID).count >= storm.comments(issue).count
-                        && serviceNow.incidentAttachments(sysID).count >= 1
-                }
-        }, deployment.logs)
+        XCTAssertTrue(try eventually(timeout: 60, every: 0.5) { try storm.everythingArrived() }, deployment.logs)
         Thread.sleep(forTimeInterval: 3)  // acks, echoes and one more poll each: a duplicate would show now
 
-        let incidents = try serviceNow.incidents()
+        let incidents = try deployment.serviceNow.incidents()
         let summaries = incidents.compactMap { $0["short_description"]?.stringValue }
         XCTAssertEqual(summaries.count, 20, "incident duplicates: \(duplicates(summaries))")
-        for incident in incidents {
-            let sysID = try XCTUnwrap(incident["sys_id"]?.stringValue)
-            let issue = storm.issue(of: incident["short_description"]?.stringValue ?? "")
-            let comments = try serviceNow.incidentComments(sysID)
-            for body in storm.comments(issue) {
-                XCTAssertEqual(comments.filter { $0.hasSuffix(body) }.count, 1, "'\(body)' in ServiceNow")
-            }
-            XCTAssertEqual(comments.count, storm.comments(issue).count, "\(sysID): \(comments)")
-            XCTAssertEqual(try serviceNow.incidentAttachments(sysID).count, 1, "attachments of \(sysID)")
-        }
-        let issues = try jira.searchIssues("project = SUP")
+        let issues = try deployment.jira.searchIssues("project = SUP")
         XCTAssertEqual(issues.count, 20, "issue duplicates: \(duplicates(issues.compactMap { $0["fields"]?["summary"]?.stringValue }))")
-        for (issue, key) in keys.withLock({ $0 }) {
-            XCTAssertEqual(try jira.issueComments(key).count, storm.comments(issue).count, "comments of \(key) came back")
-            XCTAssertEqual(try jira.issueAttachments(key).count, 1, "attachments of \(key) came back")
+        for issue in 0..<20 {
+            let key = try XCTUnwrap(storm.key(issue)), sysID = try XCTUnwrap(try storm.sysID(issue))
+            let expected = storm.comments(issue) + storm.replies(issue)
+            let inJira = try deployment.jira.issueComments(key), inServiceNow = try deployment.serviceNow.incidentComments(sysID)
+            for body in expected {
+                XCTAssertEqual(inJira.filter { $0.hasSuffix(body) }.count, 1, "'\(body)' in Jira")
+                XCTAssertEqual(inServiceNow.filter { $0.hasSuffix(body) }.count, 1, "'\(body)' in ServiceNow")
+            }
+            XCTAssertEqual(inJira.count, expected.count, "comments of \(key): \(inJira)")
+            XCTAssertEqual(inServiceNow.count, expected.count, "comments of \(sysID): \(inServiceNow)")
+            XCTAssertEqual(try deployment.jira.issueAttachments(key).count, 1, "attachments of \(key)")
+            XCTAssertEqual(try deployment.serviceNow.incidentAttachments(sysID).count, 1, "attachments of \(sysID)")
+            XCTAssertEqual(try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue, storm.finalSummary(issue))
         }
+    }
+
+    // MARK: Lost updates
+
+    /// The peer's replica still carries a value this node sent it (rev 1)
+    /// while a newer local edit (rev 2) waits in the outbox: that is not a
+    /// change on the peer's side, so it must not undo rev 2.
+    func testPeerReplicaCarryingAnOlderValueWeSent_DoesNotUndoANewerLocalEdit() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let key = try deployment.jira.createIssue("race rev 0")
+        let sysID = try syncedIncident("race rev 0")
+        try deployment.jira.editIssue(key, ["summary": "race rev 1"])
+        _ = try syncedIncident("race rev 1")
+
+        let paused = try deployment.run(["connections", "pause", SyncDeployment.connection], node: "blue")
+        XCTAssertEqual(paused.status, 0, paused.stderr)
+        try deployment.jira.editIssue(key, ["summary": "race rev 2"])  // held in blue's outbox
+        try deployment.serviceNow.updateIncident(sysID, ["comments": "a reply while rev 2 is on its way"])
+        XCTAssertTrue(try eventually(timeout: 20) {
+            try deployment.jira.issueComments(key).contains { $0.hasSuffix("a reply while rev 2 is on its way") }
+        }, deployment.logs)
+        let resumed = try deployment.run(["connections", "resume", SyncDeployment.connection], node: "blue")
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incident(sysID: sysID)["short_description"]?.stringValue == "race rev 2" },
+                      deployment.logs)
+        Thread.sleep(forTimeInterval: 3)  // any undo would have travelled both ways by now
+        XCTAssertEqual(try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue, "race rev 2", deployment.logs)
+        XCTAssertEqual(try deployment.serviceNow.incident(sysID: sysID)["short_description"]?.stringValue, "race rev 2")
     }
 
     // MARK: Helpers
@@ -280,34 +287,4 @@ extension TrackerClient {
     func incident(sysID: String) throws -> JSON {
         try request("GET", "/api/now/table/incident/\(sysID)?sysparm_display_value=true")["result"] ?? .null
     }
-}
-
-/// The 500 changes of the kill test, in the order they are made: round
-/// robin over the issues, so every issue changes all through the run.
-struct Storm: Sendable {
-    enum Kind: Sendable { case create, edit(Int), comment(String), attach(String) }
-    struct Change: Sendable { let issue: Int; let kind: Kind }
-    let issues: Int
-    static let rounds = 25  // 1 create, 12 edits, 11 comments, 1 attachment
-
-    var changes: [Change] {
-        (0..<Self.rounds).flatMap { round in
-            (0..<issues).map { issue in
-                switch round {
-                case 0: Change(issue: issue, kind: .create)
-                case 12: Change(issue: issue, kind: .attach("storm-\(issue).txt"))
-                case let round where round % 2 == 1: Change(issue: issue, kind: .edit(round))
-                default: Change(issue: issue, kind: .comment("storm \(issue) comment \(round)"))
-                }
-            }
-        }
-    }
-
-    func summary(_ issue: Int, revision: Int) -> String { "storm \(issue) rev \(revision)" }
-    var finalSummaries: Set<String> { Set((0..<issues).map { summary($0, revision: Self.rounds - 2) }) }
-    func comments(_ issue: Int) -> [String] {
-        (2..<Self.rounds).filter { $0 % 2 == 0 && $0 != 12 }.map { "storm \(issue) comment \($0)" }
-    }
-    /// The issue number in "storm N rev R".
-    func issue(of summary: String) -> Int { Int(summary.split(separator: " ").dropFirst().first ?? "") ?? -1 }
 }

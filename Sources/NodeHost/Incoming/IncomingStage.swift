@@ -179,6 +179,7 @@ struct IncomingStage {
                 final.lastAppliedSeq = message.seq
                 final.lastReceivedReplica = replica
                 final.base = after["fields"]
+                try tx.dropSentFields(connection: context.name, localID: final.localID)  // older than this base
                 if let baseline {
                     final.lastSentHash = ReplicaBuilder.hash(baseline)
                     final.lastSentReplica = baseline
@@ -297,6 +298,11 @@ struct IncomingStage {
                     twin.remoteURL = message.body["local"]?["url"]?.stringValue ?? twin.remoteURL
                     twin.remoteStatus = "applied"
                     twin.lastSyncedAt = nowMs()
+                    // The peer now holds what this replica was built from: the new base.
+                    if let seq = message.body["seq"]?.intValue,
+                       let fields = try tx.takeSentFields(connection: context.name, localID: twin.localID, seq: Int64(seq)) {
+                        twin.base = fields
+                    }
                 } else {
                     twin.remoteStatus = "failed: " + (message.body["reason"]?.stringValue ?? "no reason given")
                 }

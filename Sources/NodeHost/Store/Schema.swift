@@ -174,5 +174,16 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_attachment)
         );
         """,
+        // The local fields each queued replica was built from, until the peer
+        // acknowledges it: the ack moves the conflict base there (SentFields.swift).
+        """
+        CREATE TABLE sent_fields (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            fields BLOB,
+            PRIMARY KEY (connection, local_id, seq)
+        );
+        """,
     ]
 }
