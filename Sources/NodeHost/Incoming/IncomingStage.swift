@@ -97,7 +97,13 @@ struct IncomingStage {
             return park(message, sourceKey, "\(error)")
         }
         var changes = view.changes
-        if let twin, let local, let base = twin.base {
+        // Conflicts are judged against what the peer knew: if its replica was
+        // built after applying our latest one, only our unsent edits can
+        // conflict (base: our fields as last sent); otherwise the edits cross
+        // and everything since the last apply counts (base: as last applied).
+        let peerSawOurLatest = (message.body["appliedSeq"]?.intValue).map { Int64($0) >= (twin?.nextSeq ?? 1) - 1 } ?? false
+        let conflictBase = peerSawOurLatest ? (twin?.sentFields ?? twin?.base) : twin?.base
+        if let twin, let local, let base = conflictBase {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            localTime: local["updated"]?.stringValue.flatMap(parseISOMillis),

@@ -55,6 +55,9 @@ struct OutgoingStage {
                     "source": ["id": .string(change.localID), "key": entity["key"] ?? .null, "url": entity["url"] ?? .null,
                                "updated": entity["updated"] ?? .null],
                     "noticedAt": .int(change.noticedAt), "sentAt": .int(nowMs()),
+                    // The newest replica of the peer's entity this side had applied:
+                    // tells the peer whether this one was built knowing its latest.
+                    "appliedSeq": .int(twin.lastAppliedSeq),
                 ]
                 if let remoteID = twin.remoteID {
                     message["target"] = ["id": .string(remoteID), "key": twin.remoteKey.map(JSON.string) ?? .null]
@@ -65,6 +68,7 @@ struct OutgoingStage {
                 // that only applies move it, so a simultaneous edit shows up
                 // as a conflict on both nodes.
                 if twin.base == nil { twin.base = entity["fields"] }
+                twin.sentFields = entity["fields"]
                 twin.lastSentHash = hash
                 twin.lastSentReplica = replica
                 try tx.save(twin)

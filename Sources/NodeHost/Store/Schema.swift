@@ -181,5 +181,10 @@ enum Schema {
         ALTER TABLE pending ADD COLUMN entity BLOB;
         ALTER TABLE pending ADD COLUMN entity_updated TEXT;
         """,
+            // The entity's fields as last sent (issue 7, conflicts): when a peer's
+        // replica says it had applied our latest one, that is the base.
+        """
+        ALTER TABLE twins ADD COLUMN sent_fields BLOB;
+        """,
     ]
 }
