@@ -22,8 +22,9 @@ struct DemoCommand: Command {
         status on each side, assign by email, change the priority, and make
         one deliberate conflict: with the connection paused, the summary is
         edited on both sides, then the connection resumes and the nodes'
-        `conflicts` policies (blue local-wins, green remote-wins) keep Jira's
-        edit on both. After each action it reads the other tracker through
+        `conflicts` policies keep Jira's edit on both (the demo sets blue to
+        local-wins and green to remote-wins; the example configs have
+        remote-wins on both). After each action it reads the other tracker through
         its REST API until the change is there, and prints the step, where it
         landed (for the conflict: which edit won, under which policies) and
         how many milliseconds that took.
@@ -54,6 +55,7 @@ struct DemoCommand: Command {
         do {
             var options = SyncDeployment.Options(webhooks: true, pollSeconds: 10)
             options.workers = 2
+            options.editConfig = DemoScenario.conflictPolicies
             deployment = try SyncDeployment(options, tandem: located.tandem, examples: located.examples,
                                             plugins: located.plugins, folder: folder)
         } catch {

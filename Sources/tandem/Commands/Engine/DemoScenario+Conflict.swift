@@ -5,11 +5,23 @@ import TandemJSON
 /// summary is edited in Jira and the short description in ServiceNow, so
 /// each node queues its side's value; on resume each node receives the
 /// other's value for a field it changed itself since the last sync, and its
-/// `conflicts` policy decides. The example configs pair `local-wins` on blue
-/// with `remote-wins` on green, so Jira's edit wins on both sides; the step
+/// `conflicts` policy decides. The demo pairs `local-wins` on blue with
+/// `remote-wins` on green (`conflictPolicies`), so Jira's edit wins on both
+/// sides; `remote-wins` on both, as in the example configs, would swap the
+/// two edits. The step
 /// holds only when the nodes are idle, both trackers agree on one of the two edits and the
 /// nodes' `tandem_conflicts_total` moved.
 extension DemoScenario {
+    /// The demo's `conflicts` policies, set through `SyncDeployment.Options.editConfig`.
+    /// Not in the example configs: until a node's field base advances when
+    /// the peer applies what it sent, `local-wins` also keeps a node's value
+    /// against a later, sequential edit from the peer of a field it changed
+    /// since it last received a change. The demo's steps always give blue an
+    /// incoming change in between, so the conflict step's base is current.
+    static let conflictPolicies: @Sendable (String, inout JSON) -> Void = { node, config in
+        config["connections"]?[SyncDeployment.connection]?["conflicts"] = .string(node == "blue" ? "local-wins" : "remote-wins")
+    }
+
     var conflict: DemoStep {
         let fromJira = "Printer on fire, 3rd floor (per Jira)"
         let fromServiceNow = "Printer on fire, 3rd floor (per ServiceNow)"
