@@ -26,7 +26,17 @@ struct IncomingStage {
 
     // MARK: - Replicas
 
-    private func apply(_ message: QueuedMessage) -> StageOutcome {
+    /// Replicas are whole-state snapshots, so when a lane holds several the
+    /// newest stands for all of them: it is applied, and the older ones are
+    /// removed with it in the final transaction. Under bursts and after an
+    /// outage this turns N queued changes of one entity into one apply.
+    private func apply(_ head: QueuedMessage) -> StageOutcome {
+        let newest = (try? context.store.read { try $0.newestReplica(connection: context.name, lane: head.lane) }) ?? nil
+        if let newest, newest.seq > head.seq { return applyNewest(newest) }
+        return applyNewest(head)
+    }
+
+    private func applyNewest(_ message: QueuedMessage) -> StageOutcome {
         let sourceKey = message.body["source"]?["key"]?.stringValue ?? message.lane
         let replica = message.body["replica"] ?? .object([:])
         let existing: Twin?
@@ -42,7 +52,7 @@ struct IncomingStage {
             return retry(message, "store: \(error)")
         }
         if let existing, message.seq <= existing.lastAppliedSeq {
-            try? context.store.write { try $0.deleteInbox(id: message.id) }
+            try? context.store.write { try $0.deleteReplicas(connection: context.name, lane: message.lane, upTo: message.seq) }
             return .skipped("replica \(message.seq) of \(sourceKey) was already applied")
         }
 
@@ -131,8 +141,18 @@ struct IncomingStage {
                 createdLane = "entity:" + created.localID
             } else if let twin, !(fields.objectValue?.isEmpty ?? true) {
                 let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
-                // Only a complete entity (fields and comments) can stand for a re-read.
-                if output["fields"] != nil && output["comments"] != nil { after = output }
+                // The updated record stands for a re-read. Without comments and
+                // attachments in it, those it had before are carried over; should
+                // this apply add any, the entity is read again below. (A comment
+                // someone adds meanwhile is then missing from the baseline, which
+                // only makes the baseline stricter: that comment is still sent.)
+                if output["fields"] != nil {
+                    after = output
+                    if output["comments"] == nil { after?["comments"] = local?["comments"] ?? .array([]) }
+                    if output["attachments"] == nil { after?["attachments"] = local?["attachments"] ?? .array([]) }
+                }
+            } else if initial != nil, let local {
+                after = local  // nothing to write: the entity is as read
             }
             guard let current = twin else { return retry(message, "create returned no entity") }
             addedComments = try addComments(changes["comments"]?.arrayValue ?? [], to: current)
@@ -186,7 +206,7 @@ struct IncomingStage {
                 }
                 final.lastSyncedAt = nowMs()
                 try tx.save(final)
-                try tx.deleteInbox(id: message.id)
+                try tx.deleteReplicas(connection: context.name, lane: message.lane, upTo: message.seq)
                 try tx.enqueueOutbox(connection: context.name, kind: .ack, lane: message.lane, seq: Self.ackSeq(message.seq, applied: true), body: [
                     "kind": "ack", "lane": .string(message.lane), "seq": .int(message.seq), "outcome": "applied",
                     "local": ["id": .string(final.localID), "key": final.localKey.map(JSON.string) ?? .null,

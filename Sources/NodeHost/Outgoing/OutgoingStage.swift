@@ -17,7 +17,8 @@ struct OutgoingStage {
         let label = change.localKey ?? change.localID
         let entity: JSON
         do {
-            entity = try context.instance.call("get", ["id": .string(change.localID)]).json
+            // A webhook's own copy of the entity saves a tracker read.
+            entity = try change.entity ?? context.instance.call("get", ["id": .string(change.localID)]).json
             try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label, stage: "outgoing")

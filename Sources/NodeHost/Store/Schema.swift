@@ -174,5 +174,12 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_attachment)
         );
         """,
+            // The entity a webhook carried with its notice (issue 7): the outgoing
+        // stage sends it without reading the tracker again, as long as every
+        // notice merged into the row carried one (the newest is kept).
+        """
+        ALTER TABLE pending ADD COLUMN entity BLOB;
+        ALTER TABLE pending ADD COLUMN entity_updated TEXT;
+        """,
     ]
 }
