@@ -8,9 +8,9 @@ import TandemJSON
 /// `conflicts` policy decides. The demo pairs `local-wins` on blue with
 /// `remote-wins` on green (`conflictPolicies`), so Jira's edit wins on both
 /// sides; `remote-wins` on both, as in the example configs, would swap the
-/// two edits. The step
-/// holds only when the nodes are idle, both trackers agree on one of the two edits and the
-/// nodes' `tandem_conflicts_total` moved.
+/// two edits. The step holds only when the nodes are idle, both trackers
+/// agree on one of the two edits and the nodes' `tandem_conflicts_total`
+/// moved. Its milliseconds run from the resume to that settled agreement.
 extension DemoScenario {
     /// The demo's `conflicts` policies, set through `SyncDeployment.Options.editConfig`.
     /// Not in the example configs: until a node's field base advances when
