@@ -17,8 +17,7 @@ struct OutgoingStage {
         let label = change.localKey ?? change.localID
         let entity: JSON
         do {
-            // A webhook's own copy of the entity saves a tracker read.
-            entity = try change.entity ?? context.instance.call("get", ["id": .string(change.localID)]).json
+            entity = try carriedEntity(change) ?? context.instance.call("get", ["id": .string(change.localID)]).json
             try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label, stage: "outgoing")
@@ -69,6 +68,7 @@ struct OutgoingStage {
                 // as a conflict on both nodes.
                 if twin.base == nil { twin.base = entity["fields"] }
                 twin.sentFields = entity["fields"]
+                twin.sentUpdated = entity["updated"]?.stringValue
                 twin.lastSentHash = hash
                 twin.lastSentReplica = replica
                 try tx.save(twin)
@@ -78,6 +78,17 @@ struct OutgoingStage {
         } catch {
             return .retry(reason: "store: \(error)", delayMs: context.backoff.delayMs(attempt: change.attempts))
         }
+    }
+
+    /// The entity a webhook carried, if it is newer than what was last sent.
+    ///
+    /// Saves a tracker read. A late or repeated webhook can carry an older
+    /// state than the one already sent; then only a fresh read is trusted.
+    private func carriedEntity(_ change: PendingChange) -> JSON? {
+        guard let entity = change.entity, let updated = entity["updated"]?.stringValue else { return nil }
+        let sent = try? context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
+        if let sent = sent ?? nil, updated <= sent { return nil }
+        return entity
     }
 
     private func failure(_ error: any Error, _ change: PendingChange, label: String, stage: String) -> StageOutcome {

@@ -185,6 +185,7 @@ enum Schema {
         // replica says it had applied our latest one, that is the base.
         """
         ALTER TABLE twins ADD COLUMN sent_fields BLOB;
+        ALTER TABLE twins ADD COLUMN sent_updated TEXT;
         """,
     ]
 }

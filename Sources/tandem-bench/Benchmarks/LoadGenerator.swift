@@ -116,6 +116,11 @@ struct LoadGenerator {
             lock.withLock { queued = deployment.blueAdmin.depth("outbox") ?? 0 }
             print("  queued \(queued)/\(changes)")
         }
+        // Everything noticed and queued before the peer returns: the Jira
+        // simulator's webhook deliveries may lag behind the edits.
+        while (try? deployment.jira.request("GET", "/_sim/webhooks")["pending"]?.intValue) ?? 0 > 0 {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         deployment.waitUntilIdleOnBlue()
         queued = deployment.blueAdmin.depth("outbox") ?? queued
         let start = Date()

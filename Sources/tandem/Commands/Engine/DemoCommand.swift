@@ -44,7 +44,10 @@ struct DemoCommand: Command {
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         let keep = arguments.flag("--keep")
         try arguments.finish()
-        let located = try DemoLocator.locate()
+        let located: LocalBuild
+        do { located = try LocalBuild.locate(binaryFolder: LocalBuild.currentBinaryFolder) } catch {
+            throw CommandError("\(error)", exitCode: .validationFailure)
+        }
         let folder = FileManager.default.temporaryDirectory.path + "/tandem-demo-\(getpid())"
         try? FileManager.default.removeItem(atPath: folder)
 
