@@ -62,7 +62,7 @@ struct IncomingStage {
         var local: JSON?
         do {
             if let twin {
-                local = try context.instance.call("get", ["id": .string(twin.localID)]).json
+                local = try readLocal(twin)
             } else if let found = try createdBeforeRestart(message), let id = found["id"]?.stringValue {
                 local = try context.instance.call("get", ["id": .string(id)]).json
                 twin = Twin(connection: context.name, localID: id)
@@ -135,6 +135,8 @@ struct IncomingStage {
         var after: JSON?
         var addedComments: Set<String> = []
         var addedAttachments: Set<String> = []
+        /// Whether `after` is the entity exactly as the tracker has it now.
+        var exact = false
         // A first sync holds the new entity's lane from its creation to the
         // final commit (see `create`), so its own change event waits.
         var createdLane: String?
@@ -156,9 +158,14 @@ struct IncomingStage {
                     after = output
                     if output["comments"] == nil { after?["comments"] = local?["comments"] ?? .array([]) }
                     if output["attachments"] == nil { after?["attachments"] = local?["attachments"] ?? .array([]) }
+                    // Exact only if nobody else wrote between our read and this
+                    // write: the version moved by exactly our one write.
+                    exact = output["comments"] != nil
+                        || Self.version(output) == Self.version(local).map { $0 + 1 }
                 }
             } else if initial != nil, let local {
                 after = local  // nothing to write: the entity is as read
+                exact = true
             }
             guard let current = twin else { return retry(message, "create returned no entity") }
             addedComments = try addComments(changes["comments"]?.arrayValue ?? [], to: current)
@@ -166,6 +173,7 @@ struct IncomingStage {
                 .add(changes["attachments"]?.arrayValue ?? [], to: current)
             if after == nil || !(changes["comments"]?.arrayValue?.isEmpty ?? true) || !addedAttachments.isEmpty {
                 after = try context.instance.call("get", ["id": .string(current.localID)]).json
+                exact = true
             }
         } catch let error as PluginCallError where error.isTransient {
             return retry(message, error.description, retryAfterMs: error.retryAfterMs)
@@ -205,6 +213,7 @@ struct IncomingStage {
                 final.lastAppliedSeq = message.seq
                 final.lastReceivedReplica = replica
                 final.base = after["fields"]
+                final.snapshot = exact && after["version"] != nil ? after : nil
                 if let baseline {
                     final.lastSentHash = ReplicaBuilder.hash(baseline)
                     final.lastSentReplica = baseline
@@ -258,6 +267,21 @@ struct IncomingStage {
         guard let twin, let sent = twin.lastSentHash else { return nil }
         guard let replica = try? ReplicaBuilder.replica(for: before, context: context) else { return nil }
         return ReplicaBuilder.hash(replica) == sent ? nil : "the entity had changes not yet sent when this apply began"
+    }
+
+    /// The local entity: the twin's snapshot while the tracker reports its
+    /// version unchanged (one small request), else a full read.
+    private func readLocal(_ twin: Twin) throws -> JSON {
+        if let snapshot = twin.snapshot, let known = snapshot["version"]?.stringValue,
+           let current = try context.callIfDeclared("version", ["id": .string(twin.localID)])?.json["version"]?.stringValue,
+           current == known {
+            return snapshot
+        }
+        return try context.instance.call("get", ["id": .string(twin.localID)]).json
+    }
+
+    static func version(_ entity: JSON?) -> Int? {
+        entity?["version"]?.stringValue.flatMap { Int($0) }
     }
 
     /// Adds each comment not added before; returns the new comments' ids.

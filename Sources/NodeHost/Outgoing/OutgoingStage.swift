@@ -69,6 +69,7 @@ struct OutgoingStage {
                 if twin.base == nil { twin.base = entity["fields"] }
                 twin.sentFields = entity["fields"]
                 twin.sentUpdated = entity["updated"]?.stringValue
+                if entity["version"] != nil { twin.snapshot = entity }
                 twin.lastSentHash = hash
                 twin.lastSentReplica = replica
                 try tx.save(twin)

@@ -186,6 +186,7 @@ enum Schema {
         """
         ALTER TABLE twins ADD COLUMN sent_fields BLOB;
         ALTER TABLE twins ADD COLUMN sent_updated TEXT;
+        ALTER TABLE twins ADD COLUMN snapshot BLOB;
         """,
     ]
 }

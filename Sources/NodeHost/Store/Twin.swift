@@ -27,6 +27,10 @@ struct Twin: Sendable, Equatable {
     var sentFields: JSON?
     /// The `updated` time of the entity as last sent.
     var sentUpdated: String?
+    /// The local entity as last known exactly, with its `version` (a count of
+    /// writes, e.g. ServiceNow's sys_mod_count); trusted only while the
+    /// tracker reports the same version.
+    var snapshot: JSON?
     /// `active`, `unsynced` (`tandem unsync`: nothing sent), or `linking`
     /// (`tandem connect` waits for the peer's answer; changes wait too).
     var status: String = "active"
@@ -44,7 +48,7 @@ extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
         last_sent_hash, last_sent_replica, last_received_replica, echo_hash, base, status, remote_status, last_synced_at,
-        sent_fields, sent_updated
+        sent_fields, sent_updated, snapshot
         """
 
     private func twins(where clause: String, _ values: [SQLValueConvertible]) throws -> [Twin] {
@@ -67,6 +71,7 @@ extension StoreTransaction {
             twin.lastSyncedAt = row.isNull(16) ? nil : row.int64(16)
             twin.sentFields = row.json(17)
             twin.sentUpdated = row.optionalText(18)
+            twin.snapshot = row.json(19)
             return twin
         }
     }
@@ -92,14 +97,14 @@ extension StoreTransaction {
     func save(_ twin: Twin) throws {
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
                 .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
                 .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .optional(twin.echoHash), .json(twin.base),
                 .text(twin.status), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
-                .json(twin.sentFields), .optional(twin.sentUpdated), .integer(nowMs()),
+                .json(twin.sentFields), .optional(twin.sentUpdated), .json(twin.snapshot), .integer(nowMs()),
             ])
     }
 
