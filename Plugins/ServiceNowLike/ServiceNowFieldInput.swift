@@ -72,6 +72,9 @@ extension ServiceNowConnector {
         ]
         if let comments { entity["comments"] = .array(comments) }
         if let attachments { entity["attachments"] = .array(attachments) }
+        // sys_mod_count: one more with every write, comments included (see `version`).
+        let modCount = ServiceNowMapping.value(record["sys_mod_count"])
+        if !modCount.isEmpty { entity["version"] = .string(modCount) }
         return .object(entity)
     }
 }

@@ -18,6 +18,7 @@ public struct TrackerClient: Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     @discardableResult

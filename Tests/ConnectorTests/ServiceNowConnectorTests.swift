@@ -39,6 +39,20 @@ final class ServiceNowConnectorTests: XCTestCase {
         XCTAssertTrue(entity["updated"]?.stringValue?.hasSuffix(".000Z") ?? false)
     }
 
+    func testVersion_IsOneRequestAndMovesWithEveryWriteIncludingComments() throws {
+        let id = try snow.createEntity("Versioned")
+        let entity = try snow.call("get", ["id": .string(id)])
+        let before = snow.http.requestCount
+        let first = try snow.call("version", ["id": .string(id)])
+        XCTAssertEqual(snow.http.requestCount - before, 1)
+        XCTAssertEqual(first["version"], entity["version"], "get and version agree")
+        _ = try snow.call("comment.add", ["id": .string(id), "body": "a comment", "internal": false])
+        let afterComment = try snow.call("version", ["id": .string(id)])["version"]?.stringValue.flatMap { Int($0) }
+        XCTAssertEqual(afterComment, first["version"]?.stringValue.flatMap { Int($0) }.map { $0 + 1 })
+        let updated = try snow.call("update", ["id": .string(id), "fields": ["short_description": "Versioned, edited"]])
+        XCTAssertEqual(updated["version"]?.stringValue.flatMap { Int($0) }, afterComment.map { $0 + 1 })
+    }
+
     func testGet_ByNumberFindsTheSameRecord() throws {
         let id = try snow.createEntity("By number")
         XCTAssertEqual(try snow.call("get", ["key": "INC0010001"])["id"]?.stringValue, id)

@@ -66,4 +66,21 @@ final class ConflictEndToEndTests: XCTestCase {
         }, listed + deployment.logs)
         XCTAssertTrue(try settled(jira: "edited in Jira", serviceNow: "edited in ServiceNow", key: key, sysID: sysID))
     }
+
+    func testLocalWins_DoesNotMistakeASequentialPeerEditForAConflict() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 1)
+        options.editConfig = { node, config in
+            config["connections"]?[SyncDeployment.connection]?["conflicts"] = .string(node == "blue" ? "local-wins" : "remote-wins")
+        }
+        deployment = try SyncDeployment.local(options)
+        let key = try deployment.jira.createIssue("Sequential base")
+        XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "Sequential base") != nil })
+        let sysID = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: "Sequential base")?["sys_id"]?.stringValue)
+        try deployment.jira.editIssue(key, ["summary": "first, in Jira"])
+        XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "first, in Jira") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle())
+        try deployment.serviceNow.updateIncident(sysID, ["short_description": "then, in ServiceNow"])
+        XCTAssertTrue(try eventually { try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue == "then, in ServiceNow" },
+                      deployment.logs)
+    }
 }

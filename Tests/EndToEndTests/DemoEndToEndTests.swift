@@ -14,4 +14,16 @@ final class DemoEndToEndTests: XCTestCase {
         }
         XCTAssertTrue(result.stdout.contains("✓ all \(steps.count) steps held"), result.stdout)
     }
+
+    func testDemo_PlaysAttachBothWaysAndADeliberateConflict_SayingWhichEditWonAndWhy() throws {
+        let result = try ChildProcess.tandem(["demo"], currentDirectory: TestPaths.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        func step(_ pattern: String) -> String? { lines.first { $0.range(of: pattern, options: .regularExpression) != nil } }
+
+        XCTAssertNotNil(step(#"attach .* Jira +ServiceNow .*✓ .*same SHA-256"#), result.stdout)
+        XCTAssertNotNil(step(#"attach .* ServiceNow +Jira .*✓ .*same SHA-256"#), result.stdout)
+        let conflict = try XCTUnwrap(step("conflict"), result.stdout)
+        XCTAssertTrue(conflict.contains("Jira's edit won on both: blue local-wins, green remote-wins"), conflict)
+    }
 }

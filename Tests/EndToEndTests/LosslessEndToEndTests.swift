@@ -220,7 +220,12 @@ final class LosslessEndToEndTests: XCTestCase {
     /// while a newer local edit (rev 2) waits in the outbox: that is not a
     /// change on the peer's side, so it must not undo rev 2.
     func testPeerReplicaCarryingAnOlderValueWeSent_DoesNotUndoANewerLocalEdit() throws {
-        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        // remote-wins on blue, so a false conflict would show: the stale value would win.
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
+        options.editConfig = { name, config in
+            if name == "blue" { config["connections"]?[SyncDeployment.connection]?["conflicts"] = "remote-wins" }
+        }
+        deployment = try SyncDeployment.local(options)
         let key = try deployment.jira.createIssue("race rev 0")
         let sysID = try syncedIncident("race rev 0")
         try deployment.jira.editIssue(key, ["summary": "race rev 1"])

@@ -39,7 +39,7 @@ final class ObservabilityEndToEndTests: XCTestCase {
         grew("green", "tandem_syncs_total", connection.merging(["stage": "incoming", "outcome": "done"]) { $1 })
         grew("blue", "tandem_messages_sent_total", connection)
         grew("green", "tandem_messages_received_total", connection)
-        grew("blue", "tandem_tracker_requests_total", ["instance": "jira", "status": "200"])
+        grew("green", "tandem_tracker_requests_total", ["instance": "servicenow", "status": "200"])
         grew("green", "tandem_tracker_requests_total", ["instance": "servicenow", "status": "201"])
         grew("green", "tandem_sync_latency_seconds_count", connection)
         XCTAssertEqual(after.green.types["tandem_sync_latency_seconds"], "histogram")

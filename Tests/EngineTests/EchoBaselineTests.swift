@@ -60,3 +60,17 @@ final class EchoBaselineTests: XCTestCase {
                        "attachment a8")
     }
 }
+
+/// Replicas are whole-state snapshots: a batch carries only each entity's newest.
+final class PeerSenderCoalescingTests: XCTestCase {
+    private func message(_ id: Int64, _ kind: QueuedMessage.Kind, lane: String, seq: Int64) -> QueuedMessage {
+        QueuedMessage(id: id, connection: "c", kind: kind, lane: lane, seq: seq, body: .null, at: 0, attempts: 0)
+    }
+
+    func testCoalesced_KeepsTheNewestReplicaPerLane_AndEveryAck_InOrder() {
+        let batch = [message(1, .replica, lane: "a", seq: 1), message(2, .replica, lane: "b", seq: 1),
+                     message(3, .ack, lane: "x", seq: 3), message(4, .replica, lane: "a", seq: 2),
+                     message(5, .ack, lane: "x", seq: 5), message(6, .replica, lane: "a", seq: 3)]
+        XCTAssertEqual(PeerSender.coalesced(batch).map(\.id), [2, 3, 5, 6])
+    }
+}

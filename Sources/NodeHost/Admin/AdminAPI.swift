@@ -77,11 +77,9 @@ struct AdminAPI {
         let resolved: ParkedError? = try store.write { tx in
             guard let error = try tx.parkedError(id: id), try tx.closeParked(id: id, state: "resolved") else { return nil }
             if error.lane.hasPrefix("in:") {
-                let lane = String(error.lane.dropFirst(3))
-                if let head = try tx.inboxHeads(connection: error.connection, now: Int64.max, limit: 10_000)
-                    .first(where: { $0.lane == lane && $0.kind == .replica }) {
-                    try tx.deleteInbox(id: head.id)
-                }
+                // The lane's queued replicas were coalesced into the one that
+                // failed (the newest stands for all): skip them together.
+                try tx.deleteReplicas(connection: error.connection, lane: String(error.lane.dropFirst(3)), upTo: Int64.max)
             } else if error.lane.hasPrefix("out:") {
                 try tx.run("DELETE FROM pending WHERE connection = ? AND local_id = ?",
                            [.text(error.connection), .text(String(error.lane.dropFirst(4)))])

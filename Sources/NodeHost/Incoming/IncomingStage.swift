@@ -26,7 +26,17 @@ struct IncomingStage {
 
     // MARK: - Replicas
 
-    private func apply(_ message: QueuedMessage) -> StageOutcome {
+    /// Replicas are whole-state snapshots, so when a lane holds several the
+    /// newest stands for all of them: it is applied, and the older ones are
+    /// removed with it in the final transaction. Under bursts and after an
+    /// outage this turns N queued changes of one entity into one apply.
+    private func apply(_ head: QueuedMessage) -> StageOutcome {
+        let newest = (try? context.store.read { try $0.newestReplica(connection: context.name, lane: head.lane) }) ?? nil
+        if let newest, newest.seq > head.seq { return applyNewest(newest) }
+        return applyNewest(head)
+    }
+
+    private func applyNewest(_ message: QueuedMessage) -> StageOutcome {
         let sourceKey = message.body["source"]?["key"]?.stringValue ?? message.lane
         let replica = message.body["replica"] ?? .object([:])
         let existing: Twin?
@@ -42,7 +52,7 @@ struct IncomingStage {
             return retry(message, "store: \(error)")
         }
         if let existing, message.seq <= existing.lastAppliedSeq {
-            try? context.store.write { try $0.deleteInbox(id: message.id) }
+            try? context.store.write { try $0.deleteReplicas(connection: context.name, lane: message.lane, upTo: message.seq) }
             return .skipped("replica \(message.seq) of \(sourceKey) was already applied")
         }
 
@@ -52,7 +62,7 @@ struct IncomingStage {
         var local: JSON?
         do {
             if let twin {
-                local = try context.instance.call("get", ["id": .string(twin.localID)]).json
+                local = try readLocal(twin)
             } else if let found = try createdBeforeRestart(message), let id = found["id"]?.stringValue {
                 local = try context.instance.call("get", ["id": .string(id)]).json
                 twin = Twin(connection: context.name, localID: id)
@@ -87,7 +97,13 @@ struct IncomingStage {
             return park(message, sourceKey, "\(error)")
         }
         var changes = view.changes
-        if let twin, let local, let base = twin.base {
+        // Conflicts are judged against what the peer knew: if its replica was
+        // built after applying our latest one, only our unsent edits can
+        // conflict (base: our fields as last sent); otherwise the edits cross
+        // and everything since the last apply counts (base: as last applied).
+        let peerSawOurLatest = (message.body["appliedSeq"]?.intValue).map { Int64($0) >= (twin?.nextSeq ?? 1) - 1 } ?? false
+        let conflictBase = peerSawOurLatest ? (twin?.sentFields ?? twin?.base) : twin?.base
+        if let twin, let local, let base = conflictBase {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            localTime: local["updated"]?.stringValue.flatMap(parseISOMillis),
@@ -119,6 +135,8 @@ struct IncomingStage {
         var after: JSON?
         var addedComments: Set<String> = []
         var addedAttachments: Set<String> = []
+        /// Whether `after` is the entity exactly as the tracker has it now.
+        var exact = false
         // A first sync holds the new entity's lane from its creation to the
         // final commit (see `create`), so its own change event waits.
         var createdLane: String?
@@ -131,8 +149,23 @@ struct IncomingStage {
                 createdLane = "entity:" + created.localID
             } else if let twin, !(fields.objectValue?.isEmpty ?? true) {
                 let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
-                // Only a complete entity (fields and comments) can stand for a re-read.
-                if output["fields"] != nil && output["comments"] != nil { after = output }
+                // The updated record stands for a re-read. Without comments and
+                // attachments in it, those it had before are carried over; should
+                // this apply add any, the entity is read again below. (A comment
+                // someone adds meanwhile is then missing from the baseline, which
+                // only makes the baseline stricter: that comment is still sent.)
+                if output["fields"] != nil {
+                    after = output
+                    if output["comments"] == nil { after?["comments"] = local?["comments"] ?? .array([]) }
+                    if output["attachments"] == nil { after?["attachments"] = local?["attachments"] ?? .array([]) }
+                    // Exact only if nobody else wrote between our read and this
+                    // write: the version moved by exactly our one write.
+                    exact = output["comments"] != nil
+                        || Self.version(output) == Self.version(local).map { $0 + 1 }
+                }
+            } else if initial != nil, let local {
+                after = local  // nothing to write: the entity is as read
+                exact = true
             }
             guard let current = twin else { return retry(message, "create returned no entity") }
             addedComments = try addComments(changes["comments"]?.arrayValue ?? [], to: current)
@@ -140,6 +173,7 @@ struct IncomingStage {
                 .add(changes["attachments"]?.arrayValue ?? [], to: current)
             if after == nil || !(changes["comments"]?.arrayValue?.isEmpty ?? true) || !addedAttachments.isEmpty {
                 after = try context.instance.call("get", ["id": .string(current.localID)]).json
+                exact = true
             }
         } catch let error as PluginCallError where error.isTransient {
             return retry(message, error.description, retryAfterMs: error.retryAfterMs)
@@ -179,7 +213,7 @@ struct IncomingStage {
                 final.lastAppliedSeq = message.seq
                 final.lastReceivedReplica = replica
                 final.base = after["fields"]
-                try tx.dropSentFields(connection: context.name, localID: final.localID)  // older than this base
+                final.snapshot = exact && after["version"] != nil ? after : nil
                 if let baseline {
                     final.lastSentHash = ReplicaBuilder.hash(baseline)
                     final.lastSentReplica = baseline
@@ -187,7 +221,7 @@ struct IncomingStage {
                 }
                 final.lastSyncedAt = nowMs()
                 try tx.save(final)
-                try tx.deleteInbox(id: message.id)
+                try tx.deleteReplicas(connection: context.name, lane: message.lane, upTo: message.seq)
                 try tx.enqueueOutbox(connection: context.name, kind: .ack, lane: message.lane, seq: Self.ackSeq(message.seq, applied: true), body: [
                     "kind": "ack", "lane": .string(message.lane), "seq": .int(message.seq), "outcome": "applied",
                     "local": ["id": .string(final.localID), "key": final.localKey.map(JSON.string) ?? .null,
@@ -233,6 +267,21 @@ struct IncomingStage {
         guard let twin, let sent = twin.lastSentHash else { return nil }
         guard let replica = try? ReplicaBuilder.replica(for: before, context: context) else { return nil }
         return ReplicaBuilder.hash(replica) == sent ? nil : "the entity had changes not yet sent when this apply began"
+    }
+
+    /// The local entity: the twin's snapshot while the tracker reports its
+    /// version unchanged (one small request), else a full read.
+    private func readLocal(_ twin: Twin) throws -> JSON {
+        if let snapshot = twin.snapshot, let known = snapshot["version"]?.stringValue,
+           let current = try context.callIfDeclared("version", ["id": .string(twin.localID)])?.json["version"]?.stringValue,
+           current == known {
+            return snapshot
+        }
+        return try context.instance.call("get", ["id": .string(twin.localID)]).json
+    }
+
+    static func version(_ entity: JSON?) -> Int? {
+        entity?["version"]?.stringValue.flatMap { Int($0) }
     }
 
     /// Adds each comment not added before; returns the new comments' ids.
@@ -298,11 +347,6 @@ struct IncomingStage {
                     twin.remoteURL = message.body["local"]?["url"]?.stringValue ?? twin.remoteURL
                     twin.remoteStatus = "applied"
                     twin.lastSyncedAt = nowMs()
-                    // The peer now holds what this replica was built from: the new base.
-                    if let seq = message.body["seq"]?.intValue,
-                       let fields = try tx.takeSentFields(connection: context.name, localID: twin.localID, seq: Int64(seq)) {
-                        twin.base = fields
-                    }
                 } else {
                     twin.remoteStatus = "failed: " + (message.body["reason"]?.stringValue ?? "no reason given")
                 }

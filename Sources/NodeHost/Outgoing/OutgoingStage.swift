@@ -17,7 +17,7 @@ struct OutgoingStage {
         let label = change.localKey ?? change.localID
         let entity: JSON
         do {
-            entity = try context.instance.call("get", ["id": .string(change.localID)]).json
+            entity = try carriedEntity(change) ?? context.instance.call("get", ["id": .string(change.localID)]).json
             try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label, stage: "outgoing")
@@ -54,17 +54,22 @@ struct OutgoingStage {
                     "source": ["id": .string(change.localID), "key": entity["key"] ?? .null, "url": entity["url"] ?? .null,
                                "updated": entity["updated"] ?? .null],
                     "noticedAt": .int(change.noticedAt), "sentAt": .int(nowMs()),
+                    // The newest replica of the peer's entity this side had applied:
+                    // tells the peer whether this one was built knowing its latest.
+                    "appliedSeq": .int(twin.lastAppliedSeq),
                 ]
                 if let remoteID = twin.remoteID {
                     message["target"] = ["id": .string(remoteID), "key": twin.remoteKey.map(JSON.string) ?? .null]
                 }
                 try tx.enqueueOutbox(connection: context.name, kind: .replica, lane: change.localID, seq: seq, body: .object(message))
-                try tx.recordSentFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1
                 // The first replica sent is the originating side's base; after
                 // that only applies move it, so a simultaneous edit shows up
                 // as a conflict on both nodes.
                 if twin.base == nil { twin.base = entity["fields"] }
+                twin.sentFields = entity["fields"]
+                twin.sentUpdated = entity["updated"]?.stringValue
+                if entity["version"] != nil { twin.snapshot = entity }
                 twin.lastSentHash = hash
                 twin.lastSentReplica = replica
                 try tx.save(twin)
@@ -74,6 +79,17 @@ struct OutgoingStage {
         } catch {
             return .retry(reason: "store: \(error)", delayMs: context.backoff.delayMs(attempt: change.attempts))
         }
+    }
+
+    /// The entity a webhook carried, if it is newer than what was last sent.
+    ///
+    /// Saves a tracker read. A late or repeated webhook can carry an older
+    /// state than the one already sent; then only a fresh read is trusted.
+    private func carriedEntity(_ change: PendingChange) -> JSON? {
+        guard let entity = change.entity, let updated = entity["updated"]?.stringValue else { return nil }
+        let sent = try? context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
+        if let sent = sent ?? nil, updated <= sent { return nil }
+        return entity
     }
 
     private func failure(_ error: any Error, _ change: PendingChange, label: String, stage: String) -> StageOutcome {

@@ -1,3 +1,4 @@
+import TandemJSON
 import TandemSQL
 
 /// A noticed change of a local entity that the outgoing stage has yet to
@@ -13,29 +14,46 @@ struct PendingChange: Sendable, Equatable {
     var version: Int64
     var noticedAt: Int64
     var attempts: Int
+    /// The entity as the notice carried it (a webhook's payload), if every
+    /// notice merged into this one carried it; nil: read it from the tracker.
+    var entity: JSON? = nil
 }
 
 extension StoreTransaction {
     /// Records that `localID` changed. Repeated notices collapse into one row.
-    func notePending(connection: String, localID: String, localKey: String?, source: String, now: Int64 = nowMs()) throws {
+    ///
+    /// `entity` is the entity the notice carried, with its `updated` time. A
+    /// merged row keeps the newest carried entity, and none as soon as one
+    /// notice came without it (then only a fresh read is trustworthy).
+    func notePending(connection: String, localID: String, localKey: String?, source: String, entity: JSON? = nil,
+                     now: Int64 = nowMs()) throws {
+        let updated = entity?["updated"]?.stringValue
+        let carried = updated == nil ? nil : entity
         try run("""
-            INSERT INTO pending (connection, local_id, local_key, source, version, noticed_at) VALUES (?, ?, ?, ?, 1, ?)
+            INSERT INTO pending (connection, local_id, local_key, source, version, noticed_at, entity, entity_updated)
+            VALUES (?, ?, ?, ?, 1, ?, ?, ?)
             ON CONFLICT (connection, local_id) DO UPDATE SET version = version + 1,
-                local_key = coalesce(excluded.local_key, local_key), source = excluded.source
-            """, [.text(connection), .text(localID), .optional(localKey), .text(source), .integer(now)])
+                local_key = coalesce(excluded.local_key, local_key), source = excluded.source,
+                entity = CASE WHEN excluded.entity IS NULL OR entity IS NULL THEN NULL
+                              WHEN excluded.entity_updated >= entity_updated THEN excluded.entity ELSE entity END,
+                entity_updated = CASE WHEN excluded.entity IS NULL OR entity IS NULL THEN NULL
+                              WHEN excluded.entity_updated >= entity_updated THEN excluded.entity_updated ELSE entity_updated END
+            """, [.text(connection), .text(localID), .optional(localKey), .text(source), .integer(now),
+                  .json(carried), .optional(carried == nil ? nil : updated)])
     }
 
     /// Runnable notices, oldest first, skipping lanes that are parked.
     func runnablePending(connection: String, now: Int64, limit: Int) throws -> [PendingChange] {
         try query("""
-            SELECT connection, local_id, local_key, source, version, noticed_at, attempts FROM pending p
+            SELECT connection, local_id, local_key, source, version, noticed_at, attempts, entity FROM pending p
             WHERE connection = ? AND not_before <= ?
               AND NOT EXISTS (SELECT 1 FROM parked WHERE parked.connection = p.connection
                               AND parked.lane = 'out:' || p.local_id AND parked.state = 'open')
             ORDER BY noticed_at LIMIT ?
             """, [.text(connection), .integer(now), .integer(Int64(limit))]) { row in
             PendingChange(connection: row.text(0) ?? "", localID: row.text(1) ?? "", localKey: row.optionalText(2),
-                          source: row.text(3) ?? "", version: row.int64(4), noticedAt: row.int64(5), attempts: row.int(6))
+                          source: row.text(3) ?? "", version: row.int64(4), noticedAt: row.int64(5), attempts: row.int(6),
+                          entity: row.json(7))
         }
     }
 

@@ -88,6 +88,18 @@ extension StoreTransaction {
             """, [.text(connection), .integer(now), .integer(Int64(limit))])
     }
 
+    /// The replica with the highest seq waiting in a lane.
+    func newestReplica(connection: String, lane: String) throws -> QueuedMessage? {
+        try messages("inbox", where: "connection = ? AND kind = 'replica' AND lane = ? ORDER BY seq DESC LIMIT 1",
+                     [.text(connection), .text(lane)]).first
+    }
+
+    /// Removes a lane's replicas up to and including `seq`.
+    func deleteReplicas(connection: String, lane: String, upTo seq: Int64) throws {
+        try run("DELETE FROM inbox WHERE connection = ? AND kind = 'replica' AND lane = ? AND seq <= ?",
+                [.text(connection), .text(lane), .integer(seq)])
+    }
+
     func deleteInbox(id: Int64) throws {
         try run("DELETE FROM inbox WHERE id = ?", [.integer(id)])
     }

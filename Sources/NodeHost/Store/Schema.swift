@@ -174,16 +174,19 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_attachment)
         );
         """,
-        // The local fields each queued replica was built from, until the peer
-        // acknowledges it: the ack moves the conflict base there (SentFields.swift).
+            // The entity a webhook carried with its notice (issue 7): the outgoing
+        // stage sends it without reading the tracker again, as long as every
+        // notice merged into the row carried one (the newest is kept).
         """
-        CREATE TABLE sent_fields (
-            connection TEXT NOT NULL,
-            local_id TEXT NOT NULL,
-            seq INTEGER NOT NULL,
-            fields BLOB,
-            PRIMARY KEY (connection, local_id, seq)
-        );
+        ALTER TABLE pending ADD COLUMN entity BLOB;
+        ALTER TABLE pending ADD COLUMN entity_updated TEXT;
+        """,
+            // The entity's fields as last sent (issue 7, conflicts): when a peer's
+        // replica says it had applied our latest one, that is the base.
+        """
+        ALTER TABLE twins ADD COLUMN sent_fields BLOB;
+        ALTER TABLE twins ADD COLUMN sent_updated TEXT;
+        ALTER TABLE twins ADD COLUMN snapshot BLOB;
         """,
     ]
 }

@@ -20,8 +20,17 @@ struct Twin: Sendable, Equatable {
     var lastReceivedReplica: JSON?
     /// The hash of what the outgoing script produced right after an apply.
     var echoHash: String?
-    /// Field values as of the last sync, the base of conflict detection.
+    /// Field values as of the last apply, the base of conflict detection
+    /// when the peer has not seen our latest replica.
     var base: JSON?
+    /// Field values as last sent, the base when the peer has seen it.
+    var sentFields: JSON?
+    /// The `updated` time of the entity as last sent.
+    var sentUpdated: String?
+    /// The local entity as last known exactly, with its `version` (a count of
+    /// writes, e.g. ServiceNow's sys_mod_count); trusted only while the
+    /// tracker reports the same version.
+    var snapshot: JSON?
     /// `active`, `unsynced` (`tandem unsync`: nothing sent), or `linking`
     /// (`tandem connect` waits for the peer's answer; changes wait too).
     var status: String = "active"
@@ -38,7 +47,8 @@ struct Twin: Sendable, Equatable {
 extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
-        last_sent_hash, last_sent_replica, last_received_replica, echo_hash, base, status, remote_status, last_synced_at
+        last_sent_hash, last_sent_replica, last_received_replica, echo_hash, base, status, remote_status, last_synced_at,
+        sent_fields, sent_updated, snapshot
         """
 
     private func twins(where clause: String, _ values: [SQLValueConvertible]) throws -> [Twin] {
@@ -59,6 +69,9 @@ extension StoreTransaction {
             twin.status = row.text(14) ?? "active"
             twin.remoteStatus = row.optionalText(15)
             twin.lastSyncedAt = row.isNull(16) ? nil : row.int64(16)
+            twin.sentFields = row.json(17)
+            twin.sentUpdated = row.optionalText(18)
+            twin.snapshot = row.json(19)
             return twin
         }
     }
@@ -84,14 +97,14 @@ extension StoreTransaction {
     func save(_ twin: Twin) throws {
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
                 .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
                 .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .optional(twin.echoHash), .json(twin.base),
                 .text(twin.status), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
-                .integer(nowMs()),
+                .json(twin.sentFields), .optional(twin.sentUpdated), .json(twin.snapshot), .integer(nowMs()),
             ])
     }
 

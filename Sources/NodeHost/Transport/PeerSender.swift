@@ -10,7 +10,10 @@ import TandemJSON
 /// inbox commit; anything else is retried with full-jitter backoff, the
 /// batch unchanged. A paused connection sends nothing and keeps its queue.
 final class PeerSender: @unchecked Sendable {
-    static let batchSize = 200
+    static let batchSize = 1_000
+    /// Retrying a peer costs one small request, and a returning peer should
+    /// not wait long for its backlog: a short cap (trackers get 30 s).
+    static let backoff = Backoff(baseMs: 100, capMs: 2_000)
     static let path = "/peer/v1/messages"
     private let context: ConnectionContext
     private let state = NSLock()
@@ -55,8 +58,8 @@ final class PeerSender: @unchecked Sendable {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
-            if let problem = send(batch) {
-                let delay = context.backoff.delayMs(attempt: failures)
+            if let problem = send(Self.coalesced(batch)) {
+                let delay = Self.backoff.delayMs(attempt: failures)
                 if failures == 0 || failures % 10 == 0 {
                     context.logger.warn("peer delivery failed, retrying in \(delay) ms: \(problem)", connection: context.name,
                                         ["queued": .int(Int64(batch.count))])
@@ -77,6 +80,21 @@ final class PeerSender: @unchecked Sendable {
             }
             context.metrics.increment("tandem_messages_sent_total", ["connection": context.name], by: Double(batch.count))
         }
+    }
+
+    /// The batch with only the newest replica of each lane, in outbox order.
+    ///
+    /// A replica is a whole-state snapshot, so an older one of the same
+    /// entity adds nothing the newer one lacks; after an outage this sends
+    /// one message per entity instead of every change queued meanwhile. The
+    /// others are removed with the batch once the peer has stored it. Acks
+    /// and link messages are all sent.
+    static func coalesced(_ batch: [QueuedMessage]) -> [QueuedMessage] {
+        var newest: [String: Int64] = [:]
+        for message in batch where message.kind == .replica {
+            newest[message.lane] = max(newest[message.lane] ?? 0, message.seq)
+        }
+        return batch.filter { $0.kind != .replica || newest[$0.lane] == $0.seq }
     }
 
     /// Posts one batch; nil when the peer stored it.

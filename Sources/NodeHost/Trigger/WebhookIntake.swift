@@ -43,7 +43,8 @@ struct WebhookIntake {
                         continue
                     }
                     for context in contexts {
-                        try tx.notePending(connection: context.name, localID: id, localKey: event["key"]?.stringValue, source: "webhook")
+                        try tx.notePending(connection: context.name, localID: id, localKey: event["key"]?.stringValue, source: "webhook",
+                                           entity: event["entity"])
                     }
                     accepted += 1
                 }

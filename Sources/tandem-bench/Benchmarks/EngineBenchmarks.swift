@@ -2,4 +2,5 @@
 import TandemCLI
 
 let engineBenchmarks: [any Command.Type] = [
+    SyncBenchmark.self,
 ]

@@ -17,11 +17,17 @@ struct DemoCommand: Command {
         and node green (ServiceNow side), configured from
         examples/jira-servicenow/ (its configs and its four scripts), with
         webhooks on. Then it plays a scenario as two people would: create an
-        issue in Jira, edit it, comment in Jira, comment in ServiceNow, change
-        the status on each side, assign by email, change the priority. After
-        each action it reads the other tracker through its REST API until the
-        change is there, and prints the step, where it landed and how many
-        milliseconds that took.
+        issue in Jira, edit it, comment in Jira, comment in ServiceNow, attach
+        a file on each side (it must arrive with the same SHA-256), change the
+        status on each side, assign by email, change the priority, and make
+        one deliberate conflict: with the connection paused, the summary is
+        edited on both sides, then the connection resumes and the nodes'
+        `conflicts` policies keep Jira's edit on both (the demo sets blue to
+        local-wins and green to remote-wins; the example configs have
+        remote-wins on both). After each action it reads the other tracker through
+        its REST API until the change is there, and prints the step, where it
+        landed (for the conflict: which edit won, under which policies) and
+        how many milliseconds that took.
 
         Exit status: 0 when every step held, 1 when one did not (the nodes'
         logs are kept and their paths printed), 2 on a usage error.
@@ -38,7 +44,10 @@ struct DemoCommand: Command {
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         let keep = arguments.flag("--keep")
         try arguments.finish()
-        let located = try DemoLocator.locate()
+        let located: LocalBuild
+        do { located = try LocalBuild.locate(binaryFolder: LocalBuild.currentBinaryFolder) } catch {
+            throw CommandError("\(error)", exitCode: .validationFailure)
+        }
         let folder = FileManager.default.temporaryDirectory.path + "/tandem-demo-\(getpid())"
         try? FileManager.default.removeItem(atPath: folder)
 
@@ -49,6 +58,7 @@ struct DemoCommand: Command {
         do {
             var options = SyncDeployment.Options(webhooks: true, pollSeconds: 10)
             options.workers = 2
+            options.editConfig = DemoScenario.conflictPolicies
             deployment = try SyncDeployment(options, tandem: located.tandem, examples: located.examples,
                                             plugins: located.plugins, folder: folder)
         } catch {

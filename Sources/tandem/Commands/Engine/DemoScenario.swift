@@ -4,20 +4,18 @@ import TandemJSON
 /// The demo's story, step by step, on one issue and its incident.
 ///
 /// Each step acts on one simulator as a person would and checks the other
-/// simulator through its own REST API. To add a step (an attachment, a
-/// deliberate conflict), append a `DemoStep` to `steps`: `act` makes the
-/// change, `landed` returns what it sees once the change arrived.
-/// Attachments: `jira.attachToIssue` / `serviceNow.incidentAttachments` and
-/// the reverse (DemoTrackerActions.swift). A conflict: `nodes.setPaused(true)`,
-/// change one field on both trackers, `nodes.setPaused(false)`, then check
-/// both trackers hold what the connection's `conflicts` policy decides.
+/// simulator through its own REST API. To add a step, add a `DemoStep` to
+/// `steps`: `act` makes the change, `landed` returns what it sees once the
+/// change arrived, `setup` (untimed) prepares it. The attachment steps are in
+/// DemoScenario+Attachments.swift, the deliberate conflict in
+/// DemoScenario+Conflict.swift.
 final class DemoScenario {
     let jira: TrackerClient
     let serviceNow: TrackerClient
     let nodes: DemoNodes
     /// The Jira issue and its ServiceNow twin, once step 1 made them.
-    private var key = ""
-    private var sysID = ""
+    private(set) var key = ""
+    private(set) var sysID = ""
     private var aliceSysID = ""
     let summary = "Printer on fire"
 
@@ -65,10 +63,12 @@ final class DemoScenario {
             }),
             DemoStep(title: "comment", from: "ServiceNow", to: "Jira", act: { [self] in
                 try serviceNow.updateIncident(sysID, ["comments": "Extinguisher on its way."])
-                return sysID.isEmpty ? "?" : (try incident()["number"]?.stringValue ?? sysID)
+                return try number()
             }, landed: { [self] in
                 try jira.issueComments(key).contains { $0.hasSuffix("Extinguisher on its way.") } ? "comment" : nil
             }),
+            attachFromJira,
+            attachFromServiceNow,
             DemoStep(title: "status → In Progress", from: "Jira", to: "ServiceNow", act: { [self] in
                 try jira.transitionIssue(key, to: "In Progress")
                 return key
@@ -86,22 +86,28 @@ final class DemoScenario {
             // ServiceNow derives priority from impact × urgency, as people set it there.
             DemoStep(title: "priority → 1 - Critical", from: "ServiceNow", to: "Jira", act: { [self] in
                 try serviceNow.updateIncident(sysID, ["impact": "1", "urgency": "1"])
-                return try incident()["number"]?.stringValue ?? sysID
+                return try number()
             }, landed: { [self] in
                 try jira.issue(key)["fields"]?["priority"]?["name"]?.stringValue == "Highest" ? "priority Highest" : nil
             }),
+            conflict,
             DemoStep(title: "state → Resolved", from: "ServiceNow", to: "Jira", act: { [self] in
                 try serviceNow.updateIncident(sysID, ["state": "6", "close_code": "Solved (Permanently)",
                                                       "close_notes": "Printer replaced."])
-                return try incident()["number"]?.stringValue ?? sysID
+                return try number()
             }, landed: { [self] in
                 try jira.issue(key)["fields"]?["status"]?["name"]?.stringValue == "Done" ? "status Done" : nil
             }),
         ]
     }
 
+    /// The incident's number (INC…), as the timeline shows it.
+    func number() throws -> String {
+        sysID.isEmpty ? "?" : (try incident()["number"]?.stringValue ?? sysID)
+    }
+
     /// The incident of the scenario, with display values.
-    private func incident() throws -> JSON {
+    func incident() throws -> JSON {
         try serviceNow.request("GET", "/api/now/table/incident/\(sysID)?sysparm_display_value=true")["result"] ?? .null
     }
 }

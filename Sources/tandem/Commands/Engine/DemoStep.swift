@@ -13,6 +13,10 @@ struct DemoStep {
     let landed: () throws -> String?
     /// How long to wait for `landed` before the step fails.
     var timeoutSeconds: Double = 30
+    /// Untimed preparation run just before `act` (e.g. the two edits of a
+    /// conflict, made while the connection is paused), so the milliseconds
+    /// measure only what the step is about.
+    var setup: (() throws -> Void)?
 }
 
 /// How one step went.

@@ -30,6 +30,10 @@ struct DemoTimeline {
     }
 
     private func run(_ step: DemoStep, index: Int) -> DemoOutcome {
+        do { try step.setup?() } catch {
+            printNow(line(index, step, item: "-") + "✗ the preparation failed: \(error)")
+            return DemoOutcome(step: step, milliseconds: nil, detail: "preparation failed: \(error)")
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsedMs() -> Int { Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
         let item: String
