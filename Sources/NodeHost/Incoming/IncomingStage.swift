@@ -286,25 +286,7 @@ struct IncomingStage {
 
     /// Adds each comment not added before; returns the new comments' ids.
     private func addComments(_ comments: [JSON], to twin: Twin) throws -> Set<String> {
-        var added: Set<String> = []
-        guard !comments.isEmpty else { return added }
-        let known = try context.store.read { try $0.commentTwins(connection: context.name, localEntity: twin.localID) }
-        for comment in comments {
-            let remoteID = comment["remoteId"]?.stringValue
-            if let remoteID, known[remoteID] != nil { continue }
-            let output = try context.instance.call("comment.add", [
-                "id": .string(twin.localID), "body": comment["body"] ?? "", "internal": comment["internal"] ?? .bool(false),
-            ]).json
-            guard let localComment = output["id"]?.stringValue else { continue }
-            added.insert(localComment)
-            if let remoteID {
-                try context.store.write {
-                    try $0.addCommentTwin(connection: context.name, localEntity: twin.localID, localComment: localComment,
-                                          remoteComment: remoteID)
-                }
-            }
-        }
-        return added
+        try CommentApplier(context: context).add(comments, to: twin)
     }
 
     /// The entity a create for this message made before a crash, found by its

@@ -72,11 +72,25 @@ final class ConnectionContext: @unchecked Sendable {
     /// peer id (`remoteId`), from the comment twins. Outgoing scripts carry
     /// it into replicas and `commentHelper.mergeComments` skips such comments,
     /// so a synced comment never travels back.
+    ///
+    /// A comment an interrupted apply added but could not record yet (an open
+    /// comment intent with its body) is marked too, so it is not sent back
+    /// as new before the retried apply records it.
     func withCommentTwins(_ entity: JSON, localID: String) -> JSON {
         guard let comments = entity["comments"]?.arrayValue, !comments.isEmpty,
-              let known = try? store.read({ try $0.commentTwins(connection: name, localEntity: localID) }),
-              !known.isEmpty else { return entity }
-        let remoteByLocal = Dictionary(known.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+              let (known, intents) = try? store.read({ tx in
+                  (try tx.commentTwins(connection: name, localEntity: localID), try tx.commentIntents(connection: name, localEntity: localID))
+              }),
+              !known.isEmpty || !intents.isEmpty else { return entity }
+        var remoteByLocal = Dictionary(known.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (remote, body) in intents.sorted(by: { $0.key < $1.key }) where known[remote] == nil {
+            if let id = comments.first(where: { comment in
+                guard let id = comment["id"]?.stringValue, remoteByLocal[id] == nil else { return false }
+                return CommentApplier.matches(comment["body"]?.stringValue ?? "", intended: body)
+            })?["id"]?.stringValue {
+                remoteByLocal[id] = remote
+            }
+        }
         var annotated = entity
         annotated["comments"] = .array(comments.map { comment in
             guard let id = comment["id"]?.stringValue, let remote = remoteByLocal[id] else { return comment }

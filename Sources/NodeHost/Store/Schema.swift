@@ -188,5 +188,17 @@ enum Schema {
         ALTER TABLE twins ADD COLUMN sent_updated TEXT;
         ALTER TABLE twins ADD COLUMN snapshot BLOB;
         """,
+        // Comment adds in flight (issue 7 item 2): a comment added just before
+        // a crash is found again by its body instead of being added twice.
+        """
+        CREATE TABLE comment_intents (
+            connection TEXT NOT NULL,
+            local_entity TEXT NOT NULL,
+            remote_comment TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_entity, remote_comment)
+        );
+        """,
     ]
 }
