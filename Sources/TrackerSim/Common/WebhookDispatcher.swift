@@ -42,6 +42,9 @@ final class WebhookDispatcher: @unchecked Sendable {
     private var inFlight = 0
     private var counts = Counts()
     private let finished = DispatchSemaphore(value: 0)
+    /// Like the real trackers, several deliveries run at once, so webhooks may
+    /// arrive out of order (Atlassian documents this); receivers must cope.
+    static let deliveryThreads = 4
     private let client = HTTPClient(maxIdleConnectionsPerHost: 2)
     private let retryHeader: String?
     private let timeoutSeconds: Double
@@ -62,19 +65,21 @@ final class WebhookDispatcher: @unchecked Sendable {
         defer { condition.unlock() }
         guard !running else { return }
         running = true
-        let thread = Thread { [self] in loop() }
-        thread.name = "tandem-sim-webhooks"
-        thread.start()
+        for index in 0..<Self.deliveryThreads {
+            let thread = Thread { [self] in loop() }
+            thread.name = "tandem-sim-webhooks-\(index)"
+            thread.start()
+        }
     }
 
-    /// Stops the thread after the attempt in flight; undelivered webhooks are dropped.
+    /// Stops the threads after the attempts in flight; undelivered webhooks are dropped.
     func stop() {
         condition.lock()
         guard running else { condition.unlock(); return }
         running = false
         condition.broadcast()
         condition.unlock()
-        finished.wait()
+        for _ in 0..<Self.deliveryThreads { finished.wait() }
     }
 
     /// Queues one POST; returns at once.
