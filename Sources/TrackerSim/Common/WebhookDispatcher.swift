@@ -32,11 +32,19 @@ final class WebhookDispatcher: @unchecked Sendable {
     static let backoffSeconds: [Double] = [0.2, 0.5, 1, 2, 4]
 
     private let condition = NSCondition()
-    private var queue: [Delivery] = []
+    /// New deliveries in arrival order; `freshHead` is the next to send.
+    /// Taking from the head is O(1), so a backlog drains at the receiver's pace.
+    private var fresh: [Delivery] = []
+    private var freshHead = 0
+    /// Deliveries waiting for a retry, few at any time.
+    private var retries: [Delivery] = []
     private var running = false
     private var inFlight = 0
     private var counts = Counts()
     private let finished = DispatchSemaphore(value: 0)
+    /// Like the real trackers, several deliveries run at once, so webhooks may
+    /// arrive out of order (Atlassian documents this); receivers must cope.
+    static let deliveryThreads = 4
     private let client = HTTPClient(maxIdleConnectionsPerHost: 2)
     private let retryHeader: String?
     private let timeoutSeconds: Double
@@ -57,25 +65,27 @@ final class WebhookDispatcher: @unchecked Sendable {
         defer { condition.unlock() }
         guard !running else { return }
         running = true
-        let thread = Thread { [self] in loop() }
-        thread.name = "tandem-sim-webhooks"
-        thread.start()
+        for index in 0..<Self.deliveryThreads {
+            let thread = Thread { [self] in loop() }
+            thread.name = "tandem-sim-webhooks-\(index)"
+            thread.start()
+        }
     }
 
-    /// Stops the thread after the attempt in flight; undelivered webhooks are dropped.
+    /// Stops the threads after the attempts in flight; undelivered webhooks are dropped.
     func stop() {
         condition.lock()
         guard running else { condition.unlock(); return }
         running = false
         condition.broadcast()
         condition.unlock()
-        finished.wait()
+        for _ in 0..<Self.deliveryThreads { finished.wait() }
     }
 
     /// Queues one POST; returns at once.
     func enqueue(url: String, body: [UInt8], headers: HTTPHeaders) {
         condition.lock()
-        queue.append(Delivery(url: url, body: body, headers: headers, due: Self.monotonicSeconds()))
+        fresh.append(Delivery(url: url, body: body, headers: headers, due: Self.monotonicSeconds()))
         condition.signal()
         condition.unlock()
     }
@@ -84,7 +94,7 @@ final class WebhookDispatcher: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         var result = counts
-        result.pending = queue.count + inFlight
+        result.pending = fresh.count - freshHead + retries.count + inFlight
         return result
     }
 
@@ -92,15 +102,24 @@ final class WebhookDispatcher: @unchecked Sendable {
         condition.lock()
         while running {
             let now = Self.monotonicSeconds()
-            guard let index = queue.indices.min(by: { queue[$0].due < queue[$1].due }) else {
+            let dueRetry = retries.indices.min(by: { retries[$0].due < retries[$1].due })
+            var delivery: Delivery
+            if let retry = dueRetry, retries[retry].due <= now {
+                delivery = retries.remove(at: retry)  // older events first
+            } else if freshHead < fresh.count {
+                delivery = fresh[freshHead]
+                freshHead += 1
+                if freshHead >= 1_024 && freshHead * 2 >= fresh.count {
+                    fresh.removeFirst(freshHead)
+                    freshHead = 0
+                }
+            } else if let retry = dueRetry {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: retries[retry].due - now))
+                continue
+            } else {
                 condition.wait()
                 continue
             }
-            if queue[index].due > now {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: queue[index].due - now))
-                continue
-            }
-            var delivery = queue.remove(at: index)
             inFlight += 1
             condition.unlock()
             let succeeded = send(delivery)
@@ -112,7 +131,7 @@ final class WebhookDispatcher: @unchecked Sendable {
             } else if delivery.attempt < Self.backoffSeconds.count {
                 delivery.due = Self.monotonicSeconds() + Self.backoffSeconds[delivery.attempt]
                 delivery.attempt += 1
-                queue.append(delivery)
+                retries.append(delivery)
             } else {
                 counts.failed += 1
             }

@@ -60,7 +60,7 @@ struct LoadGenerator {
 
     /// `threads` threads edit `entities` issues for `seconds`; counts what the
     /// nodes wrote to ServiceNow in that window.
-    func throughput(entities: Int, seconds: Int, threads: Int) throws -> Throughput {
+    func throughput(entities: Int, seconds: Int, threads: Int, rate: Int) throws -> Throughput {
         let keys = try createSynced(entities, prefix: "load")
         let jiraBefore = try stats(deployment.jira), serviceNowBefore = try stats(deployment.serviceNow)
         let edits = ManagedCounter()
@@ -71,10 +71,16 @@ struct LoadGenerator {
                 group.enter()
                 defer { group.leave() }
                 var index = thread
+                // Each thread offers rate/threads edits per second, on a fixed schedule.
+                let interval = Double(threads) / Double(max(1, rate))
+                var due = Date()
                 while Date() < deadline {
                     let key = keys[index % keys.count]
                     if (try? deployment.jira.editIssue(key, ["summary": .string("load \(thread)-\(index)")])) != nil { edits.add(1) }
                     index += threads
+                    due += interval
+                    let wait = due.timeIntervalSinceNow
+                    if wait > 0 { Thread.sleep(forTimeInterval: wait) }
                 }
             }
         }

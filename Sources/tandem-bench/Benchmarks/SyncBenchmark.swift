@@ -18,15 +18,17 @@ struct SyncBenchmark: Command {
     static let path = ["sync"]
     static let summary = "end-to-end latency, throughput, requests per change, outage drain, node RSS"
     static let help = """
-        Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S]
+        Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--keep-folder]
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), then:
           1. latency: N (default 100) single Jira edits, one at a time, each timed
              from the edit to the ServiceNow write (webhook-triggered);
-          2. throughput: N issues (default 200) edited by several threads for
-             S seconds (default 60); synced changes per second and tracker
+          2. throughput: N issues (default 200) edited by several threads at a
+             fixed offered rate (--rate, default 600 edits/s) for S seconds
+             (default 60); the sustained rate is the edits over the time until
+             all were synced (the load plus the catch-up), and tracker
              requests per synced change;
           3. drain: with the ServiceNow node stopped, edits until N changes
              (default 10000) are queued, then starts it and times the drain;
@@ -38,6 +40,7 @@ struct SyncBenchmark: Command {
         let entities = try arguments.intOption("--entities", in: 1...5_000) ?? 200
         let seconds = try arguments.intOption("--seconds", in: 1...3_600) ?? 60
         let threads = try arguments.intOption("--load-threads", in: 1...64) ?? 6
+        let rate = try arguments.intOption("--rate", in: 1...100_000) ?? 600
         let drain = try arguments.intOption("--drain", in: 0...100_000) ?? 10_000
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
         let keep = arguments.flag("--keep-folder")
@@ -69,9 +72,9 @@ struct SyncBenchmark: Command {
         print("latency, Jira edit → ServiceNow write (\(samples) samples): p50 \(fixed(latencies.percentile(0.5), 1)) ms, "
               + "p99 \(fixed(latencies.percentile(0.99), 1)) ms, max \(fixed(latencies.max() ?? 0, 1)) ms")
 
-        let throughput = try load.throughput(entities: entities, seconds: seconds, threads: threads)
+        let throughput = try load.throughput(entities: entities, seconds: seconds, threads: threads, rate: rate)
         let sustained = Double(throughput.edits) / (Double(seconds) + throughput.catchUp)
-        print("throughput: \(throughput.edits) Jira edits over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
+        print("throughput: \(throughput.edits) Jira edits offered at \(rate)/s over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
               + "\(fixed(throughput.catchUp, 2)) s after the load stopped = \(fixed(sustained, 1)) synced changes/s sustained "
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
         print("tracker requests per synced change: \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
