@@ -220,12 +220,6 @@ final class LosslessEndToEndTests: XCTestCase {
     /// while a newer local edit (rev 2) waits in the outbox: that is not a
     /// change on the peer's side, so it must not undo rev 2.
     func testPeerReplicaCarryingAnOlderValueWeSent_DoesNotUndoANewerLocalEdit() throws {
-        throw XCTSkip("""
-            engine bug (IncomingStage.apply, conflict base): the peer's replica says it applied our seq 2 (rev 1) while our \
-            seq 3 (rev 2) is still in flight, so `peerSawOurLatest` is false and the base is the last-applied fields (rev 0); \
-            rev 1 ≠ base looks like a peer edit, remote-wins writes rev 1 and the trackers end diverged (Jira rev 1, \
-            ServiceNow rev 2). Fix: keep the fields of each replica in flight by seq and judge against those of `appliedSeq`.
-            """)
         // remote-wins on blue, so a false conflict would show: the stale value would win.
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
         options.editConfig = { name, config in

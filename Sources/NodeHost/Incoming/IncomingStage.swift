@@ -102,7 +102,11 @@ struct IncomingStage {
         // conflict (base: our fields as last sent); otherwise the edits cross
         // and everything since the last apply counts (base: as last applied).
         let peerSawOurLatest = (message.body["appliedSeq"]?.intValue).map { Int64($0) >= (twin?.nextSeq ?? 1) - 1 } ?? false
-        let conflictBase = peerSawOurLatest ? (twin?.sentFields ?? twin?.base) : twin?.base
+        // Built after an older one of ours: our fields as of that one, as the peer saw them.
+        let seenByPeer = (message.body["appliedSeq"]?.intValue).flatMap { seq in
+            twin.flatMap { twin in try? context.store.read { try $0.replicaFields(connection: context.name, localID: twin.localID, seq: Int64(seq)) } }
+        }
+        let conflictBase = peerSawOurLatest ? (twin?.sentFields ?? twin?.base) : (seenByPeer ?? twin?.base)
         if let twin, let local, let base = conflictBase {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
@@ -329,6 +333,9 @@ struct IncomingStage {
                     twin.remoteURL = message.body["local"]?["url"]?.stringValue ?? twin.remoteURL
                     twin.remoteStatus = "applied"
                     twin.lastSyncedAt = nowMs()
+                    if let seq = message.body["seq"]?.intValue {  // later peer replicas name this one or newer
+                        try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: Int64(seq))
+                    }
                 } else {
                     twin.remoteStatus = "failed: " + (message.body["reason"]?.stringValue ?? "no reason given")
                 }

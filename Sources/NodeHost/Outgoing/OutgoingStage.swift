@@ -62,6 +62,7 @@ struct OutgoingStage {
                     message["target"] = ["id": .string(remoteID), "key": twin.remoteKey.map(JSON.string) ?? .null]
                 }
                 try tx.enqueueOutbox(connection: context.name, kind: .replica, lane: change.localID, seq: seq, body: .object(message))
+                try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1
                 // The first replica sent is the originating side's base; after
                 // that only applies move it, so a simultaneous edit shows up

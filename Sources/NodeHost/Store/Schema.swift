@@ -200,5 +200,17 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_comment)
         );
         """,
+        // The fields behind each of our replicas the peer may not have seen
+        // yet (issue 7, conflicts): a peer replica naming the one it had
+        // applied is judged against those fields (ReplicaFields.swift).
+        """
+        CREATE TABLE replica_fields (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            fields BLOB,
+            PRIMARY KEY (connection, local_id, seq)
+        );
+        """,
     ]
 }

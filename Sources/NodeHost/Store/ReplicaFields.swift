@@ -1,0 +1,31 @@
+import TandemJSON
+import TandemSQL
+
+/// The local fields each of our replicas was built from (table `replica_fields`).
+///
+/// A peer replica says which of ours it had applied (`appliedSeq`). When
+/// that is not our latest (a newer one is still in flight), the peer saw our
+/// fields as of that replica: a field it carries back unchanged from those is
+/// no edit of the peer's, and judged against an older base it would look
+/// like a conflict and undo our newer edit.
+///
+/// Invariant: rows are kept from the replica's enqueue until the peer
+/// acknowledges a later seq; an acknowledged seq is the oldest a future peer
+/// replica can name.
+extension StoreTransaction {
+    func recordReplicaFields(connection: String, localID: String, seq: Int64, fields: JSON?) throws {
+        try run("INSERT OR REPLACE INTO replica_fields (connection, local_id, seq, fields) VALUES (?, ?, ?, ?)",
+                [.text(connection), .text(localID), .integer(seq), .json(fields)])
+    }
+
+    func replicaFields(connection: String, localID: String, seq: Int64) throws -> JSON? {
+        try query("SELECT fields FROM replica_fields WHERE connection = ? AND local_id = ? AND seq = ?",
+                  [.text(connection), .text(localID), .integer(seq)]) { $0.json(0) }.first ?? nil
+    }
+
+    /// Forgets the replicas older than `seq`, which the peer acknowledged.
+    func pruneReplicaFields(connection: String, localID: String, below seq: Int64) throws {
+        try run("DELETE FROM replica_fields WHERE connection = ? AND local_id = ? AND seq < ?",
+                [.text(connection), .text(localID), .integer(seq)])
+    }
+}
