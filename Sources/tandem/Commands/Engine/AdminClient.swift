@@ -1,14 +1,13 @@
 import Foundation
 import NodeHost
 import TandemCLI
-import TandemHTTP
+import LocalDeployment
 import TandemJSON
 
 /// Talks to a running node's admin API, found through its configuration
 /// file (listen address and adminToken), as the operator commands do.
 struct AdminClient {
-    let baseURL: String
-    let token: String
+    let admin: NodeAdmin
 
     /// Reads `--config FILE` (default: $TANDEM_CONFIG) from the arguments.
     static func from(_ arguments: inout Arguments) throws -> AdminClient {
@@ -20,7 +19,7 @@ struct AdminClient {
             throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
         }
         let host = config.node.host == "0.0.0.0" ? "127.0.0.1" : config.node.host
-        return AdminClient(baseURL: "http://\(host):\(config.node.port)", token: config.node.adminToken)
+        return AdminClient(admin: NodeAdmin(baseURL: "http://\(host):\(config.node.port)", token: config.node.adminToken))
     }
 
     /// Sends a request; returns the JSON body of a 2xx answer.
@@ -28,20 +27,15 @@ struct AdminClient {
     /// - Throws: `CommandError` with the node's reason, or with what to check
     ///   when the node cannot be reached.
     func send(_ method: String, _ path: String, _ body: JSON? = nil) throws -> JSON {
-        var headers = HTTPHeaders()
-        headers["Authorization"] = "Bearer " + token
-        if body != nil { headers["Content-Type"] = "application/json" }
-        let response: HTTPClientResponse
+        let answer: (status: Int, json: JSON, text: String)
         do {
-            response = try HTTPClient().send(HTTPClientRequest(method: method, url: baseURL + path, headers: headers,
-                                                               body: body?.serialized() ?? [], timeoutSeconds: 30))
+            answer = try admin.request(method, path, body)
         } catch {
-            throw CommandError("cannot reach the node at \(baseURL) (\(error)); is `tandem run` running with this configuration?")
+            throw CommandError("cannot reach the node at \(admin.baseURL) (\(error)); is `tandem run` running with this configuration?")
         }
-        let json = (try? JSON(parsing: response.body)) ?? .null
-        guard (200..<300).contains(response.status) else {
-            throw CommandError("the node answered HTTP \(response.status): \(json["reason"]?.stringValue ?? String(decoding: response.body, as: UTF8.self))")
+        guard (200..<300).contains(answer.status) else {
+            throw CommandError("the node answered HTTP \(answer.status): \(answer.json["reason"]?.stringValue ?? answer.text)")
         }
-        return json
+        return answer.json
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LocalDeployment
 import TandemHTTP
+import TandemCLI
 import TandemJSON
 
 /// The demo's two nodes through their admin API: waiting for them to go
@@ -8,58 +9,39 @@ import TandemJSON
 /// "deliberate conflict" step makes both sides change one field before
 /// either hears of the other.
 struct DemoNodes {
-    let blue: AdminClient
-    let green: AdminClient
+    let deployment: SyncDeployment
     /// Where the deployment wrote the nodes' configs (blue.json, green.json).
-    let folder: String
+    var folder: String { deployment.folder }
+    private var both: [NodeAdmin] { [deployment.blueAdmin, deployment.greenAdmin] }
 
     init(_ deployment: SyncDeployment) {
-        blue = AdminClient(baseURL: deployment.blue.url, token: deployment.adminToken)
-        green = AdminClient(baseURL: deployment.green.url, token: deployment.adminToken)
-        folder = deployment.folder
+        self.deployment = deployment
     }
 
     /// Waits (at most `seconds`) until neither node has anything pending,
     /// queued or unacknowledged; returns whether they went idle.
     @discardableResult
     func waitUntilIdle(seconds: Double = 15) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        while Date() < deadline {
-            if isIdle() { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return false
+        deployment.waitUntilIdle(seconds: seconds)
     }
 
     /// Whether neither node has anything pending, queued or unacknowledged.
-    func isIdle() -> Bool {
-        [blue, green].allSatisfy { node in
-            guard let status = try? node.send("GET", "/admin/v1/status") else { return false }
-            return (status["connections"]?.arrayValue ?? []).allSatisfy { connection in
-                ["pending", "outbox", "inbox"].allSatisfy { connection[$0]?.intValue == 0 }
-            }
-        }
-    }
+    func isIdle() -> Bool { both.allSatisfy(\.isIdle) }
 
     /// Pauses (or resumes) the demo's connection on both nodes.
     func setPaused(_ paused: Bool) throws {
-        for node in [blue, green] {
-            _ = try node.send("POST", "/admin/v1/connections/\(SyncDeployment.connection)/\(paused ? "pause" : "resume")")
+        let action = paused ? "pause" : "resume"
+        for node in both where node.send("POST", "/admin/v1/connections/\(SyncDeployment.connection)/\(action)") == nil {
+            throw CommandError("cannot \(action) connection \(SyncDeployment.connection) on the node at \(node.baseURL)")
         }
     }
 
-    /// Waits (at most `seconds`) until both nodes hold at least one
-    /// message in the connection's outbox: what a paused connection queues.
+    /// Waits (at most `seconds`) until both nodes hold at least one message
+    /// in their outbox: what a paused connection queues (the demo has one).
     func waitUntilQueued(seconds: Double = 10) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
         while Date() < deadline {
-            let queued = [blue, green].allSatisfy { node in
-                let status = try? node.send("GET", "/admin/v1/status")
-                return (status?["connections"]?.arrayValue ?? []).contains {
-                    $0["name"]?.stringValue == SyncDeployment.connection && ($0["outbox"]?.intValue ?? 0) > 0
-                }
-            }
-            if queued { return true }
+            if both.allSatisfy({ ($0.depth("outbox") ?? 0) > 0 }) { return true }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return false
@@ -68,10 +50,10 @@ struct DemoNodes {
     /// Conflicts each node has detected on the connection, from its /metrics
     /// (`tandem_conflicts_total`, summed over policies).
     func conflictsDetected() -> (blue: Int, green: Int) {
-        (Self.conflicts(blue), Self.conflicts(green))
+        (Self.conflicts(deployment.blueAdmin), Self.conflicts(deployment.greenAdmin))
     }
 
-    private static func conflicts(_ node: AdminClient) -> Int {
+    private static func conflicts(_ node: NodeAdmin) -> Int {
         guard let response = try? HTTPClient().send(HTTPClientRequest(method: "GET", url: node.baseURL + "/metrics")),
               response.status == 200 else { return 0 }
         return response.text.split(separator: "\n")

@@ -32,7 +32,8 @@ extension DemoScenario {
         return DemoStep(title: "attach \(file.name)", from: "ServiceNow", to: "Jira", act: { [self] in
             try serviceNow.attachToIncident(sysID, filename: file.name, bytes: file.bytes)
             let number = try number()
-            _ = try nodes.green.send("POST", "/admin/v1/sync", ["connection": .string(SyncDeployment.connection), "key": .string(number)])
+            _ = try AdminClient(admin: nodes.deployment.greenAdmin)
+                .send("POST", "/admin/v1/sync", ["connection": .string(SyncDeployment.connection), "key": .string(number)])
             return number
         }, landed: { [self] in
             guard let record = try jira.issueAttachments(key).first(where: { $0["filename"]?.stringValue == file.name }),
