@@ -2,19 +2,13 @@ import Synchronization
 import TandemHTTP
 import TandemJSON
 
-/// A simulated Jira Server/Data Center (REST API v2) served over HTTP, in this process.
-///
-/// Lifecycle: `init` opens the data (a file with `dataPath`, else memory); `start()`
-/// binds and returns the port; `stop()` stops serving and the webhook thread.
-/// Thread-safe: requests run on the server's threads and take one lock around the
+/// A simulated Jira Server/Data Center (REST API v2) served over HTTP, in this
+/// process; lifecycle in `TrackerSimulator`. Requests take one lock around the
 /// state, so every request sees and leaves a consistent state.
-public final class JiraSimulator: Sendable {
+public final class JiraSimulator: TrackerSimulator {
     public let configuration: JiraSimulatorConfiguration
-    let server: SimServer
     let state: Mutex<JiraState>
     let webhooks: Mutex<[JiraWebhookRegistration]>
-    let dispatcher = WebhookDispatcher(retryHeader: "X-Atlassian-Webhook-Retry")
-    private let boundPort = Mutex(0)
 
     /// - Throws: `SQLError` or a decoding error when the data file cannot be used.
     public init(configuration: JiraSimulatorConfiguration) throws {
@@ -27,7 +21,7 @@ public final class JiraSimulator: Sendable {
             registrations.append(JiraWebhookRegistration(id: -1 - offset, name: "--webhook \(offset + 1)", url: url, events: [], enabled: true))
         }
         webhooks = Mutex(registrations)
-        server = SimServer(
+        let server = SimServer(
             credentials: SimCredentials(user: configuration.user, password: configuration.password),
             faults: configuration.faults,
             flavor: SimFlavor(
@@ -41,45 +35,17 @@ public final class JiraSimulator: Sendable {
                 rateLimitHeaders: { limit in
                     [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Remaining", "0"), ("RateLimit-Reason", "jira-burst-based")]
                 }))
+        super.init(settings: configuration, server: server, retryHeader: "X-Atlassian-Webhook-Retry")
         registerRoutes()
     }
 
-    /// Starts serving; returns the bound port (the configured one, or a free one for 0).
-    @discardableResult
-    public func start() throws -> Int {
-        let port = try server.start(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxAttachmentBytes + 1024 * 1024)
-        boundPort.withLock { $0 = port }
-        let base = "http://\(configuration.host):\(port)"
-        state.withLock { $0.baseURL = base }
-        dispatcher.start()
-        return port
+    override func didBind(baseURL: String) {
+        state.withLock { $0.baseURL = baseURL }
     }
-
-    /// Stops serving and delivering webhooks. Data in a `dataPath` file stays.
-    public func stop() {
-        server.stop()
-        dispatcher.stop()
-    }
-
-    public var port: Int { boundPort.withLock { $0 } }
-    public var baseURL: String { "http://\(configuration.host):\(port)" }
-
-    /// Requests answered so far (all, and POST/PUT/PATCH/DELETE); `/_sim/*` not counted.
-    public var stats: SimStatsSnapshot { server.stats.snapshot }
-    public func resetStats() { server.stats.reset() }
-
-    public var faults: FaultPolicy { server.faults.policy }
-    public func setFaults(_ policy: FaultPolicy) { server.faults.setPolicy(policy) }
 
     /// Registers `url` for every webhook event (like `--webhook`).
     public func addWebhook(url: String) {
         webhooks.withLock { $0.append(JiraWebhookRegistration(id: -1 - $0.count, name: "added", url: url, events: [], enabled: true)) }
-    }
-
-    /// Webhook deliveries so far: succeeded, given up, pending (queued or in flight).
-    public var webhookDeliveries: (delivered: Int, failed: Int, pending: Int) {
-        let counts = dispatcher.snapshot
-        return (counts.delivered, counts.failed, counts.pending)
     }
 
     static func envelope(_ failure: JiraFailure) -> HTTPResponse {

@@ -3,14 +3,11 @@ import TandemHTTP
 import TandemJSON
 
 /// A simulated ServiceNow instance (Table API and Attachment API) served over HTTP,
-/// in this process. Same lifecycle and thread model as `JiraSimulator`.
-public final class ServiceNowSimulator: Sendable {
+/// in this process. Same lifecycle (`TrackerSimulator`) and thread model as `JiraSimulator`.
+public final class ServiceNowSimulator: TrackerSimulator {
     public let configuration: ServiceNowSimulatorConfiguration
-    let server: SimServer
     let state: Mutex<ServiceNowState>
     let webhookURLs: Mutex<[String]>
-    let dispatcher = WebhookDispatcher(retryHeader: "X-Tandem-Retry")
-    private let boundPort = Mutex(0)
 
     /// - Throws: `SQLError` or a decoding error when the data file cannot be used.
     public init(configuration: ServiceNowSimulatorConfiguration) throws {
@@ -18,7 +15,7 @@ public final class ServiceNowSimulator: Sendable {
         let store = try SimStore(path: configuration.dataPath)
         state = Mutex(try ServiceNowState(store: store, baseURL: "http://\(configuration.host):\(configuration.port)", user: configuration.user))
         webhookURLs = Mutex(configuration.webhooks)
-        server = SimServer(
+        let server = SimServer(
             credentials: SimCredentials(user: configuration.user, password: configuration.password),
             faults: configuration.faults,
             flavor: SimFlavor(
@@ -34,36 +31,15 @@ public final class ServiceNowSimulator: Sendable {
                     [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Reset", String(SimTime.nowMillis() / 1000 + 1)),
                      ("X-RateLimit-Rule", "tandem-sim-rate-limit")]
                 }))
+        super.init(settings: configuration, server: server, retryHeader: "X-Tandem-Retry")
         registerRoutes()
     }
 
-    @discardableResult
-    public func start() throws -> Int {
-        let port = try server.start(host: configuration.host, port: configuration.port, maxBodyBytes: configuration.maxAttachmentBytes + 1024 * 1024)
-        boundPort.withLock { $0 = port }
-        let base = "http://\(configuration.host):\(port)"
-        state.withLock { $0.baseURL = base }
-        dispatcher.start()
-        return port
+    override func didBind(baseURL: String) {
+        state.withLock { $0.baseURL = baseURL }
     }
 
-    public func stop() {
-        server.stop()
-        dispatcher.stop()
-    }
-
-    public var port: Int { boundPort.withLock { $0 } }
-    public var baseURL: String { "http://\(configuration.host):\(port)" }
-    public var stats: SimStatsSnapshot { server.stats.snapshot }
-    public func resetStats() { server.stats.reset() }
-    public var faults: FaultPolicy { server.faults.policy }
-    public func setFaults(_ policy: FaultPolicy) { server.faults.setPolicy(policy) }
     public func addWebhook(url: String) { webhookURLs.withLock { $0.append(url) } }
-
-    public var webhookDeliveries: (delivered: Int, failed: Int, pending: Int) {
-        let counts = dispatcher.snapshot
-        return (counts.delivered, counts.failed, counts.pending)
-    }
 
     static func envelope(_ failure: ServiceNowFailure) -> HTTPResponse {
         .json(failure.status, ["error": ["message": .string(failure.message), "detail": failure.detail.map(JSON.string) ?? .null],

@@ -5,18 +5,9 @@ import Glibc
 #endif
 
 /// The options `tandem sim jira` and `tandem sim servicenow` share, and their run loop.
-struct SimCommandOptions {
-    var port: Int
-    var user: String
-    var password: String
-    var dataPath: String?
-    var webhooks: [String]
-    var webhookSecret: String?
-    var faults: FaultPolicy
-    /// `--max-attachment-bytes`: the simulator's upload limit, when given.
-    var maxAttachmentBytes: Int?
-
-    static func parse(_ arguments: inout Arguments) throws -> SimCommandOptions {
+enum SimCommandOptions {
+    /// Reads the shared options into the simulator's settings.
+    static func parse<Settings: SimulatorSettings>(_ arguments: inout Arguments, into settings: inout Settings) throws {
         guard let port = try arguments.intOption("--port", in: 0...65535) else {
             throw CommandError.usage("missing --port N (use 0 to pick a free port)")
         }
@@ -35,9 +26,14 @@ struct SimCommandOptions {
             faults.failRate = rate
         }
         if let latency = try arguments.intOption("--latency-ms", in: 0...60_000) { faults.latencyMilliseconds = latency }
-        return SimCommandOptions(port: port, user: user, password: password, dataPath: try arguments.option("--data"),
-                                 webhooks: webhooks, webhookSecret: try arguments.option("--webhook-secret"), faults: faults,
-                                 maxAttachmentBytes: try arguments.intOption("--max-attachment-bytes", in: 1...(1 << 31)))
+        settings.port = port
+        settings.user = user
+        settings.password = password
+        settings.dataPath = try arguments.option("--data")
+        settings.webhooks = webhooks
+        settings.webhookSecret = try arguments.option("--webhook-secret")
+        settings.faults = faults
+        if let limit = try arguments.intOption("--max-attachment-bytes", in: 1...(1 << 31)) { settings.maxAttachmentBytes = limit }
     }
 
     /// Starts, announces `listening on …` (flushed), waits for SIGTERM/SIGINT, stops.

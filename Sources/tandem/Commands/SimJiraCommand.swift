@@ -43,15 +43,7 @@ struct SimJiraCommand: Command {
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         var configuration = JiraSimulatorConfiguration()
-        let common = try SimCommandOptions.parse(&arguments)
-        configuration.port = common.port
-        configuration.user = common.user
-        configuration.password = common.password
-        configuration.dataPath = common.dataPath
-        configuration.webhooks = common.webhooks
-        configuration.webhookSecret = common.webhookSecret
-        configuration.faults = common.faults
-        if let limit = common.maxAttachmentBytes { configuration.maxAttachmentBytes = limit }
+        try SimCommandOptions.parse(&arguments, into: &configuration)
         if let key = try arguments.option("--project") {
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber }), key.first?.isLetter == true else {
                 throw CommandError.usage("--project takes a key of letters and digits starting with a letter, like SUP, not '\(key)'")

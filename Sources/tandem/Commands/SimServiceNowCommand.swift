@@ -36,15 +36,7 @@ struct SimServiceNowCommand: Command {
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         var configuration = ServiceNowSimulatorConfiguration()
-        let common = try SimCommandOptions.parse(&arguments)
-        configuration.port = common.port
-        configuration.user = common.user
-        configuration.password = common.password
-        configuration.dataPath = common.dataPath
-        configuration.webhooks = common.webhooks
-        configuration.webhookSecret = common.webhookSecret
-        configuration.faults = common.faults
-        if let limit = common.maxAttachmentBytes { configuration.maxAttachmentBytes = limit }
+        try SimCommandOptions.parse(&arguments, into: &configuration)
         try arguments.finish()
         let simulator: ServiceNowSimulator
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
