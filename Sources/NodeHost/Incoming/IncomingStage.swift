@@ -221,7 +221,6 @@ struct IncomingStage {
                 if let baseline {
                     final.lastSentHash = ReplicaBuilder.hash(baseline)
                     final.lastSentReplica = baseline
-                    final.echoHash = final.lastSentHash
                 }
                 final.lastSyncedAt = nowMs()
                 try tx.save(final)

@@ -33,7 +33,6 @@ enum LinkRules {
         linked.lastSentHash = nil
         linked.lastSentReplica = nil
         linked.lastReceivedReplica = nil
-        linked.echoHash = nil
         linked.base = nil
         linked.remoteStatus = "linked"
         linked.lastSyncedAt = nowMs()

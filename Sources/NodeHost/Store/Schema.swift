@@ -55,7 +55,6 @@ enum Schema {
             last_sent_hash TEXT,
             last_sent_replica TEXT,
             last_received_replica TEXT,
-            echo_hash TEXT,
             base TEXT,
             status TEXT NOT NULL DEFAULT 'active',
             remote_status TEXT,

@@ -14,12 +14,13 @@ struct Twin: Sendable, Equatable {
     var nextSeq: Int64 = 1
     /// The highest incoming seq applied from the peer's entity.
     var lastAppliedSeq: Int64 = 0
+    /// The hash of the replica the peer has, in our outgoing script's terms:
+    /// the last one sent, or after an apply the echo baseline (what our script
+    /// makes of the entity we just wrote). A replica with this hash is not sent.
     var lastSentHash: String?
     var lastSentReplica: JSON?
     /// The last replica applied: `previous` for the incoming script.
     var lastReceivedReplica: JSON?
-    /// The hash of what the outgoing script produced right after an apply.
-    var echoHash: String?
     /// Field values as of the last apply, the base of conflict detection
     /// when the peer has not seen our latest replica.
     var base: JSON?
@@ -47,7 +48,7 @@ struct Twin: Sendable, Equatable {
 extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
-        last_sent_hash, last_sent_replica, last_received_replica, echo_hash, base, status, remote_status, last_synced_at,
+        last_sent_hash, last_sent_replica, last_received_replica, base, status, remote_status, last_synced_at,
         sent_fields, sent_updated, snapshot
         """
 
@@ -64,14 +65,13 @@ extension StoreTransaction {
             twin.lastSentHash = row.optionalText(9)
             twin.lastSentReplica = row.json(10)
             twin.lastReceivedReplica = row.json(11)
-            twin.echoHash = row.optionalText(12)
-            twin.base = row.json(13)
-            twin.status = row.text(14) ?? "active"
-            twin.remoteStatus = row.optionalText(15)
-            twin.lastSyncedAt = row.isNull(16) ? nil : row.int64(16)
-            twin.sentFields = row.json(17)
-            twin.sentUpdated = row.optionalText(18)
-            twin.snapshot = row.json(19)
+            twin.base = row.json(12)
+            twin.status = row.text(13) ?? "active"
+            twin.remoteStatus = row.optionalText(14)
+            twin.lastSyncedAt = row.isNull(15) ? nil : row.int64(15)
+            twin.sentFields = row.json(16)
+            twin.sentUpdated = row.optionalText(17)
+            twin.snapshot = row.json(18)
             return twin
         }
     }
@@ -97,12 +97,12 @@ extension StoreTransaction {
     func save(_ twin: Twin) throws {
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
                 .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
                 .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
-                .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .optional(twin.echoHash), .json(twin.base),
+                .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
                 .text(twin.status), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
                 .json(twin.sentFields), .optional(twin.sentUpdated), .json(twin.snapshot), .integer(nowMs()),
             ])
