@@ -97,5 +97,3 @@ extension SQLValue {
     static func json(_ value: JSON?) -> SQLValue { value.map { .blob($0.serialized()) } ?? .null }
 }
 
-/// Milliseconds since the Unix epoch.
-func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
