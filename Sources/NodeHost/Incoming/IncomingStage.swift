@@ -97,16 +97,15 @@ struct IncomingStage {
             return park(message, sourceKey, "\(error)")
         }
         var changes = view.changes
-        // Conflicts are judged against what the peer knew: if its replica was
-        // built after applying our latest one, only our unsent edits can
-        // conflict (base: our fields as last sent); otherwise the edits cross
-        // and everything since the last apply counts (base: as last applied).
-        let peerSawOurLatest = (message.body["appliedSeq"]?.intValue).map { Int64($0) >= (twin?.nextSeq ?? 1) - 1 } ?? false
-        // Built after an older one of ours: our fields as of that one, as the peer saw them.
-        let seenByPeer = (message.body["appliedSeq"]?.intValue).flatMap { seq in
-            twin.flatMap { twin in try? context.store.read { try $0.replicaFields(connection: context.name, localID: twin.localID, seq: Int64(seq)) } }
-        }
-        let conflictBase = peerSawOurLatest ? (twin?.sentFields ?? twin?.base) : (seenByPeer ?? twin?.base)
+        // Conflicts are judged against what the peer knew when it built this
+        // replica: our fields as of the replica of ours it had applied (kept
+        // in replica_fields until the peer acknowledges a later one), else,
+        // when it had applied none, the fields as of our last apply.
+        let appliedSeq = Int64(message.body["appliedSeq"]?.intValue ?? 0)
+        let seenByPeer: JSON? = appliedSeq > 0 ? twin.flatMap { twin in
+            (try? context.store.read { try $0.replicaFields(connection: context.name, localID: twin.localID, seq: appliedSeq) }) ?? nil
+        } : nil
+        let conflictBase = seenByPeer ?? twin?.base
         if let twin, let local, let base = conflictBase {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,

@@ -68,7 +68,6 @@ struct OutgoingStage {
                 // that only applies move it, so a simultaneous edit shows up
                 // as a conflict on both nodes.
                 if twin.base == nil { twin.base = entity["fields"] }
-                twin.sentFields = entity["fields"]
                 twin.sentUpdated = entity["updated"]?.stringValue
                 if entity["version"] != nil { twin.snapshot = entity }
                 twin.lastSentHash = hash

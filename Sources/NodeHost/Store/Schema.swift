@@ -180,10 +180,9 @@ enum Schema {
         ALTER TABLE pending ADD COLUMN entity BLOB;
         ALTER TABLE pending ADD COLUMN entity_updated TEXT;
         """,
-            // The entity's fields as last sent (issue 7, conflicts): when a peer's
-        // replica says it had applied our latest one, that is the base.
+        // When the entity last sent was modified (a late webhook's older copy is
+        // never sent), and an exact snapshot of it with its version (issue 7).
         """
-        ALTER TABLE twins ADD COLUMN sent_fields BLOB;
         ALTER TABLE twins ADD COLUMN sent_updated TEXT;
         ALTER TABLE twins ADD COLUMN snapshot BLOB;
         """,

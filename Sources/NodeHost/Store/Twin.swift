@@ -21,11 +21,9 @@ struct Twin: Sendable, Equatable {
     var lastSentReplica: JSON?
     /// The last replica applied: `previous` for the incoming script.
     var lastReceivedReplica: JSON?
-    /// Field values as of the last apply, the base of conflict detection
-    /// when the peer has not seen our latest replica.
+    /// Field values as of the last apply: the base of conflict detection
+    /// when the peer had applied none of our replicas (see replica_fields).
     var base: JSON?
-    /// Field values as last sent, the base when the peer has seen it.
-    var sentFields: JSON?
     /// The `updated` time of the entity as last sent.
     var sentUpdated: String?
     /// The local entity as last known exactly, with its `version` (a count of
@@ -49,7 +47,7 @@ extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
         last_sent_hash, last_sent_replica, last_received_replica, base, status, remote_status, last_synced_at,
-        sent_fields, sent_updated, snapshot
+        sent_updated, snapshot
         """
 
     private func twins(where clause: String, _ values: [SQLValueConvertible]) throws -> [Twin] {
@@ -69,9 +67,8 @@ extension StoreTransaction {
             twin.status = row.text(13) ?? "active"
             twin.remoteStatus = row.optionalText(14)
             twin.lastSyncedAt = row.isNull(15) ? nil : row.int64(15)
-            twin.sentFields = row.json(16)
-            twin.sentUpdated = row.optionalText(17)
-            twin.snapshot = row.json(18)
+            twin.sentUpdated = row.optionalText(16)
+            twin.snapshot = row.json(17)
             return twin
         }
     }
@@ -97,14 +94,14 @@ extension StoreTransaction {
     func save(_ twin: Twin) throws {
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
                 .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
                 .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
                 .text(twin.status), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
-                .json(twin.sentFields), .optional(twin.sentUpdated), .json(twin.snapshot), .integer(nowMs()),
+                .optional(twin.sentUpdated), .json(twin.snapshot), .integer(nowMs()),
             ])
     }
 
