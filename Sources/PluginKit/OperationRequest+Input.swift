@@ -34,4 +34,20 @@ extension OperationRequest {
         }
         return members
     }
+
+    /// The `search` cursor as milliseconds since the epoch: nil for a missing,
+    /// null or empty cursor (search from the start), else a timestamp this
+    /// connector wrote (`Timestamp.iso`).
+    public func searchCursor() throws(ConnectorError) -> Int64? {
+        switch input["cursor"] {
+        case nil, .null?: return nil
+        case .string(let text)? where text.isEmpty: return nil
+        case .string(let text)?:
+            guard let millis = Timestamp.parse(text) else {
+                throw .invalid("search: cursor '\(text)' is not a timestamp this connector wrote")
+            }
+            return millis
+        default: throw .invalid("search: cursor must be a string or null")
+        }
+    }
 }

@@ -13,17 +13,7 @@ extension JiraConnector {
         let query = request.input["query"]?.stringValue ?? ""
         let overlap = max(60, request.input["overlapSeconds"]?.intValue ?? 60)
         let limit = max(1, request.input["limit"]?.intValue ?? 1000)
-        var cursor: Int64?
-        switch request.input["cursor"] {
-        case nil, .null?: cursor = nil
-        case .string(let text)? where text.isEmpty: cursor = nil
-        case .string(let text)?:
-            guard let millis = Timestamp.parse(text) else {
-                throw .invalid("search: cursor '\(text)' is not a timestamp this connector wrote")
-            }
-            cursor = millis
-        default: throw .invalid("search: cursor must be a string or null")
-        }
+        let cursor = try request.searchCursor()
         var jql = query.isEmpty ? "project = \"\(config.project)\"" : "(\(query))"
         if let cursor {
             let since = cursor - Int64(overlap) * 1000

@@ -15,15 +15,7 @@ extension ServiceNowConnector {
         }
         let overlap = max(0, request.input["overlapSeconds"]?.intValue ?? 60)
         let limit = max(1, request.input["limit"]?.intValue ?? 1000)
-        var cursor: Int64?
-        switch request.input["cursor"] {
-        case nil, .null?: cursor = nil
-        case .string(let text)? where text.isEmpty: cursor = nil
-        case .string(let text)?:
-            guard let millis = Timestamp.parse(text) else { throw .invalid("search: cursor '\(text)' is not a timestamp this connector wrote") }
-            cursor = millis
-        default: throw .invalid("search: cursor must be a string or null")
-        }
+        let cursor = try request.searchCursor()
         var terms: [String] = query.isEmpty ? [] : [query]
         if let cursor { terms.append("sys_updated_on>=" + Timestamp.spaced(cursor - Int64(overlap) * 1000)) }
         terms.append("ORDERBYsys_updated_on")
