@@ -42,9 +42,7 @@ final class PluginsCheckCommandTests: XCTestCase {
     }
 
     func testCExample_PassesWhatItDeclaresAndSkipsTheRestWithTheReason() throws {
-        let example = TestPaths.packageRoot + "/Examples/CConnector/"
-        let plugin = try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("libfilestore.so"),
-                                                 defines: ["_POSIX_C_SOURCE=200809L"])
+        let plugin = try CCompiler.filestoreExample(output: folder.file("libfilestore.so"))
         let result = try check(plugin, ["dir": .string(folder.file("store"))])
         XCTAssertEqual(result.stdout, """
             PASS describe

@@ -38,12 +38,21 @@ public struct PluginLoader: Sendable {
     /// plugins and are skipped; a `.so` that is not a plugin is refused.
     /// - Returns: one entry per `.so` file, loaded or refused with its reason.
     /// - Throws: `PluginDirectoryError` when the folder cannot be read.
-    public func scan(directory: String) throws(PluginDirectoryError) -> [PluginScanEntry] {
+    /// With `snapshots`, each file is loaded from its private copy (see
+    /// `PluginSnapshots`), never from the folder an installer writes to.
+    public func scan(directory: String, snapshots: PluginSnapshots? = nil) throws(PluginDirectoryError) -> [PluginScanEntry] {
         var entries: [PluginScanEntry] = []
         var firstFileByID: [String: String] = [:]
         for name in try Self.sharedObjectNames(in: directory) {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            switch load(path: path) {
+            var loadPath = path
+            if let snapshots {
+                do { loadPath = try snapshots.snapshot(path) } catch {
+                    entries.append(PluginScanEntry(file: name, outcome: .failure(.notSharedObject(error.description))))
+                    continue
+                }
+            }
+            switch load(path: path, from: loadPath) {
             case .success(let plugin):
                 if let first = firstFileByID[plugin.id] {
                     entries.append(PluginScanEntry(file: name, outcome: .failure(.duplicateID(id: plugin.id, firstFile: first))))
@@ -59,9 +68,13 @@ public struct PluginLoader: Sendable {
     }
 
     /// Loads one library and returns the validated plugin, or why it was refused.
-    public func load(path: String) -> Result<LoadedPlugin, PluginRefusal> {
+    /// `from` is the file actually opened (a private copy), `path` the one reported.
+    public func load(path: String, from loadPath: String? = nil) -> Result<LoadedPlugin, PluginRefusal> {
         _ = dlerror()
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+        // Without a slash dlopen searches the library path instead of opening the file.
+        var opened = loadPath ?? path
+        if !opened.contains("/") { opened = "./" + opened }
+        guard let handle = dlopen(opened, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let detail = dlerror().map { String(cString: $0) } ?? "dlopen failed"
             return .failure(.notSharedObject(detail))
         }

@@ -111,7 +111,8 @@ public final class Node: @unchecked Sendable {
 
     private func loadPlugins() throws(NodeStartError) -> [String: LoadedPlugin] {
         let entries: [PluginScanEntry]
-        do { entries = try PluginLoader().scan(directory: config.pluginsDir) } catch {
+        do { entries = try PluginLoader().scan(
+            directory: config.pluginsDir, snapshots: PluginSnapshots(folder: config.node.dataDir + "/plugins")) } catch {
             throw NodeStartError("\(error); set \"pluginsDir\" or run `make plugins`")
         }
         var plugins: [String: LoadedPlugin] = [:]
