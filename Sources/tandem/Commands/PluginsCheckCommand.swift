@@ -7,7 +7,7 @@ struct PluginsCheckCommand: Command {
     static let path = ["plugins", "check"]
     static let summary = "run the conformance checks against a plugin and a live tracker"
     static let help = """
-        Usage: tandem plugins check PLUGIN.so --config CONFIG.json [--json]
+        Usage: tandem plugins check PLUGIN.so --config CONFIG.json [--only CHECK,...] [--json]
 
         Loads PLUGIN.so the way the node does, creates instances from CONFIG.json
         (the instance configuration, e.g. {"baseUrl", "auth", "project"}), and runs
@@ -27,6 +27,7 @@ struct PluginsCheckCommand: Command {
 
         Options:
           --config FILE  the instance configuration (required)
+          --only CHECKS  run only these checks (comma-separated names from the list above)
           --json         print a JSON array of {"name","status","reason"}
                          instead of one line per check (PASS name / FAIL name: reason /
                          SKIP name: reason)
@@ -48,6 +49,16 @@ struct PluginsCheckCommand: Command {
         }
         let json = arguments.flag("--json")
         let child = try arguments.option("--child")
+        var checks = ConformanceCheck.allCases
+        if let only = try arguments.option("--only") {
+            checks = []
+            for name in only.split(separator: ",").map(String.init) {
+                guard let check = ConformanceCheck(rawValue: name) else {
+                    throw CommandError.usage("unknown check '\(name)' in --only; the checks are \(ConformanceCheck.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                checks.append(check)
+            }
+        }
         try arguments.finish()
         let setup: ConformanceSetup
         do { setup = try ConformanceSetup.read(pluginPath: pluginPath, configPath: configPath) } catch {
@@ -61,7 +72,7 @@ struct PluginsCheckCommand: Command {
             return .success
         }
         let suite = ConformanceSuite(pluginPath: pluginPath, configPath: configPath)
-        let outcomes = suite.run { outcome in
+        let outcomes = suite.run(checks) { outcome in
             if !json {
                 print(outcome.line)
                 fflush(nil)
