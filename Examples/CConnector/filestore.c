@@ -28,7 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef FILESTORE_ID
 #define FILESTORE_ID "c-filestore"
+#endif
 #define FILESTORE_KEY_PREFIX "FS-"
 #define OPERATIONS "[\"describe\",\"create\",\"get\",\"update\",\"search\"]"
 
