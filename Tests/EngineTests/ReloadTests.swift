@@ -67,9 +67,20 @@ final class ReloadTests: XCTestCase {
     private func startNodes() throws {
         for side in ["blue", "green"] {
             try writeConfig(side)
-            nodes[side] = try BackgroundProcess(side, TestPaths.tandem, ["run", "--config", folder.file("\(side).json"), "--log-level", "warn"],
-                                                logFolder: folder.path, currentDirectory: folder.path)
+            try startNode(side)
         }
+    }
+
+    private func startNode(_ side: String) throws {
+        nodes[side] = try BackgroundProcess(side, TestPaths.tandem, ["run", "--config", folder.file("\(side).json"), "--log-level", "warn"],
+                                            logFolder: folder.path, currentDirectory: folder.path)
+    }
+
+    /// The depth of one queue of a connection, from `tandem status`.
+    private func queue(_ side: String, _ connection: String, _ name: String) throws -> Int? {
+        let status = try ChildProcess.tandem(["status", "--config", folder.file("\(side).json"), "--json"], currentDirectory: folder.path)
+        let rows = try JSON(parsing: status.stdout)["connections"]?.arrayValue ?? []
+        return rows.first { $0["name"]?.stringValue == connection }?[name]?.intValue
     }
 
     private func reload(_ side: String) throws -> ProcessResult {
@@ -132,6 +143,30 @@ final class ReloadTests: XCTestCase {
         _ = try tracker("store-files-blue").call("create", ["fields": ["summary": "after the refused reload"]])
         XCTAssertTrue(try eventually(timeout: 60) { try summaries("store-files-green").contains("after the refused reload") },
                       "the old configuration stopped syncing to its peer")
+    }
+
+    func testARemovedConnection_KeepsItsQueueInTheStoreForWhenItComesBack() throws {
+        try startNodes()
+        nodes["green"]?.stop()
+        _ = try tracker("store-files-blue").call("create", ["fields": ["summary": "queued while green is down"]])
+        XCTAssertTrue(try eventually(timeout: 60) { try queue("blue", "files", "outbox") ?? 0 >= 1 }, "nothing was queued for green")
+
+        let other: JSON = ["instance": "other", "peer": ["url": .string("http://127.0.0.1:\(ports["green"]!)"), "secret": .string(secret)],
+                           "trigger": ["query": ""], "outgoing": "out.sync", "incoming": "in.sync"]
+        let config = try JSON(parsing: [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.file("blue.json")))))
+        var without = config
+        without["instances"]?["other"] = ["plugin": "c-filestore", "config": ["dir": .string(folder.file("store-other-blue"))]]
+        without["connections"] = ["other": other]
+        try Data(without.serialized()).write(to: URL(fileURLWithPath: folder.file("blue.json")))
+        let removed = try reload("blue")
+        XCTAssertEqual(removed.stdout, "added: other\nremoved: files\n", removed.stderr)
+
+        try Data(config.serialized()).write(to: URL(fileURLWithPath: folder.file("blue.json")))
+        let back = try reload("blue")
+        XCTAssertEqual(back.stdout, "added: files\nremoved: other\n", back.stderr)
+        try startNode("green")
+        XCTAssertTrue(try eventually(timeout: 60) { try summaries("store-files-green").contains("queued while green is down") },
+                      "the change queued before the connection was removed was lost")
     }
 
     func testAChangedFileOfALoadedPlugin_SaysRestartNeededAndKeepsTheOldOne() throws {
