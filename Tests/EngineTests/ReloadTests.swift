@@ -164,6 +164,7 @@ final class ReloadTests: XCTestCase {
         try Data(config.serialized()).write(to: URL(fileURLWithPath: folder.file("blue.json")))
         let back = try reload("blue")
         XCTAssertEqual(back.stdout, "added: files\nremoved: other\n", back.stderr)
+        XCTAssertGreaterThanOrEqual(try queue("blue", "files", "outbox") ?? 0, 1, "the outbox did not survive the removal")
         try startNode("green")
         XCTAssertTrue(try eventually(timeout: 60) { try summaries("store-files-green").contains("queued while green is down") },
                       "the change queued before the connection was removed was lost")

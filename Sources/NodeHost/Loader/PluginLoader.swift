@@ -38,21 +38,12 @@ public struct PluginLoader: Sendable {
     /// plugins and are skipped; a `.so` that is not a plugin is refused.
     /// - Returns: one entry per `.so` file, loaded or refused with its reason.
     /// - Throws: `PluginDirectoryError` when the folder cannot be read.
-    /// With `snapshots`, each file is loaded from its private copy (see
-    /// `PluginSnapshots`), never from the folder an installer writes to.
-    public func scan(directory: String, snapshots: PluginSnapshots? = nil) throws(PluginDirectoryError) -> [PluginScanEntry] {
+    public func scan(directory: String) throws(PluginDirectoryError) -> [PluginScanEntry] {
         var entries: [PluginScanEntry] = []
         var firstFileByID: [String: String] = [:]
         for name in try Self.sharedObjectNames(in: directory) {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            var loadPath = path
-            if let snapshots {
-                do { loadPath = try snapshots.snapshot(path) } catch {
-                    entries.append(PluginScanEntry(file: name, outcome: .failure(.notSharedObject(error.description))))
-                    continue
-                }
-            }
-            switch load(path: path, from: loadPath) {
+            switch load(path: path) {
             case .success(let plugin):
                 if let first = firstFileByID[plugin.id] {
                     entries.append(PluginScanEntry(file: name, outcome: .failure(.duplicateID(id: plugin.id, firstFile: first))))
