@@ -11,10 +11,27 @@ public struct ConnectorContract: Sendable {
     public let abiMajor: Int
     public let schemas: SchemaSet
 
-    /// Reads the schemas of `abiMajor` from the bundled resources.
+    /// The resource folder SwiftPM builds beside the executable.
+    static let resourceFolder = "Tandem_ConnectorContract.resources"
+
+    /// Reads the schemas of `abiMajor` from where they are installed: the
+    /// folder `TANDEM_CONTRACT_DIR` names, else the resources beside the
+    /// executable (`swift build` puts them there; an installer copies them
+    /// along), else `../share/tandem/schemas` relative to it.
+    ///
+    /// Not `Bundle.module`: its accessor stops the process when the resources
+    /// are missing, and a missing file deserves an error saying what to do.
     public static func load(abiMajor: Int = 1) throws(ContractError) -> ConnectorContract {
-        guard let root = Bundle.module.resourcePath else { throw ContractError("the contract resources are not installed") }
-        return try load(folder: root + "/schemas/abi-\(abiMajor)", abiMajor: abiMajor)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let folder = URL(fileURLWithPath: executable).deletingLastPathComponent().path
+        var candidates = [folder + "/" + resourceFolder + "/schemas", folder + "/../share/tandem/schemas"]
+        if let configured = ProcessInfo.processInfo.environment["TANDEM_CONTRACT_DIR"] { candidates.insert(configured, at: 0) }
+        let version = "abi-\(abiMajor)"
+        guard let root = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + version) }) else {
+            throw ContractError("the connector contract schemas (\(version)) are not installed; looked in \(candidates.joined(separator: ", ")). "
+                + "Copy .build/<config>/\(resourceFolder) beside the tandem executable, or set TANDEM_CONTRACT_DIR")
+        }
+        return try load(folder: root + "/" + version, abiMajor: abiMajor)
     }
 
     /// Reads every `*.json` in `folder`.
