@@ -25,7 +25,7 @@ final class CSDKTests: XCTestCase {
             http 403 5
             http 404 3
             http 409 4
-            http 418 4
+            http 418 1
             http 422 4
             http 429 2
             http 500 1

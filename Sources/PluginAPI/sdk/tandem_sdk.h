@@ -22,8 +22,8 @@
 
 /* The uniform mapping of a tracker's HTTP status (the same table as the Swift
  * SDK and docs/connector-guide.md): 2xx/3xx OK; 401, 403 AUTH; 404 NOT_FOUND;
- * 400, 409, 422 (and other 4xx) INVALID; 429 RATE_LIMITED; 5xx and 0 (nothing
- * received) TRANSIENT. */
+ * 400, 409, 422 INVALID; 429 RATE_LIMITED; 5xx, 0 (nothing received) and any
+ * other status TRANSIENT. */
 tandem_status_t tandem_sdk_status_for_http(int32_t http_status);
 
 /* Frees a buffer this SDK filled (its data was malloc'd). Set as `release`. */

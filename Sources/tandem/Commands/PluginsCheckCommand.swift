@@ -14,6 +14,9 @@ struct PluginsCheckCommand: Command {
         each check in its own child process against the live tracker the config
         points to (start a simulator with `tandem sim jira|servicenow`). A plugin
         that crashes fails that check, naming the signal; the checker goes on.
+        Every output is validated against the operation's JSON Schema (the
+        connector contract, docs/connector-guide.md); a failure says what was
+        expected and what came instead.
 
         Checks (skipped, with the reason, when the plugin does not declare what
         they need, so a connector is judged on what it claims):
