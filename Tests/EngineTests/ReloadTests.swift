@@ -170,6 +170,17 @@ final class ReloadTests: XCTestCase {
                       "the change queued before the connection was removed was lost")
     }
 
+    func testAChangedInstanceConfig_RestartsItsConnectionOnTheNewSettings() throws {
+        try startNodes()
+        var config = try JSON(parsing: [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.file("blue.json")))))
+        config["instances"]?["files"]?["config"] = ["dir": .string(folder.file("store-moved-blue"))]
+        try Data(config.serialized()).write(to: URL(fileURLWithPath: folder.file("blue.json")))
+        let result = try reload("blue")
+        XCTAssertEqual(result.stdout, "changed: files\n", result.stderr)
+        _ = try tracker("store-moved-blue").call("create", ["fields": ["summary": "from the moved store"]])
+        XCTAssertTrue(try eventually(timeout: 60) { try summaries("store-files-green").contains("from the moved store") })
+    }
+
     func testAChangedFileOfALoadedPlugin_SaysRestartNeededAndKeepsTheOldOne() throws {
         try startNodes()
         var bytes = try Data(contentsOf: URL(fileURLWithPath: folder.file("build-libfilestore.so")))
