@@ -89,14 +89,27 @@ extension ConformanceRunner {
 
     func memory() throws {
         let instance = try setup.instance(plugin)
-        let id = plugin.operations.contains("create") ? try createEntity(instance) : fields.unknownID
-        let run: (Int) -> Void = { count in
-            for _ in 0..<count { _ = try? instance.call("get", ["id": .string(id)]) }
+        let existing = plugin.operations.contains("create")
+        let id = existing ? try createEntity(instance) : fields.unknownID
+        // Errors are answers too (an unknown id exercises the error path), but
+        // an entity that exists must be read every time.
+        let run: (Int) -> (failures: Int, last: String) = { count in
+            var failures = 0, last = ""
+            for _ in 0..<count {
+                do throws(PluginCallError) { _ = try instance.call("get", ["id": .string(id)]) } catch {
+                    failures += 1
+                    last = error.description
+                }
+            }
+            return (failures, last)
         }
-        run(300)  // warm-up: caches, connection pools, allocator arenas
+        _ = run(300)  // warm-up: caches, connection pools, allocator arenas
         let before = Self.residentBytes()
-        run(Self.memoryCalls)
+        let outcome = run(Self.memoryCalls)
         let grown = Self.residentBytes() - before
+        if existing {
+            try expect(outcome.failures == 0, "\(Self.memoryCalls) gets of entity \(id): expected every one to succeed, got \(outcome.failures) failures, the last: \(outcome.last)")
+        }
         try expect(grown < Self.memoryGrowthLimit,
                    "resident memory over \(Self.memoryCalls) gets: expected growth under \(Self.memoryGrowthLimit >> 20) MB, got +\(grown >> 20) MB (\(grown / Self.memoryCalls) bytes a call)")
     }
