@@ -88,6 +88,7 @@ public final class Node: @unchecked Sendable {
 
     private func secrets() -> [String] {
         var values = [config.node.adminToken] + config.connections.values.map(\.peer.secret)
+            + config.instances.values.compactMap(\.webhookSecret)
         func collect(_ json: JSON, key: String) {
             switch json {
             case .object(let members): for (name, value) in members { collect(value, key: name) }
@@ -188,7 +189,14 @@ public final class Node: @unchecked Sendable {
         for context in contexts.values where context.config.trigger.webhook {
             byInstance[context.config.instance, default: []].append(context)
         }
-        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store)
+        var trust: [String: WebhookTrust] = [:]
+        for (name, contexts) in byInstance.sorted(by: { $0.key < $1.key }) {
+            trust[name] = try WebhookTrust.of(instance: name, config.instances[name]!, plugin: contexts[0].instance.plugin)
+            if trust[name]?.secret == nil {
+                logger.warn("webhooks of instance '\(name)' are not authenticated: set $.instances.\(name).webhookSecret; until then each webhook is only a notice and the entity is read from the tracker")
+            }
+        }
+        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store, trust: trust)
         let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
         let router = Router()
         router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
