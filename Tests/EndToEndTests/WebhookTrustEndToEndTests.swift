@@ -1,0 +1,182 @@
+import Foundation
+import TandemHTTP
+import TandemJSON
+import TestSupport
+import XCTest
+
+/// What a node may believe of a webhook, end to end with real simulators and
+/// nodes: with a `webhookSecret` only a delivery the tracker signed is taken;
+/// without one a delivery is a notice, and only what the node read from the
+/// tracker itself reaches the other tracker.
+final class WebhookTrustEndToEndTests: XCTestCase {
+    private static let jiraHookSecret = "jira-hook-secret-0123456789"
+    private static let serviceNowHookSecret = "snow-hook-secret-0123456789"
+    private var deployment: SyncDeployment!
+
+    override func tearDown() {
+        if let deployment, testRun?.hasSucceeded == false { print(deployment.logs) }
+        deployment?.stop()
+    }
+
+    /// Webhooks only (no polling), so everything that moves was announced by one.
+    /// `jiraQuery` replaces blue's trigger query.
+    private func start(secrets: Bool, jiraQuery: String? = nil) throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
+        if secrets {
+            options.jiraFlags = ["--webhook-secret", Self.jiraHookSecret]
+            options.serviceNowFlags = ["--webhook-secret", Self.serviceNowHookSecret]
+        }
+        options.editConfig = { node, config in
+            if node == "blue" {
+                if secrets { config["instances"]?["jira"]?["webhookSecret"] = .string(Self.jiraHookSecret) }
+                if let jiraQuery { config["connections"]?[SyncDeployment.connection]?["trigger"]?["query"] = .string(jiraQuery) }
+            } else if secrets {
+                config["instances"]?["servicenow"]?["webhookSecret"] = .string(Self.serviceNowHookSecret)
+            }
+        }
+        deployment = try SyncDeployment.local(options)
+    }
+
+    private func syncedPair(_ summary: String) throws -> (key: String, sysID: String) {
+        let key = try deployment.jira.createIssue(summary)
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: summary) != nil }, deployment.logs)
+        let sysID = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: summary)?["sys_id"]?.stringValue)
+        return (key, sysID)
+    }
+
+    /// A Jira webhook body built from the real issue, with the given changes.
+    private func forgedJiraEvent(_ event: String, issue: JSON, summary: String? = nil, attachments: [JSON]? = nil) -> [UInt8] {
+        var issue = issue
+        if let summary { issue["fields"]?["summary"] = .string(summary) }
+        if let attachments { issue["fields"]?["attachment"] = .array(attachments) }
+        // Later than anything sent, so a node that trusted the body would send it.
+        issue["fields"]?["updated"] = "2099-01-01T00:00:00.000+0000"
+        return JSON.object([
+            "timestamp": .int(4_070_908_800_000), "webhookEvent": .string(event), "issue_event_type_name": "issue_updated",
+            "user": ["name": "mallory", "emailAddress": "mallory@example.com", "displayName": "Mallory"], "issue": issue,
+        ]).serialized()
+    }
+
+    private func postToBlueHook(_ body: [UInt8], signature: String? = nil) throws -> HTTPClientResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let signature { headers["X-Hub-Signature"] = signature }
+        return try HTTPClient(maxIdleConnectionsPerHost: 0).send(HTTPClientRequest(
+            method: "POST", url: deployment.blue.url + "/hooks/jira", headers: headers, body: body, timeoutSeconds: 30))
+    }
+
+    private func createLabelledIssue(_ summary: String, label: String) throws -> String {
+        try deployment.jira.request("POST", "/rest/api/2/issue", ["fields": [
+            "project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": .string(summary),
+            "labels": [.string(label)],
+        ]])["key"]?.stringValue ?? ""
+    }
+
+    // MARK: - With a secret
+
+    func testUnsignedAndBadlySignedWebhooks_Get401AndChangeNothingOnEitherTracker() throws {
+        try start(secrets: true)
+        let (key, sysID) = try syncedPair("Signed only")
+        let issue = try deployment.jira.issue(key)
+        let forgedUpdate = forgedJiraEvent("jira:issue_updated", issue: issue, summary: "FORGED")
+        var phantom = issue
+        phantom["id"] = "99999"
+        phantom["key"] = "SUP-999"
+        let forgedCreate = forgedJiraEvent("jira:issue_created", issue: phantom, summary: "FORGED NEW")
+        let hex64 = String(repeating: "ab", count: 32)
+        let badSignatures: [String?] = [
+            nil, "sha256=" + hex64, hex64, "sha1=" + hex64, "sha256=" + hex64.dropLast(), "sha256=" + hex64 + "00",
+            "sha256=" + hex64.dropLast() + "z", "sha256=", "",
+        ]
+
+        for signature in badSignatures {
+            for body in [forgedUpdate, forgedCreate] {
+                let response = try postToBlueHook(body, signature: signature)
+                XCTAssertEqual(response.status, 401, "signature \(signature ?? "(none)")")
+            }
+        }
+
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        let incident = try deployment.serviceNow.request("GET", "/api/now/table/incident/\(sysID)")["result"]
+        XCTAssertEqual(incident?["short_description"]?.stringValue, "Signed only")
+        XCTAssertEqual(try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue, "Signed only")
+        XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "FORGED NEW"))
+        XCTAssertTrue(deployment.blue.stderr.contains("webhook refused"), "each refusal is logged")
+        XCTAssertFalse(deployment.blue.stderr.contains("FORGED"), "the refused body is not logged")
+    }
+
+    func testSignedWebhooksFromBothTrackers_AreTakenAndSync() throws {
+        try start(secrets: true)
+        _ = try syncedPair("Signed by Jira")
+
+        try deployment.serviceNow.createIncident("Signed by ServiceNow")
+
+        XCTAssertTrue(try eventually(timeout: 30) { try !deployment.jira.searchIssues("summary ~ \"Signed by ServiceNow\"").isEmpty },
+                      deployment.logs)
+    }
+
+    // MARK: - Without a secret
+
+    func testWithoutASecret_AForgedPayloadsContentNeverReachesTheOtherTracker() throws {
+        try start(secrets: false)
+        let (key, sysID) = try syncedPair("Real summary")
+        let issue = try deployment.jira.issue(key)
+        var phantom = issue
+        phantom["id"] = "99999"
+        phantom["key"] = "SUP-999"
+
+        XCTAssertEqual(try postToBlueHook(forgedJiraEvent("jira:issue_updated", issue: issue, summary: "FORGED")).status, 200)
+        XCTAssertEqual(try postToBlueHook(forgedJiraEvent("jira:issue_created", issue: phantom, summary: "FORGED NEW")).status, 200)
+
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        let incident = try deployment.serviceNow.request("GET", "/api/now/table/incident/\(sysID)")["result"]
+        XCTAssertEqual(incident?["short_description"]?.stringValue, "Real summary")
+        XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "FORGED NEW"), "an issue Jira does not have is never created")
+        XCTAssertTrue(deployment.blue.stderr.contains("not authenticated"), "the node warned at start")
+    }
+
+    func testWithoutASecret_AForgedAttachmentIDIsNeverFetched() throws {
+        try start(secrets: false)
+        let (owner, ownerSysID) = try syncedPair("Owner of the secret file")
+        let secretFile = try deployment.jira.attachToIssue(owner, filename: "salaries.xlsx", bytes: Array("secret bytes".utf8))
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incidentAttachments(ownerSysID).count == 1 }, deployment.logs)
+        let (target, targetSysID) = try syncedPair("Target of the forgery")
+        let listed = try XCTUnwrap(try deployment.jira.issueAttachments(owner).first { $0["id"]?.stringValue == secretFile })
+
+        let response = try postToBlueHook(forgedJiraEvent("jira:issue_updated", issue: try deployment.jira.issue(target),
+                                                          attachments: [listed]))
+        XCTAssertEqual(response.status, 200)
+        try deployment.jira.editIssue(target, ["summary": "Target of the forgery, edited"])
+
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Target of the forgery, edited") != nil },
+                      deployment.logs)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        XCTAssertEqual(try deployment.serviceNow.incidentAttachments(targetSysID).count, 0, "the other issue's file was not copied")
+        XCTAssertEqual(try deployment.serviceNow.incidentAttachments(ownerSysID).count, 1)
+    }
+
+    // MARK: - Scope
+
+    func testOutOfScopeIssueAnnouncedByASignedWebhook_IsNeverSent() throws {
+        try start(secrets: true, jiraQuery: "project = SUP AND labels = sync")
+
+        _ = try createLabelledIssue("CONFIDENTIAL", label: "internal")
+        _ = try createLabelledIssue("Shared with the partner", label: "sync")
+
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Shared with the partner") != nil },
+                      deployment.logs)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "CONFIDENTIAL"))
+    }
+
+    func testSyncKeyOfAnOutOfScopeEntity_IsRefusedWithTheReason() throws {
+        try start(secrets: true, jiraQuery: "project = SUP AND labels = sync")
+        let key = try createLabelledIssue("Internal only", label: "internal")
+
+        let result = try deployment.run(["sync", key, "--connection", SyncDeployment.connection], node: "blue")
+
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("does not match trigger.query 'project = SUP AND labels = sync'"), result.stderr)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "Internal only"))
+    }
+}
