@@ -19,8 +19,8 @@ final class WebhookTrustEndToEndTests: XCTestCase {
     }
 
     /// Webhooks only (no polling), so everything that moves was announced by one.
-    /// `jiraQuery` replaces blue's trigger query.
-    private func start(secrets: Bool, jiraQuery: String? = nil) throws {
+    /// `jiraQuery` replaces blue's trigger query; `strict` sets its trigger.strict.
+    private func start(secrets: Bool, jiraQuery: String? = nil, strict: Bool = false) throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
         if secrets {
             options.jiraFlags = ["--webhook-secret", Self.jiraHookSecret]
@@ -30,6 +30,7 @@ final class WebhookTrustEndToEndTests: XCTestCase {
             if node == "blue" {
                 if secrets { config["instances"]?["jira"]?["webhookSecret"] = .string(Self.jiraHookSecret) }
                 if let jiraQuery { config["connections"]?[SyncDeployment.connection]?["trigger"]?["query"] = .string(jiraQuery) }
+                if strict { config["connections"]?[SyncDeployment.connection]?["trigger"]?["strict"] = true }
             } else if secrets {
                 config["instances"]?["servicenow"]?["webhookSecret"] = .string(Self.serviceNowHookSecret)
             }
@@ -69,6 +70,15 @@ final class WebhookTrustEndToEndTests: XCTestCase {
             "project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": .string(summary),
             "labels": [.string(label)],
         ]])["key"]?.stringValue ?? ""
+    }
+
+    /// How many entities blue's scope check has kept from being sent.
+    private func blueOutOfScopeDecisions() throws -> Double {
+        let text = try HTTPClient(maxIdleConnectionsPerHost: 0).send(HTTPClientRequest(method: "GET", url: deployment.blue.url + "/metrics")).text
+        return text.split(separator: "\n")
+            .filter { $0.hasPrefix("tandem_scope_checks_total{") && $0.contains("result=\"out\"") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0, +)
     }
 
     // MARK: - With a secret
@@ -164,6 +174,7 @@ final class WebhookTrustEndToEndTests: XCTestCase {
 
         XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Shared with the partner") != nil },
                       deployment.logs)
+        XCTAssertTrue(try eventually(timeout: 30) { try blueOutOfScopeDecisions() >= 1 }, "the webhook of the internal issue was judged")
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
         XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "CONFIDENTIAL"))
     }
@@ -178,5 +189,33 @@ final class WebhookTrustEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("does not match trigger.query 'project = SUP AND labels = sync'"), result.stderr)
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
         XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "Internal only"))
+    }
+
+    func testLinkedIssueThatLeavesTheQuery_KeepsSyncingWithoutStrict() throws {
+        try start(secrets: true, jiraQuery: "project = SUP AND labels = sync")
+        let key = try createLabelledIssue("Shared, then relabelled", label: "sync")
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Shared, then relabelled") != nil },
+                      deployment.logs)
+
+        try deployment.jira.editIssue(key, ["labels": ["internal"], "summary": "Out of the query now"])
+
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Out of the query now") != nil },
+                      deployment.logs)
+    }
+
+    func testWithTriggerStrict_ALinkedIssueThatLeavesTheQueryIsSentOnlyOnceItMatchesAgain() throws {
+        try start(secrets: true, jiraQuery: "project = SUP AND labels = sync", strict: true)
+        let key = try createLabelledIssue("Strictly shared", label: "sync")
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Strictly shared") != nil },
+                      deployment.logs)
+
+        try deployment.jira.editIssue(key, ["labels": ["internal"], "summary": "Made internal"])
+        XCTAssertTrue(try eventually(timeout: 30) { try blueOutOfScopeDecisions() >= 1 }, "the edit's webhook was judged")
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "Made internal"))
+        try deployment.jira.editIssue(key, ["labels": ["sync"], "summary": "Shared again"])
+
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Shared again") != nil },
+                      deployment.logs)
     }
 }

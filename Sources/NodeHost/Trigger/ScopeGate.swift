@@ -27,7 +27,10 @@ struct ScopeGate {
         let (twin, cached) = try context.store.read { tx in
             (try tx.twin(connection: context.name, localID: localID), try tx.scopeDecision(connection: context.name, localID: localID))
         }
-        let linked = twin.map { $0.remoteID != nil || $0.status == .linking } ?? false
+        // Sent once (even if the peer has not acknowledged yet), linked, or
+        // being linked: the entity is the connection's, and only strict
+        // mode asks again.
+        let linked = twin.map { $0.remoteID != nil || $0.lastSentHash != nil || $0.status == .linking } ?? false
         if linked && !context.config.trigger.strict { return nil }
         let fingerprint = Digest.hex(Digest.sha256((entity["fields"] ?? .null).serialized()))
         let matches: Bool
