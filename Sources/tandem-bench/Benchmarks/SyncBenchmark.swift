@@ -8,7 +8,8 @@ import TandemJSON
 ///
 /// Figures (issue 7): latency from a webhook-triggered Jira change to the
 /// ServiceNow write (p50, p99); sustained synced changes per second across
-/// many entities; tracker HTTP requests per synced change; time to drain
+/// many entities; tracker HTTP requests per synced change, and how many of
+/// them checked `trigger.query`; time to drain
 /// changes queued while the peer node was down; peak RSS of each node.
 ///
 /// A synced change is one write the node makes to ServiceNow. Writes are
@@ -72,7 +73,9 @@ struct SyncBenchmark: Command {
         print("latency, Jira edit → ServiceNow write (\(samples) samples): p50 \(fixed(latencies.percentile(0.5), 1)) ms, "
               + "p99 \(fixed(latencies.percentile(0.99), 1)) ms, max \(fixed(latencies.max() ?? 0, 1)) ms")
 
+        let scopeBefore = try ScopeRequests.count(deployment)
         let throughput = try load.throughput(entities: entities, seconds: seconds, threads: threads, rate: rate)
+        let firstReplicaChecks = try ScopeRequests.count(deployment) - scopeBefore - throughput.scopeRequests
         let sustained = Double(throughput.edits) / (Double(seconds) + throughput.catchUp)
         print("throughput: \(throughput.edits) Jira edits offered at \(rate)/s over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
               + "\(fixed(throughput.catchUp, 2)) s after the load stopped = \(fixed(sustained, 1)) synced changes/s sustained "
@@ -80,6 +83,9 @@ struct SyncBenchmark: Command {
         print("tracker requests per synced change: \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
               + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
+        print("of which trigger.query checks: \(throughput.scopeRequests) = "
+              + "\(fixed(Double(throughput.scopeRequests) / Double(max(1, throughput.synced)), 3)) per synced change "
+              + "(linked issues are not checked); the first replicas of the \(entities) issues made \(firstReplicaChecks) before the load")
 
         if drain > 0 {
             let drained = try load.drain(changes: drain, restart: { try deployment.startNode("green") })

@@ -42,7 +42,7 @@ struct BulkSyncRun {
         func key(_ entry: JSON) -> String { entry["key"]?.stringValue ?? entry["id"]?.stringValue ?? "?" }
         let parked = entries("parked"), pending = entries("pending"), outOfScope = entries("out of scope")
         print("sync --query on \(connection): \(states.count + skipped.count) matched, \(entries("synced").count) synced, "
-              + "\(parked.count) parked, \(pending.count) still pending, \(outOfScope.count) out of scope, \(skipped.count) skipped, in \(String(format: "%.1f", elapsed)) s")
+              + "\(parked.count) parked, \(pending.count) still pending, \(skipped.count) skipped, \(outOfScope.count) out of scope, in \(String(format: "%.1f", elapsed)) s")
         for entry in parked {
             print("  parked \(key(entry)): \(entry["reason"]?.stringValue ?? "no reason recorded")")
         }
