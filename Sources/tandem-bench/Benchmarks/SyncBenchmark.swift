@@ -57,7 +57,14 @@ struct SyncBenchmark: Command {
         // As in production, each node writes as its own integration account; the
         // benchmark's "humans" edit Jira only, so the ServiceNow node can filter
         // its own writes' webhooks by actor.
+        // Webhooks signed as in production: a verified Jira webhook carries the
+        // issue, which saves the read an unauthenticated notice would cost.
+        let hookSecret = "bench-webhook-secret-0123456789"
+        options.jiraFlags = ["--webhook-secret", hookSecret]
+        options.serviceNowFlags = ["--webhook-secret", hookSecret]
         options.editConfig = { node, config in
+            let instance = node == "green" ? "servicenow" : "jira"
+            config["instances"]?[instance]?["webhookSecret"] = .string(hookSecret)
             if node == "green" { config["instances"]?["servicenow"]?["config"]?["integrationUser"] = "admin" }
         }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
