@@ -179,6 +179,17 @@ final class WebhookTrustEndToEndTests: XCTestCase {
         XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "CONFIDENTIAL"))
     }
 
+    func testOutOfScopeIssueThatComesIntoTheQuery_IsSentThen() throws {
+        try start(secrets: true, jiraQuery: "project = SUP AND labels = sync")
+        let key = try createLabelledIssue("Internal at first", label: "internal")
+        XCTAssertTrue(try eventually(timeout: 30) { try blueOutOfScopeDecisions() >= 1 }, "the creation's webhook was judged")
+
+        try deployment.jira.editIssue(key, ["labels": ["sync"]])
+
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Internal at first") != nil },
+                      deployment.logs)
+    }
+
     func testSyncKeyOfAnOutOfScopeEntity_IsRefusedWithTheReason() throws {
         try start(secrets: true, jiraQuery: "project = SUP AND labels = sync")
         let key = try createLabelledIssue("Internal only", label: "internal")

@@ -108,7 +108,7 @@ struct AdminAPI {
         }
         guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
         do {
-            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual") {
+            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
                 return .error(409, refusal)
             }
         } catch let error as PluginCallError {

@@ -19,10 +19,13 @@ struct ScopeGate {
 
     /// Why `entity` must not be sent; nil when it may.
     ///
-    /// - Parameter source: what announced it (`poll`, `webhook`, `manual`).
+    /// - Parameters:
+    ///   - source: what announced it (`poll`, `webhook`, `manual`).
+    ///   - fresh: ask the tracker even when a cached answer fits (an
+    ///     operator's `tandem sync KEY`).
     /// - Throws: `PluginCallError` from the tracker (transient ones are retried
     ///   by the caller), store errors.
-    func refusal(for entity: JSON, localID: String, announcedBy source: String) throws -> String? {
+    func refusal(for entity: JSON, localID: String, announcedBy source: String, fresh: Bool = false) throws -> String? {
         let label = entity["key"]?.stringValue ?? localID
         let (twin, cached) = try context.store.read { tx in
             (try tx.twin(connection: context.name, localID: localID), try tx.scopeDecision(connection: context.name, localID: localID))
@@ -32,21 +35,28 @@ struct ScopeGate {
         // mode asks again.
         let linked = twin.map { $0.remoteID != nil || $0.lastSentHash != nil || $0.status == .linking } ?? false
         if linked && !context.config.trigger.strict { return nil }
-        let fingerprint = Digest.hex(Digest.sha256((entity["fields"] ?? .null).serialized()))
-        let matches: Bool
-        if let cached, cached.fingerprint == fingerprint {
-            matches = cached.matches
-        } else {
-            matches = try source == "poll" || ask(localID)
+        let query = context.config.trigger.query
+        // The query is part of the fingerprint: an operator who changes it
+        // gets fresh answers, not the old query's.
+        let fingerprint = Digest.hex(Digest.sha256(Array(query.utf8) + [0] + (entity["fields"] ?? .null).serialized()))
+        func record(_ matches: Bool, by: String) throws {
             try context.store.write { tx in
                 try tx.saveScopeDecision(connection: context.name, localID: localID,
                                          ScopeDecision(matches: matches, fingerprint: fingerprint, decidedAt: nowMs()))
             }
-            context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": matches ? "in" : "out",
-                                                                    "by": source == "poll" ? "poll" : "tracker"])
+            context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": matches ? "in" : "out", "by": by])
+        }
+        let matches: Bool
+        if source == "poll" {
+            matches = true  // the poll's own search used the query
+            if cached?.fingerprint != fingerprint || cached?.matches != true { try record(true, by: "poll") }
+        } else if !fresh, let cached, cached.fingerprint == fingerprint {
+            matches = cached.matches
+        } else {
+            matches = try ask(localID)
+            try record(matches, by: "tracker")
         }
         if matches { return nil }
-        let query = context.config.trigger.query
         if linked {
             return "\(label) no longer matches trigger.query '\(query)' of connection '\(context.name)' (trigger.strict); it is sent again once it matches"
         }
