@@ -164,6 +164,25 @@ final class WebhookTrustEndToEndTests: XCTestCase {
         XCTAssertEqual(try deployment.serviceNow.incidentAttachments(ownerSysID).count, 1)
     }
 
+    func testWithoutASecret_AnAttachmentIDOfAnIssueOutsideTheScopeIsNeverEvenRead() throws {
+        try start(secrets: false, jiraQuery: "project = SUP AND labels = sync")
+        let owner = try createLabelledIssue("Internal, with a file", label: "internal")
+        let secretFile = try deployment.jira.attachToIssue(owner, filename: "salaries.xlsx", bytes: Array("secret bytes".utf8))
+        let listed = try XCTUnwrap(try deployment.jira.issueAttachments(owner).first { $0["id"]?.stringValue == secretFile })
+        let target = try createLabelledIssue("Shared, no files", label: "sync")
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Shared, no files") != nil },
+                      deployment.logs)
+
+        let forged = forgedJiraEvent("jira:issue_updated", issue: try deployment.jira.issue(target), attachments: [listed])
+        XCTAssertEqual(try postToBlueHook(forged).status, 200)
+
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        let blobs = (try? FileManager.default.contentsOfDirectory(atPath: deployment.folder + "/data/blue/blobs")) ?? []
+        XCTAssertEqual(blobs, [], "blue never read an attachment: none of its issues in scope has one")
+        let sysID = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: "Shared, no files")?["sys_id"]?.stringValue)
+        XCTAssertEqual(try deployment.serviceNow.incidentAttachments(sysID).count, 0)
+    }
+
     // MARK: - Scope
 
     func testOutOfScopeIssueAnnouncedByASignedWebhook_IsNeverSent() throws {
