@@ -209,6 +209,39 @@ final class WebhookTrustEndToEndTests: XCTestCase {
                       deployment.logs)
     }
 
+    func testTwoConnectionsOfOneInstance_EachSendsOnlyItsOwnScope() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
+        options.jiraFlags = ["--webhook-secret", Self.jiraHookSecret]
+        options.serviceNowFlags = ["--webhook-secret", Self.serviceNowHookSecret]
+        options.editConfig = { node, config in
+            let main = SyncDeployment.connection
+            guard var second = config["connections"]?[main] else { return }
+            if node == "blue" {
+                config["instances"]?["jira"]?["webhookSecret"] = .string(Self.jiraHookSecret)
+                config["connections"]?[main]?["trigger"]?["query"] = "project = SUP AND labels = sync"
+                second["trigger"]?["query"] = "project = SUP AND labels = internal"
+            } else {
+                config["instances"]?["servicenow"]?["webhookSecret"] = .string(Self.serviceNowHookSecret)
+                second["trigger"]?["query"] = "numberSTARTSWITHNONE"  // sends nothing new of its own
+            }
+            config["connections"]?["sup-internal"] = second
+        }
+        deployment = try SyncDeployment.local(options)
+
+        _ = try createLabelledIssue("For the sync connection", label: "sync")
+        _ = try createLabelledIssue("For the internal connection", label: "internal")
+
+        XCTAssertTrue(try eventually(timeout: 30) {
+            try deployment.serviceNow.incident(shortDescription: "For the sync connection") != nil
+                && deployment.serviceNow.incident(shortDescription: "For the internal connection") != nil
+        }, deployment.logs)
+        XCTAssertTrue(try eventually(timeout: 30) { try blueOutOfScopeDecisions() >= 2 }, "each connection judged the other's issue")
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30), deployment.logs)
+        let summaries = try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }.sorted()
+        XCTAssertEqual(summaries, ["For the internal connection", "For the sync connection"], "each issue sent once, by its own connection")
+        XCTAssertEqual(try deployment.jira.searchIssues("project = SUP").count, 2, "nothing came back as a new issue")
+    }
+
     func testSyncKeyOfAnOutOfScopeEntity_IsRefusedWithTheReason() throws {
         try start(secrets: true, jiraQuery: "project = SUP AND labels = sync")
         let key = try createLabelledIssue("Internal only", label: "internal")
