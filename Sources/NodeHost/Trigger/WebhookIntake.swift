@@ -5,14 +5,15 @@ import TandemJSON
 ///
 /// First the delivery is judged (`WebhookTrust`): with a `webhookSecret` a
 /// signature that does not verify gets 401 and is logged without its body,
-/// before the connector parses a byte. Then the connector parses the body (`webhook.parse`); every change event not
-/// made by the connection's own integration user becomes a pending change of
-/// each connection that uses this instance with `webhook: true`; the entity an
-/// event carries is kept only when the signature verified, otherwise the
-/// outgoing stage reads it from the tracker. Which connection sends the
-/// entity is the scope's decision (`ScopeGate`), not the webhook's. The 200
-/// answer is sent only after the notices are committed, so a tracker that
-/// gets no answer sends the event again and nothing is lost.
+/// before the connector parses a byte. Then the connector parses the body
+/// (`webhook.parse`); every change event not made by the connection's own
+/// integration user becomes a pending change of each connection that uses
+/// this instance with `webhook: true`. The entity an event carries is kept
+/// only when the signature verified; otherwise the outgoing stage reads it
+/// from the tracker. Whether a connection sends the entity is its scope's
+/// decision (`ScopeGate`), not the webhook's. The 200 answer is sent only
+/// after the notices are committed, so a tracker that gets no answer sends
+/// the event again and nothing is lost.
 struct WebhookIntake {
     /// Connections by instance name, with webhooks enabled.
     let connectionsByInstance: [String: [ConnectionContext]]
