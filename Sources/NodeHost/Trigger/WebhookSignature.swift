@@ -9,21 +9,21 @@ import TandemJSON
 /// never reaches plugin code. The only scheme is `sha256-hex`: the header's
 /// value is `sha256=` and 64 hex digits of HMAC-SHA256 over the raw body.
 /// The comparison runs in time independent of where the digests differ.
-struct WebhookSignature: Sendable, Equatable {
-    enum Scheme: String, Sendable {
+public struct WebhookSignature: Sendable, Equatable {
+    public enum Scheme: String, Sendable {
         case sha256Hex = "sha256-hex"
     }
 
     /// Why a plugin's declaration cannot be used.
-    struct DeclarationError: Error, CustomStringConvertible {
-        let description: String
+    public struct DeclarationError: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let header: String
-    let scheme: Scheme
+    public let header: String
+    public let scheme: Scheme
 
     /// The declaration in `capabilities`; nil when the plugin declares none.
-    static func declared(in capabilities: JSON) throws(DeclarationError) -> WebhookSignature? {
+    public static func declared(in capabilities: JSON) throws(DeclarationError) -> WebhookSignature? {
         guard let declaration = capabilities["webhookSignature"], !declaration.isNull else { return nil }
         guard let header = declaration["header"]?.stringValue, !header.isEmpty,
               header.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }) else {

@@ -13,6 +13,7 @@ enum ConformanceCheck: String, CaseIterable, Sendable {
     case comment
     case attachment
     case search
+    case match
     case badCredential = "bad-credential"
     case unknownID = "unknown-id"
     case undeclaredOperation = "undeclared-operation"
@@ -26,6 +27,7 @@ enum ConformanceCheck: String, CaseIterable, Sendable {
         case .comment: return "comment.add returns an id that get lists with the same body"
         case .attachment: return "attachment.put then attachment.get returns bytes with the same SHA-256"
         case .search: return "search, following its cursor, finds a newly created entity"
+        case .match: return "match says a newly created entity matches the search query; a declared webhookSignature uses a known scheme"
         case .badCredential: return "a wrong password or token maps to auth"
         case .unknownID: return "get of an id that does not exist maps to not found"
         case .undeclaredOperation: return "an operation the plugin does not declare is refused by the host"
@@ -40,6 +42,7 @@ enum ConformanceCheck: String, CaseIterable, Sendable {
         case .comment: return ["create", "get", "comment.add"]
         case .attachment: return ["create", "attachment.put", "attachment.get"]
         case .search: return ["create", "search"]
+        case .match: return ["create", "match"]
         case .badCredential: return []
         case .unknownID: return ["get"]
         }
