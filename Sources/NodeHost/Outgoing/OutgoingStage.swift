@@ -44,7 +44,10 @@ struct OutgoingStage {
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
                 switch twin.status {
                 case .linking:  // sent once the peer answers `tandem connect`: as an update
-                    return failures.retry(change, "\(label) waits for the peer to answer its link request")
+                    // Deferred in this transaction: the store's lock is not reentrant.
+                    let delay = context.backoff.delayMs(attempt: change.attempts)
+                    try tx.deferPending(change, until: nowMs() + delay)
+                    return .retry(reason: "\(label) waits for the peer to answer its link request", delayMs: delay)
                 case .unsynced:
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")
