@@ -209,6 +209,25 @@ final class WebhookTrustEndToEndTests: XCTestCase {
                       deployment.logs)
     }
 
+    func testBulkSyncOfABroaderQuery_SendsOnlyTheScopeAndListsTheRestAsOutOfScope() throws {
+        var options = SyncDeployment.Options(webhooks: false, pollSeconds: nil)
+        options.editConfig = { node, config in
+            if node == "blue" { config["connections"]?[SyncDeployment.connection]?["trigger"]?["query"] = "project = SUP AND labels = sync" }
+        }
+        deployment = try SyncDeployment.local(options)
+        _ = try createLabelledIssue("Bulk, shared", label: "sync")
+        let internalKey = try createLabelledIssue("Bulk, internal", label: "internal")
+
+        let result = try deployment.run(["sync", "--query", "project = SUP", "--connection", SyncDeployment.connection, "--timeout", "60"],
+                                        node: "blue")
+
+        XCTAssertTrue(result.stdout.contains("2 matched, 1 synced, 0 parked, 0 still pending, 0 skipped, 1 out of scope"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("not sent \(internalKey): does not match trigger.query 'project = SUP AND labels = sync'"),
+                      result.stdout)
+        XCTAssertNil(try deployment.serviceNow.incident(shortDescription: "Bulk, internal"))
+        XCTAssertNotNil(try deployment.serviceNow.incident(shortDescription: "Bulk, shared"))
+    }
+
     func testTwoConnectionsOfOneInstance_EachSendsOnlyItsOwnScope() throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
         options.jiraFlags = ["--webhook-secret", Self.jiraHookSecret]
