@@ -8,7 +8,8 @@ import TandemJSON
 /// unsync`) unless `trigger.strict`; an entity a poll announced matched the
 /// query in that search. Otherwise the tracker is asked (`match`, else a
 /// `search` of the whole query) and the answer is cached with a fingerprint
-/// of the entity's fields, so the same state is never asked about twice.
+/// of the query and the entity's fields, so the same state is never asked
+/// about twice (`tandem sync KEY` asks afresh).
 ///
 /// The check also keeps the webhooks of one connection's scope from being
 /// sent by another connection of the same instance.
