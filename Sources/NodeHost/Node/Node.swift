@@ -19,6 +19,7 @@ public final class Node: @unchecked Sendable {
     public let logger: Logger
     public let metrics = Metrics()
     private var store: Store?
+    private var monitor: PluginCallMonitor?
     private var contexts: [String: ConnectionContext] = [:]
     private var schedulers: [LaneScheduler] = []
     private var senders: [PeerSender] = []
@@ -40,11 +41,15 @@ public final class Node: @unchecked Sendable {
         logger.redact(secrets())
         let store = try openStore()
         self.store = store
+        let monitor = try startMonitor(store: store)
         let plugins = try loadPlugins()
         var instances: [String: (PluginInstance, TrackerHTTPService)] = [:]
         let client = HTTPClient()
         for name in Set(config.connections.values.map(\.instance)).sorted() {
-            instances[name] = try makeInstance(name, plugins: plugins, client: client)
+            let (instance, http) = try makeInstance(name, plugins: plugins, client: client)
+            instance.timeoutMs = Int64(config.instances[name]!.timeoutMs)
+            instance.monitor = monitor
+            instances[name] = (instance, http)
         }
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
             let (instance, http) = instances[connection.instance]!
@@ -81,6 +86,7 @@ public final class Node: @unchecked Sendable {
         server?.stop()
         schedulers.forEach { $0.stop() }
         senders.forEach { $0.stop() }
+        monitor?.calls.markCleanExit()
         logger.info("node stopped")
     }
 
@@ -107,6 +113,20 @@ public final class Node: @unchecked Sendable {
         } catch {
             throw NodeStartError("cannot open the store in \(config.node.dataDir): \(error)")
         }
+    }
+
+    /// Maps the in-flight file, charges the calls a dead predecessor left
+    /// running to their entities, and starts recording crash signals.
+    private func startMonitor(store: Store) throws(NodeStartError) -> PluginCallMonitor {
+        let calls = try InFlightCalls(path: config.node.dataDir + "/" + InFlightCalls.fileName)
+        let monitor: PluginCallMonitor
+        do { monitor = try PluginCallMonitor(calls: calls, store: store, logger: logger, metrics: metrics) } catch {
+            throw NodeStartError("cannot read plugin deaths from the store: \(error)")
+        }
+        monitor.chargeInterrupted()
+        calls.installCrashRecorder()
+        self.monitor = monitor
+        return monitor
     }
 
     private func loadPlugins() throws(NodeStartError) -> [String: LoadedPlugin] {

@@ -116,11 +116,15 @@ final class LaneScheduler: @unchecked Sendable {
             stage = message.kind == .ack ? "ack" : "incoming"
             entity = message.body["source"]?["key"]?.stringValue ?? message.lane
             tx = Self.transactionID(message)
-            outcome = IncomingStage(context: context).process(message)
+            outcome = CallSite.with(CallSite(connection: context.name, lane: message.parkedLane, entity: entity)) {
+                IncomingStage(context: context).process(message)
+            }
         case .outgoing(let change):
             stage = "outgoing"
             entity = change.localKey ?? change.localID
-            outcome = OutgoingStage(context: context).process(change)
+            outcome = CallSite.with(CallSite(connection: context.name, lane: "out:" + change.localID, entity: entity)) {
+                OutgoingStage(context: context).process(change)
+            }
             if case .retry(_, let delay) = outcome {
                 try? context.store.write { try $0.deferPending(change, until: nowMs() + delay) }
             }

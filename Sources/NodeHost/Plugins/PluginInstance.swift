@@ -19,6 +19,11 @@ public final class PluginInstance: @unchecked Sendable {
     private let hostTable: UnsafeMutablePointer<tandem_host_t>
     private let context: Unmanaged<HostContext>
     private let serial = Mutex<Void>(())
+    /// How long a call may run before it counts as stalled.
+    public var timeoutMs: Int64 = 30_000
+    /// Records calls in flight and charges crashes to entities; set by the
+    /// node before the first call, nil in tools and tests that need neither.
+    var monitor: PluginCallMonitor?
 
     /// Creates the instance.
     ///
@@ -64,8 +69,8 @@ public final class PluginInstance: @unchecked Sendable {
         }
         let inputBytes = input.serialized()
         let outcome = plugin.isThreadSafe
-            ? invoke(operation, inputBytes, blob)
-            : serial.withLock { _ in invoke(operation, inputBytes, blob) }
+            ? monitored(operation, inputBytes, blob)
+            : serial.withLock { _ in monitored(operation, inputBytes, blob) }
         switch outcome.json {
         case .success(let json): return PluginOutput(json: json, blob: outcome.blob)
         case .failure(let error):
@@ -82,6 +87,15 @@ public final class PluginInstance: @unchecked Sendable {
         var json: Result<JSON, JSONError>?
         var errorBody: [UInt8]
         var blob: [UInt8]?
+    }
+
+    /// `invoke`, recorded in flight for its whole duration (inside the serial
+    /// lock: waiting for another call is not running).
+    private func monitored(_ operation: String, _ input: [UInt8], _ blob: [UInt8]?) -> Outcome {
+        guard let monitor else { return invoke(operation, input, blob) }
+        let token = monitor.begin(plugin: plugin.id, instance: name, operation: operation, timeoutMs: timeoutMs)
+        defer { monitor.end(token) }
+        return invoke(operation, input, blob)
     }
 
     private func invoke(_ operation: String, _ input: [UInt8], _ blob: [UInt8]?) -> Outcome {

@@ -19,6 +19,8 @@
  *             attachment came from the peer (migration 3).
  *   attachment_intents  an attachment.put about to be made; an open row after
  *             a crash means "it may exist already: match by SHA-256 first".
+ *   plugin_deaths  per lane, how many times in a row a plugin call for it
+ *             was running when the process (or its plugin host) died.
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -208,6 +210,20 @@ enum Schema {
             seq INTEGER NOT NULL,
             fields BLOB,
             PRIMARY KEY (connection, local_id, seq)
+        );
+        """,
+        // Plugin deaths charged to an entity (PluginDeaths.swift): the
+        // process or plugin host died with a call for this lane in flight.
+        // Reset by a call that returns; at three the lane is parked.
+        """
+        CREATE TABLE plugin_deaths (
+            connection TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            deaths INTEGER NOT NULL,
+            last_reason TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, lane)
         );
         """,
     ]
