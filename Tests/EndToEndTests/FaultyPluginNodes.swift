@@ -95,6 +95,8 @@ final class FaultyPluginNodes {
 
     var blueAdmin: NodeAdmin { NodeAdmin(baseURL: "http://127.0.0.1:\(bluePort)", token: adminToken) }
 
+    var blueLog: String { (try? String(contentsOfFile: folder.file("blue.stderr.log"), encoding: .utf8)) ?? "" }
+
     /// Both nodes' logs, for a failing test's message.
     var logs: String {
         ["blue", "green"].map { name in

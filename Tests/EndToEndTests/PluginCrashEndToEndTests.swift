@@ -31,6 +31,24 @@ final class PluginCrashEndToEndTests: XCTestCase {
         XCTAssertEqual(blue.terminationStatus, 11)
     }
 
+    func testIsolated_ASegfaultCostsOnlyThePluginHost_AndTheEntityIsParkedAfterThreeDeaths() throws {
+        let nodes = try FaultyPluginNodes(fault: "FAULT_SEGV", blueInstance: ["isolation": "process"])
+        defer { nodes.stop() }
+        try nodes.addBlueEntity(1, summary: "healthy")
+        try nodes.addBlueEntity(2, summary: "poison")
+        try nodes.startGreen()
+        let blue = try nodes.launchBlue()
+        defer { blue.terminate(); blue.waitUntilExit() }
+        XCTAssertTrue(eventually(timeout: 60, every: 0.2) {
+            !blue.isRunning || (nodes.parkedErrors().count == 1 && nodes.greenSummaries() == ["healthy"])
+        }, nodes.logs)
+        XCTAssertTrue(blue.isRunning, "the node never died\n\(nodes.logs)")
+        let reason = nodes.parkedErrors().first?["reason"]?.stringValue ?? ""
+        XCTAssertTrue(reason.hasPrefix("plugin c-filestore crashed (SIGSEGV) during get of FS-2, 3 times in a row"), reason)
+        XCTAssertEqual(nodes.blueLog.components(separatedBy: "crashed (SIGSEGV) during get of FS-2 (").count - 1, 3,
+                       "each death logged once with its count\n\(nodes.logs)")
+    }
+
     private func assertCrashLoopEnds(fault: String, signal: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let nodes = try FaultyPluginNodes(fault: fault)
         defer { nodes.stop() }

@@ -22,6 +22,8 @@ public struct NodeConfig: Sendable {
         /// Host-side limits on the plugin's HTTP requests.
         public var timeoutMs: UInt32
         public var maxRequestsPerSecond: Double?
+        /// Where the plugin runs: in the node, or in a plugin host of its own.
+        public var isolation: PluginIsolation = .inProcess
     }
 
     public struct Peer: Sendable {
@@ -98,13 +100,14 @@ public struct NodeConfig: Sendable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "isolation"])
             let config = try reader.required("config")
             _ = try config.object()
             instances[name] = Instance(
                 plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
-                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000))
+                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
+                isolation: try parseIsolation(reader.member("isolation")))
         }
 
         var connections: [String: Connection] = [:]
@@ -160,6 +163,15 @@ public struct NodeConfig: Sendable {
             conflicts: conflicts, enabled: try reader.member("enabled")?.bool() ?? true,
             workers: try reader.member("workers")?.int(in: 1...64) ?? 4,
             maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024)
+    }
+
+    private static func parseIsolation(_ reader: ConfigReader?) throws(ConfigError) -> PluginIsolation {
+        guard let reader else { return .inProcess }
+        let text = try reader.nonEmptyString()
+        guard let isolation = PluginIsolation(rawValue: text) else {
+            throw ConfigError(reader.path, "must be \"in-process\" or \"process\", not '\(text)'")
+        }
+        return isolation
     }
 
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {

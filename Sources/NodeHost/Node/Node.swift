@@ -47,7 +47,6 @@ public final class Node: @unchecked Sendable {
         let client = HTTPClient()
         for name in Set(config.connections.values.map(\.instance)).sorted() {
             let (instance, http) = try makeInstance(name, plugins: plugins, client: client)
-            instance.timeoutMs = Int64(config.instances[name]!.timeoutMs)
             instance.monitor = monitor
             instances[name] = (instance, http)
         }
@@ -167,7 +166,8 @@ public final class Node: @unchecked Sendable {
             secret: { secretName in ProcessInfo.processInfo.environment["TANDEM_SECRET_" + secretName] },
             nowMs: { nowMs() })
         do {
-            return (try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services), http)
+            return (try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services,
+                                       isolation: instance.isolation, timeoutMs: Int64(instance.timeoutMs)), http)
         } catch {
             throw NodeStartError("$.instances.\(name).config: \(plugin.id) refused it: \(error.message)")
         }
