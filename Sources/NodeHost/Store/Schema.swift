@@ -212,6 +212,15 @@ enum Schema {
             PRIMARY KEY (connection, local_id, seq)
         );
         """,
+        // Per field of the conflict base, the seq of our newest replica when
+        // an apply agreed the value (ConflictBase.swift).
+        """
+        ALTER TABLE twins ADD COLUMN base_marks BLOB;
+        """,
+        // An entity's twins on every connection (LoopGuard).
+        """
+        CREATE INDEX twins_by_local ON twins(local_id);
+        """,
         // Plugin deaths charged to an entity (PluginDeaths.swift): the
         // process or plugin host died with a call for this lane in flight.
         // Reset by a call that returns; at three the lane is parked.
