@@ -20,6 +20,7 @@ public final class Node: @unchecked Sendable {
     public let metrics = Metrics()
     private var store: Store?
     private var monitor: PluginCallMonitor?
+    private var stallWatch: StallWatch?
     private var contexts: [String: ConnectionContext] = [:]
     private var schedulers: [LaneScheduler] = []
     private var senders: [PeerSender] = []
@@ -74,14 +75,36 @@ public final class Node: @unchecked Sendable {
                 pollers.append(poller)
             }
         }
+        stallWatch?.start()
         readiness.withLock { ready = true }
         logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
         return port
     }
 
     /// Finishes the item each worker has in hand, stops serving, and returns.
+    /// `stop`, bounded: returns false after `seconds` if a worker is still
+    /// inside a plugin call that does not return. Its item stays in the store
+    /// (nothing was committed for it) and is taken up again after a restart.
+    public func stop(within seconds: Double) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        let stopper = Thread { [self] in
+            stop()
+            done.signal()
+        }
+        stopper.name = "tandem.stop"
+        stopper.start()
+        if done.wait(timeout: .now() + seconds) == .success { return true }
+        let now = nowMs()
+        let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
+        monitor?.calls.markCleanExit()
+        logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
+                     ["calls": .array(stuck.map(JSON.string))])
+        return false
+    }
+
     public func stop() {
         readiness.withLock { ready = false }
+        stallWatch?.stop()
         pollers.forEach { $0.stop() }
         server?.stop()
         schedulers.forEach { $0.stop() }
@@ -126,6 +149,7 @@ public final class Node: @unchecked Sendable {
         monitor.chargeInterrupted()
         calls.installCrashRecorder()
         self.monitor = monitor
+        stallWatch = StallWatch(calls: calls, logger: logger, metrics: metrics)
         return monitor
     }
 
@@ -216,7 +240,10 @@ public final class Node: @unchecked Sendable {
         let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
         router.add("GET", "/healthz") { _ in health.handle() }
         router.add("GET", "/readyz") { [weak self] _ in
-            self?.readiness.withLock({ self?.ready ?? false }) == true ? .json(200, ["status": "ready"]) : .error(503, "starting or stopping")
+            guard let self, readiness.withLock({ ready }) else { return .error(503, "starting or stopping") }
+            let reasons = stallWatch?.reasons ?? []
+            guard reasons.isEmpty else { return .json(503, ["status": "not ready", "reasons": .array(reasons.map(JSON.string))]) }
+            return .json(200, ["status": "ready"])
         }
         let metrics = self.metrics
         router.add("GET", "/metrics") { _ in

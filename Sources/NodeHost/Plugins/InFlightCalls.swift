@@ -92,8 +92,8 @@ final class InFlightCalls: @unchecked Sendable {
         free.withLock { $0.append(slot) }
     }
 
-    /// The calls running now, for the stall watchdog.
-    var runningCalls: [RunningCall] { running.withLock { Array($0.values) } }
+    /// The calls running now by slot, for the stall watchdog.
+    var runningCalls: [Int: RunningCall] { running.withLock { $0 } }
 
     /// Marks a clean stop: whatever is still running then (a hung plugin call
     /// abandoned at shutdown) is not charged to its entity on the next start.
@@ -152,6 +152,8 @@ struct RunningCall: Sendable, Equatable {
     var site: CallSite?
     var startedMs: Int64
     var timeoutMs: Int64
+    /// In a plugin host, which kills it at its timeout itself.
+    var isolated = false
 }
 
 /// A call that was running when the previous process ended.

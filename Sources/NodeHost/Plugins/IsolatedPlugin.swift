@@ -46,7 +46,7 @@ final class IsolatedPlugin: @unchecked Sendable {
     func call(_ operation: String, _ input: [UInt8], _ blob: [UInt8]?, timeoutMs: Int64,
               monitor: PluginCallMonitor?) throws(PluginCallError) -> (status: Int32, json: [UInt8], blob: [UInt8]) {
         let child = try running(timeoutMs: timeoutMs)
-        let token = monitor?.begin(plugin: plugin.id, instance: name, operation: operation, timeoutMs: timeoutMs)
+        let token = monitor?.begin(plugin: plugin.id, instance: name, operation: operation, timeoutMs: timeoutMs, isolated: true)
         let what: String
         do {
             let answer = try child.channel.request(operation, json: input, blob: blob ?? [], timeoutMs: timeoutMs)

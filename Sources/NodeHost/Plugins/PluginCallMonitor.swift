@@ -34,9 +34,9 @@ final class PluginCallMonitor: @unchecked Sendable {
     }
 
     /// A call is about to enter the plugin; pass the token to `end` when it returns.
-    func begin(plugin: String, instance: String, operation: String, timeoutMs: Int64) -> Token {
+    func begin(plugin: String, instance: String, operation: String, timeoutMs: Int64, isolated: Bool = false) -> Token {
         let call = RunningCall(plugin: plugin, instance: instance, operation: operation, site: CallSite.current,
-                               startedMs: nowMs(), timeoutMs: timeoutMs)
+                               startedMs: nowMs(), timeoutMs: timeoutMs, isolated: isolated)
         return Token(slot: calls.begin(call), call: call)
     }
 
