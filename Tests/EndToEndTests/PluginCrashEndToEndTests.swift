@@ -16,7 +16,7 @@ final class PluginCrashEndToEndTests: XCTestCase {
     }
 
     func testRetryGivesAParkedEntityAnotherChance() throws {
-        let nodes = try FaultyPluginNodes(fault: "FAULT_SEGV")
+        let nodes = try FileStoreNodePair(fault: "FAULT_SEGV")
         defer { nodes.stop() }
         try nodes.addBlueEntity(2, summary: "poison")
         try nodes.startGreen()
@@ -32,7 +32,7 @@ final class PluginCrashEndToEndTests: XCTestCase {
     }
 
     func testIsolated_ASegfaultCostsOnlyThePluginHost_AndTheEntityIsParkedAfterThreeDeaths() throws {
-        let nodes = try FaultyPluginNodes(fault: "FAULT_SEGV", blueInstance: ["isolation": "process"])
+        let nodes = try FileStoreNodePair(fault: "FAULT_SEGV", blueInstance: ["isolation": "process"])
         defer { nodes.stop() }
         try nodes.addBlueEntity(1, summary: "healthy")
         try nodes.addBlueEntity(2, summary: "poison")
@@ -50,7 +50,7 @@ final class PluginCrashEndToEndTests: XCTestCase {
     }
 
     private func assertCrashLoopEnds(fault: String, signal: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let nodes = try FaultyPluginNodes(fault: fault)
+        let nodes = try FileStoreNodePair(fault: fault)
         defer { nodes.stop() }
         try nodes.addBlueEntity(1, summary: "healthy")
         try nodes.addBlueEntity(2, summary: "poison")
@@ -71,7 +71,7 @@ final class PluginCrashEndToEndTests: XCTestCase {
     /// Starts blue again each time it dies, like systemd's Restart=always,
     /// until `condition` holds while it runs (or six starts). Returns the
     /// deaths seen and the running process.
-    private func superviseBlue(_ nodes: FaultyPluginNodes, until condition: () -> Bool) throws -> (Int, Process) {
+    private func superviseBlue(_ nodes: FileStoreNodePair, until condition: () -> Bool) throws -> (Int, Process) {
         var deaths = 0
         for _ in 0..<6 {
             let blue = try nodes.launchBlue()
@@ -89,7 +89,7 @@ final class PluginCrashEndToEndTests: XCTestCase {
     }
 }
 
-extension FaultyPluginNodes {
+extension FileStoreNodePair {
     /// Blue's open parked errors (empty while it is down).
     func parkedErrors() -> [JSON] {
         blueAdmin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue ?? []

@@ -9,7 +9,7 @@ import XCTest
 /// at the instance's timeout and charged to its entity.
 final class PluginHangEndToEndTests: XCTestCase {
     func testInProcess_AHangingCallMakesTheNodeNotReady_WhileTheAdminAPIAnswers_AndSIGTERMStopsIt() throws {
-        let nodes = try FaultyPluginNodes(fault: "FAULT_HANG", blueInstance: ["timeoutMs": 1000])
+        let nodes = try FileStoreNodePair(fault: "FAULT_HANG", blueInstance: ["timeoutMs": 1000])
         defer { nodes.stop() }
         try nodes.addBlueEntity(2, summary: "hangs")
         try nodes.startGreen()
@@ -35,7 +35,7 @@ final class PluginHangEndToEndTests: XCTestCase {
     }
 
     func testIsolated_AHangingCallIsKilledAtTheTimeout_AndParksItsEntityAfterThree_WhileAnotherSyncs() throws {
-        let nodes = try FaultyPluginNodes(fault: "FAULT_HANG", blueInstance: ["timeoutMs": 1000, "isolation": "process"])
+        let nodes = try FileStoreNodePair(fault: "FAULT_HANG", blueInstance: ["timeoutMs": 1000, "isolation": "process"])
         defer { nodes.stop() }
         try nodes.addBlueEntity(1, summary: "healthy")
         try nodes.addBlueEntity(2, summary: "hangs")

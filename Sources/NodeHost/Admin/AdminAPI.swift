@@ -22,6 +22,7 @@ struct AdminAPI {
         router.add("POST", "/admin/v1/errors/retry") { request in try api.retry(request) }
         router.add("POST", "/admin/v1/errors/resolve") { request in try api.resolve(request) }
         router.add("POST", "/admin/v1/sync") { request in try api.sync(request) }
+        router.add("POST", "/admin/v1/recover") { request in try api.recover(request) }
         router.add("GET", "/admin/v1/status") { _ in try api.status() }
         router.add("POST", "/admin/v1/connections/{name}/pause") { request in try api.setPaused(request, true) }
         router.add("POST", "/admin/v1/connections/{name}/resume") { request in try api.setPaused(request, false) }
@@ -121,6 +122,21 @@ struct AdminAPI {
         // A stalled plugin must not hang the admin API: the lookup goes on and queues the entity when it returns.
         return answer ?? .json(202, ["queued": .string(key), "id": .null, "connection": .string(name),
                                      "note": .string("the plugin has not answered within \(Int(Self.lookupSeconds)) s (see /readyz); \(key) is queued as soon as it does")])
+    }
+
+    /// Rebuilds a connection with the peer after this node's store was lost or restored (`ConnectionRecovery`).
+    private func recover(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try request.jsonBody()
+        guard let name = body["connection"]?.stringValue, let context = contexts[name] else {
+            return .error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
+        }
+        do {
+            let outcome = try ConnectionRecovery(context: context).run()
+            return .json(200, ["connection": .string(name), "linked": .int(Int64(outcome.linked)), "rebuilt": .int(Int64(outcome.rebuilt)),
+                               "store": context.store.identity.json])
+        } catch {
+            return .error(502, error.description)
+        }
     }
 
     /// How long `POST /admin/v1/sync` waits for the plugin to find the entity.

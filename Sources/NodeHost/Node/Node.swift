@@ -2,6 +2,9 @@ import Foundation
 import SyncScript
 import TandemHTTP
 import TandemJSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One Tandem node: its store, plugin instances, connections and HTTP listener.
 ///
@@ -20,6 +23,9 @@ public final class Node: @unchecked Sendable {
     public let metrics = Metrics()
     private var store: Store?
     private var monitor: PluginCallMonitor?
+    private var lock: DataFolderLock?
+    /// Lets `start` begin a new, empty store where the data folder shows it had one (`tandem run --new-store`).
+    public var allowNewStore = false
     private var stallWatch: StallWatch?
     private var contexts: [String: ConnectionContext] = [:]
     private var schedulers: [LaneScheduler] = []
@@ -110,6 +116,7 @@ public final class Node: @unchecked Sendable {
         schedulers.forEach { $0.stop() }
         senders.forEach { $0.stop() }
         monitor?.calls.markCleanExit()
+        lock = nil
         logger.info("node stopped")
     }
 
@@ -129,13 +136,54 @@ public final class Node: @unchecked Sendable {
         return values
     }
 
+    /// Opens the store after checking the data folder: writable, not in use
+    /// by another node (`DataFolderLock`), and holding the store it had
+    /// (`StoreMarker`), undamaged (`PRAGMA quick_check`).
     private func openStore() throws(NodeStartError) -> Store {
-        do {
-            try FileManager.default.createDirectory(atPath: config.node.dataDir, withIntermediateDirectories: true)
-            return try Store(path: config.node.dataDir + "/tandem.db")
-        } catch {
-            throw NodeStartError("cannot open the store in \(config.node.dataDir): \(error)")
+        let folder = config.node.dataDir
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw NodeStartError("cannot create the data folder \(folder): \(error)")
         }
+        guard access(folder, W_OK) == 0 else {
+            throw NodeStartError("the data folder \(folder) is not writable (\(String(cString: strerror(errno)))); the node writes its store there: fix its permissions or mount it read-write")
+        }
+        lock = try DataFolderLock(dataDir: folder)
+        let path = folder + "/tandem.db"
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let marker = StoreMarker.read(dataDir: folder)
+        if let marker, (size ?? 0) == 0, !allowNewStore {
+            throw NodeStartError("\(path) is \(size == nil ? "missing" : "empty"), but this data folder held \(marker) (its \(StoreMarker.fileName) file says so). Starting empty would make the peers take this node's new changes for old ones. Restore the store from a backup (`tandem restore --config FILE --from BACKUP`), or start with --new-store and then run `tandem recover --connection NAME` for each connection (docs/operations.md, Recovery)")
+        }
+        if (size ?? 0) > 0 { try StoreHealth.quickCheck(path: path) }
+        let store: Store
+        do { store = try Store(path: path) } catch {
+            throw NodeStartError("cannot open the store \(path): \(error); if the file is damaged, restore it from a backup (`tandem restore`, docs/operations.md)")
+        }
+        if let marker, !allowNewStore {
+            if marker.id != store.identity.id {
+                throw NodeStartError("\(path) holds \(store.identity), but this data folder held \(marker) (its \(StoreMarker.fileName) file): another store's file was put here. Restore with `tandem restore --config FILE --from BACKUP`, which records the change, or start with --new-store")
+            }
+            if marker.epoch > store.identity.epoch {
+                throw NodeStartError("\(path) is \(store.identity), older than the epoch \(marker.epoch) this folder reached: a copy put back by hand? Restore backups with `tandem restore --config FILE --from BACKUP` (docs/operations.md)")
+            }
+        }
+        do {
+            try store.write { tx in
+                if let marker, marker.id != store.identity.id {
+                    try tx.awaitRecovery(connection: "*", reason: "was begun again (--new-store) where \(marker) was lost")
+                }
+                try tx.expandAwaitingRecovery(connections: config.connections.keys.sorted())
+            }
+        } catch {
+            throw NodeStartError("cannot write the store \(path): \(error)")
+        }
+        if let marker, marker != store.identity {
+            logger.warn("started \(store.identity) in a folder that held \(marker); each connection takes no peer batch until `tandem recover --connection NAME` runs here")
+        }
+        do { try StoreMarker.write(store.identity, dataDir: folder) } catch {
+            throw NodeStartError("cannot write \(folder)/\(StoreMarker.fileName): \(error)")
+        }
+        return store
     }
 
     /// Maps the in-flight file, charges the calls a dead predecessor left

@@ -14,13 +14,20 @@ final class Store: @unchecked Sendable {
     let path: String
     private let lock = NSLock()
     private let state: StoreState
+    /// Who this store is; given to it when it was created.
+    let identity: StoreIdentity
 
     /// Opens (creating if needed) the store at `path` and migrates it.
     init(path: String) throws {
         self.path = path
         let database = try Database(path: path)
         try database.migrate(Schema.migrations)
-        state = StoreState(database: database)
+        let state = StoreState(database: database)
+        self.state = state
+        identity = try database.transaction {
+            let tx = StoreTransaction(state: state)
+            return try tx.storeIdentity() ?? tx.createStoreIdentity()
+        }
     }
 
     /// Runs `body` with read access.

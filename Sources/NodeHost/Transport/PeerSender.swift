@@ -99,7 +99,7 @@ final class PeerSender: @unchecked Sendable {
 
     /// Posts one batch; nil when the peer stored it.
     private func send(_ batch: [QueuedMessage]) -> String? {
-        let body = ProtocolVersion.batch(batch.map(\.body)).serialized()
+        let body = ProtocolVersion.batch(batch.map(\.body), from: context.store.identity).serialized()
         do throws(HTTPClientError) {
             let response = try context.peer.send(method: "POST", target: Self.path, body: body, contentType: "application/json",
                                                  timeoutSeconds: 30)

@@ -12,6 +12,9 @@ let engineCommands: [any Command.Type] = [
     DemoCommand.self,
     StatusCommand.self,
     PluginHostCommand.self,
+    RecoverCommand.self,
+    BackupCommand.self,
+    RestoreCommand.self,
     ConnectionsPauseCommand.self,
     ConnectionsResumeCommand.self,
 ]

@@ -3,10 +3,10 @@ import TandemJSON
 import TestSupport
 
 /// Two real node processes over file-store "trackers": `blue` runs the file
-/// store with a fault on one entity (Tests/Fixtures/plugins/faulty_filestore.c),
-/// `green` the plain C example. The test plays blue's supervisor: it starts
-/// blue again each time it dies.
-final class FaultyPluginNodes {
+/// store, with a fault on one entity when asked (Tests/Fixtures/plugins/
+/// faulty_filestore.c), `green` the plain C example. The test plays blue's
+/// supervisor: it starts blue again each time it dies.
+final class FileStoreNodePair {
     let folder = TemporaryDirectory("faults")
     let secret = "faults-shared-secret-0123456789"
     let adminToken = "faults-admin-token-0123456789"
@@ -15,17 +15,22 @@ final class FaultyPluginNodes {
     private(set) var green: BackgroundProcess!
 
     /// - Parameters:
-    ///   - fault: FAULT_SEGV, FAULT_ABORT or FAULT_HANG.
+    ///   - fault: FAULT_SEGV, FAULT_ABORT or FAULT_HANG; nil for the plain file store.
     ///   - blueInstance: extra keys of blue's instance (`isolation`, `timeoutMs`).
-    init(fault: String, blueInstance: [String: JSON] = [:]) throws {
+    init(fault: String?, blueInstance: [String: JSON] = [:]) throws {
         let files = FileManager.default
         for name in ["plugins-blue", "plugins-green", "tracker-blue", "tracker-green"] {
             try files.createDirectory(atPath: folder.file(name), withIntermediateDirectories: true)
         }
         let example = TestPaths.packageRoot + "/Examples/CConnector/"
-        try CCompiler.sharedLibrary([TestPaths.fixture("plugins/faulty_filestore.c"), example + "json_scan.c"],
-                                    output: folder.file("plugins-blue/libfaulty.so"),
-                                    defines: [fault, "FILESTORE_SOURCE=\"\(example)filestore.c\""])
+        if let fault {
+            try CCompiler.sharedLibrary([TestPaths.fixture("plugins/faulty_filestore.c"), example + "json_scan.c"],
+                                        output: folder.file("plugins-blue/libfaulty.so"),
+                                        defines: [fault, "FILESTORE_SOURCE=\"\(example)filestore.c\""])
+        } else {
+            try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("plugins-blue/libfilestore.so"),
+                                        defines: ["_POSIX_C_SOURCE=200809L"])
+        }
         try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("plugins-green/libfilestore.so"),
                                     defines: ["_POSIX_C_SOURCE=200809L"])
         try "replica.summary = issue.summary\n".write(toFile: folder.file("out.sync"), atomically: true, encoding: .utf8)
@@ -61,12 +66,37 @@ final class FaultyPluginNodes {
     }
 
     /// The summaries of green's entities.
-    func greenSummaries() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.file("tracker-green"))) ?? []
+    func greenSummaries() -> [String] { summaries("green") }
+
+    /// The summaries of one side's entities, sorted.
+    func summaries(_ side: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.file("tracker-\(side)"))) ?? []
         return names.filter { $0.hasSuffix(".json") }.compactMap { name in
-            guard let text = try? String(contentsOfFile: folder.file("tracker-green/" + name), encoding: .utf8) else { return nil }
+            guard let text = try? String(contentsOfFile: folder.file("tracker-\(side)/" + name), encoding: .utf8) else { return nil }
             return (try? JSON(parsing: text))?["fields"]?["summary"]?.stringValue
         }.sorted()
+    }
+
+    /// Changes the summary of one entity file, as a human editing that tracker would.
+    func edit(_ side: String, where summary: String, to newSummary: String, updated: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.file("tracker-\(side)")).filter { $0.hasSuffix(".json") }
+        for name in names {
+            let path = folder.file("tracker-\(side)/" + name)
+            var entity = try JSON(parsing: try String(contentsOfFile: path, encoding: .utf8))
+            guard entity["fields"]?["summary"]?.stringValue == summary else { continue }
+            entity["fields"]?["summary"] = .string(newSummary)
+            entity["updated"] = .string(updated)
+            try entity.text.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        throw CocoaError(.fileNoSuchFile)
+    }
+
+    var greenAdmin: NodeAdmin { NodeAdmin(baseURL: "http://127.0.0.1:\(greenPort)", token: adminToken) }
+
+    /// Runs a `tandem` command to completion in the test folder.
+    func tandem(_ arguments: [String]) throws -> ProcessResult {
+        try ChildProcess.tandem(arguments, currentDirectory: folder.path)
     }
 
     func startGreen() throws {
@@ -75,10 +105,10 @@ final class FaultyPluginNodes {
     }
 
     /// Starts blue as a supervisor would; its log is appended to blue.stderr.log.
-    func launchBlue() throws -> Process {
+    func launchBlue(_ extra: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.tandem)
-        process.arguments = ["run", "--config", folder.file("blue.json")]
+        process.arguments = ["run", "--config", folder.file("blue.json")] + extra
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         // The runtime's backtracer would spend seconds on each crash.
         process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { _, new in new }
