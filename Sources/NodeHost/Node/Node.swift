@@ -66,6 +66,7 @@ public final class Node: @unchecked Sendable {
                 samePeer: Set(config.connections.filter { $0.key != name && $0.value.peer.url == connection.peer.url }.keys))
         }
         registerGauges(store: store)
+        observeStoreFaults(store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
         let port = try startServer(store: store)
         for context in contexts.values.sorted(by: { $0.name < $1.name }) {
@@ -257,15 +258,40 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// Every store failure is counted and logged (the logger collapses a storm into one line per interval).
+    private func observeStoreFaults(_ store: Store) {
+        let logger = self.logger, metrics = self.metrics, faults = store.faults
+        faults.observe { operation, error in
+            guard operation != "recovered" else {
+                logger.info("the store works again: a write succeeded; the node carries on")
+                return
+            }
+            metrics.increment("tandem_store_errors_total", ["operation": operation])
+            if faults.isFull {
+                logger.error("the disk holding the store is full (\(error.message)): the node takes no new work and keeps what it has; it carries on by itself when space returns",
+                             ["store": .string(store.path)])
+            } else {
+                logger.error("store \(operation) failed: \(error)", ["store": .string(store.path)])
+            }
+        }
+    }
+
     private func registerGauges(store: Store) {
         let names = contexts.keys.sorted()
         metrics.addGaugeSource {
             var gauges: [(name: String, labels: [String: String], value: Double)] = []
             for name in names {
-                guard let depths = try? store.read({ tx in
-                    (try tx.pendingCount(connection: name), try tx.outboxDepth(connection: name),
-                     try tx.inboxDepth(connection: name), try tx.openParked(connection: name).count)
-                }) else { continue }
+                // A failed read leaves the gauges out of this scrape; the
+                // failure itself shows in tandem_store_errors_total and /readyz.
+                let depths: (Int, Int, Int, Int)
+                do {
+                    depths = try store.read { tx in
+                        (try tx.pendingCount(connection: name), try tx.outboxDepth(connection: name),
+                         try tx.inboxDepth(connection: name), try tx.openParked(connection: name).count)
+                    }
+                } catch {
+                    continue
+                }
                 gauges.append(("tandem_queue_depth", ["connection": name, "queue": "pending"], Double(depths.0)))
                 gauges.append(("tandem_queue_depth", ["connection": name, "queue": "outbox"], Double(depths.1)))
                 gauges.append(("tandem_queue_depth", ["connection": name, "queue": "inbox"], Double(depths.2)))
@@ -285,11 +311,13 @@ public final class Node: @unchecked Sendable {
         let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
         let router = Router()
         router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
-        let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        var check = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        check.storeProblem = { [faults = store.faults] in faults.problem }
+        let health = check
         router.add("GET", "/healthz") { _ in health.handle() }
         router.add("GET", "/readyz") { [weak self] _ in
             guard let self, readiness.withLock({ ready }) else { return .error(503, "starting or stopping") }
-            let reasons = stallWatch?.reasons ?? []
+            let reasons = (stallWatch?.reasons ?? []) + [store.faults.problem].compactMap { $0 }
             guard reasons.isEmpty else { return .json(503, ["status": "not ready", "reasons": .array(reasons.map(JSON.string))]) }
             return .json(200, ["status": "ready"])
         }

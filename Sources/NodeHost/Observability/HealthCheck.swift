@@ -24,14 +24,18 @@ struct HealthCheck: Sendable {
     let trackers: [String: String]
     /// Bounds each probe, so a black-holed tracker cannot hang the check.
     var timeoutSeconds = 2.0
+    /// Why the node's own store is failing, if it is: that is the node's
+    /// problem, reported as `"store"` with `status` "degraded".
+    var storeProblem: @Sendable () -> String? = { nil }
     private let client = HTTPClient(maxIdleConnectionsPerHost: 0)
 
     init(trackers: [String: String]) { self.trackers = trackers }
 
     func handle() -> HTTPResponse {
         let report = probeAll()
-        let healthy = report.values.allSatisfy { $0 == "ok" }
-        return .json(200, ["status": .string(healthy ? "ok" : "degraded"),
+        let store = storeProblem()
+        let healthy = report.values.allSatisfy { $0 == "ok" } && store == nil
+        return .json(200, ["status": .string(healthy ? "ok" : "degraded"), "store": .string(store ?? "ok"),
                            "trackers": .object(report.mapValues(JSON.string))])
     }
 

@@ -54,8 +54,14 @@ final class InFlightCalls: @unchecked Sendable {
         var status = stat()
         guard fstat(fd, &status) == 0 else { throw NodeStartError("cannot stat \(path): \(String(cString: strerror(errno)))") }
         let previousSize = Int(status.st_size)
+        // Allocated, not just sized: a store into a hole of a mapping on a
+        // full file system would kill the process with SIGBUS.
         if previousSize != length, ftruncate(fd, off_t(length)) != 0 {
             throw NodeStartError("cannot size \(path): \(String(cString: strerror(errno)))")
+        }
+        let allocated = posix_fallocate(fd, 0, off_t(length))
+        guard allocated == 0 else {
+            throw NodeStartError("cannot allocate \(path): \(String(cString: strerror(allocated))); is the data folder's disk full?")
         }
         guard let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
             throw NodeStartError("cannot map \(path): \(String(cString: strerror(errno)))")

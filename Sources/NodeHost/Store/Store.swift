@@ -30,16 +30,32 @@ final class Store: @unchecked Sendable {
         }
     }
 
+    /// SQLite's failures as they happen, whoever asked: counted, logged and
+    /// reported by `/healthz` and `/readyz` even where a caller copes.
+    let faults = StoreFaults()
+
     /// Runs `body` with read access.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock { try body(StoreTransaction(state: state)) }
+        do {
+            return try lock.withLock { try body(StoreTransaction(state: state)) }
+        } catch let error as SQLError {
+            faults.failed("read", error)
+            throw error
+        }
     }
 
     /// Runs `body` in one transaction; returns after it has committed.
     @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock {
-            try state.database.transaction { try body(StoreTransaction(state: state)) }
+        do {
+            let result = try lock.withLock {
+                try state.database.transaction { try body(StoreTransaction(state: state)) }
+            }
+            faults.wrote()
+            return result
+        } catch let error as SQLError {
+            faults.failed("write", error)
+            throw error
         }
     }
 }

@@ -53,8 +53,15 @@ final class PeerSender: @unchecked Sendable {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
-            guard let batch = try? context.store.read({ try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }),
-                  !batch.isEmpty else {
+            let batch: [QueuedMessage]
+            do {
+                batch = try context.store.read { try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }
+            } catch {
+                // Counted and logged by the store's faults; try again after the pause.
+                context.sendSignal.wait(timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
+                continue
+            }
+            guard !batch.isEmpty else {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
