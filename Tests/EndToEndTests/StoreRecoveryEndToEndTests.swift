@@ -77,10 +77,16 @@ final class StoreRecoveryEndToEndTests: XCTestCase {
                 $0["stage"]?.stringValue == "peer-store" && ($0["reason"]?.stringValue ?? "").contains("was lost and begun again")
             }
         }, "green parks the connection instead of dropping blue's messages\n\(nodes.logs)")
+        let blueReady = try nodes.blueAdmin.request("GET", "/readyz")
+        XCTAssertEqual(blueReady.status, 503)
+        XCTAssertTrue(blueReady.text.contains("run `tandem recover --connection files` here"), blueReady.text)
+        XCTAssertTrue(try nodes.greenAdmin.request("GET", "/readyz").text.contains("the peer's store changed"))
 
         let recovered = try nodes.tandem(["recover", "--connection", "files", "--config", blueConfig])
         XCTAssertEqual(recovered.status, 0, recovered.stderr + nodes.logs)
         assertConverged(["one, edited on green", "two, edited on blue"])
+        XCTAssertEqual(try nodes.blueAdmin.request("GET", "/readyz").status, 200)
+        XCTAssertEqual(try nodes.greenAdmin.request("GET", "/readyz").status, 200)
         XCTAssertEqual(nodes.greenAdmin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue?.count, 0)
     }
 

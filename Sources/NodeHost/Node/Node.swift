@@ -258,6 +258,24 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// Connections that take no peer batch until `tandem recover` runs on one side or the other.
+    private func recoveryReasons(_ store: Store) -> [String] {
+        let names = contexts.keys.sorted()
+        do {
+            return try store.read { tx in
+                let changed = try tx.changedPeerStores()
+                return try names.compactMap { name in
+                    if let waiting = try tx.awaitingRecovery(connection: name) {
+                        return "connection \(name): this node's store \(waiting); run `tandem recover --connection \(name)` here"
+                    }
+                    return changed[name].map { "connection \(name): the peer's store changed to \($0); run `tandem recover --connection \(name)` on the peer's node" }
+                }
+            }
+        } catch {
+            return []  // the store's failure is reported on its own
+        }
+    }
+
     /// Every store failure is counted and logged (the logger collapses a storm into one line per interval).
     private func observeStoreFaults(_ store: Store) {
         let logger = self.logger, metrics = self.metrics, faults = store.faults
@@ -317,7 +335,7 @@ public final class Node: @unchecked Sendable {
         router.add("GET", "/healthz") { _ in health.handle() }
         router.add("GET", "/readyz") { [weak self] _ in
             guard let self, readiness.withLock({ ready }) else { return .error(503, "starting or stopping") }
-            let reasons = (stallWatch?.reasons ?? []) + [store.faults.problem].compactMap { $0 }
+            let reasons = (stallWatch?.reasons ?? []) + [store.faults.problem].compactMap { $0 } + recoveryReasons(store)
             guard reasons.isEmpty else { return .json(503, ["status": "not ready", "reasons": .array(reasons.map(JSON.string))]) }
             return .json(200, ["status": "ready"])
         }
