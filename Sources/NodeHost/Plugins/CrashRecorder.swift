@@ -13,20 +13,27 @@ import Glibc
 enum CrashRecorder {
     static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT]
 
-    /// Installs the handler for `signals`; `header` must stay mapped for the life of the process.
+    /// Makes crashes note themselves in `header` (the newest node's, when a
+    /// process runs several). The handler is installed once per process: a
+    /// second install would save the handler itself as "previous" and loop.
     static func install(header: UnsafeMutableRawPointer) {
         crashHeader = header
-        if previousActions == nil {
-            previousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
-            previousActions!.initialize(repeating: sigaction(), count: 65)
-        }
+        guard previousActions == nil else { return }
+        let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+        previous.initialize(repeating: sigaction(), count: 65)
+        previousActions = previous
         for signal in signals {
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = crashHandler
             action.sa_flags = SA_SIGINFO | SA_ONSTACK
             sigemptyset(&action.sa_mask)
-            sigaction(signal, &action, previousActions! + Int(signal))
+            sigaction(signal, &action, previous + Int(signal))
         }
+    }
+
+    /// Stops noting crashes in `header` (its mapping is about to go).
+    static func forget(header: UnsafeMutableRawPointer) {
+        if crashHeader == header { crashHeader = nil }
     }
 }
 

@@ -75,7 +75,10 @@ final class InFlightCalls: @unchecked Sendable {
         free.withLock { $0 = Array((0..<Self.slotCount).reversed()) }
     }
 
-    deinit { munmap(base, length) }
+    deinit {
+        CrashRecorder.forget(header: base)
+        munmap(base, length)
+    }
 
     /// Records a call about to start; nil when every slot is taken (the call
     /// then runs unrecorded: a crash in it charges no entity).
