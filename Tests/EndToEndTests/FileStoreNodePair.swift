@@ -24,15 +24,12 @@ final class FileStoreNodePair {
         }
         let example = TestPaths.packageRoot + "/Examples/CConnector/"
         if let fault {
-            try CCompiler.sharedLibrary([TestPaths.fixture("plugins/faulty_filestore.c"), example + "json_scan.c"],
-                                        output: folder.file("plugins-blue/libfaulty.so"),
-                                        defines: [fault, "FILESTORE_SOURCE=\"\(example)filestore.c\""])
+            try CCompiler.sdkConnector([TestPaths.fixture("plugins/faulty_filestore.c")], output: folder.file("plugins-blue/libfaulty.so"),
+                                       defines: [fault, "FILESTORE_SOURCE=\"\(example)filestore.c\""])
         } else {
-            try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("plugins-blue/libfilestore.so"),
-                                        defines: ["_POSIX_C_SOURCE=200809L"])
+            try CCompiler.filestoreExample(output: folder.file("plugins-blue/libfilestore.so"))
         }
-        try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("plugins-green/libfilestore.so"),
-                                    defines: ["_POSIX_C_SOURCE=200809L"])
+        try CCompiler.filestoreExample(output: folder.file("plugins-green/libfilestore.so"))
         try "replica.summary = issue.summary\n".write(toFile: folder.file("out.sync"), atomically: true, encoding: .utf8)
         try "issue.summary = replica.summary\n".write(toFile: folder.file("in.sync"), atomically: true, encoding: .utf8)
         try writeConfig("blue", port: bluePort, peerPort: greenPort, instance: blueInstance)

@@ -22,9 +22,8 @@ final class IsolatedPluginTests: XCTestCase {
 
     private func faulty(_ fault: String) throws -> String {
         let example = TestPaths.packageRoot + "/Examples/CConnector/"
-        return try CCompiler.sharedLibrary([TestPaths.fixture("plugins/faulty_filestore.c"), example + "json_scan.c"],
-                                           output: folder.file("lib\(fault).so"),
-                                           defines: [fault, "FILESTORE_SOURCE=\"\(example)filestore.c\""])
+        return try CCompiler.sdkConnector([TestPaths.fixture("plugins/faulty_filestore.c")], output: folder.file("lib\(fault).so"),
+                                          defines: [fault, "FILESTORE_SOURCE=\"\(example)filestore.c\""])
     }
 
     func testAnIsolatedInstanceAnswersLikeOneInTheNode_HostLogIncluded() throws {

@@ -15,6 +15,7 @@ let engineCommands: [any Command.Type] = [
     RecoverCommand.self,
     BackupCommand.self,
     RestoreCommand.self,
+    ReloadCommand.self,
     ConnectionsPauseCommand.self,
     ConnectionsResumeCommand.self,
 ]

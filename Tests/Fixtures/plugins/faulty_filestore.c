@@ -9,7 +9,8 @@
  *   FAULT_HANG    sleep forever (a tracker call that never returns)
  *
  * and FAULT_ID="n" (the digits of FS-n; default "2"), FILESTORE_SOURCE (the
- * path of filestore.c, included here so its statics are reachable).
+ * path of filestore.c, included here so its statics are reachable). Built
+ * like the example: with the C SDK and cJSON (CCompiler.sdkConnector).
  */
 #define _POSIX_C_SOURCE 200809L
 #define tandem_plugin_entry filestore_plugin_entry
@@ -34,10 +35,12 @@ static void fault(void) {
 }
 
 static tandem_status_t faulty_call(void *instance, const tandem_call_t *call_info, tandem_result_t *result) {
-    if (call_info && call_info->operation && call_info->input && strcmp(call_info->operation, "get") == 0) {
-        json_slice input = {(const char *)call_info->input, (size_t)call_info->input_size};
+    if (call_info && call_info->operation && strcmp(call_info->operation, "get") == 0) {
+        cJSON *input = tandem_sdk_parse_object(call_info->input, call_info->input_size);
         char id[32];
-        if (input_id(input, id, sizeof id) && strcmp(id, FAULT_ID) == 0) fault();
+        int hit = input && input_id(input, id, sizeof id) && strcmp(id, FAULT_ID) == 0;
+        cJSON_Delete(input);
+        if (hit) fault();
     }
     return call(instance, call_info, result);
 }
@@ -49,7 +52,7 @@ static const tandem_plugin_api_t faulty_api = {
 static const tandem_plugin_descriptor_t faulty_descriptor = {
     sizeof(tandem_plugin_descriptor_t), TANDEM_ABI_MAJOR, TANDEM_ABI_MINOR, 0, 0,
     FILESTORE_ID, "File store with a fault (test fixture)", "1.0.0", "c",
-    "{\"operations\":[\"describe\",\"create\",\"get\",\"update\",\"search\"]}", &faulty_api,
+    "{\"operations\":" OPERATIONS "}", &faulty_api,
 };
 
 TANDEM_EXPORT tandem_status_t tandem_plugin_entry(const tandem_host_info_t *host,

@@ -17,6 +17,8 @@ struct RunCommand: Command {
         object per line. SIGTERM or SIGINT finishes the work in hand and exits 0
         (within 8 s: a plugin call still running then is abandoned, its work
         left queued in the store); a restarted node carries on from its store.
+        SIGHUP (or `tandem reload`) applies a changed configuration and new
+        plugin files without a restart.
 
         The node refuses to start on a missing or empty tandem.db when its data
         folder shows it held a store (the `store-id` file), on a damaged store
@@ -53,9 +55,14 @@ struct RunCommand: Command {
         TerminationSignal.install()
         let node = Node(config: config, logger: Logger(node: config.node.name, minimum: level))
         node.allowNewStore = newStore
+        node.configurationSource = { () throws(ConfigError) -> NodeConfig in try NodeConfig.load(path: path) }
         let port: Int
         do { port = try node.start() } catch {
             throw CommandError("cannot start: \(error)")
+        }
+        // After start: a reload needs a running node.
+        HangupSignal.install {
+            do throws(NodeReloadError) { _ = try node.reload() } catch { node.logger.warn("reload refused: \(error)") }
         }
         printNow("listening on http://\(config.node.host):\(port)")
         TerminationSignal.wait()
