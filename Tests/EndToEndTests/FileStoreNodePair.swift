@@ -74,8 +74,10 @@ final class FileStoreNodePair {
         }.sorted()
     }
 
-    /// Changes the summary of one entity file, as a human editing that tracker would.
-    func edit(_ side: String, where summary: String, to newSummary: String, updated: String) throws {
+    /// Changes the summary of one entity file, as a human editing that tracker
+    /// would: with `updated` now, which the file store's search goes by.
+    func edit(_ side: String, where summary: String, to newSummary: String) throws {
+        let updated = ISO8601DateFormatter.withMilliseconds.string(from: Date())
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.file("tracker-\(side)")).filter { $0.hasSuffix(".json") }
         for name in names {
             let path = folder.file("tracker-\(side)/" + name)
@@ -132,4 +134,13 @@ final class FileStoreNodePair {
     }
 
     func stop() { green?.stop() }
+}
+
+extension ISO8601DateFormatter {
+    /// "2026-12-03T08:00:00.123Z", as trackers write `updated`.
+    static var withMilliseconds: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }
 }

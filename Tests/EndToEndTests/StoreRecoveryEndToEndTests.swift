@@ -67,11 +67,11 @@ final class StoreRecoveryEndToEndTests: XCTestCase {
     func testALostStore_BegunAgainAndRecovered_ConvergesWithNothingLostOrDuplicated() throws {
         try syncedPairWithBlueStopped()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: blueStore + suffix) }
-        try nodes.edit("green", where: "one", to: "one, edited on green", updated: "2026-12-02T09:00:00.000Z")
+        try nodes.edit("green", where: "one", to: "one, edited on green")
 
         let running = try nodes.launchBlue(["--new-store"])
         blue = running
-        try nodes.edit("blue", where: "two", to: "two, edited on blue", updated: "2026-12-02T09:00:01.000Z")
+        try nodes.edit("blue", where: "two", to: "two, edited on blue")
         XCTAssertTrue(eventually(timeout: 60, every: 0.2) {
             (nodes.greenAdmin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue ?? []).contains {
                 $0["stage"]?.stringValue == "peer-store" && ($0["reason"]?.stringValue ?? "").contains("was lost and begun again")
@@ -101,7 +101,7 @@ final class StoreRecoveryEndToEndTests: XCTestCase {
         blue = running
         try nodes.addBlueEntity(3, summary: "three")
         XCTAssertTrue(eventually(timeout: 60, every: 0.2) { nodes.greenSummaries().contains("three") }, nodes.logs)
-        try nodes.edit("green", where: "one", to: "one, edited on green", updated: "2026-12-02T09:00:00.000Z")
+        try nodes.edit("green", where: "one", to: "one, edited on green")
         XCTAssertTrue(eventually(timeout: 60, every: 0.2) {
             nodes.summaries("blue").contains("one, edited on green") && nodes.blueAdmin.isIdle && nodes.greenAdmin.isIdle
         }, nodes.logs)
@@ -116,7 +116,7 @@ final class StoreRecoveryEndToEndTests: XCTestCase {
 
         let again = try nodes.launchBlue()
         blue = again
-        try nodes.edit("green", where: "two", to: "two, edited on green", updated: "2026-12-02T09:00:02.000Z")
+        try nodes.edit("green", where: "two", to: "two, edited on green")
         XCTAssertTrue(eventually(timeout: 60, every: 0.2) {
             (nodes.greenAdmin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue ?? []).contains {
                 ($0["reason"]?.stringValue ?? "").contains("was restored from a backup (epoch 1 → 2)")
