@@ -111,6 +111,15 @@ struct AdminAPI {
             }
             guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
             do {
+                if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
+                    return .error(409, refusal)
+                }
+            } catch let error as PluginCallError {
+                return .error(502, "cannot ask the tracker whether \(key) matches trigger.query: \(error)")
+            } catch {
+                return .error(503, "cannot check whether \(key) is in scope: \(error)")
+            }
+            do {
                 try store.write { try $0.notePending(connection: name, localID: id, localKey: key, source: "manual") }
             } catch {
                 context.logger.error("cannot queue \(key): \(error)", connection: name, entity: key)

@@ -19,6 +19,8 @@
  *             attachment came from the peer (migration 3).
  *   attachment_intents  an attachment.put about to be made; an open row after
  *             a crash means "it may exist already: match by SHA-256 first".
+ *   scope_decisions  whether an entity matched the connection's trigger query,
+ *             and for which fields (a cache: losing it costs tracker requests only).
  *   plugin_deaths  per lane, how many times in a row a plugin call for it
  *             was running when the process (or its plugin host) died.
  *   store_identity  this store's random id and epoch (one row).
@@ -224,6 +226,18 @@ enum Schema {
         // An entity's twins on every connection (LoopGuard).
         """
         CREATE INDEX twins_by_local ON twins(local_id);
+        """,
+        // Whether each entity matched its connection's trigger query, and for
+        // which fields: the tracker is asked again only when they change.
+        """
+        CREATE TABLE scope_decisions (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            matches INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            decided_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_id)
+        );
         """,
         // Plugin deaths charged to an entity (PluginDeaths.swift): the
         // process or plugin host died with a call for this lane in flight.
