@@ -13,7 +13,7 @@ struct HistoryBenchmark: Command {
     static let help = """
         Usage: tandem-bench history [--pairs N] [--seconds S] [--rate OPS] [--seed X]
                                     [--kill-every MIN-MAX] [--policies BLUE,GREEN]
-                                    [--fields F,…] [--workers N] [--settle S] [--keep-folder]
+                                    [--fields F,…] [--settle S] [--keep-folder]
 
         Starts both simulators and both nodes from this build (after `make plugins`,
         or `make plugins CONFIG=release` for a release build) and:
@@ -48,7 +48,6 @@ struct HistoryBenchmark: Command {
         let seedText = try arguments.option("--seed")
         let killText = try arguments.option("--kill-every")
         let policyText = try arguments.option("--policies") ?? "local-wins,remote-wins"
-        let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
         let settle = try arguments.intOption("--settle", in: 10...3_600) ?? 180
         let fieldText = try arguments.option("--fields")
         let keep = arguments.flag("--keep-folder")
@@ -104,7 +103,7 @@ struct HistoryBenchmark: Command {
         try runner.createPairs(timeout: 120)
         print("\(pairCount) pairs linked; streaming \(rate) operations/s for \(seconds) s"
               + (killEvery.map { ", killing a node every \(fixed($0.lowerBound, 1))–\(fixed($0.upperBound, 1)) s" } ?? ""))
-        runner.stream(workers: workers, killEvery: killEvery)
+        runner.stream(killEvery: killEvery)
         let events = runner.log.all
         let failures = events.filter { if case .failed = $0.outcome { true } else { false } }
         print("stream done: \(events.count) operations, \(failures.count) failed at the tracker, \(runner.kills.count) kills")
@@ -117,14 +116,14 @@ struct HistoryBenchmark: Command {
         violations += parkedLanes(deployment)
         let counted = conflictsCounted(deployment)
         print("conflicts logged: \(checker.loggedConflicts.count) (counted since the nodes' last start: blue \(counted.blue), green \(counted.green))")
-        try events.map(\.description).joined(separator: "\n").write(toFile: folder + "/history.txt", atomically: true, encoding: .utf8)
+        try (["second 0 is \(runner.log.originText)"] + events.map(\.description)).joined(separator: "\n").write(toFile: folder + "/history.txt", atomically: true, encoding: .utf8)
         if violations.isEmpty {
             failed = false
             print("all invariants hold (seed \(seed))")
             return .success
         }
         let byInvariant = Dictionary(grouping: violations, by: \.invariant)
-        print("\n\(violations.count) violations (seed \(seed)):")
+        print("\n\(violations.count) violations (seed \(seed); second 0 of the history is \(runner.log.originText)):")
         for (invariant, list) in byInvariant.sorted(by: { $0.key < $1.key }) { print("  \(list.count) × \(invariant)") }
         // The first of each kind in full: the shortest part of the history that shows it.
         for list in byInvariant.values.sorted(by: { $0[0].invariant < $1[0].invariant }) {

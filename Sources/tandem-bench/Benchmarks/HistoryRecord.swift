@@ -17,6 +17,9 @@ struct HistoryEvent: Sendable, CustomStringConvertible {
     let outcome: Outcome
     /// Ids of the entity it changed or created, in its own tracker.
     var entity: (id: String, key: String)?
+    /// For an edit of an alternating pair: whether the previous edit of the
+    /// field showed in the other tracker before this one was made (nil: no wait).
+    var settled: Bool? = nil
 
     var description: String {
         let result = switch outcome {
@@ -25,7 +28,8 @@ struct HistoryEvent: Sendable, CustomStringConvertible {
         case .skipped(let reason): "skipped: \(reason)"
         }
         let target = entity.map { " [\($0.key)]" } ?? ""
-        return "\(fixed(start, 3))–\(fixed(end, 3)) s \(operation)\(target): \(result)"
+        let wait = settled == false ? " (made before the previous edit showed on the other side)" : ""
+        return "\(fixed(start, 3))–\(fixed(end, 3)) s \(operation)\(target)\(wait): \(result)"
     }
 }
 
@@ -44,6 +48,9 @@ final class HistoryLog: @unchecked Sendable {
     let origin = Date()
 
     var now: Double { Date().timeIntervalSince(origin) }
+
+    /// The wall-clock time of second 0, to match node log lines.
+    var originText: String { ISO8601DateFormatter.string(from: origin, timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds]) }
 
     func append(_ event: HistoryEvent) { lock.withLock { events.append(event) } }
 

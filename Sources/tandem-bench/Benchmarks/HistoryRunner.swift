@@ -56,20 +56,22 @@ final class HistoryRunner: @unchecked Sendable {
 
     // MARK: The stream
 
-    /// Runs every operation at its time on `workers` threads; with `killEvery`,
-    /// a random node is killed (SIGKILL) and restarted every so often meanwhile.
-    func stream(workers: Int, killEvery: ClosedRange<Double>?) {
+    /// Runs every operation at its time, one thread per pair (so a pair's
+    /// changes keep plan order while a slow pair delays no other) and one for
+    /// the creates; with `killEvery`, a random node is also killed (SIGKILL)
+    /// and restarted every so often meanwhile.
+    func stream(killEvery: ClosedRange<Double>?) {
         let streamEnd = (plan.operations.last?.at ?? 0)
-        var queues = [[HistoryOperation]](repeating: [], count: workers)
+        var queues: [Int: [HistoryOperation]] = [:]
         var nodeActions: [HistoryOperation] = []
         for operation in plan.operations {
             switch operation.action {
             case .pause, .outage: nodeActions.append(operation)
-            default: queues[(operation.pair ?? operation.index) % workers].append(operation)
+            default: queues[operation.pair ?? -1, default: []].append(operation)
             }
         }
         let group = DispatchGroup()
-        for queue in queues {
+        for queue in queues.values {
             group.enter()
             Thread.detachNewThread { [self] in
                 defer { group.leave() }
@@ -108,6 +110,11 @@ final class HistoryRunner: @unchecked Sendable {
         let wait = operation.at - log.now
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         defer { progressLock.withLock { done += 1 } }
+        var settled: Bool?
+        if case .edit(let field, _) = operation.action, let pair = operation.pair, plan.pairs[pair].mode == .alternating,
+           let ids = pairs[pair] {
+            settled = waitUntilSettled(pair: pair, field: field, ids: ids)
+        }
         let start = log.now
         var entity: (id: String, key: String)?
         var outcome = HistoryEvent.Outcome.done
@@ -131,7 +138,7 @@ final class HistoryRunner: @unchecked Sendable {
         } catch {
             outcome = .failed("\(error)")
         }
-        log.append(HistoryEvent(operation: operation, start: start, end: log.now, outcome: outcome, entity: entity))
+        log.append(HistoryEvent(operation: operation, start: start, end: log.now, outcome: outcome, entity: entity, settled: settled))
     }
 
     private func change(_ operation: HistoryOperation, pair: HistoryPlan.Pair, ids: HistoryPairIDs,
@@ -139,7 +146,6 @@ final class HistoryRunner: @unchecked Sendable {
         let side = operation.side
         switch operation.action {
         case .edit(let field, let value):
-            if pair.mode == .alternating { try waitUntilSettled(pair: pair.index, field: field, ids: ids) }
             try trackers.edit(side, id: target.id, key: target.key, field, value)
             settled.withLock { $0["\(pair.index).\(field.rawValue)"] = (side, value) }
         case .comment(let body): try trackers.comment(side, id: target.id, key: target.key, body)
@@ -153,19 +159,20 @@ final class HistoryRunner: @unchecked Sendable {
 
     /// An alternating edit waits until the previous edit of the field shows
     /// in the other tracker, then 0.5 s more, as a person who saw it arrive
-    /// and then changed it would (bounded: 10 s; the checker then reports
-    /// the lost edit).
-    private func waitUntilSettled(pair: Int, field: HistoryField, ids: HistoryPairIDs) throws {
-        guard let last = settled.withLock({ $0["\(pair).\(field.rawValue)"] }), field.crosses else { return }
+    /// and then changed it would (bounded: 5 s; the edit is then
+    /// made anyway and marked unsettled).
+    private func waitUntilSettled(pair: Int, field: HistoryField, ids: HistoryPairIDs) -> Bool {
+        guard let last = settled.withLock({ $0["\(pair).\(field.rawValue)"] }), field.crosses else { return true }
         let other = ids.ids(last.side.other)
-        let deadline = Date(timeIntervalSinceNow: 10)
+        let deadline = Date(timeIntervalSinceNow: 5)
         while Date() < deadline {
             if (try? trackers.shows(last.side.other, id: other.id, key: other.key, field, last.value)) == true {
                 Thread.sleep(forTimeInterval: 0.5)
-                return
+                return true
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
+        return false
     }
 
     private func setPaused(_ node: NodeAdmin, _ verb: String) throws {

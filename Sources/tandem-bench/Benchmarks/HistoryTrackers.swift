@@ -114,7 +114,7 @@ struct HistoryTrackers: Sendable {
                                        .description: incident["description"]?.stringValue ?? "",
                                        .priority: Self.jiraPriority[priority] ?? priority,
                                        .status: Self.jiraStatus[incident["state"]?.stringValue ?? ""] ?? "",
-                                       .assignee: Self.serviceNowLogin[incident["assigned_to"]?.stringValue ?? ""] ?? ""])
+                                       .assignee: Self.serviceNowLogin[Self.display(incident["assigned_to"])] ?? ""])
             }
         }
     }
@@ -151,10 +151,13 @@ struct HistoryTrackers: Sendable {
             case .description: incident["description"]?.stringValue == value
             case .priority: Self.jiraPriority[incident["priority"]?.stringValue ?? ""] == value
             case .status: Self.jiraStatus[incident["state"]?.stringValue ?? ""] == value
-            case .assignee: Self.serviceNowLogin[incident["assigned_to"]?.stringValue ?? ""] == value
+            case .assignee: Self.serviceNowLogin[Self.display(incident["assigned_to"])] == value
             }
         }
     }
+
+    /// A reference shown with `sysparm_display_value=true`: `{display_value, link}`, or "" when empty.
+    private static func display(_ value: JSON?) -> String { value?["display_value"]?.stringValue ?? value?.stringValue ?? "" }
 
     static func digest(_ bytes: [UInt8]) -> String { Digest.hex(Digest.sha256(bytes)) }
 
