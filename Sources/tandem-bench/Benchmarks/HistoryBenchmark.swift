@@ -124,7 +124,10 @@ struct HistoryBenchmark: Command {
         }
         let byInvariant = Dictionary(grouping: violations, by: \.invariant)
         print("\n\(violations.count) violations (seed \(seed); second 0 of the history is \(runner.log.originText)):")
-        for (invariant, list) in byInvariant.sorted(by: { $0.key < $1.key }) { print("  \(list.count) × \(invariant)") }
+        for (invariant, list) in byInvariant.sorted(by: { $0.key < $1.key }) {
+            print("  \(list.count) × \(invariant)")
+            for violation in list.prefix(20) { print("      \(violation.entity): \(violation.detail.prefix(300))") }
+        }
         // The first of each kind in full: the shortest part of the history that shows it.
         for list in byInvariant.values.sorted(by: { $0[0].invariant < $1[0].invariant }) {
             let shortest = list.min { $0.events.count < $1.events.count }!
