@@ -31,7 +31,7 @@ final class LosslessRegressionTests: XCTestCase {
                 let summary = "round \(round), \(edit) ServiceNow edit"
                 try deployment.serviceNow.updateIncident(sysID, ["short_description": .string(summary)])
                 XCTAssertTrue(try eventually(timeout: 30) { try jiraSummary(key) == summary },
-                              "'\(summary)' never reached Jira (now \(try jiraSummary(key) ?? "nil"))")
+                              "'\(summary)' never reached Jira (now \((try? jiraSummary(key)) ?? "nil"))")
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
@@ -53,7 +53,7 @@ final class LosslessRegressionTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         try deployment.serviceNow.updateIncident(sysID, ["impact": "1", "urgency": "1"])  // 1 - Critical
         XCTAssertTrue(try eventually(timeout: 30) { try jiraPriority(key) == "Highest" },
-                      "Jira stayed at \(try jiraPriority(key) ?? "nil") after the second change")
+                      "Jira stayed at \((try? jiraPriority(key)) ?? "nil") after the second change")
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 30))
         XCTAssertEqual(try conflicts("blue") + conflicts("green"), 0)
     }
@@ -79,7 +79,7 @@ final class LosslessRegressionTests: XCTestCase {
 
         for (index, pair) in pairs.enumerated() {
             XCTAssertTrue(try eventually(timeout: 60) { try serviceNowSummary(pair.sysID) == "burst \(index) edit 30" },
-                          "pair \(index) ended at \(try serviceNowSummary(pair.sysID) ?? "nil")")
+                          "pair \(index) ended at \((try? serviceNowSummary(pair.sysID)) ?? "nil")")
         }
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 30))
         XCTAssertEqual(try conflicts("green"), 0, "nobody edited ServiceNow")
