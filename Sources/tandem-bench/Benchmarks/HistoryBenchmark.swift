@@ -12,7 +12,7 @@ struct HistoryBenchmark: Command {
     static let summary = "randomized two-sided history with pauses, outages and kills; checks nothing is lost or duplicated"
     static let help = """
         Usage: tandem-bench history [--pairs N] [--seconds S] [--rate OPS] [--seed X]
-                                    [--kill-every MIN-MAX] [--policies BLUE,GREEN]
+                                    [--kill-every MIN-MAX [--kill-simulators]] [--policies BLUE,GREEN]
                                     [--fields F,…] [--settle S] [--keep-folder]
 
         Starts both simulators and both nodes from this build (after `make plugins`,
@@ -24,7 +24,9 @@ struct HistoryBenchmark: Command {
              description, priority, status and assignee, comments, attachments and
              new entities, in both trackers; each node's connection is paused once
              and one node is stopped for a few seconds; with --kill-every 2-5, a
-             random node is also killed (SIGKILL) and restarted every 2 to 5 s;
+             random node is also killed (SIGKILL) and restarted every 2 to 5 s
+             (with --kill-simulators, a simulator kept in a --data file may be
+             the one killed; changes it refuses meanwhile count as uncertain);
           3. waits until both nodes' queues are empty and neither tracker changes
              for 3 s (at most --settle seconds, default 180), then checks:
              - every entity created on one side exists exactly once on the other;
@@ -50,6 +52,7 @@ struct HistoryBenchmark: Command {
         let policyText = try arguments.option("--policies") ?? "local-wins,remote-wins"
         let settle = try arguments.intOption("--settle", in: 10...3_600) ?? 180
         let fieldText = try arguments.option("--fields")
+        let killSimulators = arguments.flag("--kill-simulators")
         let keep = arguments.flag("--keep-folder")
         try arguments.finish()
 
@@ -63,6 +66,7 @@ struct HistoryBenchmark: Command {
         let killEvery = try killText.map(parseRange)
         let policies = policyText.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         let known = ["remote-wins", "local-wins", "newest-wins", "park"]
+        guard killText != nil || !killSimulators else { throw CommandError.usage("--kill-simulators needs --kill-every MIN-MAX") }
         guard policies.count == 2, policies.allSatisfy(known.contains) else {
             throw CommandError.usage("--policies takes two of \(known.joined(separator: ", ")) separated by a comma (blue's, then green's)")
         }
@@ -81,13 +85,20 @@ struct HistoryBenchmark: Command {
         } ?? HistoryField.allCases
         let plan = HistoryPlan(seed: seed, pairs: pairCount, seconds: Double(seconds), rate: Double(rate), fields: fields)
         let replay = "tandem-bench history --pairs \(pairCount) --seconds \(seconds) --rate \(rate) --seed \(seed) --policies \(policyText)"
-            + (killText.map { " --kill-every \($0)" } ?? "") + (fieldText.map { " --fields \($0)" } ?? "")
+            + (killText.map { " --kill-every \($0)" } ?? "") + (fieldText.map { " --fields \($0)" } ?? "") + (killSimulators ? " --kill-simulators" : "")
         print("seed \(seed): \(plan.operations.count) operations on \(pairCount) pairs; replay with: \(replay)")
 
         let folder = NSTemporaryDirectory() + "/tandem-bench-history-\(getpid())"
         try? FileManager.default.removeItem(atPath: folder)
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
         options.workers = 4
+        if killSimulators {
+            // A killed simulator comes back on its port with its data.
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            options.fixedSimulatorPorts = true
+            options.jiraFlags = ["--data", folder + "/jira-sim.sqlite"]
+            options.serviceNowFlags = ["--data", folder + "/servicenow-sim.sqlite"]
+        }
         options.editConfig = { node, config in
             config["connections"]?[SyncDeployment.connection]?["conflicts"] = .string(node == "blue" ? policies[0] : policies[1])
         }
@@ -103,7 +114,7 @@ struct HistoryBenchmark: Command {
         try runner.createPairs(timeout: 120)
         print("\(pairCount) pairs linked; streaming \(rate) operations/s for \(seconds) s"
               + (killEvery.map { ", killing a node every \(fixed($0.lowerBound, 1))–\(fixed($0.upperBound, 1)) s" } ?? ""))
-        runner.stream(killEvery: killEvery)
+        runner.stream(killEvery: killEvery, simulatorsToo: killSimulators)
         let events = runner.log.all
         let failures = events.filter { if case .failed = $0.outcome { true } else { false } }
         print("stream done: \(events.count) operations, \(failures.count) failed at the tracker, \(runner.kills.count) kills")

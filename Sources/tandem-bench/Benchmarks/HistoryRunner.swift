@@ -59,8 +59,9 @@ final class HistoryRunner: @unchecked Sendable {
     /// Runs every operation at its time, one thread per pair (so a pair's
     /// changes keep plan order while a slow pair delays no other) and one for
     /// the creates; with `killEvery`, a random node is also killed (SIGKILL)
-    /// and restarted every so often meanwhile.
-    func stream(killEvery: ClosedRange<Double>?) {
+    /// and restarted every so often meanwhile (or, with `simulatorsToo`, a
+    /// simulator started with `--data`).
+    func stream(killEvery: ClosedRange<Double>?, simulatorsToo: Bool = false) {
         let streamEnd = (plan.operations.last?.at ?? 0)
         var queues: [Int: [HistoryOperation]] = [:]
         var nodeActions: [HistoryOperation] = []
@@ -94,8 +95,8 @@ final class HistoryRunner: @unchecked Sendable {
                     let pause = random.seconds(in: killEvery)
                     guard log.now + pause < streamEnd else { break }
                     Thread.sleep(forTimeInterval: pause)
-                    let node = random.pick(["blue", "green"])
-                    restart(node, after: 0, kill: true)
+                    let node = random.pick(simulatorsToo ? ["blue", "green", "jira", "servicenow"] : ["blue", "green"])
+                    if node == "jira" || node == "servicenow" { restartSimulator(node) } else { restart(node, after: 0, kill: true) }
                 }
             }
         }
@@ -183,6 +184,23 @@ final class HistoryRunner: @unchecked Sendable {
                answer.status == 200 { return }
             guard Date() < deadline else { throw HistoryRunError("node \(node.baseURL) did not \(verb) its connection within 30 s") }
             Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    /// Kills simulator `name` (SIGKILL) and starts it again on its port, with its data.
+    private func restartSimulator(_ name: String) {
+        nodeLock.withLock {
+            (name == "jira" ? deployment.jiraSim! : deployment.serviceNowSim!).kill()
+            kills.append("\(fixed(log.now, 2)) s: kill -9 \(name) simulator")
+            for attempt in 1...20 {
+                do {
+                    try deployment.startSimulator(name)
+                    return
+                } catch {
+                    if attempt == 20 { print("simulator \(name) did not start again: \(error)") }
+                    Thread.sleep(forTimeInterval: 0.5)
+                }
+            }
         }
     }
 
