@@ -60,14 +60,16 @@ final class LosslessRegressionTests: XCTestCase {
 
     // MARK: One-sided bursts
 
-    /// Only Jira edits: three issues, each edited 30 times in quick
-    /// succession from its own thread. Green judged each replica against
-    /// blue's fields as of an older replica, saw its own copy of an earlier
-    /// summary as a ServiceNow edit, and counted a conflict for nearly every
-    /// replica although nobody touched ServiceNow.
-    func testJiraSummaryBurst_WhileNobodyTouchesServiceNow_CountsNoConflictOnEitherNode() throws {
+    /// Only Jira edits: three pairs created in ServiceNow, each edited 30
+    /// times in quick succession in Jira from its own thread. Every Jira
+    /// replica named green's first replica as the last one blue had applied,
+    /// so green judged each against ServiceNow's fields at creation: its own
+    /// copy of Jira's previous summary looked like a ServiceNow edit, and it
+    /// counted a conflict for nearly every replica although nobody touched
+    /// ServiceNow.
+    func testJiraSummaryBurst_OnPairsCreatedInServiceNow_CountsNoConflictOnEitherNode() throws {
         deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
-        let pairs = try (0..<3).map { try linkedPair("burst \($0)") }
+        let pairs = try (0..<3).map { try linkedPairFromServiceNow("burst \($0)") }
         let jira = deployment.jira!
 
         try inParallel(threads: pairs.count) { index in
@@ -133,6 +135,16 @@ final class LosslessRegressionTests: XCTestCase {
         XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: summary) != nil },
                       "'\(summary)' never reached ServiceNow")
         let sysID = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: summary)?["sys_id"]?.stringValue)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30))
+        return (key, sysID)
+    }
+
+    /// An incident created in ServiceNow and its issue, once linked.
+    private func linkedPairFromServiceNow(_ summary: String) throws -> (key: String, sysID: String) {
+        let sysID = try XCTUnwrap(try deployment.serviceNow.createIncident(summary)["sys_id"]?.stringValue)
+        let issue = { try self.deployment.jira.searchIssues("project = SUP").first { $0["fields"]?["summary"]?.stringValue == summary } }
+        XCTAssertTrue(try eventually(timeout: 30) { try issue() != nil }, "'\(summary)' never reached Jira")
+        let key = try XCTUnwrap(try issue()?["key"]?.stringValue)
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 30))
         return (key, sysID)
     }
