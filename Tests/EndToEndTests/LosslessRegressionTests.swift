@@ -127,6 +127,44 @@ final class LosslessRegressionTests: XCTestCase {
         XCTAssertEqual(try jira.searchIssues("project = SUP").count, 4, "no incident came back to Jira as a new issue")
     }
 
+    // MARK: Found by the history checker
+
+    /// Jira sets High, ServiceNow then Low, Jira then High again, each after
+    /// the previous change showed on the other side. The ServiceNow script
+    /// maps a priority only when it differs from the previous Jira replica
+    /// green received; blue's copy of Low was never sent (its echo is
+    /// suppressed), so that replica still said High, and the second High
+    /// looked unchanged: ServiceNow stayed at Low.
+    func testPriorityEditedBackInJira_AfterServiceNowChangedIt_ReachesServiceNow() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let (key, sysID) = try linkedPair("priority back and forth")
+
+        try deployment.jira.editIssue(key, ["priority": ["name": "High"]])
+        XCTAssertTrue(try eventually(timeout: 30) { try serviceNowPriority(sysID) == "2 - High" }, "Jira's High never reached ServiceNow")
+        Thread.sleep(forTimeInterval: 0.5)
+        try deployment.serviceNow.updateIncident(sysID, ["impact": "2", "urgency": "3"])  // 4 - Low
+        XCTAssertTrue(try eventually(timeout: 30) { try jiraPriority(key) == "Low" }, "ServiceNow's Low never reached Jira")
+        Thread.sleep(forTimeInterval: 0.5)
+        try deployment.jira.editIssue(key, ["priority": ["name": "High"]])
+        XCTAssertTrue(try eventually(timeout: 30) { try serviceNowPriority(sysID) == "2 - High" },
+                      "ServiceNow stayed at \((try? serviceNowPriority(sysID)) ?? "nil") after Jira went back to High")
+    }
+
+    /// A person resolves a new incident in ServiceNow. Jira's workflow has no
+    /// transition from To Do straight to Done (it goes through In Progress),
+    /// and the Jira connector tried only direct transitions, so blue parked
+    /// the entity and every later change of it waited behind the park.
+    func testIncidentResolvedStraightFromNew_ReachesDoneInJira_WithoutParking() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let (key, sysID) = try linkedPair("resolved from new")
+
+        try deployment.serviceNow.updateIncident(sysID, ["state": "Resolved", "close_code": "Solved (Permanently)",
+                                                         "close_notes": "fixed at once"])
+        XCTAssertTrue(try eventually(timeout: 30) { try jiraStatus(key) == "Done" },
+                      "Jira stayed at \((try? jiraStatus(key)) ?? "nil"); parked: \(deployment.blueAdmin.send("GET", "/admin/v1/errors")?.text ?? "?")")
+        XCTAssertEqual(deployment.blueAdmin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue?.count, 0, "nothing parked")
+    }
+
     // MARK: Helpers
 
     /// An issue created in Jira and its incident, once linked.
@@ -155,6 +193,14 @@ final class LosslessRegressionTests: XCTestCase {
 
     private func jiraPriority(_ key: String) throws -> String? {
         try deployment.jira.issue(key)["fields"]?["priority"]?["name"]?.stringValue
+    }
+
+    private func jiraStatus(_ key: String) throws -> String? {
+        try deployment.jira.issue(key)["fields"]?["status"]?["name"]?.stringValue
+    }
+
+    private func serviceNowPriority(_ sysID: String) throws -> String? {
+        try deployment.serviceNow.incident(sysID: sysID)["priority"]?.stringValue
     }
 
     private func serviceNowSummary(_ sysID: String) throws -> String? {
