@@ -146,8 +146,12 @@ struct HistoryChecker {
             let uncertain = Set(edits.filter { $0.outcome != .done }.map(value))
             let entity = "pair \(pair.index) \(ids.jira.key) ↔ \(ids.serviceNow.key) (\(pair.mode.label)), field \(field.rawValue)"
             let shown = "Jira \"\(actual.jira)\", ServiceNow \"\(actual.serviceNow)\""
+            // The shortest history that explains the outcome: from the edit that
+            // wrote a value the trackers now show, to the end (else the last six).
+            let shownSince = edits.lastIndex { [actual.jira, actual.serviceNow].contains(value($0)) }
+            let slice = Array(shownSince.map { edits[$0...] } ?? edits.suffix(6))
             let fail = { (invariant: String, detail: String) in
-                violations.append(Violation(invariant: invariant, entity: entity, detail: detail, events: edits,
+                violations.append(Violation(invariant: invariant, entity: entity, detail: detail, events: slice,
                                             logLines: logLines(mentioning: [ids.jira.key, ids.serviceNow.key])))
             }
             if !field.crosses {
