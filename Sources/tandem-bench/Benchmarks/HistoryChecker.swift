@@ -232,11 +232,14 @@ struct HistoryChecker {
         return violations
     }
 
-    /// The nodes' log lines naming one of `needles` (the last 15).
+    /// The nodes' log lines naming one of `needles`: its warnings and errors
+    /// (conflicts, parks; the last 10) and its last 8 other lines, per node.
     private func logLines(mentioning needles: [String]) -> [String] {
         logs.sorted { $0.key < $1.key }.flatMap { node, text in
-            text.split(separator: "\n").filter { line in needles.contains { !$0.isEmpty && line.contains("\"\($0)\"") } }
-                .suffix(15).map { "\(node): \($0)" }
+            let lines = text.split(separator: "\n").filter { line in needles.contains { !$0.isEmpty && line.contains("\"\($0)\"") } }
+            let loud = lines.filter { $0.contains("\"level\":\"warn\"") || $0.contains("\"level\":\"error\"") }
+            let quiet = lines.filter { !$0.contains("\"level\":\"warn\"") && !$0.contains("\"level\":\"error\"") }
+            return (loud.suffix(10) + quiet.suffix(8)).map { "\(node): \($0)" }
         }
     }
 }
