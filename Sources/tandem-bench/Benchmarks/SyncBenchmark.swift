@@ -18,7 +18,7 @@ import TandemJSON
 /// measurement adds no tracker requests of its own.
 struct SyncBenchmark: Command {
     static let path = ["sync"]
-    static let summary = "end-to-end latency, throughput, requests per change, outage drain, node RSS"
+    static let summary = "end-to-end latency, throughput, distinct writes against the simulators' ceiling, requests per change, outage drain, node RSS"
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S]
