@@ -117,7 +117,8 @@ struct HistoryBenchmark: Command {
         runner.stream(killEvery: killEvery, simulatorsToo: killSimulators)
         let events = runner.log.all
         let failures = events.filter { if case .failed = $0.outcome { true } else { false } }
-        print("stream done: \(events.count) operations, \(failures.count) failed at the tracker, \(runner.kills.count) kills")
+        print("stream done: \(events.count) operations, \(failures.count) failed at the tracker, \(runner.kills.count) kills"
+              + (runner.kills.isEmpty ? "" : " (" + runner.kills.joined(separator: "; ") + ")"))
 
         let quiet = waitUntilQuiet(deployment, seconds: Double(settle))
         print(quiet.map { "quiet after \(fixed($0, 1)) s" } ?? "NOT quiet after \(settle) s; checking anyway")
