@@ -91,7 +91,7 @@ struct HistoryTrackers: Sendable {
     func entities(_ side: HistorySide) throws -> [Entity] {
         switch side {
         case .jira:
-            let issues = try jira.request("GET", "/rest/api/2/search?jql=project%20%3D%20SUP&maxResults=100000&fields=*all")["issues"]?.arrayValue ?? []
+            let issues = try jira.searchIssues("project = SUP", fields: "*all")
             return issues.map { issue in
                 let fields = issue["fields"] ?? .null
                 let marker = "tandem-\(Self.connection):"
