@@ -28,7 +28,7 @@ struct HistoryBenchmark: Command {
              (with --kill-simulators, a simulator kept in a --data file may be
              the one killed; changes it refuses meanwhile count as uncertain);
           3. waits until both nodes' queues are empty and neither tracker changes
-             for 3 s (at most --settle seconds, default 180), then checks:
+             for 5 s (at most --settle seconds, default 180), then checks:
              - every entity created on one side exists exactly once on the other;
              - every comment and attachment (SHA-256) exists exactly once on both;
              - mapped fields are equal on both sides and hold the last value
@@ -159,7 +159,7 @@ struct HistoryBenchmark: Command {
     }
 
     /// Waits until neither simulator has written anything and neither node's
-    /// queues have moved for 3 s (a parked lane keeps its messages, so the
+    /// queues have moved for 5 s, over two polls (a parked lane keeps its messages, so the
     /// queues need not be empty: parked lanes are reported by the checker);
     /// returns the seconds it took, or nil.
     private static func waitUntilQuiet(_ deployment: SyncDeployment, seconds: Double) -> Double? {
@@ -173,7 +173,7 @@ struct HistoryBenchmark: Command {
                 state += ["pending", "outbox", "inbox"].map { depths?[$0] ?? -1 }
             }
             if state != last || state.contains(-1) { last = state; stableSince = Date() }
-            if Date().timeIntervalSince(stableSince) >= 3 { return Date().timeIntervalSince(start) }
+            if Date().timeIntervalSince(stableSince) >= 5 { return Date().timeIntervalSince(start) }
             Thread.sleep(forTimeInterval: 0.25)
         }
         return nil
