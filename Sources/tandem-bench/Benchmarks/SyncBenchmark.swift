@@ -10,8 +10,9 @@ import TandemJSON
 /// write (p50, p99); sustained synced changes per second across many
 /// entities; distinct entity writes per second, one-sided and two-sided, and
 /// their ratio to the simulators' own write ceiling measured in the same
-/// run; tracker HTTP requests per synced change; time to drain changes
-/// queued while the peer node was down; peak RSS of each node.
+/// run; tracker HTTP requests per synced change, and how many of them
+/// checked `trigger.query`; time to drain changes queued while the peer node
+/// was down; peak RSS of each node.
 ///
 /// A synced change is one write the node makes to ServiceNow. Writes are
 /// observed through the simulator's uncounted `/_sim/stats`, so the
@@ -66,6 +67,17 @@ struct SyncBenchmark: Command {
         let folder = NSTemporaryDirectory() + "/tandem-bench-sync-\(getpid())"
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
         options.workers = workers
+        // Webhooks signed as in production: a verified Jira webhook carries the
+        // issue, which saves the read an unauthenticated notice would cost.
+        // People edit both trackers in the two-sided load, through the
+        // simulators' one account, so neither node's integration user is it.
+        let hookSecret = "bench-webhook-secret-0123456789"
+        options.jiraFlags = ["--webhook-secret", hookSecret]
+        options.serviceNowFlags = ["--webhook-secret", hookSecret]
+        options.editConfig = { node, config in
+            let instance = node == "green" ? "servicenow" : "jira"
+            config["instances"]?[instance]?["webhookSecret"] = .string(hookSecret)
+        }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
                                             folder: folder)
         defer {
@@ -79,7 +91,9 @@ struct SyncBenchmark: Command {
         print("latency, Jira edit → ServiceNow write (\(samples) samples): p50 \(fixed(latencies.percentile(0.5), 1)) ms, "
               + "p99 \(fixed(latencies.percentile(0.99), 1)) ms, max \(fixed(latencies.max() ?? 0, 1)) ms")
 
+        let scopeBefore = try ScopeRequests.count(deployment)
         let throughput = try load.throughput(entities: entities, seconds: seconds, threads: threads, rate: rate)
+        let firstReplicaChecks = try ScopeRequests.count(deployment) - scopeBefore - throughput.scopeRequests
         let sustained = Double(throughput.edits) / (Double(seconds) + throughput.catchUp)
         print("throughput: \(throughput.edits) Jira edits offered at \(rate)/s over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
               + "\(fixed(throughput.catchUp, 2)) s after the load stopped = \(fixed(sustained, 1)) synced changes/s sustained "
@@ -87,6 +101,9 @@ struct SyncBenchmark: Command {
         print("tracker requests per synced change: \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
               + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
+        print("of which trigger.query checks: \(throughput.scopeRequests) = "
+              + "\(fixed(Double(throughput.scopeRequests) / Double(max(1, throughput.synced)), 3)) per synced change "
+              + "(linked issues are not checked); the first replicas of the \(entities) issues made \(firstReplicaChecks) before the load")
 
         let oneSidedWrites = Double(throughput.synced) / (Double(seconds) + throughput.catchUp)
         print("distinct entity writes, one-sided: \(fixed(oneSidedWrites, 1)) ServiceNow writes/s by the node "
