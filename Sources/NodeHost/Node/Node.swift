@@ -42,8 +42,9 @@ public final class Node: @unchecked Sendable {
         self.store = store
         let plugins = try loadPlugins()
         var instances: [String: (PluginInstance, TrackerHTTPService)] = [:]
-        let client = HTTPClient()
         for name in Set(config.connections.values.map(\.instance)).sorted() {
+            let client = HTTPClient(caFile: config.instances[name]?.caFile)
+            try checkTrust(client, path: "$.instances.\(name).config.caFile")
             instances[name] = try makeInstance(name, plugins: plugins, client: client)
         }
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
@@ -52,6 +53,7 @@ public final class Node: @unchecked Sendable {
                 config: connection, nodeName: config.node.name, instance: instance, trackerHTTP: http,
                 outgoingScript: try parseScript(connection.outgoingScript), incomingScript: try parseScript(connection.incomingScript),
                 store: store, logger: logger, metrics: metrics)
+            try checkTrust(contexts[name]!.peerClient, path: "$.connections.\(name).peer.caFile")
         }
         registerGauges(store: store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
@@ -102,7 +104,7 @@ public final class Node: @unchecked Sendable {
 
     private func openStore() throws(NodeStartError) -> Store {
         do {
-            try FileManager.default.createDirectory(atPath: config.node.dataDir, withIntermediateDirectories: true)
+            try PrivateFiles.directory(config.node.dataDir)
             return try Store(path: config.node.dataDir + "/tandem.db")
         } catch {
             throw NodeStartError("cannot open the store in \(config.node.dataDir): \(error)")
@@ -122,6 +124,11 @@ public final class Node: @unchecked Sendable {
             }
         }
         return plugins
+    }
+
+    private func checkTrust(_ client: HTTPClient, path: String) throws(NodeStartError) {
+        guard client.caFile != nil else { return }
+        do { try client.checkTrust() } catch { throw NodeStartError("\(path): \(error)") }
     }
 
     private func makeInstance(_ name: String, plugins: [String: LoadedPlugin],
@@ -192,7 +199,8 @@ public final class Node: @unchecked Sendable {
         let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
         let router = Router()
         router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
-        let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" },
+                                 caFiles: config.instances.compactMapValues(\.caFile))
         router.add("GET", "/healthz") { _ in health.handle() }
         router.add("GET", "/readyz") { [weak self] _ in
             self?.readiness.withLock({ self?.ready ?? false }) == true ? .json(200, ["status": "ready"]) : .error(503, "starting or stopping")
@@ -206,6 +214,8 @@ public final class Node: @unchecked Sendable {
         var configuration = HTTPServerConfiguration()
         configuration.host = config.node.host
         configuration.port = config.node.port
+        configuration.tls = config.node.tls
+        configuration.admission = { request in request.path.hasPrefix("/peer/") ? receiver.admit(request) : nil }
         let server = HTTPServer(configuration: configuration) { request in
             // Authentication before routing: nothing under /peer/v1/ is routed unsigned.
             if request.path.hasPrefix("/peer/") { return receiver.handle(request) }

@@ -42,7 +42,7 @@ final class ConnectionContext: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         signer = RequestSigner(secret: config.peer.secret)
-        peerClient = HTTPClient()
+        peerClient = HTTPClient(caFile: config.peer.caFile)
         paused = !config.enabled
     }
 

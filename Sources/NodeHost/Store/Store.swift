@@ -15,9 +15,11 @@ final class Store: @unchecked Sendable {
     private let lock = NSLock()
     private let state: StoreState
 
-    /// Opens (creating if needed) the store at `path` and migrates it.
+    /// Opens (creating if needed, mode 0600) the store at `path` and migrates it.
     init(path: String) throws {
         self.path = path
+        try PrivateFiles.file(path)
+        for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
         let database = try Database(path: path)
         try database.migrate(Schema.migrations)
         state = StoreState(database: database)
