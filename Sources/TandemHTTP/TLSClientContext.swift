@@ -46,6 +46,9 @@ final class TLSClientContext: @unchecked Sendable {
         tandem_ssl_ctx_stream_modes(context)
         tandem_ssl_ctx_client_session_cache(context)
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        // Any certificate in the trust set anchors a chain, not only a root
+        // (as curl does): a node's own certificate can be trusted directly.
+        X509_STORE_set_flags(SSL_CTX_get_cert_store(context), UInt(X509_V_FLAG_PARTIAL_CHAIN))
         guard SSL_CTX_set_default_verify_paths(context) == 1 else {
             throw .tlsFailure("cannot load the system trust store: \(TLSErrors.drain() ?? "unknown error")")
         }

@@ -41,7 +41,7 @@ struct RunCommand: Command {
         do { port = try node.start() } catch {
             throw CommandError("cannot start: \(error)")
         }
-        printNow("listening on http://\(config.node.host):\(port)")
+        printNow("listening on \(config.node.tls == nil ? "http" : "https")://\(config.node.host):\(port)")
         TerminationSignal.wait()
         node.stop()
         return .success
