@@ -49,7 +49,7 @@ final class TLSEndToEndTests: XCTestCase {
         XCTAssertEqual(try deployment.serviceNow.serviceNowAttachmentBytes(try XCTUnwrap(arrived["sys_id"]?.stringValue)), bytes)
     }
 
-    func testPlainHTTPClientWithoutTheCA_CannotTalkToTheNodes() throws {
+    func testClientWithoutTheCA_IsRefusedWhileTrustingClientsAndOperatorCommandsGetIn() throws {
         var options = SyncDeployment.Options(webhooks: false, pollSeconds: nil)
         options.certificateAuthority = try LocalCertificateAuthority(folder: certificates.path + "/ca")
         deployment = try SyncDeployment.local(options)
@@ -60,5 +60,7 @@ final class TLSEndToEndTests: XCTestCase {
             HTTPClientRequest(method: "GET", url: deployment.blue.url + "/healthz"))
         XCTAssertEqual(trusted.status, 200)
         XCTAssertEqual(try JSON(parsing: trusted.body)["status"]?.stringValue, "ok", "the node reaches its tracker over TLS")
+        let status = try deployment.run(["status"], node: "blue")
+        XCTAssertEqual(status.status, 0, "operator commands reach an https node: \(status.stderr)")
     }
 }
