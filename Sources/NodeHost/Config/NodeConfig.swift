@@ -7,8 +7,8 @@ import TandemJSON
 /// Relative paths (`dataDir`, `pluginsDir`, scripts) are resolved against the
 /// folder of the configuration file, so a node runs the same from any
 /// working directory. Keys are a contract: new keys may be added, none renamed.
-public struct NodeConfig: Sendable {
-    public struct Node: Sendable {
+public struct NodeConfig: Sendable, Equatable {
+    public struct Node: Sendable, Equatable {
         public var name: String
         public var host: String
         public var port: Int
@@ -18,7 +18,7 @@ public struct NodeConfig: Sendable {
         public var tls: HTTPServerTLS?
     }
 
-    public struct Instance: Sendable {
+    public struct Instance: Sendable, Equatable {
         public var plugin: String
         /// Passed to the plugin as is.
         public var config: JSON
@@ -29,14 +29,14 @@ public struct NodeConfig: Sendable {
         public var caFile: String?
     }
 
-    public struct Peer: Sendable {
+    public struct Peer: Sendable, Equatable {
         public var url: String
         public var secret: String
         /// A private CA trusted for the peer's HTTPS, beside the system's.
         public var caFile: String?
     }
 
-    public struct Trigger: Sendable {
+    public struct Trigger: Sendable, Equatable {
         /// In the tracker's own query language (JQL, encoded query).
         public var query: String
         /// Poll interval; nil means no polling.
@@ -46,7 +46,7 @@ public struct NodeConfig: Sendable {
         public var overlapSeconds: Double
     }
 
-    public struct Connection: Sendable {
+    public struct Connection: Sendable, Equatable {
         public var name: String
         public var instance: String
         public var peer: Peer
