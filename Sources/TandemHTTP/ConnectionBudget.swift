@@ -26,7 +26,8 @@ final class ConnectionBudget: Sendable {
     init(_ configuration: HTTPServerConfiguration) {
         classes = configuration.requestClasses
         maxWaiting = max(1, configuration.maxWaitingConnections)
-        maxBufferedBodyBytes = configuration.maxBufferedBodyBytes
+        // One body of the largest allowed size must always fit when nothing else is held.
+        maxBufferedBodyBytes = max(configuration.maxBufferedBodyBytes, configuration.maxBodyBytes)
         state = Mutex(State(inProgress: Array(repeating: 0, count: configuration.requestClasses.count)))
     }
 

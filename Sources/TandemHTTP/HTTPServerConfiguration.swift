@@ -12,6 +12,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxBodyBytes = 32 * 1024 * 1024
     /// Request bodies held in memory at once, across all connections; a
     /// request whose body would exceed it gets 503 with Retry-After, unread.
+    /// Never less than `maxBodyBytes` (raised to it), so every allowed body
+    /// fits when it is alone.
     public var maxBufferedBodyBytes = 96 * 1024 * 1024
     /// From the first byte of a request (or from accepting the connection)
     /// to the end of its head (408 after); includes the TLS handshake.

@@ -51,7 +51,7 @@ final class HTTPServerBudgetTests: XCTestCase {
 
     func testBodyBeyondTheMemoryCap_Gets503WithRetryAfter() throws {
         let gate = Gate()
-        let server = try startServer({ $0.maxBufferedBodyBytes = 1 << 20 }) { request in
+        let server = try startServer({ $0.maxBufferedBodyBytes = 1 << 20; $0.maxBodyBytes = 900_000 }) { request in
             if request.path == "/hold" { gate.wait() }
             return .text(200, "\(request.body.count)")
         }
@@ -72,13 +72,31 @@ final class HTTPServerBudgetTests: XCTestCase {
     }
 
     func testChunkedBodyBeyondTheMemoryCap_Gets503() throws {
-        let server = try startServer({ $0.maxBufferedBodyBytes = 1000 }, handler: okHandler)
-        defer { server.stop() }
+        let gate = Gate()
+        let server = try startServer({ $0.maxBufferedBodyBytes = 1500; $0.maxBodyBytes = 1500 }) { request in
+            if request.path == "/hold" { gate.wait() }
+            return .text(200, "ok")
+        }
+        defer { gate.open(8); server.stop() }
+        let url = "http://127.0.0.1:\(server.port)"
+        Thread { _ = try? HTTPClient().send(HTTPClientRequest(method: "POST", url: url + "/hold", body: Array(repeating: 1, count: 1000))) }.start()
+        XCTAssertTrue(eventually { gate.entered.load(ordering: .relaxed) == 1 })
         let socket = try RawSocket(port: server.port)
-        socket.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + String(repeating: "a", count: 1000)
-                    + "\r\n1\r\nb\r\n0\r\n\r\n")
+        socket.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + String(repeating: "a", count: 600)
+                    + "\r\n0\r\n\r\n")
         XCTAssertEqual(statusCode(socket.readAll()), 503)
+        gate.open(1)
         XCTAssertTrue(eventually { server.load.bufferedBodyBytes == 0 })
+    }
+
+    func testMemoryCapBelowTheBodyLimit_StillAdmitsOneLargestBody() throws {
+        let server = try startServer({ $0.maxBufferedBodyBytes = 1000; $0.maxBodyBytes = 100_000 }) { request in
+            .text(200, "\(request.body.count)")
+        }
+        defer { server.stop() }
+        let response = try HTTPClient().send(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/",
+                                                               body: Array(repeating: 1, count: 100_000)))
+        XCTAssertEqual(response.status, 200)
     }
 
     func testFullRequestClass_Gets503WhileOtherClassesAreServed() throws {
