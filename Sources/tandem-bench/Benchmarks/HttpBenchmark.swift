@@ -19,6 +19,7 @@ struct HttpBenchmark: Command {
     static let summary = "requests/s and latency of the HTTP server vs nginx, plain and TLS (needs nginx and wrk)"
     static let help = """
         Usage: tandem-bench http [--duration SECONDS] [--connections N] [--threads N] [--rounds N]
+               tandem-bench http --flood [--duration SECONDS]
 
         Serves a 12-byte body from TandemHTTP's server and a 12-byte static file
         from nginx (one worker, access log off) on loopback ports, over plain
@@ -27,6 +28,12 @@ struct HttpBenchmark: Command {
         against each, and prints requests/s, latency p50/p99 and the ratios.
         Installs nothing: when nginx or wrk is missing it prints the apt-get
         command and exits with 2.
+
+        With --flood, instead: opens 2,000 idle connections, 520 that send their
+        head one byte per 200 ms and ten parallel 30 MiB uploads against
+        TandemHTTP's server, probes /healthz and a peer-class request four times
+        a second for DURATION, and prints their latency (p50, p99, max) and the
+        process's peak resident memory. Needs nothing installed.
 
         Options:
           --duration SECONDS   load time per server (default 10)
@@ -46,7 +53,9 @@ struct HttpBenchmark: Command {
         let connections = try arguments.intOption("--connections", in: 1...1000) ?? 16
         let threads = try arguments.intOption("--threads", in: 1...64) ?? 1
         let rounds = try arguments.intOption("--rounds", in: 1...20) ?? 1
+        let flood = arguments.flag("--flood")
         try arguments.finish()
+        if flood { return try runFlood(seconds: duration) }
 
         guard let wrk = findExecutable("wrk"), let nginx = findExecutable("nginx") else {
             printError("tandem-bench http: needs nginx and wrk; install them with:")
@@ -100,6 +109,49 @@ struct HttpBenchmark: Command {
         let tlsRatio = medianOf("TandemHTTP TLS", \.requestsPerSecond) / medianOf("nginx TLS", \.requestsPerSecond)
         print("ratio       \(fixed(plainRatio, 3)) plain, \(fixed(tlsRatio, 3)) TLS (TandemHTTP / nginx req/s; target >= 0.3)")
         return .success
+    }
+
+    /// The flood scenario of `HTTPServerFloodTests`, timed in this build.
+    static func runFlood(seconds: Int) throws -> ExitCode {
+        print("flood: 2000 idle, 520 slow-header, 10 x 30 MiB uploads; probing /healthz and /peer/ for \(seconds) s")
+        FileLimit.raise(toAtLeast: 8192)
+        var configuration = HTTPServerConfiguration()
+        configuration.admission = { head in
+            head.path.hasPrefix("/peer/") && head.headers["X-Signed"] != "yes" ? .error(401, "unsigned") : nil
+        }
+        let server = HTTPServer(configuration: configuration) { request in .text(200, "\(request.body.count)") }
+        let port = try server.start()
+        defer { server.stop() }
+        let flood = ConnectionFlood(port: port, idle: 2000, slow: 520, uploads: 10, uploadBytes: 30 << 20)
+        defer { flood.stop() }
+        let probe = HTTPClient(maxIdleConnectionsPerHost: 0)
+        var health: [Double] = []
+        var peer: [Double] = []
+        var failures = 0
+        var peakRSS = 0
+        let end = Date(timeIntervalSinceNow: Double(seconds))
+        while Date() < end {
+            for (path, headers, samples) in [("/healthz", HTTPHeaders(), 0), ("/peer/v1/messages", ["X-Signed": "yes"], 1)] {
+                let started = Date()
+                let status = (try? probe.send(HTTPClientRequest(method: samples == 0 ? "GET" : "POST", url: "http://127.0.0.1:\(port)\(path)",
+                                                                headers: headers, body: samples == 0 ? [] : Array("{}".utf8),
+                                                                timeoutSeconds: 10)).status) ?? 0
+                let millis = Date().timeIntervalSince(started) * 1000
+                if status != 200 { failures += 1 }
+                if samples == 0 { health.append(millis) } else { peer.append(millis) }
+            }
+            peakRSS = max(peakRSS, ConnectionFlood.residentMegabytes())
+            usleep(250_000)
+        }
+        func line(_ name: String, _ values: [Double]) -> String {
+            let sorted = values.sorted()
+            func at(_ q: Double) -> Double { sorted.isEmpty ? -1 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
+            return pad(name) + "p50 \(fixed(at(0.5), 1)) ms, p99 \(fixed(at(0.99), 1)) ms, max \(fixed(sorted.last ?? -1, 1)) ms (\(values.count) probes)"
+        }
+        print(line("/healthz", health))
+        print(line("/peer/", peer))
+        print("failures    \(failures); peak RSS \(peakRSS) MB (server and flooding clients in one process)")
+        return failures == 0 ? .success : .failure
     }
 
     static func pad(_ name: String) -> String { name + String(repeating: " ", count: max(1, 16 - name.count)) }
