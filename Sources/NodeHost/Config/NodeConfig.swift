@@ -27,6 +27,9 @@ public struct NodeConfig: Sendable, Equatable {
         public var maxRequestsPerSecond: Double?
         /// `config.caFile`: a private CA trusted for the tracker's HTTPS, beside the system's.
         public var caFile: String?
+        /// The secret the tracker signs its webhooks with; nil: webhooks are
+        /// notices only (the node re-reads every entity they name).
+        public var webhookSecret: String?
     }
 
     public struct Peer: Sendable, Equatable {
@@ -44,6 +47,11 @@ public struct NodeConfig: Sendable, Equatable {
         public var webhook: Bool
         /// How far before the cursor each poll looks again, so that no change is missed.
         public var overlapSeconds: Double
+        /// When true, a linked entity that no longer matches `query` is not
+        /// sent any more (until it matches again); when false it keeps
+        /// syncing until `tandem unsync`. Unlinked entities never leave
+        /// without matching, either way.
+        public var strict: Bool
     }
 
     public struct Connection: Sendable, Equatable {
@@ -90,16 +98,21 @@ public struct NodeConfig: Sendable, Equatable {
 
     /// Validates configuration JSON; relative paths resolve against `baseDirectory`.
     /// Errors never echo a configuration value; as a second guard, any value
-    /// that came from `${NAME}` is masked should a message contain it.
+    /// that came from `${NAME}` or `{"secret": NAME}` is masked should a
+    /// message contain it.
     public static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> NodeConfig {
         do {
-            return try parseExpanded(try EnvironmentExpansion.expand(raw, environment: environment), baseDirectory: baseDirectory)
+            return try parseExpanded(try EnvironmentExpansion.expand(raw, environment: environment), baseDirectory: baseDirectory,
+                                     environment: environment)
         } catch {
-            throw error.masking(EnvironmentExpansion.referencedValues(raw, environment: environment))
+            // `{"secret": NAME}` reads TANDEM_SECRET_NAME: those values are masked too.
+            let named = environment.filter { $0.key.hasPrefix("TANDEM_SECRET_") }.map(\.value)
+            throw error.masking(EnvironmentExpansion.referencedValues(raw, environment: environment) + named)
         }
     }
 
-    private static func parseExpanded(_ json: JSON, baseDirectory: String) throws(ConfigError) -> NodeConfig {
+    private static func parseExpanded(_ json: JSON, baseDirectory: String,
+                                      environment: [String: String]) throws(ConfigError) -> NodeConfig {
         let root = ConfigReader(json)
         try root.rejectUnknownKeys(["node", "pluginsDir", "instances", "connections"])
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
@@ -119,7 +132,7 @@ public struct NodeConfig: Sendable, Equatable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret"])
             let config = try reader.required("config")
             _ = try config.object()
             let caFile = try config.member("caFile")?.nonEmptyString()
@@ -127,7 +140,8 @@ public struct NodeConfig: Sendable, Equatable {
                 plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
                 maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
-                caFile: caFile.map(resolve))
+                caFile: caFile.map(resolve),
+                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16))
         }
 
         var connections: [String: Connection] = [:]
@@ -162,12 +176,13 @@ public struct NodeConfig: Sendable, Equatable {
         guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
 
         let triggerReader = try reader.required("trigger")
-        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds"])
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict"])
         let trigger = Trigger(
             query: try triggerReader.required("query").string(),
             pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
             webhook: try triggerReader.member("webhook")?.bool() ?? false,
-            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60)
+            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60,
+            strict: try triggerReader.member("strict")?.bool() ?? false)
 
         let conflicts: ConflictPolicy
         if let conflictsReader = try reader.member("conflicts") {

@@ -93,6 +93,7 @@ public final class Node: @unchecked Sendable {
 
     func secrets(_ config: NodeConfig) -> [String] {
         var values = [config.node.adminToken] + config.connections.values.map(\.peer.secret)
+            + config.instances.values.compactMap(\.webhookSecret)
         func collect(_ json: JSON, key: String) {
             switch json {
             case .object(let members): for (name, value) in members { collect(value, key: name) }
@@ -214,15 +215,34 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// Builds the request handlers over `contexts` and publishes them to the
-    /// server (at start, and after each reload).
-    func publishRoutes(store: Store, config: NodeConfig) {
-        let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
+    /// How each instance's webhooks are authenticated; refuses a secret its
+    /// plugin declares no signature for.
+    func webhookTrust(_ config: NodeConfig, contexts: [String: ConnectionContext]) throws(NodeStartError) -> [String: WebhookTrust] {
+        var trust: [String: WebhookTrust] = [:]
+        for (name, contexts) in Self.webhookConnections(contexts) {
+            trust[name] = try WebhookTrust.of(instance: name, config.instances[name]!, plugin: contexts[0].instance.plugin)
+            if trust[name]?.secret == nil {
+                logger.warn("webhooks of instance '\(name)' are not authenticated: set $.instances.\(name).webhookSecret; until then each webhook is only a notice and the entity is read from the tracker")
+            }
+        }
+        return trust
+    }
+
+    /// The connections that take webhooks, by instance.
+    private static func webhookConnections(_ contexts: [String: ConnectionContext]) -> [String: [ConnectionContext]] {
         var byInstance: [String: [ConnectionContext]] = [:]
         for context in contexts.values.sorted(by: { $0.name < $1.name }) where context.config.trigger.webhook {
             byInstance[context.config.instance, default: []].append(context)
         }
-        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store)
+        return byInstance
+    }
+
+    /// Builds the request handlers over `contexts` and publishes them to the
+    /// server (at start, and after each reload).
+    func publishRoutes(store: Store, config: NodeConfig, trust: [String: WebhookTrust]) {
+        let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
+        let byInstance = Self.webhookConnections(contexts)
+        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store, trust: trust)
         let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
         admin.router.add("POST", "/admin/v1/reload") { [weak self] _ in
             guard let self else { return .error(503, "stopping") }
@@ -234,7 +254,7 @@ public final class Node: @unchecked Sendable {
     }
 
     private func startServer(store: Store) throws(NodeStartError) -> Int {
-        publishRoutes(store: store, config: config)
+        publishRoutes(store: store, config: config, trust: try webhookTrust(config, contexts: contexts))
         let router = Router()
         router.add("POST", "/hooks/{instance}") { [weak self] in
             guard let hooks = self?.state.withLock({ self?.routes?.hooks }) else { return .error(503, "stopping") }
