@@ -124,4 +124,30 @@ final class NodeConfigTests: XCTestCase {
         let error = ConfigError("$.x", "got 'a-SECRETVALUE-b'").masking(["SECRETVALUE"])
         XCTAssertEqual(error.description, "$.x: got 'a-***-b'")
     }
+
+    func testParse_TLSKeysAreAcceptedAndResolvedAgainstTheConfigFolder() throws {
+        var json = valid()
+        json["node"]?["tls"] = ["cert": "tls/blue.pem", "key": "/abs/blue.key"]
+        json["connections"]?["sup"]?["peer"]?["caFile"] = "tls/ca.pem"
+        json["instances"]?["jira"]?["config"]?["caFile"] = "tls/jira-ca.pem"
+        let config = try parse(json)
+        XCTAssertEqual(config.node.tls?.certificateFile, "/etc/tandem/tls/blue.pem")
+        XCTAssertEqual(config.node.tls?.privateKeyFile, "/abs/blue.key")
+        XCTAssertEqual(config.connections["sup"]?.peer.caFile, "/etc/tandem/tls/ca.pem")
+        XCTAssertEqual(config.instances["jira"]?.caFile, "/etc/tandem/tls/jira-ca.pem")
+    }
+
+    func testParse_TLSWithoutAKeyNamesThePath() {
+        var json = valid()
+        json["node"]?["tls"] = ["cert": "blue.pem"]
+        assertError(json, "$.node.tls.key: is required")
+    }
+
+    func testParse_UnknownKeyInTLSIsAnError() {
+        var json = valid()
+        json["node"]?["tls"] = ["cert": "a.pem", "key": "a.key", "verify": false]
+        XCTAssertThrowsError(try parse(json)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("$.node.tls.verify: unknown key"), "\(error)")
+        }
+    }
 }
