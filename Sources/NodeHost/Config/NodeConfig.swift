@@ -30,6 +30,8 @@ public struct NodeConfig: Sendable, Equatable {
         /// The secret the tracker signs its webhooks with; nil: webhooks are
         /// notices only (the node re-reads every entity they name).
         public var webhookSecret: String?
+        /// Where the plugin runs: in the node, or in a plugin host of its own.
+        public var isolation: PluginIsolation = .inProcess
     }
 
     public struct Peer: Sendable, Equatable {
@@ -132,7 +134,7 @@ public struct NodeConfig: Sendable, Equatable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret", "isolation"])
             let config = try reader.required("config")
             _ = try config.object()
             let caFile = try config.member("caFile")?.nonEmptyString()
@@ -141,7 +143,8 @@ public struct NodeConfig: Sendable, Equatable {
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
                 maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
                 caFile: caFile.map(resolve),
-                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16))
+                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16),
+                isolation: try parseIsolation(reader.member("isolation")))
         }
 
         var connections: [String: Connection] = [:]
@@ -210,6 +213,15 @@ public struct NodeConfig: Sendable, Equatable {
         try reader.rejectUnknownKeys(["cert", "key"])
         return HTTPServerTLS(certificateFile: resolve(try reader.required("cert").nonEmptyString()),
                              privateKeyFile: resolve(try reader.required("key").nonEmptyString()))
+    }
+
+    private static func parseIsolation(_ reader: ConfigReader?) throws(ConfigError) -> PluginIsolation {
+        guard let reader else { return .inProcess }
+        let text = try reader.nonEmptyString()
+        guard let isolation = PluginIsolation(rawValue: text) else {
+            throw ConfigError(reader.path, "must be \"in-process\" or \"process\"")
+        }
+        return isolation
     }
 
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {

@@ -254,7 +254,10 @@ struct ReplicaApplier {
             // The outgoing stage meets the same error and parks the entity.
             return nil
         }
-        guard let local else { return built.replica }
+        // A first sync: nothing tells our create from an edit someone made
+        // right after it, so no baseline; the entity's next change event
+        // sends it whole, and the peer finds nothing to write.
+        guard let local else { return nil }
         if let unsent = unsentLocalChange(before: local, twin: twin) {
             context.logger.info("\(unsent); it will be sent", connection: context.name, entity: label)
             return nil
