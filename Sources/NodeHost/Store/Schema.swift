@@ -278,5 +278,18 @@ enum Schema {
             since INTEGER NOT NULL
         );
         """,
+        // An apply of a peer replica under way (ApplyIntent.swift): the
+        // fields about to be written, and their values before.
+        """
+        CREATE TABLE apply_intents (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            written BLOB NOT NULL,
+            before BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_id)
+        );
+        """,
     ]
 }
