@@ -3,11 +3,24 @@ import TandemJSON
 
 /// `GET /admin/v1/plugins`: the plugins a running node loaded for its
 /// connections, and which instances and connections use each one; what
-/// `tandem plugins list --config FILE` prints.
+/// `tandem plugins list --config FILE` prints. `scanned` lists every file
+/// the plugins folder held at start, loaded or refused with the reason.
 extension AdminAPI {
     func registerPluginRoutes(on router: Router) {
         let contexts = self.contexts
-        router.add("GET", "/admin/v1/plugins") { _ in .json(200, ["plugins": .array(Self.pluginsInUse(contexts))]) }
+        let scanned = pluginScan.map(Self.json)
+        router.add("GET", "/admin/v1/plugins") { _ in
+            .json(200, ["plugins": .array(Self.pluginsInUse(contexts)), "scanned": .array(scanned)])
+        }
+    }
+
+    static func json(_ entry: PluginScanEntry) -> JSON {
+        switch entry.outcome {
+        case .success(let plugin):
+            return ["file": .string(entry.file), "loaded": true, "id": .string(plugin.id), "version": .string(plugin.version)]
+        case .failure(let refusal):
+            return ["file": .string(entry.file), "loaded": false, "reason": .string(refusal.description)]
+        }
     }
 
     /// One object per plugin id, sorted by id; instance and connection names sorted.

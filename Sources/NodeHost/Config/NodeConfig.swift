@@ -13,6 +13,17 @@ public struct NodeConfig: Sendable {
         public var port: Int
         public var dataDir: String
         public var adminToken: String
+        public var history: History
+    }
+
+    /// The entity history (`node.history`): on by default, bounded per
+    /// entity by count and age.
+    public struct History: Sendable {
+        public var enabled: Bool = true
+        public var maxEventsPerEntity: Int = 200
+        public var maxAgeDays: Double = 30
+
+        public init() {}
     }
 
     public struct Instance: Sendable {
@@ -85,14 +96,15 @@ public struct NodeConfig: Sendable {
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
 
         let nodeReader = try root.required("node")
-        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken"])
+        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken", "history"])
         let listenReader = try nodeReader.required("listen")
         let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
         let adminReader = try nodeReader.required("adminToken")
         let adminToken = try adminReader.nonEmptyString()
         guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
         let node = Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
-                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken)
+                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken,
+                        history: try parseHistory(try nodeReader.member("history")))
 
         var instances: [String: Instance] = [:]
         let instancesReader = try root.required("instances")
@@ -160,6 +172,16 @@ public struct NodeConfig: Sendable {
             conflicts: conflicts, enabled: try reader.member("enabled")?.bool() ?? true,
             workers: try reader.member("workers")?.int(in: 1...64) ?? 4,
             maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024)
+    }
+
+    private static func parseHistory(_ reader: ConfigReader?) throws(ConfigError) -> History {
+        var history = History()
+        guard let reader else { return history }
+        try reader.rejectUnknownKeys(["enabled", "maxEventsPerEntity", "maxAgeDays"])
+        history.enabled = try reader.member("enabled")?.bool() ?? history.enabled
+        history.maxEventsPerEntity = try reader.member("maxEventsPerEntity")?.int(in: 1...1_000_000) ?? history.maxEventsPerEntity
+        history.maxAgeDays = try reader.member("maxAgeDays")?.double(in: 0.001...36_500) ?? history.maxAgeDays
+        return history
     }
 
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {

@@ -23,6 +23,8 @@ public final class Node: @unchecked Sendable {
     private var schedulers: [LaneScheduler] = []
     private var senders: [PeerSender] = []
     private var pollers: [Poller] = []
+    private var pruner: HistoryPruner?
+    private var pluginScan: [PluginScanEntry] = []
     private var server: HTTPServer?
     private let readiness = NSLock()
     private var ready = false
@@ -37,8 +39,9 @@ public final class Node: @unchecked Sendable {
     /// - Returns: the port the node listens on.
     /// - Throws: `NodeStartError` naming what to fix.
     public func start() throws(NodeStartError) -> Int {
-        logger.redact(secrets())
+        logger.redact(config.secretValues)
         let store = try openStore()
+        store.recordsHistory = config.node.history.enabled
         self.store = store
         let plugins = try loadPlugins()
         var instances: [String: (PluginInstance, TrackerHTTPService)] = [:]
@@ -53,6 +56,7 @@ public final class Node: @unchecked Sendable {
                 outgoingScript: try parseScript(connection.outgoingScript), incomingScript: try parseScript(connection.incomingScript),
                 store: store, logger: logger, metrics: metrics)
         }
+        try restorePauses(store: store)
         registerGauges(store: store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
         let port = try startServer(store: store)
@@ -69,6 +73,9 @@ public final class Node: @unchecked Sendable {
                 pollers.append(poller)
             }
         }
+        let pruner = HistoryPruner(store: store, retention: config.node.history, logger: logger)
+        pruner.start()
+        self.pruner = pruner
         readiness.withLock { ready = true }
         logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
         return port
@@ -81,24 +88,11 @@ public final class Node: @unchecked Sendable {
         server?.stop()
         schedulers.forEach { $0.stop() }
         senders.forEach { $0.stop() }
+        pruner?.stop()
         logger.info("node stopped")
     }
 
     // MARK: - Start-up steps
-
-    private func secrets() -> [String] {
-        var values = [config.node.adminToken] + config.connections.values.map(\.peer.secret)
-        func collect(_ json: JSON, key: String) {
-            switch json {
-            case .object(let members): for (name, value) in members { collect(value, key: name) }
-            case .array(let items): items.forEach { collect($0, key: key) }
-            case .string(let text) where ["password", "token", "secret", "apiKey", "clientSecret"].contains(key): values.append(text)
-            default: break
-            }
-        }
-        config.instances.values.forEach { collect($0.config, key: "") }
-        return values
-    }
 
     private func openStore() throws(NodeStartError) -> Store {
         do {
@@ -114,6 +108,7 @@ public final class Node: @unchecked Sendable {
         do { entries = try PluginLoader().scan(directory: config.pluginsDir) } catch {
             throw NodeStartError("\(error); set \"pluginsDir\" or run `make plugins`")
         }
+        pluginScan = entries
         var plugins: [String: LoadedPlugin] = [:]
         for entry in entries {
             switch entry.outcome {
@@ -164,6 +159,17 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// An operator's pause holds across restarts; a disabled connection stays paused.
+    private func restorePauses(store: Store) throws(NodeStartError) {
+        for context in contexts.values where context.config.enabled {
+            do {
+                if let paused = try store.read({ try $0.storedPause(connection: context.name) }) { context.setPaused(paused) }
+            } catch {
+                throw NodeStartError("cannot read the connections' pause state from the store: \(error)")
+            }
+        }
+    }
+
     private func registerGauges(store: Store) {
         let names = contexts.keys.sorted()
         metrics.addGaugeSource {
@@ -189,7 +195,8 @@ public final class Node: @unchecked Sendable {
             byInstance[context.config.instance, default: []].append(context)
         }
         let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store)
-        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
+        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken, config: config,
+                             pluginScan: pluginScan)
         let router = Router()
         router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
         let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
