@@ -77,13 +77,7 @@ public struct NodeConfig: Sendable {
     /// - Throws: `ConfigError` naming the JSON path of the first bad value, or
     ///   `$` when the file cannot be read or parsed.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> NodeConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError("$", "cannot read configuration file '\(path)'")
-        }
-        let json: JSON
-        do { json = try JSON(parsing: [UInt8](data)) } catch {
-            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
-        }
+        let json = try readJSON(path: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(json, baseDirectory: base, environment: environment)
     }
@@ -95,16 +89,7 @@ public struct NodeConfig: Sendable {
         try root.rejectUnknownKeys(["node", "pluginsDir", "instances", "connections"])
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
 
-        let nodeReader = try root.required("node")
-        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken", "history"])
-        let listenReader = try nodeReader.required("listen")
-        let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
-        let adminReader = try nodeReader.required("adminToken")
-        let adminToken = try adminReader.nonEmptyString()
-        guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
-        let node = Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
-                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken,
-                        history: try parseHistory(try nodeReader.member("history")))
+        let node = try parseNode(try root.required("node"), resolve: resolve)
 
         var instances: [String: Instance] = [:]
         let instancesReader = try root.required("instances")
@@ -172,6 +157,38 @@ public struct NodeConfig: Sendable {
             conflicts: conflicts, enabled: try reader.member("enabled")?.bool() ?? true,
             workers: try reader.member("workers")?.int(in: 1...64) ?? 4,
             maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024)
+    }
+
+    private static func parseNode(_ nodeReader: ConfigReader, resolve: (String) -> String) throws(ConfigError) -> Node {
+        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken", "history"])
+        let listenReader = try nodeReader.required("listen")
+        let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
+        let adminReader = try nodeReader.required("adminToken")
+        let adminToken = try adminReader.nonEmptyString()
+        guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
+        return Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
+                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken,
+                        history: try parseHistory(try nodeReader.member("history")))
+    }
+
+    /// Reads only the `node` section, expanding only its `${NAME}`s: what the
+    /// operator commands need (address and admin token), so they run without
+    /// the trackers' credentials in the environment.
+    public static func loadNode(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Node {
+        let json = try readJSON(path: path)
+        guard let raw = json["node"] else { throw ConfigError("$.node", "is required") }
+        let expanded = try EnvironmentExpansion.expand(raw, path: "$.node", environment: environment)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parseNode(ConfigReader(expanded, path: "$.node")) { file in file.hasPrefix("/") ? file : base + "/" + file }
+    }
+
+    static func readJSON(path: String) throws(ConfigError) -> JSON {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("$", "cannot read configuration file '\(path)'")
+        }
+        do { return try JSON(parsing: [UInt8](data)) } catch {
+            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
+        }
     }
 
     private static func parseHistory(_ reader: ConfigReader?) throws(ConfigError) -> History {

@@ -54,7 +54,42 @@ public struct HistoryEvent: Sendable, Equatable {
             "id": .int(id), "at": .string(isoTimestamp(Date(timeIntervalSince1970: Double(at) / 1000))), "atMs": .int(at),
             "kind": .string(kind.rawValue), "tx": tx.map(JSON.string) ?? .null,
             "entity": entity.map(JSON.string) ?? .null, "remote": remote.map(JSON.string) ?? .null, "detail": detail,
+            "summary": .string(summary),
         ]
+    }
+
+    /// One line for people, the same in `tandem history` and the console.
+    public var summary: String {
+        func text(_ key: String) -> String? { detail[key].map { $0.stringValue ?? $0.text } }
+        func list(_ key: String) -> String { (detail[key]?.arrayValue ?? []).map { $0.stringValue ?? $0.text }.joined(separator: ", ") }
+        let seq = text("seq").map { " \($0)" } ?? ""
+        switch kind {
+        case .noticed: return "change noticed (\(text("source") ?? "?"))"
+        case .built:
+            let changed = list("changed")
+            return "replica\(seq) built" + (changed.isEmpty ? "" : ": \(changed) changed")
+        case .unchanged: return "replica unchanged since last sent: nothing queued"
+        case .sent: return "replica\(seq) delivered to the peer"
+        case .received: return "replica\(seq) received from the peer"
+        case .applied:
+            var parts: [String] = []
+            if detail["created"]?.boolValue == true { parts.append("created") }
+            let fields = list("fields")
+            if !fields.isEmpty { parts.append("fields \(fields)") }
+            if let comments = detail["comments"]?.intValue, comments > 0 { parts.append("\(comments) comment(s) added") }
+            if let attachments = detail["attachments"]?.intValue, attachments > 0 { parts.append("\(attachments) attachment(s) added") }
+            return "replica\(seq) applied" + (parts.isEmpty ? " (nothing to write)" : ": " + parts.joined(separator: "; "))
+        case .echo: return "skipped as the echo of our own write"
+        case .conflict:
+            return "conflict on '\(text("field") ?? "?")': local \(text("local") ?? "?"), remote \(text("remote") ?? "?"); \(text("policy") ?? "?") → \(text("winner") ?? "?") kept"
+        case .parked: return "parked (\(text("stage") ?? "?")): \(text("reason") ?? "")"
+        case .deferred: return "will retry: \(text("reason") ?? "")"
+        case .retried: return "operator retried error #\(text("error") ?? "?")"
+        case .resolved: return "operator resolved error #\(text("error") ?? "?") (failed change skipped)"
+        case .acked:
+            let outcome = text("outcome") ?? "applied"
+            return "peer \(outcome) replica\(seq)" + (text("reason").map { ": \($0)" } ?? "")
+        }
     }
 }
 

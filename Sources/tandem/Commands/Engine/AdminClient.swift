@@ -14,12 +14,13 @@ struct AdminClient {
         guard let path = try arguments.option("--config") ?? ProcessInfo.processInfo.environment["TANDEM_CONFIG"] else {
             throw CommandError.usage("missing --config FILE (the running node's configuration), or set TANDEM_CONFIG")
         }
-        let config: NodeConfig
-        do { config = try NodeConfig.load(path: path) } catch {
-            throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
+        // Only the node section: operators need not hold the trackers' credentials.
+        let node: NodeConfig.Node
+        do { node = try NodeConfig.loadNode(path: path) } catch {
+            throw CommandError("configuration \(path): \(error)", exitCode: .configError)
         }
-        let host = config.node.host == "0.0.0.0" ? "127.0.0.1" : config.node.host
-        return AdminClient(admin: NodeAdmin(baseURL: "http://\(host):\(config.node.port)", token: config.node.adminToken))
+        let host = node.host == "0.0.0.0" ? "127.0.0.1" : node.host
+        return AdminClient(admin: NodeAdmin(baseURL: "http://\(host):\(node.port)", token: node.adminToken))
     }
 
     /// Sends a request; returns the JSON body of a 2xx answer.
