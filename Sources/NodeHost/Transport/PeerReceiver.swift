@@ -16,6 +16,7 @@ struct PeerReceiver {
     static let unauthorized = HTTPResponse.json(401, ["error": "unauthorized"])
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.path == PeerHello.path { return PeerHello.answer(request, contexts: contexts) }
         guard let name = request.headers[RequestSigner.connectionHeader], let context = contexts[name] else {
             return refuse(request, "unknown or missing connection")
         }

@@ -111,7 +111,11 @@ final class PeerSender: @unchecked Sendable {
                 method: "POST", url: context.config.peer.url + Self.path, headers: headers, body: body, timeoutSeconds: 30))
             switch response.status {
             case 200..<300: return nil
-            case 401: return "the peer refused our signature (HTTP 401): check that both nodes have the same secret for connection '\(context.name)' and synchronised clocks"
+            case 401:  // the hello says which: an unknown connection, or a different secret or clock
+                let verdict = PeerHello.ask(connection: context.name, peerURL: context.config.peer.url,
+                                            secret: context.config.peer.secret, client: context.peerClient)
+                return verdict.isCompatible ? "the peer refused our messages (HTTP 401) though it knows the connection and our secret: check both clocks"
+                    : verdict.explanation(connection: context.name, peerURL: context.config.peer.url)
             default: return "the peer answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             }
         } catch {
