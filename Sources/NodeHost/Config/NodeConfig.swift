@@ -84,44 +84,72 @@ public struct NodeConfig: Sendable {
 
     /// Validates configuration JSON; relative paths resolve against `baseDirectory`.
     public static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> NodeConfig {
-        let json = try EnvironmentExpansion.expand(raw, environment: environment)
-        let root = ConfigReader(json)
+        try parse(raw, baseDirectory: baseDirectory, environment: environment, problems: nil)
+    }
+
+    /// With `problems`, every independent part is checked and each error
+    /// recorded there (a missing variable once, not again as the bad value it
+    /// leaves behind); what parsed is returned, with a placeholder for a node
+    /// section that did not.
+    static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String],
+                      problems: ConfigProblems?) throws(ConfigError) -> NodeConfig {
+        var unset: Set<String> = []
+        let json = try EnvironmentExpansion.expand(raw, environment: environment, unset: problems == nil ? nil : { path, name in
+            problems?.errors.append(ConfigError(path, "environment variable \(name) is not set"))
+            unset.insert(path)
+        })
+        let reported = problems?.errors.count ?? 0
+        let root = ConfigReader(json, problems: problems)
         try root.rejectUnknownKeys(["node", "pluginsDir", "instances", "connections"])
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
+        defer {
+            // Drop errors about values a missing variable left unexpanded: the variable is the problem.
+            if let problems {
+                let fresh = problems.errors[reported...].filter { error in !unset.contains { error.path.hasPrefix($0) } }
+                problems.errors = Array(problems.errors[..<reported]) + fresh
+            }
+        }
 
-        let node = try parseNode(try root.required("node"), resolve: resolve)
+        let node = try root.section { () throws(ConfigError) in try parseNode(try root.required("node"), resolve: resolve) }
+            ?? Node(name: "?", host: "127.0.0.1", port: 0, dataDir: resolve("data"), adminToken: "", history: History())
 
         var instances: [String: Instance] = [:]
         let instancesReader = try root.required("instances")
-        for (name, _) in try instancesReader.object() {
-            let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
-            let config = try reader.required("config")
-            _ = try config.object()
-            instances[name] = Instance(
-                plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
-                timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
-                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000))
+        let declared = Set(try instancesReader.object().keys)
+        for name in declared.sorted() {
+            instances[name] = try root.section { () throws(ConfigError) in try parseInstance(try instancesReader.required(name)) }
         }
 
         var connections: [String: Connection] = [:]
         let connectionsReader = try root.required("connections")
-        for (name, _) in try connectionsReader.object() {
-            let reader = try connectionsReader.required(name)
-            connections[name] = try parseConnection(name, reader, instances: instances, resolve: resolve)
+        for (name, _) in try connectionsReader.object().sorted(by: { $0.key < $1.key }) {
+            connections[name] = try root.section { () throws(ConfigError) in
+                try parseConnection(name, try connectionsReader.required(name), instances: declared, resolve: resolve)
+            }
         }
-        guard !connections.isEmpty else { throw ConfigError(connectionsReader.path, "must name at least one connection") }
-        return NodeConfig(node: node, pluginsDir: resolve(try root.member("pluginsDir")?.nonEmptyString() ?? "plugins.d"),
+        guard !(try connectionsReader.object().isEmpty) else { throw ConfigError(connectionsReader.path, "must name at least one connection") }
+        let pluginsDir = try root.section { () throws(ConfigError) in try root.member("pluginsDir")?.nonEmptyString() } ?? nil
+        return NodeConfig(node: node, pluginsDir: resolve(pluginsDir ?? "plugins.d"),
                           instances: instances, connections: connections, baseDirectory: baseDirectory)
     }
 
-    private static func parseConnection(_ name: String, _ reader: ConfigReader, instances: [String: Instance],
+    private static func parseInstance(_ reader: ConfigReader) throws(ConfigError) -> Instance {
+        try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
+        let config = try reader.required("config")
+        _ = try config.object()
+        return Instance(
+            plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
+            timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
+            maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000))
+    }
+
+    private static func parseConnection(_ name: String, _ reader: ConfigReader, instances: Set<String>,
                                         resolve: (String) -> String) throws(ConfigError) -> Connection {
         try reader.rejectUnknownKeys(["instance", "peer", "trigger", "outgoing", "incoming", "conflicts", "enabled",
                                       "workers", "maxAttachmentBytes"])
         let instanceReader = try reader.required("instance")
         let instance = try instanceReader.nonEmptyString()
-        guard instances[instance] != nil else {
+        guard instances.contains(instance) else {
             throw ConfigError(instanceReader.path, "names instance '\(instance)', which $.instances does not define")
         }
         let peerReader = try reader.required("peer")

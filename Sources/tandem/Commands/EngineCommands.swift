@@ -12,6 +12,8 @@ let engineCommands: [any Command.Type] = [
     DemoCommand.self,
     StatusCommand.self,
     HistoryCommand.self,
+    ConfigCheckCommand.self,
+    EntityGetCommand.self,
     ConnectionsPauseCommand.self,
     ConnectionsResumeCommand.self,
 ]
