@@ -166,7 +166,7 @@ struct AdminAPI {
                 ]
             }
         }
-        return .json(200, ["connections": .array(connections)])
+        return .json(200, ["node": config.map { .string($0.node.name) } ?? .null, "connections": .array(connections)])
     }
 
     private func setPaused(_ request: HTTPRequest, _ paused: Bool) throws -> HTTPResponse {

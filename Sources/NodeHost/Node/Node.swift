@@ -199,6 +199,7 @@ public final class Node: @unchecked Sendable {
                              pluginScan: pluginScan)
         let router = Router()
         router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
+        Console.register(on: router)
         let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
         router.add("GET", "/healthz") { _ in health.handle() }
         router.add("GET", "/readyz") { [weak self] _ in
