@@ -224,6 +224,7 @@ async function drawOverview() {
           stat("pending", connection.pending), stat("outbox", connection.outbox), stat("inbox", connection.inbox),
           stat("parked", connection.parked, connection.parked > 0), stat("conflicts", connection.conflicts),
           stat("synced", connection.synced)),
+        el("div", { class: "caption", text: "synced per second, last minute" }),
         sparkline(throughput[connection.name]),
         el("div", { class: "row gap-top" }, toggle,
           connection.parked > 0 ? el("a", { href: "#/errors", text: "see the parked errors" }) : null));
@@ -243,7 +244,7 @@ async function drawErrors() {
     return el("div", {},
       el("div", { class: "row gap-bottom" }, retryAll,
         el("span", { class: "muted", text: "Fix the cause first (a script: restart the node with the fixed script), then retry." })),
-      el("div", { class: "cards" }, errors.map((error) => el("article", { class: "card error", "data-error": String(error.id) },
+      el("div", { class: "list" }, errors.map((error) => el("article", { class: "card error", "data-error": String(error.id) },
         el("header", {}, el("h2", {}, "#" + error.id + " ", el("a", { href: "#/entity/" + encodeURIComponent(error.entity), text: error.entity })),
           el("span", { class: "badge paused", text: error.stage })),
         el("dl", { class: "facts" },

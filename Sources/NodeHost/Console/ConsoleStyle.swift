@@ -33,11 +33,13 @@ input[type=text], input[type=password], input[type=search] { font: inherit; padd
 .problem { color: var(--bad); min-height: 1.45em; margin: 0; }
 .muted { color: var(--muted); }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 400px), 1fr)); gap: 14px; }
+.list { display: grid; gap: 14px; }
+.caption { color: var(--muted); font-size: 12px; margin-bottom: 2px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px; min-width: 0; }
 .card header { display: flex; align-items: baseline; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
 .badge.active { color: var(--ok); } .badge.paused { color: var(--warn); } .badge.disabled { color: var(--muted); }
-.stats { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; margin: 12px 0; }
+.stats { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 8px; margin: 12px 0; }
 .stat { background: var(--bg); border-radius: 8px; padding: 6px 8px; }
 .stat b { display: block; font-size: 20px; font-variant-numeric: tabular-nums; }
 .stat span { color: var(--muted); font-size: 12px; }
