@@ -4,7 +4,7 @@
 SWIFT  ?= swift
 CONFIG ?= debug
 
-.PHONY: all build plugins test demo bench clean
+.PHONY: all build plugins test browser-deps demo bench clean
 all: plugins
 
 build:
@@ -20,8 +20,12 @@ plugins: build
 	@if [ -f Examples/CConnector/Makefile ]; then $(MAKE) -s -C Examples/CConnector && cp Examples/CConnector/build/*.so plugins.d/; fi
 	@ls plugins.d/*.so 2>/dev/null | sed 's/^/installed /' || true
 
-test: plugins
+test: plugins browser-deps
 	$(SWIFT) test
+
+# The console's browser tests drive Debian's chromium through chromium-driver.
+browser-deps:
+	@sh Tests/browser-deps.sh
 
 # Two simulated trackers and two nodes play a scenario; exits 0 when every
 # step held. `make demo DEMO_ARGS=--keep` leaves them running until Ctrl-C.
