@@ -15,7 +15,7 @@ struct EntityGetCommand: Command {
         needed), and prints the entity JSON the node's scripts see, e.g.
 
           tandem entity get SUP-12 --config blue.json > sup-12.json
-          tandem script test jira-outgoing.sync --entity sup-12.json
+          tandem script test --script jira-outgoing.sync --entity sup-12.json
 
         --connection is needed when the configuration has several connections.
         Exit status: 0 printed; 1 the tracker could not be read or has no KEY;
