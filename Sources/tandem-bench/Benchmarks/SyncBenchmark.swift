@@ -1,5 +1,6 @@
 import Foundation
 import LocalDeployment
+import NodeHost
 import TandemCLI
 import TandemJSON
 
@@ -19,7 +20,8 @@ struct SyncBenchmark: Command {
     static let summary = "end-to-end latency, throughput, requests per change, outage drain, node RSS"
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
-                                 [--load-threads N] [--drain N] [--workers N] [--keep-folder]
+                                 [--load-threads N] [--drain N] [--workers N] [--history on|off]
+                                 [--keep-folder]
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), then:
@@ -32,7 +34,10 @@ struct SyncBenchmark: Command {
              requests per synced change;
           3. drain: with the ServiceNow node stopped, edits until N changes
              (default 10000) are queued, then starts it and times the drain;
-          4. peak RSS of each node.
+          4. peak RSS of each node;
+          5. the entity history's size in each store (bytes per event).
+        --history off runs the nodes without the entity history
+        (node.history.enabled false), to measure what it costs.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
@@ -43,8 +48,10 @@ struct SyncBenchmark: Command {
         let rate = try arguments.intOption("--rate", in: 1...100_000) ?? 600
         let drain = try arguments.intOption("--drain", in: 0...100_000) ?? 10_000
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
+        let history = try arguments.option("--history") ?? "on"
         let keep = arguments.flag("--keep-folder")
         try arguments.finish()
+        guard history == "on" || history == "off" else { throw CommandError.usage("--history takes on or off, not '\(history)'") }
 
         let build: LocalBuild
         do { build = try LocalBuild.locate(binaryFolder: LocalBuild.currentBinaryFolder) } catch {
@@ -58,6 +65,7 @@ struct SyncBenchmark: Command {
         // its own writes' webhooks by actor.
         options.editConfig = { node, config in
             if node == "green" { config["instances"]?["servicenow"]?["config"]?["integrationUser"] = "admin" }
+            config["node"]?["history"] = ["enabled": .bool(history == "on")]
         }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
                                             folder: folder)
@@ -65,7 +73,7 @@ struct SyncBenchmark: Command {
             deployment.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
-        print("four processes up (logs in \(folder)); workers per connection: \(workers)")
+        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history)")
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
@@ -89,6 +97,11 @@ struct SyncBenchmark: Command {
         for (name, process) in [("blue", deployment.blue!), ("green", deployment.green!)] {
             let rss = SyncDeployment.peakRSS(of: process.processIdentifier).map { fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "?"
             print("peak RSS of node \(name): \(rss)")
+        }
+        for name in ["blue", "green"] {
+            let footprint = try HistoryFootprint.measure(storePath: folder + "/data/" + name + "/tandem.db")
+            print("entity history of node \(name): \(footprint.events) events, \(footprint.bytes) bytes "
+                  + "(\(fixed(footprint.bytesPerEvent, 1)) bytes per event, table and indexes)")
         }
         return .success
     }
