@@ -23,7 +23,7 @@ final class PeerHelloTests: XCTestCase {
     }
 
     func testAPeerThatKnowsTheConnection_AnswersWithItsNameAndProtocols() {
-        XCTAssertEqual(ask(), .compatible(node: "green", protocols: 1...1))
+        XCTAssertEqual(ask(), .compatible(node: "green", protocol: ProtocolVersion.current.description))
     }
 
     func testAPeerWithoutTheConnection_SaysExactlyThat() {

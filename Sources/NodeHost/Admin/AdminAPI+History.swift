@@ -55,7 +55,7 @@ extension AdminAPI {
         return [
             "local": ["id": .string(twin.localID), "key": text(twin.localKey), "url": text(twin.localURL)],
             "remote": ["id": text(twin.remoteID), "key": text(twin.remoteKey), "url": text(twin.remoteURL)],
-            "status": .string(twin.status), "remoteStatus": text(twin.remoteStatus),
+            "status": .string(twin.status.rawValue), "remoteStatus": text(twin.remoteStatus),
             "nextSeq": .int(twin.nextSeq), "lastAppliedSeq": .int(twin.lastAppliedSeq), "lastSyncedAt": time(twin.lastSyncedAt),
             "lastSent": twin.lastSentReplica ?? .null, "lastReceived": twin.lastReceivedReplica ?? .null,
         ]

@@ -214,6 +214,15 @@ enum Schema {
             PRIMARY KEY (connection, local_id, seq)
         );
         """,
+        // Per field of the conflict base, the seq of our newest replica when
+        // an apply agreed the value (ConflictBase.swift).
+        """
+        ALTER TABLE twins ADD COLUMN base_marks BLOB;
+        """,
+        // An entity's twins on every connection (LoopGuard).
+        """
+        CREATE INDEX twins_by_local ON twins(local_id);
+        """,
         // An entity's history and persisted operator pauses. `entity` is the
         // local id once known; `remote` the peer's entity id once known; a
         // row has at least one, so both indexes together find every event.

@@ -7,7 +7,7 @@ import TandemJSON
 /// gives for a 401).
 ///
 /// The request is signed like every peer request. Answers:
-///   200 `{node, connection, protocols: [min, max]}`, the body signed back in
+///   200 `{node, connection, protocol: "MAJOR.MINOR"}`, the body signed back in
 ///       `X-Tandem-Signature` (so a 200 proves the peer holds the secret);
 ///   404 `{error: "unknown connection"}` when the peer has no connection of
 ///       that name (a caller learns only whether a name it guessed exists);
@@ -15,8 +15,6 @@ import TandemJSON
 /// No nonce is recorded: a replayed hello changes nothing.
 struct PeerHello {
     static let path = "/peer/v1/hello"
-    /// The node-to-node protocol versions this node speaks.
-    static let protocols: ClosedRange<Int> = 1...1
 
     // MARK: - Answering
 
@@ -35,7 +33,7 @@ struct PeerHello {
         }
         let body = JSON.object([
             "node": .string(context.nodeName), "connection": .string(name),
-            "protocols": [.int(Int64(protocols.lowerBound)), .int(Int64(protocols.upperBound))],
+            "protocol": .string(ProtocolVersion.current.description),
         ]).serialized()
         var response = HTTPResponse(status: 200, body: body)
         response.headers["Content-Type"] = "application/json"
@@ -53,8 +51,9 @@ struct PeerHello {
 
     /// What the peer said about one of our connections.
     enum Verdict: Equatable, CustomStringConvertible {
-        case compatible(node: String, protocols: ClosedRange<Int>)
-        case incompatible(node: String, protocols: ClosedRange<Int>)
+        /// The peer reads our batches: the same major protocol version (ProtocolVersion).
+        case compatible(node: String, protocol: String)
+        case incompatible(node: String, protocol: String)
         case unknownConnection
         case secretMismatch
         /// An answer this node cannot read (an older peer without hello, a proxy, …).
@@ -65,10 +64,10 @@ struct PeerHello {
 
         func explanation(connection: String, peerURL: String) -> String {
             switch self {
-            case .compatible(let node, let range):
-                return "peer \(node) at \(peerURL) knows connection '\(connection)' and speaks protocol \(range.lowerBound)–\(range.upperBound)"
-            case .incompatible(let node, let range):
-                return "peer \(node) at \(peerURL) speaks protocol \(range.lowerBound)–\(range.upperBound), this node \(PeerHello.protocols.lowerBound)–\(PeerHello.protocols.upperBound): upgrade the older node"
+            case .compatible(let node, let version):
+                return "peer \(node) at \(peerURL) knows connection '\(connection)' and speaks protocol \(version) (this node \(ProtocolVersion.current))"
+            case .incompatible(let node, let version):
+                return "peer \(node) at \(peerURL) speaks protocol \(version), this node \(ProtocolVersion.current): different major versions cannot talk; upgrade the older node"
             case .unknownConnection:
                 return "the peer at \(peerURL) does not know connection '\(connection)': add it to the peer's configuration (both nodes name a connection alike) and restart the peer"
             case .secretMismatch:
@@ -107,13 +106,12 @@ struct PeerHello {
                   Digest.constantTimeEqual(Array(expected.utf8), Array(got.lowercased().utf8)) else {
                 return .unexpected("the answer is not signed with this connection's secret")
             }
-            guard let range = json["protocols"]?.arrayValue, range.count == 2, let low = range[0].intValue,
-                  let high = range[1].intValue, low <= high else {
-                return .unexpected("no protocol range in \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+            guard let text = json["protocol"]?.stringValue, let version = ProtocolVersion(text) else {
+                return .unexpected("no protocol version in \(String(decoding: response.body.prefix(200), as: UTF8.self))")
             }
             let node = json["node"]?.stringValue ?? "?"
-            return protocols.overlaps(low...high) ? .compatible(node: node, protocols: low...high)
-                                                  : .incompatible(node: node, protocols: low...high)
+            return version.major == ProtocolVersion.current.major ? .compatible(node: node, protocol: text)
+                                                                  : .incompatible(node: node, protocol: text)
         case 404 where (try? JSON(parsing: response.body))?["error"]?.stringValue == "unknown connection":
             return .unknownConnection
         case 401:
