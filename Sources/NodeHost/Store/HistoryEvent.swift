@@ -29,8 +29,6 @@ public struct HistoryEvent: Sendable, Equatable {
         case conflict
         /// Stopped for an operator: `stage`, `reason`, `error` (its id).
         case parked
-        /// A transient failure; tried again after `delayMs`: `reason`.
-        case deferred
         /// An operator retried or resolved a parked error: `error`.
         case retried, resolved
         /// The peer's answer to one of our replicas: `seq`, `outcome`, `reason`.
@@ -83,7 +81,6 @@ public struct HistoryEvent: Sendable, Equatable {
         case .conflict:
             return "conflict on '\(text("field") ?? "?")': local \(text("local") ?? "?"), remote \(text("remote") ?? "?"); \(text("policy") ?? "?") → \(text("winner") ?? "?") kept"
         case .parked: return "parked (\(text("stage") ?? "?")): \(text("reason") ?? "")"
-        case .deferred: return "will retry: \(text("reason") ?? "")"
         case .retried: return "operator retried error #\(text("error") ?? "?")"
         case .resolved: return "operator resolved error #\(text("error") ?? "?") (failed change skipped)"
         case .acked:
