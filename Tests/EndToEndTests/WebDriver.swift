@@ -83,6 +83,9 @@ final class WebDriver {
         _ = try send("POST", "/element/\(element)/value", ["text": .string(text)])
     }
 
+    /// Whether the element is shown (not hidden by an attribute or a style).
+    func isDisplayed(_ element: String) throws -> Bool { try send("GET", "/element/\(element)/displayed", nil).boolValue ?? false }
+
     func text(_ element: String) throws -> String { try send("GET", "/element/\(element)/text", nil).stringValue ?? "" }
 
     /// The visible text of the whole page.

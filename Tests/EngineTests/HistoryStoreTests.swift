@@ -56,6 +56,20 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "ancient", remote: nil, limit: 100) }.count, 0)
     }
 
+    func testThePruner_AppliesTheConfiguredRetention() throws {
+        var retention = NodeConfig.History()
+        retention.maxEventsPerEntity = 2
+        retention.maxAgeDays = 1
+        let now: Int64 = 10 * 86_400_000
+        try store.write { tx in
+            for index in 0..<4 { try tx.recordHistory(.noticed, connection: "c", entity: "L", now: now - Int64(index)) }
+            try tx.recordHistory(.noticed, connection: "c", entity: "old", now: now - 2 * 86_400_000)
+        }
+        let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error))
+        XCTAssertEqual(pruner.pruneOnce(now: now), 3)
+        XCTAssertEqual(try store.read { try $0.historyCount() }, 2)
+    }
+
     func testTheLimit_ReturnsTheNewestEvents() throws {
         try store.write { tx in
             for index in 0..<5 { try tx.recordHistory(.noticed, connection: "c", entity: "L", now: Int64(index)) }

@@ -6,6 +6,7 @@ enum ConsoleStyle {
 :root { --fg: #1d2430; --muted: #5b6473; --line: #d6dbe3; --bg: #f5f7fa; --card: #fff; --accent: #1f5fbf;
         --ok: #1b7f3b; --warn: #a45d00; --bad: #b3261e; --mono: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html, body { margin: 0; background: var(--bg); color: var(--fg);
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
 a { color: var(--accent); }
