@@ -11,7 +11,7 @@ html, body { margin: 0; background: var(--bg); color: var(--fg);
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
-.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 16px; padding: 8px 16px; background: #14243d; color: #fff; min-height: 48px; }
+.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 16px; padding: 8px 16px; background: #14243d; color: #fff; min-height: 54px; }
 .bar .brand { font-weight: 700; letter-spacing: .02em; }
 .bar .node { color: #b9c7dd; min-width: 4ch; }
 .bar nav { display: flex; flex-wrap: wrap; gap: 4px; }
