@@ -29,6 +29,39 @@ extension StoreTransaction {
         }
     }
 
+    /// The replicas of a batch the peer stored (older replicas of an entity
+    /// coalesced away were not sent).
+    func recordSent(_ sent: [QueuedMessage], connection: String) throws {
+        for message in sent where message.kind == .replica {
+            try recordHistory(.sent, connection: connection, entity: message.lane, tx: "\(message.lane)#\(message.seq)",
+                              ["seq": .int(message.seq)])
+        }
+    }
+
+    /// A message of the peer stored in the inbox; only replicas are recorded.
+    func recordReceived(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64) throws {
+        guard recordsHistory, kind == .replica else { return }
+        let local = try twin(connection: connection, remoteID: lane)?.localID
+        try recordHistory(.received, connection: connection, entity: local, remote: lane, tx: "\(lane)#\(seq)", ["seq": .int(seq)])
+    }
+
+    /// A replica written to the tracker: the fields, comments and attachments it wrote.
+    func recordApplied(connection: String, entity: String, remote: String, seq: Int64, changes: JSON, created: Bool,
+                       comments: Int, attachments: Int) throws {
+        let fields = (changes["fields"]?.objectValue?.keys.sorted() ?? []).map(JSON.string)
+        try recordHistory(.applied, connection: connection, entity: entity, remote: remote, tx: "\(remote)#\(seq)", [
+            "seq": .int(seq), "fields": .array(fields), "created": .bool(created),
+            "comments": .int(Int64(comments)), "attachments": .int(Int64(attachments)),
+        ])
+    }
+
+    /// The peer's answer to one of our replicas.
+    func recordAcked(connection: String, entity: String, remote: String?, seq: Int64, failure: String?) throws {
+        var detail: [String: JSON] = ["seq": .int(seq), "outcome": .string(failure == nil ? "applied" : "failed")]
+        if let failure { detail["reason"] = .string(failure) }
+        try recordHistory(.acked, connection: connection, entity: entity, remote: remote, tx: "\(entity)#\(seq)", detail)
+    }
+
     /// The top-level members whose values differ between two replicas, sorted.
     static func changedMembers(from old: JSON?, to new: JSON) -> [String] {
         let before = old?.objectValue ?? [:]
