@@ -77,6 +77,41 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "L", remote: nil, limit: 2) }.map(\.at), [3, 4])
     }
 
+    func testAReplicaNotSentRightAfterAnApply_IsAnEcho_OtherwiseUnchanged() throws {
+        try store.write { tx in
+            try tx.recordNotSent(connection: "c", entity: "L1", remote: nil)
+            try tx.recordApplied(connection: "c", entity: "L1", remote: "R1", seq: 1, changes: ["fields": ["summary": "x"]],
+                                 created: false, comments: 1, attachments: 0)
+            try tx.recordNotSent(connection: "c", entity: "L1", remote: "R1")
+        }
+        let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: "R1", limit: 10) }
+        XCTAssertEqual(events.map(\.kind), [.unchanged, .applied, .echo])
+        XCTAssertEqual(events[1].summary, "replica 1 applied: fields summary; 1 comment(s) added")
+    }
+
+    func testABuiltReplica_NamesTheMembersThatChanged() throws {
+        try store.write { tx in
+            try tx.recordBuilt(connection: "c", entity: "L1", remote: nil, seq: 2, replica: ["summary": "new", "priority": "High"],
+                               previous: ["summary": "old", "priority": "High", "gone": true])
+        }
+        let event = try XCTUnwrap(try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 1) }.first)
+        XCTAssertEqual(event.tx, "L1#2")
+        XCTAssertEqual(event.detail["changed"], ["gone", "summary"])
+    }
+
+    func testAReceivedReplica_IsFiledUnderTheLocalTwinWhenOneExists() throws {
+        try store.write { tx in
+            var twin = Twin(connection: "c", localID: "L1")
+            twin.remoteID = "R1"
+            try tx.save(twin)
+            try tx.recordReceived(connection: "c", kind: .replica, lane: "R1", seq: 4)
+            try tx.recordReceived(connection: "c", kind: .ack, lane: "R1", seq: 9)
+        }
+        let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 10) }
+        XCTAssertEqual(events.map(\.kind), [.received])
+        XCTAssertEqual(events.first?.tx, "R1#4")
+    }
+
     func testAPause_IsKeptInTheStore() throws {
         XCTAssertNil(try store.read { try $0.storedPause(connection: "c") })
         try store.write { try $0.storePause(connection: "c", paused: true) }
