@@ -151,11 +151,17 @@ final class ConsoleBrowserTests: XCTestCase {
         try browser.screenshot(to: shots + "/entity-phone.png")
     }
 
-    func testPluginsAndConfiguration_ShowWhatLoadedAndMaskEverySecret() throws {
+    func testPluginsAndConfiguration_ShowWhatLoadedAndWhatWasRefused_AndMaskEverySecret() throws {
         let browser = try start()
+        XCTAssertEqual(deployment.blue.stop(), 0)
+        try "not a shared object".write(toFile: deployment.folder + "/plugins/libbroken.so", atomically: true, encoding: .utf8)
+        try deployment.startNode("blue")
         try loggedIn(browser, "blue", "#/plugins")
         XCTAssertTrue(try browser.waitForText("jira-like"))
         XCTAssertTrue(try browser.waitForText("libJiraLike.so"))
+        XCTAssertTrue(try browser.waitForText("libbroken.so"))
+        let refused = try browser.text(try browser.waitFor("tr[data-loaded='false']"))
+        XCTAssertTrue(refused.contains("refused"), refused)
         try browser.screenshot(to: shots + "/plugins.png")
         try browser.open(console("blue", "#/config"))
         _ = try browser.waitFor("pre.config")
