@@ -124,14 +124,23 @@ final class ConsoleBrowserTests: XCTestCase {
         XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incidentComments(sysID).contains { $0.contains("Smoke from tray 2") } })
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
 
-        // The deliberate conflict: both sides edit the summary while green is down.
-        XCTAssertEqual(deployment.green.stop(), 0)
+        // The deliberate conflict, as in the demo: both connections paused,
+        // the summary edited on both sides, both queued, then resumed.
+        for node in ["blue", "green"] {
+            XCTAssertEqual(try deployment.run(["connections", "pause", SyncDeployment.connection], node: node).status, 0)
+        }
         try deployment.serviceNow.updateIncident(sysID, ["short_description": "per ServiceNow"])
-        Thread.sleep(forTimeInterval: 1.2)
+        Thread.sleep(forTimeInterval: 1.2)  // ServiceNow keeps whole seconds: the Jira edit is clearly newer
         try deployment.jira.editIssue(key, ["summary": "per Jira"])
-        try deployment.startNode("green")
+        XCTAssertTrue(try eventually(timeout: 20) {
+            try ["blue", "green"].allSatisfy { (try deployment.status($0)["outbox"]?.intValue ?? 0) > 0 }
+        })
+        for node in ["blue", "green"] {
+            XCTAssertEqual(try deployment.run(["connections", "resume", SyncDeployment.connection], node: node).status, 0)
+        }
         XCTAssertTrue(try eventually(timeout: 20) {
             try deployment.serviceNow.request("GET", "/api/now/table/incident/\(sysID)")["result"]?["short_description"]?.stringValue == "per Jira"
+                && deployment.jira.issue(key)["fields"]?["summary"]?.stringValue == "per Jira"
         })
         XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
 
