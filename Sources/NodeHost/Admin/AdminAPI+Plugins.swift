@@ -1,3 +1,4 @@
+import Foundation
 import TandemHTTP
 import TandemJSON
 
@@ -8,18 +9,17 @@ import TandemJSON
 extension AdminAPI {
     func registerPluginRoutes(on router: Router) {
         let contexts = self.contexts
-        let scanned = pluginScan.map(Self.json)
+        let loaded: [JSON] = loadedPlugins.sorted { $0.file < $1.file }.map { plugin in
+            ["file": .string(URL(fileURLWithPath: plugin.file).lastPathComponent), "loaded": true,
+             "id": .string(plugin.id), "version": .string(plugin.version)]
+        }
+        let refused: [JSON] = refusedPlugins.map { line in
+            let parts = line.components(separatedBy: ": ")
+            return ["file": .string(parts[0]), "loaded": false, "reason": .string(parts.dropFirst().joined(separator: ": "))]
+        }
+        let scanned = loaded + refused
         router.add("GET", "/admin/v1/plugins") { _ in
             .json(200, ["plugins": .array(Self.pluginsInUse(contexts)), "scanned": .array(scanned)])
-        }
-    }
-
-    static func json(_ entry: PluginScanEntry) -> JSON {
-        switch entry.outcome {
-        case .success(let plugin):
-            return ["file": .string(entry.file), "loaded": true, "id": .string(plugin.id), "version": .string(plugin.version)]
-        case .failure(let refusal):
-            return ["file": .string(entry.file), "loaded": false, "reason": .string(refusal.description)]
         }
     }
 

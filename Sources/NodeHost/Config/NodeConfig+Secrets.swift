@@ -9,7 +9,7 @@ extension NodeConfig {
     /// instance config values under `secretKeys`. Logs and the console
     /// replace each of them by `***` wherever it appears.
     public var secretValues: [String] {
-        var values = [node.adminToken] + connections.values.map(\.peer.secret)
+        var values = [node.adminToken] + connections.values.map(\.peer.secret) + instances.values.compactMap(\.webhookSecret)
         func collect(_ json: JSON, key: String) {
             switch json {
             case .object(let members): for (name, value) in members { collect(value, key: name) }

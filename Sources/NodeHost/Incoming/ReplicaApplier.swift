@@ -133,8 +133,9 @@ struct ReplicaApplier {
         run.bind("firstSync", .bool(local == nil))
         // Fields edited here since the last sync, so a script can decide conflicts itself.
         run.bind("localChanges", local.map { ConflictResolver.localChanges(local: $0, base: twin?.base) } ?? .object([:]))
-        ScriptHelpers.bindLogAndDebug(into: run, context: context, entity: label)
-        ScriptHelpers.bindIncoming(into: run, context: context, twin: twin)
+        let host = NodeScriptHost(context: context, twin: twin, entity: label)
+        ScriptHelpers.bindLogAndDebug(into: run, host: host)
+        ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
         return view.changes
     }
@@ -253,7 +254,10 @@ struct ReplicaApplier {
             // The outgoing stage meets the same error and parks the entity.
             return nil
         }
-        guard let local else { return built.replica }
+        // A first sync: nothing tells our create from an edit someone made
+        // right after it, so no baseline; the entity's next change event
+        // sends it whole, and the peer finds nothing to write.
+        guard let local else { return nil }
         if let unsent = unsentLocalChange(before: local, twin: twin) {
             context.logger.info("\(unsent); it will be sent", connection: context.name, entity: label)
             return nil

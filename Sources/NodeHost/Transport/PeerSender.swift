@@ -53,8 +53,15 @@ final class PeerSender: @unchecked Sendable {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
-            guard let batch = try? context.store.read({ try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }),
-                  !batch.isEmpty else {
+            let batch: [QueuedMessage]
+            do {
+                batch = try context.store.read { try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }
+            } catch {
+                // Counted and logged by the store's faults; try again after the pause.
+                context.sendSignal.wait(timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
+                continue
+            }
+            guard !batch.isEmpty else {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
@@ -99,7 +106,7 @@ final class PeerSender: @unchecked Sendable {
 
     /// Posts one batch; nil when the peer stored it.
     private func send(_ batch: [QueuedMessage]) -> String? {
-        let body = ProtocolVersion.batch(batch.map(\.body)).serialized()
+        let body = ProtocolVersion.batch(batch.map(\.body), from: context.store.identity).serialized()
         do throws(HTTPClientError) {
             let response = try context.peer.send(method: "POST", target: Self.path, body: body, contentType: "application/json",
                                                  timeoutSeconds: 30)
