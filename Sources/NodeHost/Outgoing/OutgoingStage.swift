@@ -58,6 +58,7 @@ struct OutgoingStage {
                     return .skipped("\(label) is already twinned with \(holder.remoteKey ?? holder.remoteID ?? "?") at the same peer through connection '\(holder.connection)'; not announcing it again")
                 }
                 if hash == twin.lastSentHash {
+                    try tx.recordNotSent(connection: context.name, entity: change.localID, remote: twin.remoteID)
                     try tx.completePending(change)
                     try tx.save(twin)
                     return .skipped("replica of \(label) unchanged since last sent")
@@ -70,6 +71,8 @@ struct OutgoingStage {
                     target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
                     noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
+                try tx.recordBuilt(connection: context.name, entity: change.localID, remote: twin.remoteID, seq: seq, replica: replica,
+                                   previous: twin.lastSentReplica)
                 try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1
                 // The originating side's base starts as its first replica; from

@@ -62,7 +62,10 @@ struct PeerReceiver {
                         continue  // applied already: a resend after a lost answer
                     }
                     if try tx.storeInbox(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq,
-                                         body: message.json) { stored += 1 }
+                                         body: message.json) {
+                        stored += 1
+                        try tx.recordReceived(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq)
+                    }
                 }
                 return stored
             }

@@ -81,7 +81,10 @@ final class PeerSender: @unchecked Sendable {
             }
             failures = 0
             do {
-                try context.store.write { try $0.deleteOutbox(ids: batch.map(\.id)) }
+                try context.store.write { tx in
+                    try tx.deleteOutbox(ids: batch.map(\.id))
+                    try tx.recordSent(Self.coalesced(batch), connection: context.name)
+                }
             } catch {
                 context.logger.error("cannot remove delivered messages: \(error)", connection: context.name)
             }
