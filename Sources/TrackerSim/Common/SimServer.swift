@@ -91,7 +91,9 @@ final class SimServer: Sendable {
     private func registerControlRoutes() {
         controlRouter.add("GET", "/_sim/stats") { [stats] _ in
             let snapshot = stats.snapshot
-            return .json(200, ["requests": .int(Int64(snapshot.requests)), "writes": .int(Int64(snapshot.writes))])
+            return .json(200, ["requests": .int(Int64(snapshot.requests)), "writes": .int(Int64(snapshot.writes)),
+                               "legacySearches": .int(Int64(snapshot.legacySearches)),
+                               "usernameLookups": .int(Int64(snapshot.usernameLookups))])
         }
         controlRouter.add("POST", "/_sim/stats/reset") { [stats] _ in
             stats.reset()

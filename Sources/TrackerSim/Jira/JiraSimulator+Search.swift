@@ -11,6 +11,8 @@ extension JiraSimulator {
         var nextPageToken: String?
         var fields: [String] = []
         var expand: [String] = []
+        /// Entity property keys to include per issue (`properties=a,b`).
+        var properties: [String] = []
 
         init(_ request: HTTPRequest) throws {
             if request.method == "POST" {
@@ -21,6 +23,7 @@ extension JiraSimulator {
                 nextPageToken = body["nextPageToken"]?.stringValue
                 fields = body["fields"]?.arrayValue?.compactMap(\.stringValue) ?? body["fields"]?.stringValue.map { [$0] } ?? []
                 expand = body["expand"]?.arrayValue?.compactMap(\.stringValue) ?? body["expand"]?.stringValue.map { [$0] } ?? []
+                properties = body["properties"]?.arrayValue?.compactMap(\.stringValue) ?? []
             } else {
                 jql = request.query("jql") ?? ""
                 startAt = request.query("startAt")
@@ -28,12 +31,22 @@ extension JiraSimulator {
                 nextPageToken = request.query("nextPageToken")
                 fields = JiraSimulator.listParameter(request, "fields")
                 expand = JiraSimulator.listParameter(request, "expand")
+                properties = JiraSimulator.listParameter(request, "properties")
             }
         }
     }
 
     func registerSearchRoutes() {
+        let stats = server.stats
         let search: APIHandler = { request, user, state in
+            stats.recordLegacySearch()
+            if request.path.contains("/rest/api/3/") && !state.catalog.cloud {
+                throw JiraFailure(404, "No resource at \(request.method) \(request.path)")
+            }
+            if state.catalog.cloud {
+                throw JiraFailure(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
+                                  + "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
+            }
             let input = try SearchInput(request)
             let page = try JiraPage(startAt: input.startAt, maxResults: input.maxResults, defaultSize: 50, maximum: 100)
             let found = try state.search(input.jql, user: user)
@@ -42,11 +55,11 @@ extension JiraSimulator {
             return .json(200, [
                 "expand": "schema,names", "startAt": .int(Int64(page.startAt)), "maxResults": .int(Int64(page.maxResults)),
                 "total": .int(Int64(found.count)),
-                "issues": .array(found.dropFirst(page.startAt).prefix(page.maxResults).map { Self.render($0, state: state, selection: selection, expand: expand) }),
+                "issues": .array(found.dropFirst(page.startAt).prefix(page.maxResults).map { Self.render($0, state: state, selection: selection, expand: expand, properties: input.properties) }),
             ])
         }
-        api("GET", "/search", search)
-        api("POST", "/search", search)
+        api("GET", "/search", versions: ["2", "latest", "3"], search)
+        api("POST", "/search", versions: ["2", "latest", "3"], search)
 
         let tokenSearch: APIHandler = { request, user, state in
             let input = try SearchInput(request)
@@ -64,7 +77,7 @@ extension JiraSimulator {
             let end = min(found.count, offset + max(size, 1))
             let pageIssues = offset < found.count ? Array(found[offset..<end]) : []
             var result: [String: JSON] = [
-                "issues": .array(pageIssues.map { Self.render($0, state: state, selection: selection, expand: expand) }),
+                "issues": .array(pageIssues.map { Self.render($0, state: state, selection: selection, expand: expand, properties: input.properties) }),
                 "isLast": .bool(end >= found.count),
             ]
             // On the last page the token is absent, not null (clients test for the key).

@@ -1,5 +1,19 @@
 /// How to run a `JiraSimulator`.
 public struct JiraSimulatorConfiguration: Sendable {
+    /// Which Jira the simulator plays. Data Center: `/search` with offsets,
+    /// users by name. Cloud: `/search` answers 410 (only `/search/jql`),
+    /// `username=` answers 400, users are accountIds, attachment content
+    /// redirects (303) unless `redirect=false`.
+    public enum Flavor: String, Sendable, CaseIterable {
+        case datacenter, cloud
+    }
+
+    public var flavor = Flavor.datacenter
+    /// Cloud: users' `emailAddress` is left out, as when profile visibility hides it.
+    public var hideEmails = false
+    /// false: the create screen lacks `labels`, so a create that sets them is
+    /// refused (400), as on projects whose screen was trimmed; edits still may.
+    public var labelsOnCreateScreen = true
     public var host = "127.0.0.1"
     /// 0 picks a free port.
     public var port = 0

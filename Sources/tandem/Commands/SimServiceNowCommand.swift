@@ -10,6 +10,7 @@ struct SimServiceNowCommand: Command {
                                      [--data FILE] [--webhook URL]... [--webhook-secret S]
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                      [--max-attachment-bytes N]
+                                     [--acl-hide-every N] [--deny-journal-read]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
         Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
@@ -29,6 +30,11 @@ struct SimServiceNowCommand: Command {
           --latency-ms N      wait N ms before answering each request
           --max-attachment-bytes N
                               refuse uploads above N bytes with 413 (default 33554432)
+          --acl-hide-every N  an ACL hides records whose number is a multiple of N;
+                              sysparm_limit applies before it, so pages come back
+                              short in the middle of a result, as on a real instance
+          --deny-journal-read answer 403 to reads of sys_journal_field, as for a
+                              user without the role to read comments and work notes
 
         Example:
           tandem sim servicenow --port 8082 --user admin --password s3cret
@@ -37,6 +43,8 @@ struct SimServiceNowCommand: Command {
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         var configuration = ServiceNowSimulatorConfiguration()
         try SimCommandOptions.parse(&arguments, into: &configuration)
+        if let every = try arguments.intOption("--acl-hide-every", in: 1...1_000_000) { configuration.aclHideEvery = every }
+        configuration.journalReadable = !arguments.flag("--deny-journal-read")
         try arguments.finish()
         let simulator: ServiceNowSimulator
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
