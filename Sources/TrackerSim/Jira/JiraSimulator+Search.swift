@@ -13,6 +13,8 @@ extension JiraSimulator {
         var expand: [String] = []
         /// Entity property keys to include per issue (`properties=a,b`).
         var properties: [String] = []
+        /// Cloud: issue ids to read as they are now despite eventual consistency.
+        var reconcileIssues: [String] = []
 
         init(_ request: HTTPRequest) throws {
             if request.method == "POST" {
@@ -24,6 +26,7 @@ extension JiraSimulator {
                 fields = body["fields"]?.arrayValue?.compactMap(\.stringValue) ?? body["fields"]?.stringValue.map { [$0] } ?? []
                 expand = body["expand"]?.arrayValue?.compactMap(\.stringValue) ?? body["expand"]?.stringValue.map { [$0] } ?? []
                 properties = body["properties"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                reconcileIssues = body["reconcileIssues"]?.arrayValue?.map { $0.stringValue ?? $0.intValue.map(String.init) ?? "?" } ?? []
             } else {
                 jql = request.query("jql") ?? ""
                 startAt = request.query("startAt")
@@ -32,6 +35,7 @@ extension JiraSimulator {
                 fields = JiraSimulator.listParameter(request, "fields")
                 expand = JiraSimulator.listParameter(request, "expand")
                 properties = JiraSimulator.listParameter(request, "properties")
+                reconcileIssues = JiraSimulator.listParameter(request, "reconcileIssues")
             }
         }
     }
@@ -63,6 +67,11 @@ extension JiraSimulator {
 
         let tokenSearch: APIHandler = { request, user, state in
             let input = try SearchInput(request)
+            // The simulator is consistent at once; it only checks the ids, as Cloud does.
+            let reconcile = input.reconcileIssues.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }
+            guard reconcile.count <= 50, reconcile.allSatisfy({ Int($0) != nil }) else {
+                throw JiraFailure(400, "reconcileIssues takes up to 50 numeric issue ids.")
+            }
             var offset = 0
             if let token = input.nextPageToken, !token.isEmpty {
                 guard token.hasPrefix("sim-"), let value = Int(token.dropFirst(4)), value >= 0 else {
