@@ -78,7 +78,7 @@ let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 
 let connectorTargets: [Target] = [
     .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit"],
-                path: "Tests/ConnectorTests"),
+                path: "Tests/ConnectorTests", exclude: ["BusinessRule"]),
 ]
 let connectorCommandDependencies: [Target.Dependency] = []
 
