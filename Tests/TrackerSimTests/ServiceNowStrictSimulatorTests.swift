@@ -8,14 +8,15 @@ import XCTest
 final class ServiceNowStrictSimulatorTests: XCTestCase {
     func testACL_HidesRecordsAfterTheLimitSoPagesComeBackShort() throws {
         var configuration = ServiceNowSimulatorConfiguration(user: "admin", password: "secret")
-        configuration.aclHideEvery = 2
+        configuration.aclHiddenMarker = "[restricted]"
         let simulator = try ServiceNowSimulator(configuration: configuration)
         try simulator.start()
         defer { simulator.stop() }
         let client = SimClient(base: simulator.baseURL)
         var ids: [String] = []
         for number in 1...4 {
-            let created = try client.json("POST", "/api/now/table/incident", ["short_description": .string("r\(number)")], expect: 201)
+            let text = number % 2 == 0 ? "[restricted] r\(number)" : "r\(number)"
+            let created = try client.json("POST", "/api/now/table/incident", ["short_description": .string(text)], expect: 201)
             ids.append(created["result"]?["sys_id"]?.stringValue ?? "")
         }
         let response = try client.send("GET", "/api/now/table/incident?sysparm_limit=2&sysparm_query=ORDERBYnumber")

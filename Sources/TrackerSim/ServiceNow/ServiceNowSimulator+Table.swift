@@ -114,11 +114,11 @@ extension ServiceNowSimulator {
     }
 
     private func registerTableRoutes() {
-        let hideEvery = configuration.aclHideEvery
+        let marker = configuration.aclHiddenMarker.flatMap { $0.isEmpty ? nil : $0 }
         let journalReadable = configuration.journalReadable
         let visible: @Sendable (ServiceNowRecord) -> Bool = { record in
-            guard hideEvery > 0, let number = record.fields["number"], let digits = Int(number.drop { !$0.isNumber }) else { return true }
-            return digits % hideEvery != 0
+            guard let marker, let text = record.fields["short_description"] else { return true }
+            return !text.contains(marker)
         }
         let checkJournal: @Sendable (String) throws -> Void = { table in
             guard table == "sys_journal_field", !journalReadable else { return }

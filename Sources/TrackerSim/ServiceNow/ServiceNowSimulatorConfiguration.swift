@@ -15,10 +15,11 @@ public struct ServiceNowSimulatorConfiguration: Sendable {
     public var faults = FaultPolicy()
     /// Largest attachment accepted (413 above).
     public var maxAttachmentBytes = 32 * 1024 * 1024
-    /// N > 0: an ACL hides every record whose number is a multiple of N. As on a
+    /// Set: an ACL hides from the account every record whose
+    /// `short_description` contains this text (say "[restricted]"). As on a
     /// real instance, `sysparm_limit` is applied before the ACL, so a list page
     /// comes back short (even empty) in the middle of the result.
-    public var aclHideEvery = 0
+    public var aclHiddenMarker: String?
     /// false: reads of `sys_journal_field` answer 403, as for a user without
     /// the role that may read comments and work notes.
     public var journalReadable = true

@@ -10,7 +10,7 @@ struct SimServiceNowCommand: Command {
                                      [--data FILE] [--webhook URL]... [--webhook-secret S]
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                      [--max-attachment-bytes N]
-                                     [--acl-hide-every N] [--deny-journal-read]
+                                     [--acl-hide TEXT] [--deny-journal-read]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
         Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
@@ -30,9 +30,9 @@ struct SimServiceNowCommand: Command {
           --latency-ms N      wait N ms before answering each request
           --max-attachment-bytes N
                               refuse uploads above N bytes with 413 (default 33554432)
-          --acl-hide-every N  an ACL hides records whose number is a multiple of N;
-                              sysparm_limit applies before it, so pages come back
-                              short in the middle of a result, as on a real instance
+          --acl-hide TEXT     an ACL hides records whose short_description contains
+                              TEXT; sysparm_limit applies before it, so pages come
+                              back short in the middle of a result, as on a real instance
           --deny-journal-read answer 403 to reads of sys_journal_field, as for a
                               user without the role to read comments and work notes
 
@@ -43,7 +43,10 @@ struct SimServiceNowCommand: Command {
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         var configuration = ServiceNowSimulatorConfiguration()
         try SimCommandOptions.parse(&arguments, into: &configuration)
-        if let every = try arguments.intOption("--acl-hide-every", in: 1...1_000_000) { configuration.aclHideEvery = every }
+        if let marker = try arguments.option("--acl-hide") {
+            guard !marker.isEmpty else { throw CommandError.usage("--acl-hide takes a non-empty text, like [restricted]") }
+            configuration.aclHiddenMarker = marker
+        }
         configuration.journalReadable = !arguments.flag("--deny-journal-read")
         try arguments.finish()
         let simulator: ServiceNowSimulator
