@@ -210,5 +210,14 @@ enum Schema {
             PRIMARY KEY (connection, local_id, seq)
         );
         """,
+        // Per field of the conflict base, the seq of our newest replica when
+        // an apply agreed the value (ConflictBase.swift).
+        """
+        ALTER TABLE twins ADD COLUMN base_marks BLOB;
+        """,
+        // An entity's twins on every connection (LoopGuard).
+        """
+        CREATE INDEX twins_by_local ON twins(local_id);
+        """,
     ]
 }
