@@ -93,7 +93,7 @@ public final class Node: @unchecked Sendable {
             switch json {
             case .object(let members): for (name, value) in members { collect(value, key: name) }
             case .array(let items): items.forEach { collect($0, key: key) }
-            case .string(let text) where ["password", "token", "secret", "apiKey", "clientSecret"].contains(key): values.append(text)
+            case .string(let text) where ["password", "token", "secret", "apiKey", "clientSecret", "webhookSecret"].contains(key): values.append(text)
             default: break
             }
         }
