@@ -20,6 +20,7 @@ struct SyncBenchmark: Command {
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--keep-folder]
+                                 [--flavor datacenter|cloud]
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), then:
@@ -33,6 +34,11 @@ struct SyncBenchmark: Command {
           3. drain: with the ServiceNow node stopped, edits until N changes
              (default 10000) are queued, then starts it and times the drain;
           4. peak RSS of each node.
+
+        --flavor picks the Jira the simulator plays (default datacenter; cloud:
+        token-paged /search/jql, accountIds, redirected downloads); the figures,
+        tracker requests per synced change among them, are printed for it. Run
+        once per flavour to compare them.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
@@ -44,6 +50,10 @@ struct SyncBenchmark: Command {
         let drain = try arguments.intOption("--drain", in: 0...100_000) ?? 10_000
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
         let keep = arguments.flag("--keep-folder")
+        let flavor = try arguments.option("--flavor") ?? "datacenter"
+        guard flavor == "datacenter" || flavor == "cloud" else {
+            throw CommandError.usage("--flavor takes datacenter or cloud, not '\(flavor)'")
+        }
         try arguments.finish()
 
         let build: LocalBuild
@@ -53,6 +63,7 @@ struct SyncBenchmark: Command {
         let folder = NSTemporaryDirectory() + "/tandem-bench-sync-\(getpid())"
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
         options.workers = workers
+        options.jiraFlags = ["--flavor", flavor]
         // As in production, each node writes as its own integration account; the
         // benchmark's "humans" edit Jira only, so the ServiceNow node can filter
         // its own writes' webhooks by actor.
@@ -65,7 +76,7 @@ struct SyncBenchmark: Command {
             deployment.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
-        print("four processes up (logs in \(folder)); workers per connection: \(workers)")
+        print("four processes up (logs in \(folder)); workers per connection: \(workers); Jira flavour: \(flavor)")
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
@@ -77,7 +88,7 @@ struct SyncBenchmark: Command {
         print("throughput: \(throughput.edits) Jira edits offered at \(rate)/s over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
               + "\(fixed(throughput.catchUp, 2)) s after the load stopped = \(fixed(sustained, 1)) synced changes/s sustained "
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
-        print("tracker requests per synced change: \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
+        print("tracker requests per synced change (Jira \(flavor)): \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
               + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
 
