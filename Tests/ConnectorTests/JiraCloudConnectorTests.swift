@@ -1,5 +1,6 @@
 import Foundation
 import NodeHost
+import TandemHTTP
 import TandemJSON
 import TestSupport
 import TrackerSim
@@ -91,6 +92,20 @@ final class JiraCloudConnectorTests: XCTestCase {
         let answer = try jira.call("search", ["cursor": nil])
         XCTAssertEqual(answer["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue }, ids)
         XCTAssertEqual(try jira.call("search", ["cursor": nil, "limit": 7])["refs"]?.arrayValue?.count, 7)
+    }
+
+    func testSearch_SeesItsOwnFreshWritesThroughReconcileIssues() throws {
+        let lagging = try TrackerSide(.jiraCloud, jira: { $0.searchLagMilliseconds = 60_000 })
+        let mine = try lagging.createEntity("written by the connector")
+        let someoneElses = try HTTPClient().send(HTTPClientRequest(
+            method: "POST", url: lagging.baseURL + "/rest/api/2/issue",
+            headers: ["Authorization": "Basic " + Data("\(TrackerSide.cloudUser):\(TrackerSide.password)".utf8).base64EncodedString(),
+                      "Content-Type": "application/json", "Accept": "application/json"],
+            body: Array(#"{"fields":{"project":{"key":"SUP"},"issuetype":{"name":"Task"},"summary":"not indexed yet"}}"#.utf8),
+            timeoutSeconds: 10))
+        XCTAssertEqual(someoneElses.status, 201)
+        let found = try lagging.call("search", ["cursor": nil])["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+        XCTAssertEqual(found, [mine], "Cloud's index lags; the connector's own write is reconciled, the other comes with a later poll")
     }
 
     func testSearch_CursorFindsAChangeWithinTheOverlap() throws {

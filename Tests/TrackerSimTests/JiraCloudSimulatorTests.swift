@@ -121,4 +121,13 @@ final class JiraCloudSimulatorTests: XCTestCase {
         XCTAssertEqual(internalNote["jsdPublic"], false)
         XCTAssertEqual(reply["jsdPublic"], true)
     }
+
+    func testSearchLag_FreshIssuesAreLeftOutOfSearchJqlUnlessReconciled() throws {
+        try start { $0.searchLagMilliseconds = 60_000 }
+        let id = try XCTUnwrap(createIssue()["id"]?.stringValue)
+        XCTAssertEqual(try client.json("GET", "/rest/api/2/search/jql?jql=project%3DSUP")["issues"]?.arrayValue?.count, 0)
+        let reconciled = try client.json("GET", "/rest/api/2/search/jql?jql=project%3DSUP&reconcileIssues=\(id)")
+        XCTAssertEqual(reconciled["issues"]?[0]?["id"]?.stringValue, id)
+        XCTAssertEqual(try client.send("GET", "/rest/api/2/search/jql?jql=project%3DSUP&reconcileIssues=SUP-1").status, 400)
+    }
 }

@@ -9,9 +9,9 @@ extension ServiceNowConnector {
     /// page may come back short, even empty, in the middle of the result: the
     /// offset moves by the page size asked, and paging ends once the offset
     /// passes `X-Total-Count` (which counts before ACLs, so a wholly hidden page
-    /// does not end it), or at an empty page when the count is not sent. A query using `^NQ` is OR'ed as a whole by
-    /// ServiceNow, so the time bound would apply to its last part only: such
-    /// queries are refused.
+    /// does not end it), or at an empty page when the count is not sent. A
+    /// query using `^NQ` is OR'ed as a whole by ServiceNow, so the time bound
+    /// would apply to its last part only: such queries are refused.
     func search(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         let query = request.input["query"]?.stringValue ?? ""
         guard !query.contains("^NQ") else {

@@ -33,6 +33,8 @@ struct JiraCatalog {
     var hideEmails = false
     /// false: a create that sets `labels` is refused, as when the create screen lacks them.
     var labelsOnCreateScreen = true
+    /// Cloud: how long a change stays out of `/search/jql` unless reconciled.
+    var searchLagMilliseconds = 0
 
     init(projectKey: String, user: String) {
         self.projectKey = projectKey

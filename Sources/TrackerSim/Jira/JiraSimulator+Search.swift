@@ -80,7 +80,12 @@ extension JiraSimulator {
                 offset = value
             }
             let size = try JiraPage(startAt: nil, maxResults: input.maxResults, defaultSize: 50, maximum: 100).maxResults
-            let found = try state.search(input.jql, user: user, requireBound: true)
+            var found = try state.search(input.jql, user: user, requireBound: true)
+            if state.catalog.cloud && state.catalog.searchLagMilliseconds > 0 {
+                let indexedUntil = SimTime.nowMillis() - Int64(state.catalog.searchLagMilliseconds)
+                let reconciled = Set(reconcile)
+                found = found.filter { $0.updated <= indexedUntil || reconciled.contains(String($0.id)) }
+            }
             let selection = JiraFieldSelection(values: input.fields, fallback: .idOnly)
             let expand = Self.expandSet(input.expand)
             let end = min(found.count, offset + max(size, 1))

@@ -19,6 +19,7 @@ public final class JiraSimulator: TrackerSimulator {
         catalog.cloud = configuration.flavor == .cloud
         catalog.hideEmails = configuration.hideEmails
         catalog.labelsOnCreateScreen = configuration.labelsOnCreateScreen
+        catalog.searchLagMilliseconds = configuration.searchLagMilliseconds
         state = Mutex(try JiraState(catalog: catalog, store: store, baseURL: "http://\(configuration.host):\(configuration.port)"))
         var registrations = try store.all("jira.webhook", as: JiraWebhookRegistration.self)
         for (offset, url) in configuration.webhooks.enumerated() {

@@ -14,6 +14,10 @@ public struct JiraSimulatorConfiguration: Sendable {
     /// false: the create screen lacks `labels`, so a create that sets them is
     /// refused (400), as on projects whose screen was trimmed; edits still may.
     public var labelsOnCreateScreen = true
+    /// Cloud: `/search/jql` leaves out issues changed in the last N ms (not
+    /// indexed yet: Cloud's search is eventually consistent) unless the request
+    /// names them in `reconcileIssues`. 0: consistent at once.
+    public var searchLagMilliseconds = 0
     public var host = "127.0.0.1"
     /// 0 picks a free port.
     public var port = 0

@@ -11,6 +11,7 @@ struct SimJiraCommand: Command {
     static let help = """
         Usage: tandem sim jira --port N --user NAME --password SECRET [--project KEY]
                                [--flavor datacenter|cloud] [--hide-emails] [--no-create-labels]
+                               [--search-lag-ms N]
                                [--data FILE] [--webhook URL]... [--webhook-secret S]
                                [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                [--max-attachment-bytes N]
@@ -33,6 +34,9 @@ struct SimJiraCommand: Command {
                               visibility), so only accountIds identify them
           --no-create-labels  refuse creates that set labels (400), as a
                               project whose create screen lacks them
+          --search-lag-ms N   cloud: /search/jql leaves out issues changed in the
+                              last N ms unless named in reconcileIssues (Cloud's
+                              search is eventually consistent)
           --data FILE         keep the data in this SQLite file across restarts
                               (default: in memory)
           --webhook URL       POST every webhook event to URL (repeatable)
@@ -72,6 +76,10 @@ struct SimJiraCommand: Command {
             throw CommandError.usage("--hide-emails needs --flavor cloud (Data Center always shows e-mails)")
         }
         configuration.labelsOnCreateScreen = !arguments.flag("--no-create-labels")
+        if let lag = try arguments.intOption("--search-lag-ms", in: 0...3_600_000) {
+            guard configuration.flavor == .cloud else { throw CommandError.usage("--search-lag-ms needs --flavor cloud") }
+            configuration.searchLagMilliseconds = lag
+        }
         try arguments.finish()
         let simulator: JiraSimulator
         do { simulator = try JiraSimulator(configuration: configuration) } catch {
