@@ -81,8 +81,3 @@ struct JiraConfig: Sendable {
     /// The browse URL people open for `key`.
     func browseURL(_ key: String) -> String { "\(common.baseUrl)/browse/\(key)" }
 }
-
-/// Which Jira answers: the two differ in search, users and attachment downloads.
-enum JiraDeployment: String, Sendable {
-    case cloud, datacenter
-}
