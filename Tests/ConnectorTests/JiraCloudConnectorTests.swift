@@ -165,6 +165,34 @@ final class JiraFlavoursConnectorTests: XCTestCase {
         }
     }
 
+    func testContractOperations_BehaveAlikeOnBothFlavours() throws {
+        for flavour in flavours {
+            let jira = try TrackerSide(flavour)
+            let created = try jira.call("create", ["fields": ["summary": "alike", "priority": "High", "status": "In Progress",
+                                                              "assignee": "alice@example.com"], "correlationId": "same-1"])
+            let id = try XCTUnwrap(created["id"]?.stringValue)
+            XCTAssertEqual(created["key"], "SUP-1", "\(flavour)")
+            XCTAssertEqual(try jira.call("get", ["key": "SUP-1"])["id"]?.stringValue, id, "\(flavour)")
+            XCTAssertEqual(try jira.call("lookup", ["correlationId": "same-1"])["id"]?.stringValue, id, "\(flavour)")
+
+            try jira.call("update", ["id": .string(id), "fields": ["summary": "alike, edited", "status": "Done", "assignee": nil]])
+            let commentID = try jira.call("comment.add", ["id": .string(id), "body": "said"])["id"]
+            let bytes = Array("same bytes".utf8)
+            let put = try jira.call("attachment.put", ["id": .string(id), "filename": "s.txt", "mimeType": "text/plain"], blob: bytes)
+
+            let entity = try jira.call("get", ["id": .string(id)])
+            XCTAssertEqual(entity["fields"]?["summary"], "alike, edited", "\(flavour)")
+            XCTAssertEqual(entity["fields"]?["status"]?["name"], "Done", "\(flavour)")
+            XCTAssertEqual(entity["fields"]?["priority"]?["name"], "High", "\(flavour)")
+            XCTAssertEqual(entity["fields"]?["assignee"], .null, "\(flavour)")
+            XCTAssertEqual(entity["comments"]?[0]?["id"], commentID, "\(flavour)")
+            XCTAssertEqual(entity["comments"]?[0]?["internal"], false, "\(flavour)")
+            XCTAssertEqual(try jira.instance.call("attachment.get", ["id": .string(id), "attachmentId": put["id"]!]).blob, bytes, "\(flavour)")
+            XCTAssertEqual(jira.failure("update", ["id": .string(id), "fields": ["assignee": "ghost@example.com"]])?.kind, .notFound, "\(flavour)")
+            XCTAssertEqual(jira.failure("get", ["id": "99999"])?.kind, .notFound, "\(flavour)")
+        }
+    }
+
     func testCreate_LaterCreatesSkipTheRefusedLabel() throws {
         let jira = try TrackerSide(.jira, jira: { $0.labelsOnCreateScreen = false })
         _ = try jira.call("create", ["fields": ["summary": "first"], "correlationId": "a-1"])
