@@ -5,9 +5,15 @@ extension ServiceNowConnector {
     /// A JSON request under `/api/now`; answers the envelope's `result`.
     func now(_ operation: String, _ method: String, _ path: String, query: [(String, String)] = [],
              body: JSON? = nil) throws(ConnectorError) -> JSON {
-        let answer = try host.sendJSON(operation, method, URLEncoding.url("/api/now" + path, query), headers: config.headers,
-                                       body: body, trackerMessage: Self.trackerMessage)
-        if answer.isNull { return .null }
+        var headers = ["Accept": "application/json"]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        let response = try sendAuthorized(operation, method, URLEncoding.url("/api/now" + path, query), headers: headers,
+                                          body: body?.serialized() ?? [])
+        if response.body.isEmpty { return .null }
+        let answer: JSON
+        do { answer = try JSON(parsing: response.body) } catch {
+            throw .transient("\(operation): tracker answered HTTP \(response.status) with a body that is not JSON (\(error.message))")
+        }
         guard let result = answer["result"] else {
             throw .transient("\(operation): ServiceNow answered without a 'result' (is the instance hibernating?)")
         }
@@ -17,9 +23,8 @@ extension ServiceNowConnector {
     /// A list read under `/api/now`: the rows and `X-Total-Count` (the matches
     /// before ACLs, so an upper bound of what can come back), when sent.
     func nowList(_ operation: String, _ path: String, query: [(String, String)]) throws(ConnectorError) -> (rows: [JSON], total: Int?) {
-        let response = try host.send(operation, "GET", URLEncoding.url("/api/now" + path, query),
-                                     headers: config.headers.merging(["Accept": "application/json"]) { $1 },
-                                     trackerMessage: Self.trackerMessage)
+        let response = try sendAuthorized(operation, "GET", URLEncoding.url("/api/now" + path, query),
+                                          headers: ["Accept": "application/json"])
         let answer: JSON
         do { answer = try JSON(parsing: response.body) } catch {
             throw .transient("\(operation): ServiceNow answered HTTP \(response.status) with a body that is not JSON (\(error.message))")

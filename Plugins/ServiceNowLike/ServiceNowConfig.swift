@@ -5,7 +5,7 @@ import PluginKit
 /// | key | meaning |
 /// |---|---|
 /// | `baseUrl` | the instance URL, e.g. `https://acme.service-now.com` |
-/// | `auth` | `basic` `user`/`password` or `bearer` `token`; strings may be `{"secret": NAME}` |
+/// | `auth` | `basic` `user`/`password`, `bearer` `token`, or `oauth` `clientId`/`clientSecret` (+ `user`/`password` for the password grant); strings may be `{"secret": NAME}` |
 /// | `table` | optional: the table synced (default `incident`) |
 /// | `integrationUser` | optional: the `user_name` the node writes as (default: the basic-auth user) |
 /// | `webhookSecret` | optional: the secret of the business rule (examples/servicenow); `webhook.parse` then refuses notifications without a matching `X-Tandem-Signature` |
@@ -26,12 +26,12 @@ struct ServiceNowConfig: Sendable {
         webhookSecret = try ConnectorConfiguration.optionalString(json, "webhookSecret", host: host)
         if case .basic(let user, _) = common.auth {
             integrationUser = common.integrationUser ?? user
+        } else if case .oauth(_, _, let user?, _) = common.auth {
+            integrationUser = common.integrationUser ?? user
         } else {
             integrationUser = common.integrationUser
         }
     }
-
-    var headers: [String: String] { ["Authorization": common.auth.headerValue] }
 
     /// The form URL people open for a record.
     func recordURL(_ sysID: String) -> String { "\(common.baseUrl)/\(table).do?sys_id=\(sysID)" }

@@ -22,6 +22,7 @@ final class ServiceNowConnector: Connector {
     let host: ConnectorHost
     let directory = ServiceNowUserDirectory()
     let preflightState = ServiceNowPreflight()
+    let oauthToken = ServiceNowOAuthToken()
 
     /// Refuses a table without `correlation_id` and an account that cannot
     /// read the journal (`ServiceNowPreflight`).

@@ -37,8 +37,8 @@ final class ConnectorConfigurationTests: XCTestCase {
 
     func testBoth_RefuseAnUnknownAuthType() throws {
         for file in ["libJiraLike.so", "libServiceNowLike.so"] {
-            let error = try refusal(file, ["baseUrl": "http://h", "auth": ["type": "oauth"], "project": "SUP"])
-            XCTAssertEqual(error, PluginCallError(.invalid, "configuration key 'auth.type' must be 'basic' or 'bearer'"), file)
+            let error = try refusal(file, ["baseUrl": "http://h", "auth": ["type": "kerberos"], "project": "SUP"])
+            XCTAssertEqual(error, PluginCallError(.invalid, "configuration key 'auth.type' must be 'basic', 'bearer' or 'oauth'"), file)
         }
     }
 

@@ -23,6 +23,7 @@ extension ServiceNowSimulator {
     func registerRoutes() {
         registerTableRoutes()
         registerAttachmentRoutes()
+        registerOAuthRoute()
         server.addControlRoute("GET", "/_sim/webhooks") { [weak self] _ in
             guard let self else { return .error(503, "simulator stopped") }
             let counts = self.webhookDeliveries

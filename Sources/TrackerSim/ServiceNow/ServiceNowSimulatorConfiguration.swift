@@ -23,6 +23,12 @@ public struct ServiceNowSimulatorConfiguration: Sendable {
     /// false: reads of `sys_journal_field` answer 403, as for a user without
     /// the role that may read comments and work notes.
     public var journalReadable = true
+    /// Set: `POST /oauth_token.do` issues access tokens to this OAuth client
+    /// (`client_id`/`client_secret`), by the password grant (the account's
+    /// user and password) or client credentials (for the account).
+    public var oauthClient: (id: String, secret: String)?
+    /// How long an access token lives (`expires_in`); ServiceNow's default is 1800.
+    public var oauthTokenSeconds = 1800
 
     public init(port: Int = 0, user: String = "admin", password: String = "admin", dataPath: String? = nil,
                 webhooks: [String] = [], faults: FaultPolicy = FaultPolicy()) {

@@ -11,6 +11,7 @@ struct SimServiceNowCommand: Command {
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                      [--max-attachment-bytes N]
                                      [--acl-hide TEXT] [--deny-journal-read]
+                                     [--oauth-client ID:SECRET] [--oauth-token-seconds N]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
         Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
@@ -35,6 +36,12 @@ struct SimServiceNowCommand: Command {
                               back short in the middle of a result, as on a real instance
           --deny-journal-read answer 403 to reads of sys_journal_field, as for a
                               user without the role to read comments and work notes
+          --oauth-client ID:SECRET
+                              serve POST /oauth_token.do for this OAuth client
+                              (password grant with the account, or client
+                              credentials); its tokens work as Bearer
+          --oauth-token-seconds N
+                              lifetime of those tokens (default 1800)
 
         Example:
           tandem sim servicenow --port 8082 --user admin --password s3cret
@@ -48,6 +55,14 @@ struct SimServiceNowCommand: Command {
             configuration.aclHiddenMarker = marker
         }
         configuration.journalReadable = !arguments.flag("--deny-journal-read")
+        if let client = try arguments.option("--oauth-client") {
+            let parts = client.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw CommandError.usage("--oauth-client takes ID:SECRET, like tandem:s3cret")
+            }
+            configuration.oauthClient = (id: parts[0], secret: parts[1])
+        }
+        if let seconds = try arguments.intOption("--oauth-token-seconds", in: 1...86_400) { configuration.oauthTokenSeconds = seconds }
         try arguments.finish()
         let simulator: ServiceNowSimulator
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
