@@ -61,6 +61,19 @@ final class PluginsCheckCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
     }
 
+    func testServiceNowLike_PassesEveryCheckWithOAuth() throws {
+        var configuration = ServiceNowSimulatorConfiguration(user: "sync", password: "pw")
+        configuration.oauthClient = (id: "tandem", secret: "client-secret")
+        let simulator = try ServiceNowSimulator(configuration: configuration)
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libServiceNowLike.so",
+                               ["baseUrl": .string(simulator.baseURL),
+                                "auth": ["type": "oauth", "clientId": "tandem", "clientSecret": "client-secret", "user": "sync", "password": "pw"]])
+        XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
     func testServiceNowLike_ReportsAJournalItCannotReadBeforeAnyCheck() throws {
         var configuration = ServiceNowSimulatorConfiguration(user: "sync", password: "pw")
         configuration.journalReadable = false
