@@ -6,8 +6,8 @@ import TandemJSON
 /// Relative paths (`dataDir`, `pluginsDir`, scripts) are resolved against the
 /// folder of the configuration file, so a node runs the same from any
 /// working directory. Keys are a contract: new keys may be added, none renamed.
-public struct NodeConfig: Sendable {
-    public struct Node: Sendable {
+public struct NodeConfig: Sendable, Equatable {
+    public struct Node: Sendable, Equatable {
         public var name: String
         public var host: String
         public var port: Int
@@ -15,7 +15,7 @@ public struct NodeConfig: Sendable {
         public var adminToken: String
     }
 
-    public struct Instance: Sendable {
+    public struct Instance: Sendable, Equatable {
         public var plugin: String
         /// Passed to the plugin as is.
         public var config: JSON
@@ -24,12 +24,12 @@ public struct NodeConfig: Sendable {
         public var maxRequestsPerSecond: Double?
     }
 
-    public struct Peer: Sendable {
+    public struct Peer: Sendable, Equatable {
         public var url: String
         public var secret: String
     }
 
-    public struct Trigger: Sendable {
+    public struct Trigger: Sendable, Equatable {
         /// In the tracker's own query language (JQL, encoded query).
         public var query: String
         /// Poll interval; nil means no polling.
@@ -39,7 +39,7 @@ public struct NodeConfig: Sendable {
         public var overlapSeconds: Double
     }
 
-    public struct Connection: Sendable {
+    public struct Connection: Sendable, Equatable {
         public var name: String
         public var instance: String
         public var peer: Peer

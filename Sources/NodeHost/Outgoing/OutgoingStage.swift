@@ -40,7 +40,7 @@ struct OutgoingStage {
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
                 switch twin.status {
                 case .linking:  // sent once the peer answers `tandem connect`: as an update
-                    return failures.retry(change, "\(label) waits for the peer to answer its link request")
+                    return try failures.retry(change, "\(label) waits for the peer to answer its link request", in: tx)
                 case .unsynced:
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")
