@@ -32,9 +32,6 @@ struct JiraConfig: Sendable {
 
     init(_ json: JSON, host: ConnectorHost) throws(ConnectorError) {
         common = try ConnectorConfiguration(json, host: host)
-        if case .oauth = common.auth {
-            throw .invalid("configuration key 'auth.type': jira-like takes 'basic' (Cloud: e-mail and API token) or 'bearer' (Data Center personal access token), not 'oauth'")
-        }
         project = try ConnectorConfiguration.requiredString(json, "project", host: host)
         guard project.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw .invalid("configuration key 'project' must be a project key of letters and digits, like SUP, not '\(project)'")
@@ -79,7 +76,7 @@ struct JiraConfig: Sendable {
     }
 
     /// Every request's headers: credentials and JSON.
-    var headers: [String: String] { ["Authorization": common.auth.headerValue ?? ""] }
+    var headers: [String: String] { ["Authorization": common.auth.headerValue] }
 
     /// The browse URL people open for `key`.
     func browseURL(_ key: String) -> String { "\(common.baseUrl)/browse/\(key)" }

@@ -18,7 +18,7 @@ struct ServiceNowConfig: Sendable {
     let webhookSecret: String?
 
     init(_ json: JSON, host: ConnectorHost) throws(ConnectorError) {
-        common = try ConnectorConfiguration(json, host: host)
+        common = try ConnectorConfiguration(json, host: host, acceptsOAuth: true)
         table = try ConnectorConfiguration.optionalString(json, "table", host: host) ?? "incident"
         guard !table.isEmpty, table.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }) else {
             throw .invalid("configuration key 'table' must be a table name of lower-case letters, digits and '_', like incident, not '\(table)'")

@@ -18,7 +18,7 @@ extension ServiceNowConnector {
     /// `POST /oauth_token.do` when there is none (or `renew`).
     func authorization(for operation: String, renew: Bool = false) throws(ConnectorError) -> String {
         guard case .oauth(let clientID, let clientSecret, let user, let password) = config.common.auth else {
-            return config.common.auth.headerValue ?? ""
+            return config.common.auth.headerValue
         }
         let now = host.nowMs()
         if !renew, let token = oauthToken.token(now: now) { return "Bearer " + token }

@@ -14,13 +14,14 @@ public struct ConnectorConfiguration: Sendable {
         /// `user`/`password`, else client credentials.
         case oauth(clientID: String, clientSecret: String, user: String?, password: String?)
 
-        /// The `Authorization` header value; nil for `oauth`, whose token the
-        /// connector obtains.
-        public var headerValue: String? {
+        /// The `Authorization` header value of `basic` and `bearer`. Empty for
+        /// `oauth`, which only a connector that obtains tokens itself accepts
+        /// (`init(_:host:acceptsOAuth:)`).
+        public var headerValue: String {
             switch self {
             case .basic(let user, let password): return "Basic " + base64(Array("\(user):\(password)".utf8))
             case .bearer(let token): return "Bearer " + token
-            case .oauth: return nil
+            case .oauth: return ""
             }
         }
     }
@@ -33,8 +34,10 @@ public struct ConnectorConfiguration: Sendable {
     /// Parses the common keys.
     ///
     /// - Throws: `ConnectorError.invalid` naming the offending key, e.g.
-    ///   "configuration key 'auth.type' must be 'basic', 'bearer' or 'oauth'".
-    public init(_ json: JSON, host: ConnectorHost?) throws(ConnectorError) {
+    ///   "configuration key 'auth.type' must be 'basic' or 'bearer'".
+    /// - Parameter acceptsOAuth: true for a connector that runs the OAuth
+    ///   grant itself; others refuse `auth.type` `oauth` like any unknown type.
+    public init(_ json: JSON, host: ConnectorHost?, acceptsOAuth: Bool = false) throws(ConnectorError) {
         guard json.objectValue != nil else { throw .invalid("configuration must be a JSON object") }
         self.json = json
         let url = try Self.requiredString(json, "baseUrl", host: host)
@@ -51,7 +54,7 @@ public struct ConnectorConfiguration: Sendable {
                           password: try Self.requiredString(authJSON, "password", path: "auth.password", host: host))
         case "bearer":
             auth = .bearer(token: try Self.requiredString(authJSON, "token", path: "auth.token", host: host))
-        case "oauth":
+        case "oauth" where acceptsOAuth:
             let user = try Self.optionalString(authJSON, "user", path: "auth.user", host: host)
             let password = try Self.optionalString(authJSON, "password", path: "auth.password", host: host)
             guard (user == nil) == (password == nil) else {
@@ -61,7 +64,7 @@ public struct ConnectorConfiguration: Sendable {
                           clientSecret: try Self.requiredString(authJSON, "clientSecret", path: "auth.clientSecret", host: host),
                           user: user, password: password)
         default:
-            throw .invalid("configuration key 'auth.type' must be 'basic', 'bearer' or 'oauth'")
+            throw .invalid("configuration key 'auth.type' must be 'basic'" + (acceptsOAuth ? ", 'bearer' or 'oauth'" : " or 'bearer'"))
         }
         integrationUser = try Self.optionalString(json, "integrationUser", host: host)
     }

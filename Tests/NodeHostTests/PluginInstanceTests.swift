@@ -59,7 +59,7 @@ final class PluginInstanceTests: XCTestCase {
         let bad: [(JSON, String)] = [
             (["auth": ["type": "basic", "user": "u", "password": "p"], "project": "SUP"], "configuration key 'baseUrl' is missing or empty"),
             (["baseUrl": "ftp://x", "auth": ["type": "basic"], "project": "SUP"], "configuration key 'baseUrl' must start with http:// or https://, not 'ftp://x'"),
-            (["baseUrl": "http://x", "auth": ["type": "kerberos"], "project": "SUP"], "configuration key 'auth.type' must be 'basic', 'bearer' or 'oauth'"),
+            (["baseUrl": "http://x", "auth": ["type": "oauth"], "project": "SUP"], "configuration key 'auth.type' must be 'basic' or 'bearer'"),
             (["baseUrl": "http://x", "auth": ["type": "basic", "user": "u"], "project": "SUP"], "configuration key 'auth.password' is missing or empty"),
             (["baseUrl": "http://x", "auth": ["type": "bearer", "token": "t"]], "configuration key 'project' is missing or empty"),
             (["baseUrl": "http://x", "auth": ["type": "bearer", "token": ["secret": "unknown"]], "project": "S"],
