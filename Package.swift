@@ -22,7 +22,7 @@ let pluginLinkerSettings: [LinkerSetting] = [
 let foundationTargets: [Target] = [
     .target(name: "PluginAPI", path: "Sources/PluginAPI", exclude: ["sdk"]),
     .target(name: "TandemRuntime", dependencies: ["PluginAPI"], path: "Sources/TandemRuntime"),
-    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON", "CCrypto"], path: "Sources/PluginKit"),
+    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON"], path: "Sources/PluginKit"),
     .target(name: "JiraLike", dependencies: ["PluginKit"], path: "Plugins/JiraLike",
             linkerSettings: pluginLinkerSettings),
     .target(name: "ServiceNowLike", dependencies: ["PluginKit"], path: "Plugins/ServiceNowLike",

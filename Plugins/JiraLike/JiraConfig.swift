@@ -12,9 +12,8 @@ import PluginKit
 /// | `deployment` | optional: `cloud` or `datacenter`; absent: read once from `serverInfo` |
 /// | `integrationUser` | optional: the account the node writes as. Data Center: its user name (default: the basic-auth user). Cloud: its accountId (default: `/myself`'s) |
 /// | `userMap` | optional, Cloud: a JSON file `{"alice@example.com": "<accountId>"}` for users whose e-mail Jira hides |
-/// | `webhookSecret` | optional: the secret of the Jira webhook; `webhook.parse` then refuses deliveries without a matching `X-Hub-Signature` |
 struct JiraConfig: Sendable {
-    static let keys = ["baseUrl", "auth", "project", "issueType", "deployment", "integrationUser", "userMap", "webhookSecret"]
+    static let keys = ["baseUrl", "auth", "project", "issueType", "deployment", "integrationUser", "userMap"]
 
     let common: ConnectorConfiguration
     let project: String
@@ -28,7 +27,6 @@ struct JiraConfig: Sendable {
     let login: String?
     /// Lower-cased e-mail → accountId, from `userMap`.
     let accountIDsByEmail: [String: String]
-    let webhookSecret: String?
 
     init(_ json: JSON, host: ConnectorHost) throws(ConnectorError) {
         common = try ConnectorConfiguration(json, host: host)
@@ -45,7 +43,6 @@ struct JiraConfig: Sendable {
         }
         integrationUser = common.integrationUser
         if case .basic(let user, _) = common.auth { login = user } else { login = nil }
-        webhookSecret = try ConnectorConfiguration.optionalString(json, "webhookSecret", host: host)
         if let path = try ConnectorConfiguration.optionalString(json, "userMap", host: host) {
             accountIDsByEmail = try Self.readUserMap(path)
         } else {

@@ -8,14 +8,12 @@ import PluginKit
 /// | `auth` | `basic` `user`/`password`, `bearer` `token`, or `oauth` `clientId`/`clientSecret` (+ `user`/`password` for the password grant); strings may be `{"secret": NAME}` |
 /// | `table` | optional: the table synced (default `incident`) |
 /// | `integrationUser` | optional: the `user_name` the node writes as (default: the basic-auth user) |
-/// | `webhookSecret` | optional: the secret of the business rule (examples/servicenow); `webhook.parse` then refuses notifications without a matching `X-Tandem-Signature` |
 struct ServiceNowConfig: Sendable {
-    static let keys = ["baseUrl", "auth", "table", "integrationUser", "webhookSecret"]
+    static let keys = ["baseUrl", "auth", "table", "integrationUser"]
 
     let common: ConnectorConfiguration
     let table: String
     let integrationUser: String?
-    let webhookSecret: String?
 
     init(_ json: JSON, host: ConnectorHost) throws(ConnectorError) {
         common = try ConnectorConfiguration(json, host: host, acceptsOAuth: true)
@@ -23,7 +21,6 @@ struct ServiceNowConfig: Sendable {
         guard !table.isEmpty, table.allSatisfy({ ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "_" }) else {
             throw .invalid("configuration key 'table' must be a table name of lower-case letters, digits and '_', like incident, not '\(table)'")
         }
-        webhookSecret = try ConnectorConfiguration.optionalString(json, "webhookSecret", host: host)
         if case .basic(let user, _) = common.auth {
             integrationUser = common.integrationUser ?? user
         } else if case .oauth(_, _, let user?, _) = common.auth {

@@ -55,7 +55,7 @@ public struct TrackerClient: Sendable {
     public func commentIssue(_ key: String, _ body: String) throws { try request("POST", "/rest/api/2/issue/\(key)/comment", ["body": .string(body)]) }
 
     public func issueComments(_ key: String) throws -> [String] {
-        (try request("GET", "/rest/api/2/issue/\(key)/comment")["comments"]?.arrayValue ?? []).compactMap { $0["body"]?.stringValue }
+        try allPages("/rest/api/2/issue/\(key)/comment", member: "comments").compactMap { $0["body"]?.stringValue }
     }
 
     public func transitionIssue(_ key: String, to status: String) throws {
@@ -66,19 +66,33 @@ public struct TrackerClient: Sendable {
         try request("POST", "/rest/api/2/issue/\(key)/transitions", ["transition": ["id": id]])
     }
 
-    /// Every issue `jql` matches, through `/search/jql` (token paging), which
-    /// Jira Cloud and the simulator's both flavours serve.
-    public func searchIssues(_ jql: String) throws -> [JSON] {
+    /// Every issue `jql` finds, all pages, through `/search/jql` (token paging),
+    /// which Jira Cloud and both simulator flavours serve; `fields` as Jira
+    /// takes it (default `*all`).
+    public func searchIssues(_ jql: String, fields: String? = nil) throws -> [JSON] {
         let encoded = jql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? jql
+        let fieldList = (fields ?? "*all").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "*all"
         var issues: [JSON] = []
         var token: String?
         repeat {
             let tokenPart = token.map { "&nextPageToken=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
-            let page = try request("GET", "/rest/api/2/search/jql?jql=\(encoded)&maxResults=100&fields=*all" + tokenPart)
+            let page = try request("GET", "/rest/api/2/search/jql?jql=\(encoded)&maxResults=100&fields=\(fieldList)" + tokenPart)
             issues += page["issues"]?.arrayValue ?? []
             token = page["nextPageToken"]?.stringValue
         } while token != nil
         return issues
+    }
+
+    /// Every page of a Jira list (`startAt`, `maxResults`, `total`), joined:
+    /// Jira caps a page (the simulator at 100).
+    private func allPages(_ path: String, member: String) throws -> [JSON] {
+        var items: [JSON] = []
+        while true {
+            let page = try request("GET", path + (path.contains("?") ? "&" : "?") + "startAt=\(items.count)&maxResults=100")
+            let batch = page[member]?.arrayValue ?? []
+            items += batch
+            if batch.isEmpty || items.count >= (page["total"]?.intValue ?? items.count) { return items }
+        }
     }
 
     /// A comment a Service Management agent marks internal (`jsdPublic: false`).

@@ -1,13 +1,12 @@
 import Foundation
 import NodeHost
-import PluginKit
 import TandemJSON
 import TestSupport
 import XCTest
 
 /// The business rule shipped in examples/servicenow, run in Node with
 /// stand-ins for the Glide API (BusinessRule/harness.js): it sends what the
-/// simulator sends, signed so the connector accepts it.
+/// simulator sends, signed as the connector declares (`X-Tandem-Signature`).
 final class ServiceNowBusinessRuleTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     private static let rule = root.appendingPathComponent("examples/servicenow/tandem-notify.js").path
@@ -49,9 +48,12 @@ final class ServiceNowBusinessRuleTests: XCTestCase {
         XCTAssertEqual(output["sent"]?.arrayValue?.count, 1)
         XCTAssertEqual(request["url"], "https://tandem.example.com/hooks/servicenow")
         let body = try XCTUnwrap(request["body"]?.stringValue)
-        XCTAssertEqual(request["headers"]?["X-Tandem-Signature"]?.stringValue, WebhookSignature.header(secret: "hook-secret-1", body: Array(body.utf8)))
+        let hmac = try ChildProcess.run(try node(), ["-e", "process.stdout.write(require('crypto').createHmac('sha256', process.argv[1]).update(process.argv[2], 'utf8').digest('hex'))",
+                                                     "hook-secret-1", body])
+        XCTAssertEqual(request["headers"]?["X-Tandem-Signature"]?.stringValue, "sha256=" + hmac.stdout,
+                       "the node checks this header (X-Tandem-Signature, sha256-hex) against the instance's webhookSecret")
 
-        let snow = try TrackerSide(.serviceNow, configure: { $0["webhookSecret"] = "hook-secret-1" })
+        let snow = try TrackerSide(.serviceNow)
         let events = try snow.call("webhook.parse", ["headers": request["headers"] ?? [:], "body": .string(body)])["events"]
         XCTAssertEqual(events?[0]?["kind"], "commented", "only comments changed besides system fields")
         XCTAssertEqual(events?[0]?["id"], "0123456789abcdef0123456789abcdef")

@@ -7,14 +7,10 @@ extension ServiceNowConnector {
     /// `tandem.servicenow.event/1`, tracker-apis.md §2.6), which the simulator
     /// sends and the shipped business rule makes a real instance send. It
     /// carries no record, so events have no `entity`: the node re-reads.
-    /// Makes no request: the actor is `sys_updated_by` as a bare user. With
-    /// `webhookSecret`, a notification must carry `X-Tandem-Signature` over its body.
+    /// Makes no request: the actor is `sys_updated_by` as a bare user.
     func parseWebhook(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         guard let text = request.input["body"]?.stringValue else {
             throw .invalid("webhook.parse: input member 'body' is missing or not a string")
-        }
-        if let secret = config.webhookSecret {
-            try WebhookSignature.verify(request.input["headers"], "X-Tandem-Signature", body: text, secret: secret, for: "webhook.parse")
         }
         let payload: JSON
         do { payload = try JSON(parsing: text) } catch {

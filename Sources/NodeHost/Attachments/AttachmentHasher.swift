@@ -35,6 +35,17 @@ struct AttachmentHasher {
         }
     }
 
+    /// Whether every attachment `entity` lists was hashed before. An entity
+    /// that lists others must come from the node's own read of the tracker
+    /// before any attachment id in it is fetched.
+    func knowsAll(of entity: JSON) throws -> Bool {
+        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty else { return true }
+        guard let entityID = entity["id"]?.stringValue else { return false }
+        let known = try context.store.read { try $0.attachmentTwins(connection: context.name, localEntity: entityID) }
+        let ids = Set(known.map(\.localAttachment))
+        return attachments.allSatisfy { $0["id"]?.stringValue.map(ids.contains) ?? false }
+    }
+
     /// The attachment's bytes; nil when it was deleted since the entity was read.
     private func fetch(entityID: String, attachmentID: String) throws(PluginCallError) -> PluginOutput? {
         do {
@@ -53,9 +64,15 @@ extension ConnectionContext {
     /// with `remoteId` when it came from the peer (from `attachment_twins`),
     /// so replicas carry hashes and a synced attachment never travels back.
     func withAttachmentTwins(_ entity: JSON, localID: String) -> JSON {
-        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty,
-              let known = try? store.read({ try $0.attachmentTwins(connection: name, localEntity: localID) }),
-              !known.isEmpty else { return entity }
+        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty else { return entity }
+        let known: [AttachmentTwin]
+        do {
+            known = try store.read { try $0.attachmentTwins(connection: name, localEntity: localID) }
+        } catch {
+            logger.error("cannot read the attachment twins of \(localID); its attachments go unmarked: \(error)", connection: name, entity: localID)
+            return entity
+        }
+        guard !known.isEmpty else { return entity }
         let byID = Dictionary(known.map { ($0.localAttachment, $0) }, uniquingKeysWith: { first, _ in first })
         var annotated = entity
         annotated["attachments"] = .array(attachments.map { attachment in

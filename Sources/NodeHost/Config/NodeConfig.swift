@@ -22,6 +22,11 @@ public struct NodeConfig: Sendable, Equatable {
         /// Host-side limits on the plugin's HTTP requests.
         public var timeoutMs: UInt32
         public var maxRequestsPerSecond: Double?
+        /// The secret the tracker signs its webhooks with; nil: webhooks are
+        /// notices only (the node re-reads every entity they name).
+        public var webhookSecret: String?
+        /// Where the plugin runs: in the node, or in a plugin host of its own.
+        public var isolation: PluginIsolation = .inProcess
     }
 
     public struct Peer: Sendable, Equatable {
@@ -37,6 +42,11 @@ public struct NodeConfig: Sendable, Equatable {
         public var webhook: Bool
         /// How far before the cursor each poll looks again, so that no change is missed.
         public var overlapSeconds: Double
+        /// When true, a linked entity that no longer matches `query` is not
+        /// sent any more (until it matches again); when false it keeps
+        /// syncing until `tandem unsync`. Unlinked entities never leave
+        /// without matching, either way.
+        public var strict: Bool
     }
 
     public struct Connection: Sendable, Equatable {
@@ -102,13 +112,15 @@ public struct NodeConfig: Sendable, Equatable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret", "isolation"])
             let config = try reader.required("config")
             _ = try config.object()
             instances[name] = Instance(
                 plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
-                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000))
+                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
+                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16),
+                isolation: try parseIsolation(reader.member("isolation")))
         }
 
         var connections: [String: Connection] = [:]
@@ -143,12 +155,13 @@ public struct NodeConfig: Sendable, Equatable {
         guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
 
         let triggerReader = try reader.required("trigger")
-        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds"])
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict"])
         let trigger = Trigger(
             query: try triggerReader.required("query").string(),
             pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
             webhook: try triggerReader.member("webhook")?.bool() ?? false,
-            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60)
+            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60,
+            strict: try triggerReader.member("strict")?.bool() ?? false)
 
         let conflicts: ConflictPolicy
         if let conflictsReader = try reader.member("conflicts") {
@@ -166,6 +179,15 @@ public struct NodeConfig: Sendable, Equatable {
             maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024,
             maxCreatesPerMinute: try reader.member("maxCreatesPerMinute")?.int(in: 0...1_000_000)
                 ?? Connection.defaultMaxCreatesPerMinute)
+    }
+
+    private static func parseIsolation(_ reader: ConfigReader?) throws(ConfigError) -> PluginIsolation {
+        guard let reader else { return .inProcess }
+        let text = try reader.nonEmptyString()
+        guard let isolation = PluginIsolation(rawValue: text) else {
+            throw ConfigError(reader.path, "must be \"in-process\" or \"process\", not '\(text)'")
+        }
+        return isolation
     }
 
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {

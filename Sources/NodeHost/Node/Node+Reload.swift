@@ -50,6 +50,7 @@ extension Node {
         // Instances and contexts, built aside.
         var nextInstances: [String: InstanceHandle] = [:]
         var nextContexts: [String: ConnectionContext] = [:]
+        var trust: [String: WebhookTrust] = [:]
         let previousScripts = scriptSources
         do {
             for name in Set(next.connections.values.map(\.instance)).sorted() {
@@ -72,6 +73,7 @@ extension Node {
                     if contexts[name] == nil { report.added.append(name) } else { report.changed.append(name) }
                 }
             }
+            trust = try webhookTrust(next, contexts: nextContexts)
         } catch {
             self.plugins = previousPlugins
             scriptSources = previousScripts
@@ -86,7 +88,7 @@ extension Node {
         instances = nextInstances
         setConfig(next)
         logger.redact(secrets(next))
-        publishRoutes(store: store, config: next)
+        publishRoutes(store: store, config: next, trust: trust)
         metrics.declareStandardSeries(connections: report.added + report.changed)
         for name in report.added + report.changed { workers[name] = ConnectionWorkers.start(contexts[name]!) }
         logger.info("configuration reloaded", ["report": report.json])

@@ -21,6 +21,10 @@ struct OutgoingStage {
         let entity: JSON
         do {
             entity = try carriedEntity(change) ?? context.instance.call("get", ["id": .string(change.localID)]).json
+            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: change.localID, announcedBy: change.source) {
+                try context.store.write { try $0.completePending(change) }
+                return .skipped(refusal)
+            }
             try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label)
@@ -47,6 +51,10 @@ struct OutgoingStage {
                 case .active:
                     break
                 }
+                if try tx.applyIntent(connection: context.name, localID: change.localID) != nil {
+                    // Our own half-applied write must not go back as a local change.
+                    return try failures.retry(change, "\(label) waits for an apply of the peer's replica to finish", in: tx)
+                }
                 if twin.remoteID == nil, twin.lastSentHash == nil,
                    let holder = try LoopGuard(context: context).twinTowardsSamePeer(tx, localID: change.localID) {
                     try tx.completePending(change)
@@ -64,7 +72,8 @@ struct OutgoingStage {
                     source: EntityRef(id: change.localID, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue,
                                       updated: entity["updated"]?.stringValue),
                     target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
-                    noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq)
+                    noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq,
+                    previous: twin.lastSentReplica)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
                 try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1
@@ -86,10 +95,13 @@ struct OutgoingStage {
 
     /// The entity a webhook carried, if it is newer than what was last sent.
     ///
-    /// Saves a tracker read. A late or repeated webhook can carry an older
+    /// Saves a tracker read. Only a webhook whose signature verified carries
+    /// one (`WebhookIntake`). A late or repeated webhook can carry an older
     /// state than the one already sent; then only a fresh read is trusted.
+    /// Attachments to fetch are taken only from the node's own read.
     private func carriedEntity(_ change: PendingChange) throws -> JSON? {
-        guard let entity = change.entity, let updated = entity["updated"]?.stringValue else { return nil }
+        guard let entity = change.entity, let updated = entity["updated"]?.stringValue,
+              try AttachmentHasher(context: context).knowsAll(of: entity) else { return nil }
         let sent = try context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
         if let sent, updated <= sent { return nil }
         return entity

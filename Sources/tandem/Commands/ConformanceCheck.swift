@@ -16,6 +16,7 @@ enum ConformanceCheck: String, CaseIterable, Sendable {
     case searchCursor = "search-cursor"
     case lookup
     case errorKinds = "error-kinds"
+    case match
     case badCredential = "bad-credential"
     case unknownID = "unknown-id"
     case undeclaredOperation = "undeclared-operation"
@@ -36,6 +37,7 @@ enum ConformanceCheck: String, CaseIterable, Sendable {
         case .errorKinds: return "tracker answers 400/401/404/409/422/429/500/503 (from a fault server) map to their error kinds"
         case .threadSafety: return "with threadSafe, 64 concurrent gets answer what serial gets answered"
         case .memory: return "resident memory grows by less than 24 MB over 10,000 calls"
+        case .match: return "match says a newly created entity matches the search query; a declared webhookSignature uses a known scheme"
         case .badCredential: return "a wrong password or token maps to auth"
         case .unknownID: return "get of an id that does not exist maps to not found"
         case .undeclaredOperation: return "an operation the plugin does not declare is refused by the host"
@@ -51,6 +53,7 @@ enum ConformanceCheck: String, CaseIterable, Sendable {
         case .attachment: return ["create", "attachment.put", "attachment.get"]
         case .search, .searchCursor: return ["create", "search"]
         case .lookup: return ["create", "lookup"]
+        case .match: return ["create", "match"]
         case .badCredential: return []
         case .unknownID, .errorKinds, .threadSafety, .memory: return ["get"]
         }

@@ -40,6 +40,7 @@ struct ConformanceRunner {
             guard plugin.isThreadSafe else { return .skip(name, "the plugin does not declare itself thread-safe") }
             try threadSafety()
         case .memory: try memory()
+        case .match: try match()
         case .badCredential:
             guard let bad = setup.badCredentialConfiguration else {
                 return .skip(name, "the configuration has no basic or bearer auth")
@@ -168,6 +169,20 @@ struct ConformanceRunner {
             cursor = next
         }
         throw ConformanceFailure("search following its cursor from null never returned the new entity \(id)")
+    }
+
+    /// The node asks `match` before it sends an entity a poll did not find;
+    /// an entity of the search query must match it.
+    private func match() throws {
+        if plugin.capabilities["webhookSignature"] != nil {
+            do { _ = try WebhookSignature.declared(in: plugin.capabilities) } catch {
+                throw ConformanceFailure("\(error)")
+            }
+        }
+        let instance = try setup.instance(plugin)
+        let id = try createEntity(instance)
+        let answer = try instance.call("match", ["query": .string(fields.searchQuery), "id": .string(id)]).json
+        try expect(answer["matches"] == true, "match of the new entity \(id) with the search query answered \(answer.text), expected {\"matches\": true}")
     }
 
     private func badCredential(_ configuration: JSON, operation: String) throws {
