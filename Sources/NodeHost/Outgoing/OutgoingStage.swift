@@ -59,7 +59,7 @@ struct OutgoingStage {
                    let holder = try LoopGuard(context: context).twinTowardsSamePeer(tx, localID: change.localID) {
                     try tx.completePending(change)
                     context.metrics.increment("tandem_loop_suppressed_total", ["connection": context.name])
-                    return .skipped("\(label) is already twinned with \(holder.remoteKey ?? holder.remoteID ?? "?") at the same peer through connection '\(holder.connection)'; not announcing it again")
+                    return .skipped("\(label) already syncs with the same peer through connection '\(holder.connection)'\(holder.remoteKey.map { " (as \($0))" } ?? ""); not announcing it again")
                 }
                 if hash == twin.lastSentHash {
                     try tx.completePending(change)

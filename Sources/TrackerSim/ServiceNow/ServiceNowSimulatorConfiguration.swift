@@ -1,3 +1,4 @@
+import TandemHTTP
 /// How to run a `ServiceNowSimulator`.
 public struct ServiceNowSimulatorConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -29,6 +30,8 @@ public struct ServiceNowSimulatorConfiguration: Sendable {
     public var oauthClient: (id: String, secret: String)?
     /// How long an access token lives (`expires_in`); ServiceNow's default is 1800.
     public var oauthTokenSeconds = 1800
+    /// Certificate and key: serve HTTPS. nil: plain HTTP.
+    public var tls: HTTPServerTLS?
 
     public init(port: Int = 0, user: String = "admin", password: String = "admin", dataPath: String? = nil,
                 webhooks: [String] = [], faults: FaultPolicy = FaultPolicy()) {

@@ -12,6 +12,7 @@ struct SimServiceNowCommand: Command {
                                      [--max-attachment-bytes N]
                                      [--acl-hide TEXT] [--deny-journal-read]
                                      [--oauth-client ID:SECRET] [--oauth-token-seconds N]
+                                     [--tls-cert FILE --tls-key FILE]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
         Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
@@ -29,6 +30,9 @@ struct SimServiceNowCommand: Command {
           --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
           --fail-rate F       answer 503 to a fraction F (0..1) of requests
           --latency-ms N      wait N ms before answering each request
+          --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...
+          --tls-key FILE      ... and its PEM private key; the line printed
+                              then reads 'listening on https://127.0.0.1:PORT'
           --max-attachment-bytes N
                               refuse uploads above N bytes with 413 (default 33554432)
           --acl-hide TEXT     an ACL hides records whose short_description contains
@@ -68,6 +72,6 @@ struct SimServiceNowCommand: Command {
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
             throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
         }
-        return try SimCommandOptions.serve(start: simulator.start, stop: simulator.stop)
+        return try SimCommandOptions.serve(tls: configuration.tls != nil, start: simulator.start, stop: simulator.stop)
     }
 }
