@@ -3,7 +3,7 @@ import TandemJSON
 
 extension NodeConfig {
     /// Keys whose string values inside an instance's `config` are secrets.
-    public static let secretKeys: Set<String> = ["password", "token", "secret", "apiKey", "clientSecret"]
+    public static let secretKeys: Set<String> = ["password", "token", "secret", "apiKey", "clientSecret", "webhookSecret"]
 
     /// Every configured secret: the admin token, the peer secrets, and the
     /// instance config values under `secretKeys`. Logs and the console

@@ -24,7 +24,7 @@ struct SyncBenchmark: Command {
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S] [--history on|off]
-                                 [--keep-folder]
+                                 [--keep-folder] [--flavor datacenter|cloud]
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), then:
@@ -50,6 +50,11 @@ struct SyncBenchmark: Command {
         --history off runs the nodes without the entity history
         (node.history.enabled false), to measure what it costs; the end
         prints the history's size in each store (bytes per event).
+
+        --flavor picks the Jira the simulator plays (default datacenter; cloud:
+        token-paged /search/jql, accountIds, redirected downloads); the figures,
+        tracker requests per synced change among them, are printed for it. Run
+        once per flavour to compare them.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
@@ -63,6 +68,10 @@ struct SyncBenchmark: Command {
         let history = try arguments.option("--history") ?? "on"
         let ceilingSeconds = try arguments.intOption("--ceiling-seconds", in: 1...600) ?? 3
         let keep = arguments.flag("--keep-folder")
+        let flavor = try arguments.option("--flavor") ?? "datacenter"
+        guard flavor == "datacenter" || flavor == "cloud" else {
+            throw CommandError.usage("--flavor takes datacenter or cloud, not '\(flavor)'")
+        }
         try arguments.finish()
         guard history == "on" || history == "off" else { throw CommandError.usage("--history takes on or off, not '\(history)'") }
 
@@ -78,7 +87,7 @@ struct SyncBenchmark: Command {
         // People edit both trackers in the two-sided load, through the
         // simulators' one account, so neither node's integration user is it.
         let hookSecret = "bench-webhook-secret-0123456789"
-        options.jiraFlags = ["--webhook-secret", hookSecret]
+        options.jiraFlags = ["--webhook-secret", hookSecret, "--flavor", flavor]
         options.serviceNowFlags = ["--webhook-secret", hookSecret]
         options.editConfig = { node, config in
             let instance = node == "green" ? "servicenow" : "jira"
@@ -91,7 +100,7 @@ struct SyncBenchmark: Command {
             deployment.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
-        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history)")
+        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor)")
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
@@ -105,7 +114,7 @@ struct SyncBenchmark: Command {
         print("throughput: \(throughput.edits) Jira edits offered at \(rate)/s over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
               + "\(fixed(throughput.catchUp, 2)) s after the load stopped = \(fixed(sustained, 1)) synced changes/s sustained "
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
-        print("tracker requests per synced change: \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
+        print("tracker requests per synced change (Jira \(flavor)): \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
               + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
         print("of which trigger.query checks: \(throughput.scopeRequests) = "
