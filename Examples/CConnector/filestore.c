@@ -282,21 +282,61 @@ static tandem_status_t op_update(filestore *store, json_slice input, tandem_resu
     return finish(result, TANDEM_STATUS_OK, &entity);
 }
 
-/* Entities whose file changed at or after the cursor (ms since the epoch).
- * The boundary is inclusive: two changes in the same millisecond are never
- * missed, and the node de-duplicates what it has already seen. */
+/* A number member (integer part only), or `fallback` when absent or null. */
+static long long input_number(json_slice input, const char *key, long long fallback) {
+    json_slice value;
+    if (json_find_member(input, key, &value) != 1) return fallback;
+    value = json_trim(value);
+    if (value.length == 0 || value.start[0] == 'n') return fallback;
+    char digits[32];
+    size_t length = value.length < sizeof digits - 1 ? value.length : sizeof digits - 1;
+    memcpy(digits, value.start, length);
+    digits[length] = '\0';
+    return atoll(digits);
+}
+
+typedef struct { long long modified, id; } search_ref;
+
+static int compare_refs(const void *a, const void *b) {
+    const search_ref *x = a, *y = b;
+    if (x->modified != y->modified) return x->modified < y->modified ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Entities in (modification time, id) order after the cursor's position, at
+ * most `limit` (default 1000) a call.
+ *
+ * Cursor forms: null = every entity; "<ms>" = entities changed at or after ms;
+ * "<ms>:<id>:m" = after that position, more follow; "<ms>:<id>:c" = caught up
+ * there, so the next call starts a new sweep `overlapSeconds` (default 60)
+ * earlier: a file written late in the same millisecond is not missed, and the
+ * node drops what it has already seen. A page of ties always moves on, as the
+ * position includes the id. */
 static tandem_status_t op_search(filestore *store, json_slice input, tandem_result_t *result) {
     json_slice value;
-    char cursor_text[32] = "0";
+    char cursor_text[64] = "";
     if (json_find_member(input, "cursor", &value) == 1 && json_trim(value).start[0] != 'n' &&
         json_copy_simple_string(value, cursor_text, sizeof cursor_text) != 0)
-        return fail_result(result, TANDEM_STATUS_INVALID, "search \"cursor\" must be a string of digits or null");
-    long long since = atoll(cursor_text), newest = since;
+        return fail_result(result, TANDEM_STATUS_INVALID, "search \"cursor\" must be a cursor string or null");
+    long long since = 0, after_id = -1;
+    char state = 'm';
+    if (cursor_text[0]) {
+        int fields = sscanf(cursor_text, "%lld:%lld:%c", &since, &after_id, &state);
+        if (fields != 1 && !(fields == 3 && (state == 'm' || state == 'c')))
+            return fail_result(result, TANDEM_STATUS_INVALID, "search \"cursor\" is not a cursor this connector wrote");
+        if (fields == 1) after_id = -1;
+    }
+    if (state == 'c') {
+        since -= input_number(input, "overlapSeconds", 60) * 1000;
+        after_id = -1;
+    }
+    long long limit = input_number(input, "limit", 1000);
+    if (limit < 1) limit = 1;
+
     DIR *dir = opendir(store->dir);
     if (!dir) return fail_result(result, TANDEM_STATUS_TRANSIENT, "cannot read the store folder");
-    text out = {0};
-    text_puts(&out, "{\"refs\":[");
-    int first = 1;
+    search_ref *refs = NULL;
+    size_t count = 0, capacity = 0;
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL) {
         char id[32];
@@ -309,18 +349,40 @@ static tandem_status_t op_search(filestore *store, json_slice input, tandem_resu
         struct stat info;
         entity_path(store, id, path, sizeof path);
         if (stat(path, &info) != 0 || info.st_size == 0) continue;
-        long long modified = (long long)info.st_mtim.tv_sec * 1000 + info.st_mtim.tv_nsec / 1000000;
-        if (modified < since) continue;
-        if (modified > newest) newest = modified;
-        char ref[128];
-        snprintf(ref, sizeof ref, "%s{\"id\":\"%s\",\"key\":\"" FILESTORE_KEY_PREFIX "%s\",\"updatedMs\":%lld}",
-                 first ? "" : ",", id, id, modified);
-        text_puts(&out, ref);
-        first = 0;
+        search_ref ref = {(long long)info.st_mtim.tv_sec * 1000 + info.st_mtim.tv_nsec / 1000000, atoll(id)};
+        if (ref.modified < since || (ref.modified == since && ref.id <= after_id)) continue;
+        if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            search_ref *grown = realloc(refs, capacity * sizeof *refs);
+            if (!grown) { free(refs); closedir(dir); return fail_result(result, TANDEM_STATUS_INTERNAL, "out of memory"); }
+            refs = grown;
+        }
+        refs[count++] = ref;
     }
     closedir(dir);
-    char tail[64];
-    snprintf(tail, sizeof tail, "],\"cursor\":\"%lld\"}", newest);
+    qsort(refs, count, sizeof *refs, compare_refs);
+
+    size_t taken = count < (size_t)limit ? count : (size_t)limit;
+    text out = {0};
+    text_puts(&out, "{\"refs\":[");
+    for (size_t i = 0; i < taken; i++) {
+        char ref[160];
+        snprintf(ref, sizeof ref, "%s{\"id\":\"%lld\",\"key\":\"" FILESTORE_KEY_PREFIX "%lld\",\"updatedMs\":%lld}",
+                 i ? "," : "", refs[i].id, refs[i].id, refs[i].modified);
+        text_puts(&out, ref);
+    }
+    char tail[128];
+    int more = taken < count;
+    if (taken > 0)
+        snprintf(tail, sizeof tail, "],\"cursor\":\"%lld:%lld:%c\",\"more\":%s}", refs[taken - 1].modified,
+                 refs[taken - 1].id, more ? 'm' : 'c', more ? "true" : "false");
+    else if (state == 'm' && after_id >= 0) /* caught up at the same position */
+        snprintf(tail, sizeof tail, "],\"cursor\":\"%lld:%lld:c\",\"more\":false}", since, after_id);
+    else if (cursor_text[0])
+        snprintf(tail, sizeof tail, "],\"cursor\":\"%s\",\"more\":false}", cursor_text);
+    else
+        snprintf(tail, sizeof tail, "],\"cursor\":null,\"more\":false}");
+    free(refs);
     text_puts(&out, tail);
     if (out.failed) { free(out.data); return fail_result(result, TANDEM_STATUS_INTERNAL, "out of memory"); }
     return finish(result, TANDEM_STATUS_OK, &out);

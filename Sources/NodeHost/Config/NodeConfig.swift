@@ -37,6 +37,11 @@ public struct NodeConfig: Sendable {
         public var webhook: Bool
         /// How far before the cursor each poll looks again, so that no change is missed.
         public var overlapSeconds: Double
+        /// Refs asked of one `search` call (the connector pages inside it).
+        public var pageSize: Int = 1000
+        /// `search` calls one poll makes at most; a poll that has not caught up
+        /// goes on at once from where it stopped.
+        public var pagesPerPoll: Int = 10
     }
 
     public struct Connection: Sendable {
@@ -139,12 +144,14 @@ public struct NodeConfig: Sendable {
         guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
 
         let triggerReader = try reader.required("trigger")
-        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds"])
-        let trigger = Trigger(
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "pageSize", "pagesPerPoll"])
+        var trigger = Trigger(
             query: try triggerReader.required("query").string(),
             pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
             webhook: try triggerReader.member("webhook")?.bool() ?? false,
             overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60)
+        if let pageSize = try triggerReader.member("pageSize") { trigger.pageSize = try pageSize.int(in: 1...10_000) }
+        if let pages = try triggerReader.member("pagesPerPoll") { trigger.pagesPerPoll = try pages.int(in: 1...1_000) }
 
         let conflicts: ConflictPolicy
         if let conflictsReader = try reader.member("conflicts") {
