@@ -7,8 +7,9 @@ import TandemJSON
 ///
 /// `start` validates everything an operator can get wrong before serving
 /// (plugins present and loadable, configs accepted by their plugins, scripts
-/// that parse) and fails with a message naming the problem; `stop` finishes
-/// the work in hand and closes the store. A restarted node resumes from its
+/// that parse) and fails with a message naming the problem; `stop` lets the
+/// work in hand finish for at most `stopGraceSeconds`, since every step is
+/// crash-safe. A restarted node resumes from its
 /// store: pending changes, outbox and inbox survive.
 ///
 /// HTTP routes: `/hooks/{instance}` (tracker webhooks), `/peer/v1/…` (other
@@ -74,15 +75,26 @@ public final class Node: @unchecked Sendable {
         return port
     }
 
-    /// Finishes the item each worker has in hand, stops serving, and returns.
+    /// Stops polling, working and serving; returns within about `stopGraceSeconds`.
     public func stop() {
         readiness.withLock { ready = false }
-        pollers.forEach { $0.stop() }
+        let deadline = Date(timeIntervalSinceNow: Self.stopGraceSeconds)
+        pollers.forEach { $0.requestStop() }
+        schedulers.forEach { $0.requestStop() }
+        senders.forEach { $0.requestStop() }
         server?.stop()
-        schedulers.forEach { $0.stop() }
-        senders.forEach { $0.stop() }
+        let groups = pollers.map(\.threads) + schedulers.map(\.threads) + senders.map(\.threads)
+        for group in groups { group.waitExited(until: deadline) }
+        let busy = groups.reduce(0) { $0 + $1.aliveCount }
+        if busy > 0 {
+            logger.warn("stopping with \(busy) threads still in a tracker or peer call; their steps are retried at the next start")
+        }
         logger.info("node stopped")
     }
+
+    /// How long `stop` lets threads finish the step in hand: a stop must be
+    /// prompt whatever a tracker is doing, and every step is crash-safe.
+    static let stopGraceSeconds = 0.7
 
     // MARK: - Start-up steps
 

@@ -17,10 +17,7 @@ final class Poller: @unchecked Sendable {
     private let context: ConnectionContext
     private let interval: Double
     private let wake = WorkSignal()
-    private let state = NSLock()
-    private var running = false
-    private var exited = true
-    private let stopped = NSCondition()
+    let threads = WorkerThreads()
 
     init(context: ConnectionContext, interval: Double) {
         self.context = context
@@ -28,38 +25,32 @@ final class Poller: @unchecked Sendable {
     }
 
     func start() {
-        state.withLock { running = true; exited = false }
-        let thread = Thread { [self] in
-            loop()
-            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
-        }
-        thread.name = "tandem.\(context.name).poller"
-        thread.start()
+        threads.spawn(name: "tandem.\(context.name).poller") { [self] in loop() }
     }
 
-    func stop() {
-        state.withLock { running = false }
+    /// Asks the poller to stop; a poll in flight stops after the page in hand.
+    func requestStop() {
+        threads.requestStop()
         wake.signal()
-        stopped.lock()
-        while !exited { stopped.wait() }
-        stopped.unlock()
     }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { threads.isRunning }
 
     private func loop() {
         var failures = 0
         while isRunning {
+            // Taken before the poll: a stop requested while it runs ends the wait at once.
+            let mark = wake.mark()
             do {
                 let poll = try pollOnce()
                 if poll.noticed > 0 { context.work.signal() }
                 failures = 0
-                if poll.caughtUp { wake.wait(timeoutSeconds: interval) }
+                if poll.caughtUp { wake.wait(since: mark, timeoutSeconds: interval) }
             } catch {
                 let delay = context.backoff.delayMs(attempt: failures, retryAfterMs: (error as? PluginCallError)?.retryAfterMs)
                 context.logger.warn("poll failed, next try in \(delay) ms: \(error)", connection: context.name)
                 failures += 1
-                wake.wait(timeoutSeconds: max(Double(delay) / 1000, min(interval, 1)))
+                wake.wait(since: mark, timeoutSeconds: max(Double(delay) / 1000, min(interval, 1)))
             }
         }
     }

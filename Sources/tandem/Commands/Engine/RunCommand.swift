@@ -14,8 +14,10 @@ struct RunCommand: Command {
         connections use from pluginsDir, parses their scripts, and serves
         webhooks, peer messages and the admin API on node.listen. Prints
         `listening on http://HOST:PORT` when ready. Logs go to stderr, one JSON
-        object per line. SIGTERM or SIGINT finishes the work in hand and exits 0;
-        a restarted node carries on from its store.
+        object per line. SIGTERM or SIGINT stops the node within about a second
+        and exits 0: a step still waiting on a tracker or the peer by then is
+        retried at the next start, as every step commits atomically; a
+        restarted node carries on from its store.
 
         `${NAME}` in any string of the file is replaced by the environment
         variable NAME; a missing one stops the start with its JSON path.
