@@ -19,7 +19,7 @@ public final class Node: @unchecked Sendable {
     public let config: NodeConfig
     public let logger: Logger
     public let metrics = Metrics()
-    private var store: Store?
+    private(set) var store: Store?
     private var contexts: [String: ConnectionContext] = [:]
     private var schedulers: [LaneScheduler] = []
     private var senders: [PeerSender] = []

@@ -19,9 +19,14 @@ final class Store: @unchecked Sendable {
     init(path: String) throws {
         self.path = path
         let database = try Database(path: path)
+        // row_counts triggers must see the delete half of INSERT OR REPLACE.
+        try database.execute("PRAGMA recursive_triggers = ON")
         try database.migrate(Schema.migrations)
         state = StoreState(database: database)
     }
+
+    /// Every statement this store has prepared, for checking their query plans.
+    var preparedSQL: [String] { lock.withLock { Array(state.statements.keys) } }
 
     /// Runs `body` with read access.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
@@ -73,6 +78,11 @@ struct StoreTransaction {
     }
 
     var lastInsertRowID: Int64 { state.database.lastInsertRowID }
+
+    /// A count kept by the `row_counts` triggers: 'twins' (linked), 'pending', 'outbox' or 'inbox'.
+    func rowCount(connection: String, _ name: String) throws -> Int {
+        try query("SELECT count FROM row_counts WHERE connection = ? AND name = ?", [.text(connection), .text(name)]) { $0.int(0) }.first ?? 0
+    }
 
     private func prepared(_ sql: String) throws -> Statement {
         if let statement = state.statements[sql] { return statement }
