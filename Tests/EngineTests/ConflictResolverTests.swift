@@ -14,7 +14,7 @@ final class ConflictResolverTests: XCTestCase {
     }
 
     private func applied(_ outcome: ConflictResolver.Outcome) -> JSON? {
-        if case .apply(let changes, _) = outcome { return changes["fields"] }
+        if case .apply(let changes, _, _) = outcome { return changes["fields"] }
         return nil
     }
 
@@ -25,13 +25,13 @@ final class ConflictResolverTests: XCTestCase {
 
     func testFieldChangedOnlyHere_KeepsTheLocalValue_WithoutAConflict() {
         let outcome = resolve(["summary": "base"], ConflictPolicy(default: .remoteWins, fields: [:]))
-        XCTAssertEqual(outcome, .apply(changes: ["fields": [:]], conflicts: []))
+        XCTAssertEqual(outcome, .apply(changes: ["fields": [:]], conflicts: [], keptLocal: ["summary"]))
     }
 
     func testBothSidesChanged_RemoteWins() {
         let outcome = resolve(["summary": "remote edit"], ConflictPolicy(default: .remoteWins, fields: [:]))
         XCTAssertEqual(applied(outcome), ["summary": "remote edit"])
-        guard case .apply(_, let conflicts) = outcome else { return XCTFail() }
+        guard case .apply(_, let conflicts, _) = outcome else { return XCTFail() }
         XCTAssertEqual(conflicts.map(\.winner), ["remote"])
     }
 

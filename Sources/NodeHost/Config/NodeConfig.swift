@@ -57,6 +57,10 @@ public struct NodeConfig: Sendable {
         public var workers: Int
         /// Largest attachment moved between nodes, in bytes.
         public var maxAttachmentBytes: Int
+        /// Entities this connection may create in its tracker in any minute
+        /// before its circuit breaker pauses it; 0: no limit.
+        public var maxCreatesPerMinute: Int = Connection.defaultMaxCreatesPerMinute
+        public static let defaultMaxCreatesPerMinute = 600
     }
 
     public var node: Node
@@ -126,7 +130,7 @@ public struct NodeConfig: Sendable {
     private static func parseConnection(_ name: String, _ reader: ConfigReader, instances: [String: Instance],
                                         resolve: (String) -> String) throws(ConfigError) -> Connection {
         try reader.rejectUnknownKeys(["instance", "peer", "trigger", "outgoing", "incoming", "conflicts", "enabled",
-                                      "workers", "maxAttachmentBytes"])
+                                      "workers", "maxAttachmentBytes", "maxCreatesPerMinute"])
         let instanceReader = try reader.required("instance")
         let instance = try instanceReader.nonEmptyString()
         guard instances[instance] != nil else {
@@ -166,7 +170,9 @@ public struct NodeConfig: Sendable {
             incomingScript: resolve(try reader.required("incoming").nonEmptyString()),
             conflicts: conflicts, enabled: try reader.member("enabled")?.bool() ?? true,
             workers: try reader.member("workers")?.int(in: 1...64) ?? 4,
-            maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024)
+            maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024,
+            maxCreatesPerMinute: try reader.member("maxCreatesPerMinute")?.int(in: 0...1_000_000)
+                ?? Connection.defaultMaxCreatesPerMinute)
     }
 
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {

@@ -3,7 +3,7 @@ import TandemJSON
 
 /// Adds the attachments an incoming script asked for (`issue.attachments =
 /// attachmentHelper.mergeAttachments(issue, replica)`), after the comments
-/// step of `IncomingStage.write`.
+/// step of `ReplicaApplier`.
 ///
 /// For each: skipped when an attachment twin already has its peer id or its
 /// SHA-256 (never added twice); parked when larger than the connection's
@@ -82,16 +82,9 @@ struct AttachmentApplier {
 
     /// The bytes of `sha256` from the peer, verified and spooled.
     private func fetch(_ sha256: String, filename: String) throws -> [UInt8] {
-        let target = BlobEndpoint.pathPrefix + sha256
-        var headers = HTTPHeaders()
-        for (name, value) in context.signer.headers(connection: context.name, method: "GET", target: target, body: [],
-                                                    now: nowMs() / 1000) {
-            headers[name] = value
-        }
-        let response: HTTPClientResponse
+        let response: HTTPResponse
         do throws(HTTPClientError) {
-            response = try context.peerClient.send(HTTPClientRequest(method: "GET", url: context.config.peer.url + target,
-                                                                     headers: headers, timeoutSeconds: 300))
+            response = try context.peer.send(method: "GET", target: BlobEndpoint.pathPrefix + sha256, timeoutSeconds: 300)
         } catch {
             throw PluginCallError(.transient, "fetch attachment '\(filename)' from the peer: \(error)")
         }

@@ -2,7 +2,7 @@ import Foundation
 import TandemJSON
 
 /// Three-way merge of an incoming change set against local edits
-/// (DESIGN.md §3, Conflicts).
+/// (docs/conflicts.md).
 ///
 /// For each field the incoming script wants to write, with `base` the
 /// field's value at the last sync:
@@ -27,7 +27,10 @@ struct ConflictResolver {
     }
 
     enum Outcome: Equatable {
-        case apply(changes: JSON, conflicts: [Conflict])
+        /// Write `changes`; `keptLocal` names the fields whose local value
+        /// stays (changed here only, or a conflict the local side won): the
+        /// peer does not have those values yet.
+        case apply(changes: JSON, conflicts: [Conflict], keptLocal: Set<String>)
         case park(reason: String, conflicts: [Conflict])
     }
 
@@ -37,16 +40,22 @@ struct ConflictResolver {
     ///   - localTime: when the local entity last changed (ms since the epoch).
     ///   - remoteTime: when the peer noticed its change (ms since the epoch).
     func resolve(changes: JSON, local: JSON, base: JSON, localTime: Int64?, remoteTime: Int64?) -> Outcome {
-        guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: []) }
+        guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: [], keptLocal: []) }
         let current = local["fields"]?.objectValue ?? [:]
         let baseFields = base.objectValue ?? [:]
         var conflicts: [Conflict] = []
+        var keptLocal: Set<String> = []
         for (name, incoming) in fields.sorted(by: { $0.key < $1.key }) {
             let mine = current[name] ?? .null
             let was = baseFields[name] ?? .null
             guard !Self.looselyEqual(mine, was) else { continue }          // not changed here: apply
-            if Self.looselyEqual(incoming, was) || Self.looselyEqual(incoming, mine) {
-                fields[name] = nil                                          // peer did not change it, or agrees
+            if Self.looselyEqual(incoming, mine) {
+                fields[name] = nil                                          // both sides agree
+                continue
+            }
+            if Self.looselyEqual(incoming, was) {
+                fields[name] = nil                                          // the peer did not change it
+                keptLocal.insert(name)
                 continue
             }
             let rule = policy.rule(for: name)
@@ -56,10 +65,12 @@ struct ConflictResolver {
                 break
             case .localWins:
                 fields[name] = nil
+                keptLocal.insert(name)
                 conflict.winner = "local"
             case .newestWins:
                 if let localTime, let remoteTime, localTime > remoteTime {
                     fields[name] = nil
+                    keptLocal.insert(name)
                     conflict.winner = "local"
                 }
             case .park:
@@ -75,7 +86,7 @@ struct ConflictResolver {
         }
         var resolved = changes
         resolved["fields"] = .object(fields)
-        return .apply(changes: resolved, conflicts: conflicts)
+        return .apply(changes: resolved, conflicts: conflicts, keptLocal: keptLocal)
     }
 
     /// Equal as JSON, or a string naming the same thing as an object

@@ -33,7 +33,7 @@ struct BulkSync {
                 guard let id = ref["id"]?.stringValue, seen.insert(id).inserted else { continue }
                 let key = ref["key"]?.stringValue
                 let entry: JSON = ["id": .string(id), "key": key.map(JSON.string) ?? .string(id)]
-                if try tx.twin(connection: context.name, localID: id)?.status == "unsynced" {
+                if try tx.twin(connection: context.name, localID: id)?.status == .unsynced {
                     var skip = entry
                     skip["reason"] = .string("unsynced; `tandem sync \(key ?? id) --connection \(context.name)` re-links it")
                     skipped.append(skip)
@@ -61,7 +61,7 @@ struct BulkSync {
                 } else if let remote = twin?.remoteStatus, remote.hasPrefix("failed") {
                     entry["state"] = "parked"
                     entry["reason"] = .string("at the peer: " + remote.dropFirst("failed".count).drop { $0 == ":" || $0 == " " })
-                } else if let twin, twin.status == "active", twin.remoteID != nil,
+                } else if let twin, twin.status == .active, twin.remoteID != nil,
                           try !tx.hasPending(connection: context.name, localID: id),
                           try !tx.hasOutgoingReplica(connection: context.name, localID: id) {
                     entry["state"] = "synced"

@@ -37,7 +37,7 @@ struct Linker {
         let entity = try resolve(key)
         guard let id = entity["id"]?.stringValue else { throw Self.failure(502, "the tracker answered \(key) without an id") }
         let seq: Int64? = try context.store.write { tx in
-            guard let twin = try tx.twin(connection: context.name, localID: id), twin.status == "unsynced" else { return nil }
+            guard let twin = try tx.twin(connection: context.name, localID: id), twin.status == .unsynced else { return nil }
             guard let remoteKey = twin.remoteKey else {
                 throw Self.failure(409, "\(key) is unsynced and its peer entity's key is unknown; link it with `tandem connect \(key) REMOTEKEY --connection \(context.name)`")
             }
@@ -67,9 +67,9 @@ struct Linker {
                 throw Self.failure(409, "\(key) is not synced on connection '\(context.name)'; nothing to unsync")
             }
             switch twin.status {
-            case "unsynced":
+            case .unsynced:
                 throw Self.failure(409, "\(key) is unsynced already; `tandem sync \(key) --connection \(context.name)` re-links it")
-            case "linking":
+            case .linking:
                 throw Self.failure(409, "\(key) is being linked (waiting for the peer's answer); unsync it once `tandem connect` has finished")
             default:
                 break
@@ -81,10 +81,8 @@ struct Linker {
             let seq = try tx.nextLinkSeq(connection: context.name, localID: id)
             try tx.saveLinkRequest(LinkRequest(connection: context.name, localID: id, seq: seq, action: .unlink,
                                                localKey: twin.localKey ?? key, remoteKey: twin.remoteKey))
-            try tx.enqueueOutbox(connection: context.name, kind: .unlink, lane: id, seq: seq, body: [
-                "kind": "unlink", "lane": .string(id), "seq": .int(seq),
-                "source": ["id": .string(id), "key": .string(twin.localKey ?? key)],
-            ])
+            try tx.enqueueOutbox(connection: context.name, .unlink(UnlinkMessage(
+                lane: id, seq: seq, source: EntityRef(id: id, key: twin.localKey ?? key))))
             return (seq, twin.remoteKey)
         }
         context.sendSignal.signal()
@@ -98,7 +96,7 @@ struct Linker {
         }
         let twin = try context.store.read { try $0.twin(connection: context.name, localID: localID) }
         return [
-            "action": .string(request.action.rawValue), "state": .string(request.state),
+            "action": .string(request.action.rawValue), "state": .string(request.state.rawValue),
             "reason": request.reason.map(JSON.string) ?? .null,
             "localKey": request.localKey.map(JSON.string) ?? .null,
             "remoteKey": (twin?.remoteKey ?? request.remoteKey).map(JSON.string) ?? .null,
@@ -118,14 +116,12 @@ struct Linker {
         twin.localURL = entity["url"]?.stringValue ?? twin.localURL
         twin.remoteKey = remoteKey
         twin.remoteID = nil
-        twin.status = "linking"
+        twin.status = .linking
         try tx.save(twin)
         try tx.saveLinkRequest(request)
-        try tx.enqueueOutbox(connection: context.name, kind: .link, lane: id, seq: request.seq, body: [
-            "kind": "link", "lane": .string(id), "seq": .int(request.seq), "remoteKey": .string(remoteKey),
-            "lastSeq": .int(twin.nextSeq - 1),
-            "source": ["id": .string(id), "key": entity["key"] ?? .null, "url": entity["url"] ?? .null],
-        ])
+        try tx.enqueueOutbox(connection: context.name, .link(LinkMessage(
+            lane: id, seq: request.seq, source: EntityRef(id: id, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue),
+            remoteKey: remoteKey, lastSeq: twin.nextSeq - 1)))
         return request.seq
     }
 

@@ -52,7 +52,8 @@ public final class Node: @unchecked Sendable {
             contexts[name] = ConnectionContext(
                 config: connection, nodeName: config.node.name, instance: instance, trackerHTTP: http,
                 outgoingScript: try parseScript(connection.outgoingScript), incomingScript: try parseScript(connection.incomingScript),
-                store: store, logger: logger, metrics: metrics)
+                store: store, logger: logger, metrics: metrics,
+                samePeer: Set(config.connections.filter { $0.key != name && $0.value.peer.url == connection.peer.url }.keys))
         }
         registerGauges(store: store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())

@@ -1,17 +1,20 @@
 import SyncScript
 import TandemJSON
 
-/// Pending change → replica → outbox (DESIGN.md §3 steps 2–3).
+/// Pending change → replica → outbox.
 ///
 /// Input: a `PendingChange`. Output: a `replica` message in the outbox, or
 /// nothing when the replica equals the last one sent (unchanged, or the echo
-/// of our own apply: see `IncomingStage`).
+/// of our own apply: see `ReplicaApplier`), or when the entity is already
+/// twinned with the same peer through another connection (see `LoopGuard`).
 ///
-/// Invariant (Schema 2): the outbox row, the twin's next seq and its
+/// Invariant (store 2): the outbox row, the twin's next seq and its
 /// last-sent hash are written in one transaction.
 struct OutgoingStage {
-    typealias Input = PendingChange
     let context: ConnectionContext
+    private var failures: FailurePolicy { FailurePolicy(context: context) }
+
+    init(context: ConnectionContext) { self.context = context }
 
     func process(_ change: PendingChange) -> StageOutcome {
         let label = change.localKey ?? change.localID
@@ -20,13 +23,13 @@ struct OutgoingStage {
             entity = try carriedEntity(change) ?? context.instance.call("get", ["id": .string(change.localID)]).json
             try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
-            return failure(error, change, label: label, stage: "outgoing")
+            return failure(error, change, label: label)
         }
         let replica: JSON
         do {
             replica = try ReplicaBuilder.replica(for: entity, context: context)
         } catch {
-            return park(change, label: label, reason: "\(error)")
+            return failures.park(change, label: label, "\(error)")
         }
         let hash = ReplicaBuilder.hash(replica)
         do {
@@ -35,13 +38,20 @@ struct OutgoingStage {
                     ?? Twin(connection: context.name, localID: change.localID)
                 twin.localKey = entity["key"]?.stringValue ?? twin.localKey
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
-                if twin.status == "linking" {  // sent once the peer answers `tandem connect`: as an update
-                    return .retry(reason: "\(label) waits for the peer to answer its link request",
-                                  delayMs: context.backoff.delayMs(attempt: change.attempts))
-                }
-                if twin.status == "unsynced" {
+                switch twin.status {
+                case .linking:  // sent once the peer answers `tandem connect`: as an update
+                    return failures.retry(change, "\(label) waits for the peer to answer its link request")
+                case .unsynced:
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")
+                case .active:
+                    break
+                }
+                if twin.remoteID == nil, twin.lastSentHash == nil,
+                   let holder = try LoopGuard(context: context).twinTowardsSamePeer(tx, localID: change.localID) {
+                    try tx.completePending(change)
+                    context.metrics.increment("tandem_loop_suppressed_total", ["connection": context.name])
+                    return .skipped("\(label) is already twinned with \(holder.remoteKey ?? holder.remoteID ?? "?") at the same peer through connection '\(holder.connection)'; not announcing it again")
                 }
                 if hash == twin.lastSentHash {
                     try tx.completePending(change)
@@ -49,24 +59,17 @@ struct OutgoingStage {
                     return .skipped("replica of \(label) unchanged since last sent")
                 }
                 let seq = twin.nextSeq
-                var message: [String: JSON] = [
-                    "kind": "replica", "seq": .int(seq), "replica": replica,
-                    "source": ["id": .string(change.localID), "key": entity["key"] ?? .null, "url": entity["url"] ?? .null,
-                               "updated": entity["updated"] ?? .null],
-                    "noticedAt": .int(change.noticedAt), "sentAt": .int(nowMs()),
-                    // The newest replica of the peer's entity this side had applied:
-                    // tells the peer whether this one was built knowing its latest.
-                    "appliedSeq": .int(twin.lastAppliedSeq),
-                ]
-                if let remoteID = twin.remoteID {
-                    message["target"] = ["id": .string(remoteID), "key": twin.remoteKey.map(JSON.string) ?? .null]
-                }
-                try tx.enqueueOutbox(connection: context.name, kind: .replica, lane: change.localID, seq: seq, body: .object(message))
+                let message = ReplicaMessage(
+                    seq: seq, replica: replica,
+                    source: EntityRef(id: change.localID, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue,
+                                      updated: entity["updated"]?.stringValue),
+                    target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
+                    noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq)
+                try tx.enqueueOutbox(connection: context.name, .replica(message))
                 try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1
-                // The first replica sent is the originating side's base; after
-                // that only applies move it, so a simultaneous edit shows up
-                // as a conflict on both nodes.
+                // The originating side's base starts as its first replica; from
+                // then on only applies move it (ConflictBase).
                 if twin.base == nil { twin.base = entity["fields"] }
                 twin.sentUpdated = entity["updated"]?.stringValue
                 if entity["version"] != nil { twin.snapshot = entity }
@@ -77,7 +80,7 @@ struct OutgoingStage {
                 return .done("queued replica \(seq) of \(label)")
             }
         } catch {
-            return .retry(reason: "store: \(error)", delayMs: context.backoff.delayMs(attempt: change.attempts))
+            return failures.retry(change, "store: \(error)")
         }
     }
 
@@ -85,34 +88,26 @@ struct OutgoingStage {
     ///
     /// Saves a tracker read. A late or repeated webhook can carry an older
     /// state than the one already sent; then only a fresh read is trusted.
-    private func carriedEntity(_ change: PendingChange) -> JSON? {
+    private func carriedEntity(_ change: PendingChange) throws -> JSON? {
         guard let entity = change.entity, let updated = entity["updated"]?.stringValue else { return nil }
-        let sent = try? context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
-        if let sent = sent ?? nil, updated <= sent { return nil }
+        let sent = try context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
+        if let sent, updated <= sent { return nil }
         return entity
     }
 
-    private func failure(_ error: any Error, _ change: PendingChange, label: String, stage: String) -> StageOutcome {
-        guard let callError = error as? PluginCallError else { return park(change, label: label, reason: "\(error)") }
+    private func failure(_ error: any Error, _ change: PendingChange, label: String) -> StageOutcome {
+        guard let callError = error as? PluginCallError else { return failures.park(change, label: label, "\(error)") }
         if callError.isTransient {
-            return .retry(reason: callError.description,
-                          delayMs: context.backoff.delayMs(attempt: change.attempts, retryAfterMs: callError.retryAfterMs))
+            return failures.retry(change, callError.description, retryAfterMs: callError.retryAfterMs)
         }
         if callError.kind == .notFound {
-            try? context.store.write { try $0.completePending(change) }
+            do {
+                try context.store.write { try $0.completePending(change) }
+            } catch {
+                return failures.retry(change, "store: \(error)")
+            }
             return .skipped("\(label) no longer exists in the tracker")
         }
-        return park(change, label: label, reason: "get \(label): \(callError)")
-    }
-
-    private func park(_ change: PendingChange, label: String, reason: String) -> StageOutcome {
-        do {
-            try context.store.write { tx in
-                try tx.park(connection: context.name, lane: "out:" + change.localID, entity: label, stage: "outgoing", reason: reason)
-            }
-        } catch {
-            return .retry(reason: "store: \(error)", delayMs: context.backoff.delayMs(attempt: change.attempts))
-        }
-        return .parked(reason)
+        return failures.park(change, label: label, "get \(label): \(callError)")
     }
 }

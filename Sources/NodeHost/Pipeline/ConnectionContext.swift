@@ -19,18 +19,22 @@ final class ConnectionContext: @unchecked Sendable {
     let logger: Logger
     let metrics: Metrics
     let signer: RequestSigner
-    let peerClient: HTTPClient
+    let peer: PeerClient
     let work = WorkSignal()
     let sendSignal = WorkSignal()
     let locks = LaneLocks()
     let backoff = Backoff()
+    let creations: CreationBreaker
+    /// The other connections of this node whose peer is this one's (same URL).
+    let samePeer: Set<String>
 
     private let lock = NSLock()
     private var paused: Bool
     private var creating = 0
 
     init(config: NodeConfig.Connection, nodeName: String, instance: PluginInstance, trackerHTTP: TrackerHTTPService,
-         outgoingScript: Script, incomingScript: Script, store: Store, logger: Logger, metrics: Metrics) {
+         outgoingScript: Script, incomingScript: Script, store: Store, logger: Logger, metrics: Metrics,
+         samePeer: Set<String> = []) {
         self.name = config.name
         self.config = config
         self.nodeName = nodeName
@@ -42,8 +46,10 @@ final class ConnectionContext: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         signer = RequestSigner(secret: config.peer.secret)
-        peerClient = HTTPClient()
+        peer = PeerClient(connection: config.name, baseURL: config.peer.url, signer: signer, http: HTTPClient())
         paused = !config.enabled
+        creations = CreationBreaker(limit: config.maxCreatesPerMinute)
+        self.samePeer = samePeer
     }
 
     /// A paused connection keeps noticing, scripting and queueing; it only

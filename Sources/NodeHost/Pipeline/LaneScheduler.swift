@@ -74,52 +74,58 @@ final class LaneScheduler: @unchecked Sendable {
         }
     }
 
-    private func laneKeys(_ message: QueuedMessage) -> [String] {
-        switch message.kind {
-        case .ack:
-            return ["ack:" + message.lane, "entity:" + message.lane]
-        case .replica:
-            var keys = ["in:" + message.lane]
-            let twin = try? context.store.read { tx -> Twin? in
-                if let twin = try tx.twin(connection: context.name, remoteID: message.lane) { return twin }
-                guard let target = message.body["target"]?["id"]?.stringValue else { return nil }
-                return try tx.twin(connection: context.name, localID: target)
+    /// The lane keys of an inbox message: a replica also holds its local
+    /// twin's entity lane, when the twin exists.
+    private func laneKeys(_ queued: QueuedMessage) -> [String] {
+        guard let message = try? queued.decoded() else { return ["in:" + queued.lane] }
+        guard case .replica(let replica) = message else { return message.laneKeys(localTwin: nil) }
+        do {
+            let twin = try context.store.read { tx -> Twin? in
+                if let twin = try tx.twin(connection: context.name, remoteID: replica.source.id) { return twin }
+                guard let target = replica.target else { return nil }
+                return try tx.twin(connection: context.name, localID: target.id)
             }
-            if let local = twin?.localID { keys.append("entity:" + local) }
-            return keys
-        case .link, .unlink, .linkAck:
-            return LinkStage.laneKeys(message)
+            return message.laneKeys(localTwin: twin?.localID)
+        } catch {
+            // Unknown twin: hold the peer lane only; the apply re-reads and retries on a store error.
+            context.logger.error("cannot look up the twin of \(replica.source.label): \(error)", connection: context.name)
+            return message.laneKeys(localTwin: nil)
         }
     }
 
     private func run(_ item: Item) {
         let outcome: StageOutcome
         let stage: String
-        let entity: String
+        var entity: String
         var tx: String?
         switch item {
-        case .incoming(let message):
-            stage = message.kind == .ack ? "ack" : "incoming"
-            entity = message.body["source"]?["key"]?.stringValue ?? message.lane
-            tx = Self.transactionID(message)
-            outcome = IncomingStage(context: context).process(message)
+        case .incoming(let queued):
+            entity = queued.lane
+            do throws(ProtocolError) {
+                let message = try queued.decoded()
+                tx = message.transactionID
+                switch message {
+                case .replica(let replica):
+                    stage = "incoming"
+                    entity = replica.source.label
+                    outcome = ReplicaApplier(context: context).process(queued, replica)
+                case .ack(let ack):
+                    stage = "ack"
+                    outcome = AckStage(context: context).process(queued, ack)
+                case .link, .unlink, .linkAck:
+                    stage = "incoming"
+                    outcome = LinkStage(context: context).process(queued, message)
+                }
+            } catch {
+                stage = "incoming"
+                outcome = FailurePolicy(context: context).park(queued, label: queued.lane, "undecodable message in the store: \(error)")
+            }
         case .outgoing(let change):
             stage = "outgoing"
             entity = change.localKey ?? change.localID
             outcome = OutgoingStage(context: context).process(change)
-            if case .retry(_, let delay) = outcome {
-                try? context.store.write { try $0.deferPending(change, until: nowMs() + delay) }
-            }
         }
         record(outcome, stage: stage, entity: entity, tx: tx)
-    }
-
-    /// A replica's id on both nodes, "<origin entity id>#<seq>": the same in the
-    /// receiver's apply line and the sender's ack line, so one grep follows a
-    /// change across the two logs.
-    static func transactionID(_ message: QueuedMessage) -> String? {
-        guard let seq = message.body["seq"]?.intValue else { return nil }
-        return message.lane + "#" + String(seq)
     }
 
     private func record(_ outcome: StageOutcome, stage: String, entity: String, tx: String?) {

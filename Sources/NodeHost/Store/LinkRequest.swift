@@ -7,6 +7,8 @@ import TandemSQL
 /// `linked`, `refused` or `unlinked`.
 struct LinkRequest: Sendable, Equatable {
     enum Action: String, Sendable { case link, unlink }
+    /// `waiting` until the peer answers, then its answer.
+    enum State: String, Sendable { case waiting, linked, refused, unlinked }
 
     var connection: String
     var localID: String
@@ -14,10 +16,10 @@ struct LinkRequest: Sendable, Equatable {
     var action: Action
     var localKey: String?
     var remoteKey: String?
-    var state = "waiting"
+    var state: State = .waiting
     var reason: String?
     /// The twin's status before a link, restored on refusal; nil: no twin before.
-    var previousStatus: String?
+    var previousStatus: TwinStatus?
     var previousRemoteKey: String?
 }
 
@@ -28,8 +30,8 @@ extension StoreTransaction {
                                        previous_status, previous_remote_key, requested_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(request.connection), .text(request.localID), .integer(request.seq), .text(request.action.rawValue),
-                  .optional(request.localKey), .optional(request.remoteKey), .text(request.state), .optional(request.reason),
-                  .optional(request.previousStatus), .optional(request.previousRemoteKey), .integer(now)])
+                  .optional(request.localKey), .optional(request.remoteKey), .text(request.state.rawValue), .optional(request.reason),
+                  .optional(request.previousStatus?.rawValue), .optional(request.previousRemoteKey), .integer(now)])
     }
 
     func linkRequest(connection: String, localID: String, seq: Int64) throws -> LinkRequest? {
@@ -41,9 +43,9 @@ extension StoreTransaction {
                                       action: LinkRequest.Action(rawValue: row.text(0) ?? "") ?? .link)
             request.localKey = row.optionalText(1)
             request.remoteKey = row.optionalText(2)
-            request.state = row.text(3) ?? "waiting"
+            request.state = row.text(3).flatMap(LinkRequest.State.init(rawValue:)) ?? .waiting
             request.reason = row.optionalText(4)
-            request.previousStatus = row.optionalText(5)
+            request.previousStatus = row.optionalText(5).flatMap(TwinStatus.init(rawValue:))
             request.previousRemoteKey = row.optionalText(6)
             return request
         }.first
@@ -51,12 +53,12 @@ extension StoreTransaction {
 
     /// Records the peer's answer; false when the request was answered before.
     @discardableResult
-    func answerLinkRequest(connection: String, localID: String, seq: Int64, state: String, reason: String?,
+    func answerLinkRequest(connection: String, localID: String, seq: Int64, state: LinkRequest.State, reason: String?,
                            now: Int64 = nowMs()) throws -> Bool {
         try run("""
             UPDATE link_requests SET state = ?, reason = ?, answered_at = ?
             WHERE connection = ? AND local_id = ? AND seq = ? AND state = 'waiting'
-            """, [.text(state), .optional(reason), .integer(now), .text(connection), .text(localID), .integer(seq)]) > 0
+            """, [.text(state.rawValue), .optional(reason), .integer(now), .text(connection), .text(localID), .integer(seq)]) > 0
     }
 
     /// A seq for a new link message of `localID`: above every earlier one, so

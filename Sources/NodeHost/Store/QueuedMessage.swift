@@ -7,8 +7,7 @@ import TandemSQL
 /// replica, the sender's entity id; for an ack, the entity the ack answers),
 /// and `seq` orders messages within a lane.
 struct QueuedMessage: Sendable, Equatable {
-    /// `link`, `unlink` and `link-ack` twin or untwin existing entities (see `LinkStage`).
-    enum Kind: String, Sendable { case replica, ack, link, unlink, linkAck = "link-ack" }
+    typealias Kind = MessageKind
 
     var id: Int64
     var connection: String
@@ -21,6 +20,12 @@ struct QueuedMessage: Sendable, Equatable {
 
     /// The lane's name in the `parked` table.
     var parkedLane: String { "in:" + lane }
+
+    /// The stored body as a typed message. Bodies were decoded once when
+    /// received or built, so this fails only on a damaged store.
+    func decoded() throws(ProtocolError) -> PeerMessage {
+        try PeerMessage(decoding: body)
+    }
 }
 
 extension StoreTransaction {
@@ -42,6 +47,12 @@ extension StoreTransaction {
                               now: Int64 = nowMs()) throws {
         try run("INSERT \(kind == .ack ? "OR IGNORE " : "")INTO outbox (connection, kind, lane, seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(connection), .text(kind.rawValue), .text(lane), .integer(seq), .blob(body.serialized()), .integer(now)])
+    }
+
+    /// Queues a typed message under its inbox key on the peer.
+    func enqueueOutbox(connection: String, _ message: PeerMessage, now: Int64 = nowMs()) throws {
+        try enqueueOutbox(connection: connection, kind: message.kind, lane: message.lane, seq: message.inboxSeq,
+                          body: message.json, now: now)
     }
 
     /// The oldest queued messages of a connection, in the order they were queued.

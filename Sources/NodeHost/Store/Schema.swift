@@ -210,6 +210,15 @@ enum Schema {
             PRIMARY KEY (connection, local_id, seq)
         );
         """,
+        // Per field of the conflict base, the seq of our newest replica when
+        // an apply agreed the value (ConflictBase.swift).
+        """
+        ALTER TABLE twins ADD COLUMN base_marks BLOB;
+        """,
+        // An entity's twins on every connection (LoopGuard).
+        """
+        CREATE INDEX twins_by_local ON twins(local_id);
+        """,
         // Every query the pipeline runs per change is a SEARCH on an index, and
         // `tandem status` reads counts kept by triggers instead of counting
         // rows, so neither grows with the number of linked entities

@@ -1,6 +1,16 @@
 import TandemSQL
 import TandemJSON
 
+/// Where a twin stands.
+enum TwinStatus: String, Sendable {
+    /// Synced: changes go both ways.
+    case active
+    /// `tandem unsync`: nothing of it is sent or applied any more.
+    case unsynced
+    /// `tandem connect` waits for the peer's answer; changes wait too.
+    case linking
+}
+
 /// One local entity's sync state on one connection (table `twins`).
 struct Twin: Sendable, Equatable {
     var connection: String
@@ -21,18 +31,18 @@ struct Twin: Sendable, Equatable {
     var lastSentReplica: JSON?
     /// The last replica applied: `previous` for the incoming script.
     var lastReceivedReplica: JSON?
-    /// Field values as of the last apply: the base of conflict detection
-    /// when the peer had applied none of our replicas (see replica_fields).
+    /// Per field, the value both nodes knew last (see `ConflictBase`).
     var base: JSON?
+    /// Per field of `base`, the seq of our newest replica when the value was
+    /// agreed by an apply; absent: agreed before any replica of ours.
+    var baseMarks: [String: Int64] = [:]
     /// The `updated` time of the entity as last sent.
     var sentUpdated: String?
     /// The local entity as last known exactly, with its `version` (a count of
     /// writes, e.g. ServiceNow's sys_mod_count); trusted only while the
     /// tracker reports the same version.
     var snapshot: JSON?
-    /// `active`, `unsynced` (`tandem unsync`: nothing sent), or `linking`
-    /// (`tandem connect` waits for the peer's answer; changes wait too).
-    var status: String = "active"
+    var status: TwinStatus = .active
     /// The peer's last word on this entity: `applied`, or `failed: reason`.
     var remoteStatus: String?
     var lastSyncedAt: Int64?
@@ -47,7 +57,7 @@ extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
         last_sent_hash, last_sent_replica, last_received_replica, base, status, remote_status, last_synced_at,
-        sent_updated, snapshot
+        sent_updated, snapshot, base_marks
         """
 
     private func twins(where clause: String, _ values: [SQLValueConvertible]) throws -> [Twin] {
@@ -64,11 +74,12 @@ extension StoreTransaction {
             twin.lastSentReplica = row.json(10)
             twin.lastReceivedReplica = row.json(11)
             twin.base = row.json(12)
-            twin.status = row.text(13) ?? "active"
+            twin.status = row.text(13).flatMap(TwinStatus.init(rawValue:)) ?? .active
             twin.remoteStatus = row.optionalText(14)
             twin.lastSyncedAt = row.isNull(15) ? nil : row.int64(15)
             twin.sentUpdated = row.optionalText(16)
             twin.snapshot = row.json(17)
+            twin.baseMarks = (row.json(18)?.objectValue ?? [:]).compactMapValues { $0.intValue.map(Int64.init) }
             return twin
         }
     }
@@ -88,6 +99,11 @@ extension StoreTransaction {
             ?? twin(connection: connection, localID: key)
     }
 
+    /// The twins of one local entity on every connection.
+    func twins(localID: String) throws -> [Twin] {
+        try twins(where: "local_id = ?", [localID])
+    }
+
     func twins(connection: String) throws -> [Twin] {
         try twins(where: "connection = ? ORDER BY local_id", [connection])
     }
@@ -96,14 +112,15 @@ extension StoreTransaction {
     func save(_ twin: Twin) throws {
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [
                 .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
                 .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
                 .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
-                .text(twin.status), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
-                .optional(twin.sentUpdated), .json(twin.snapshot), .integer(nowMs()),
+                .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
+                .optional(twin.sentUpdated), .json(twin.snapshot),
+                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(nowMs()),
             ])
     }
 

@@ -1,7 +1,7 @@
 import TandemHTTP
 import TandemJSON
 
-/// Receives signed messages from peer nodes (DESIGN.md §8).
+/// Receives signed messages from peer nodes (docs/architecture.md, Peer protocol).
 ///
 /// Authentication comes before routing: any request under `/peer/v1/` that
 /// is unsigned, badly signed, outside the 300-second window, for an unknown
@@ -31,12 +31,18 @@ struct PeerReceiver {
         guard request.method == "POST", request.path == PeerSender.path else {
             return .json(404, ["error": "not found", "reason": .string("no peer endpoint \(request.method) \(request.path)")])
         }
-        let messages: [JSON]
+        let messages: [PeerMessage]
         do {
-            guard let list = try JSON(parsing: request.body)["messages"]?.arrayValue else {
-                return .json(400, ["error": "bad request", "reason": "body must be {\"messages\": [...]}"])
+            let body = try JSON(parsing: request.body)
+            messages = try ProtocolVersion.messages(ofBatch: body).enumerated().map { index, json throws(ProtocolError) in
+                do throws(ProtocolError) {
+                    return try PeerMessage(decoding: json)
+                } catch {
+                    throw ProtocolError.wrongType("messages[\(index)]", expected: "a valid message (\(error))")
+                }
             }
-            messages = list
+        } catch let error as ProtocolError {
+            return .json(400, ["error": "bad request", "reason": .string(error.description)])
         } catch {
             return .json(400, ["error": "bad request", "reason": .string("body is not JSON: \(error)")])
         }
@@ -46,13 +52,12 @@ struct PeerReceiver {
                 guard try tx.useNonce(nonce) else { return nil }
                 var stored = 0
                 for message in messages {
-                    guard let (kind, lane, seq) = Self.identity(of: message) else {
-                        throw HTTPResponseError(.json(400, ["error": "bad request", "reason": .string("message without kind, lane or seq: \(message.text.prefix(200))")]))
-                    }
-                    if kind == .replica, let twin = try tx.twin(connection: name, remoteID: lane), seq <= twin.lastAppliedSeq {
+                    if case .replica(let replica) = message, let twin = try tx.twin(connection: name, remoteID: replica.source.id),
+                       replica.seq <= twin.lastAppliedSeq {
                         continue  // applied already: a resend after a lost answer
                     }
-                    if try tx.storeInbox(connection: name, kind: kind, lane: lane, seq: seq, body: message) { stored += 1 }
+                    if try tx.storeInbox(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq,
+                                         body: message.json) { stored += 1 }
                 }
                 return stored
             }
@@ -65,23 +70,6 @@ struct PeerReceiver {
         } catch {
             logger.error("cannot store peer messages: \(error)", connection: name)
             return .json(503, ["error": "unavailable", "reason": "the node could not store the messages; send them again"])
-        }
-    }
-
-    /// (kind, lane, seq) of a message: its inbox key.
-    static func identity(of message: JSON) -> (QueuedMessage.Kind, String, Int64)? {
-        guard let kind = message["kind"]?.stringValue.flatMap(QueuedMessage.Kind.init(rawValue:)),
-              let seq = message["seq"]?.intValue else { return nil }
-        switch kind {
-        case .replica:
-            guard let lane = message["source"]?["id"]?.stringValue else { return nil }
-            return (kind, lane, Int64(seq))
-        case .ack:
-            guard let lane = message["lane"]?.stringValue else { return nil }
-            let applied = message["outcome"]?.stringValue == "applied"
-            return (kind, lane, IncomingStage.ackSeq(Int64(seq), applied: applied))
-        case .link, .unlink, .linkAck:
-            return LinkStage.identity(of: message, kind: kind)
         }
     }
 

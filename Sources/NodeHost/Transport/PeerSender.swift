@@ -2,7 +2,7 @@ import Foundation
 import TandemHTTP
 import TandemJSON
 
-/// Drains a connection's outbox to the peer node (DESIGN.md §3 step 4, §8).
+/// Drains a connection's outbox to the peer node (docs/architecture.md, Transport).
 ///
 /// One thread per connection posts signed batches to `/peer/v1/messages` in
 /// outbox order, so each lane's messages arrive in seq order. A batch is
@@ -89,18 +89,13 @@ final class PeerSender: @unchecked Sendable {
 
     /// Posts one batch; nil when the peer stored it.
     private func send(_ batch: [QueuedMessage]) -> String? {
-        let body = JSON.object(["messages": .array(batch.map(\.body))]).serialized()
-        var headers = HTTPHeaders()
-        headers["Content-Type"] = "application/json"
-        for (name, value) in context.signer.headers(connection: context.name, method: "POST", target: Self.path, body: body,
-                                                    now: nowMs() / 1000) {
-            headers[name] = value
-        }
+        let body = ProtocolVersion.batch(batch.map(\.body)).serialized()
         do throws(HTTPClientError) {
-            let response = try context.peerClient.send(HTTPClientRequest(
-                method: "POST", url: context.config.peer.url + Self.path, headers: headers, body: body, timeoutSeconds: 30))
+            let response = try context.peer.send(method: "POST", target: Self.path, body: body, contentType: "application/json",
+                                                 timeoutSeconds: 30)
             switch response.status {
             case 200..<300: return nil
+            case 400: return "the peer refused the batch (HTTP 400): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             case 401: return "the peer refused our signature (HTTP 401): check that both nodes have the same secret for connection '\(context.name)' and synchronised clocks"
             default: return "the peer answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             }

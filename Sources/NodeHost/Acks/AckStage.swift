@@ -1,0 +1,48 @@
+import TandemJSON
+
+/// The peer's answer to one of our replicas → the twin's link and status.
+///
+/// This is the sending side's end of a replica's path: an `applied` ack
+/// records the peer's entity on the twin (its first sync makes the link), a
+/// `failed` ack records the peer's reason, shown by `tandem status`.
+struct AckStage {
+    let context: ConnectionContext
+    private var failures: FailurePolicy { FailurePolicy(context: context) }
+
+    init(context: ConnectionContext) { self.context = context }
+
+    func process(_ queued: QueuedMessage, _ ack: AckMessage) -> StageOutcome {
+        do {
+            return try context.store.write { tx in
+                try tx.deleteInbox(id: queued.id)
+                guard var twin = try tx.twin(connection: context.name, localID: ack.lane) else {
+                    return .skipped("ack for unknown entity \(ack.lane)")
+                }
+                let label = twin.localKey ?? twin.localID
+                switch ack.outcome {
+                case .applied(let peer):
+                    if let other = try tx.twin(connection: context.name, remoteID: peer.id), other.localID != twin.localID {
+                        context.logger.warn("peer entity \(peer.id) is already twinned with \(other.localKey ?? other.localID); ignoring ack",
+                                            connection: context.name, entity: label)
+                        return .skipped("conflicting ack")
+                    }
+                    twin.remoteID = peer.id
+                    twin.remoteKey = peer.key ?? twin.remoteKey
+                    twin.remoteURL = peer.url ?? twin.remoteURL
+                    twin.remoteStatus = "applied"
+                    twin.lastSyncedAt = nowMs()
+                    // Later peer replicas name this one or a newer one.
+                    try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: ack.seq)
+                    try tx.save(twin)
+                    return .done("peer applied replica \(ack.seq) of \(label)")
+                case .failed(let reason):
+                    twin.remoteStatus = "failed: " + reason
+                    try tx.save(twin)
+                    return .done("peer failed replica \(ack.seq) of \(label)")
+                }
+            }
+        } catch {
+            return failures.retry(queued, "store: \(error)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import TandemJSON
+
+/// The base of conflict detection: per field, the local value as of the
+/// last moment both nodes knew it (docs/conflicts.md).
+///
+/// Two kinds of moment qualify:
+///   - our replica `appliedSeq`, which the peer says it had applied when it
+///     built its replica: the peer knew every field as we sent it then
+///     (table `replica_fields`);
+///   - an apply of a peer replica, for the fields that apply wrote or found
+///     already equal: both sides hold that value from then on (the twin's
+///     `base`, each field marked with the seq of our newest replica at the
+///     time, `baseMarks`).
+/// Per field the later of the two wins: an agreement marked `m` is later
+/// than our replica `a` when `m >= a` (the apply came after we sent `a`).
+///
+/// A field kept at its local value by an apply (changed here only, or a
+/// conflict the local side won) is not agreed: its base stays, so the peer's
+/// next replica, which cannot know the value yet, is not taken for an edit.
+enum ConflictBase {
+    /// The base to judge a peer replica built after applying our `appliedSeq`.
+    /// - Parameter sent: our fields as of replica `appliedSeq`, if kept.
+    static func base(of twin: Twin, sent: JSON?, appliedSeq: Int64) -> JSON? {
+        guard let sentFields = sent?.objectValue else { return twin.base }
+        var fields = sentFields
+        for (name, value) in twin.base?.objectValue ?? [:] where (twin.baseMarks[name] ?? 0) >= appliedSeq {
+            fields[name] = value
+        }
+        return .object(fields)
+    }
+
+    /// The twin's base after an apply: `agreed` fields take their value in
+    /// `after`, marked with `mark` (the seq of our newest replica).
+    static func record(agreed: Set<String>, after: JSON?, mark: Int64, into twin: inout Twin) {
+        var fields = twin.base?.objectValue ?? [:]
+        let current = after?.objectValue ?? [:]
+        for name in agreed {
+            fields[name] = current[name] ?? .null
+            twin.baseMarks[name] = mark
+        }
+        twin.base = .object(fields)
+    }
+}

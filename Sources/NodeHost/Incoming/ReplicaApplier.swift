@@ -1,0 +1,295 @@
+import SyncScript
+import TandemJSON
+
+/// Inbox replica → incoming script → tracker write → twin + ack.
+///
+/// Input: the head replica of one inbox lane. Writes to the tracker happen
+/// before the final transaction, so each is made safe to repeat: a create
+/// carries a correlation id (`EntityCreator`), and every comment and
+/// attachment added is recorded at once (`CommentApplier`, `AttachmentApplier`).
+///
+/// Invariant (store 5): the inbox rows' removal, the twin update and the
+/// ack are one transaction.
+struct ReplicaApplier {
+    let context: ConnectionContext
+    private var failures: FailurePolicy { FailurePolicy(context: context) }
+
+    init(context: ConnectionContext) { self.context = context }
+
+    /// Replicas are whole-state snapshots, so when a lane holds several the
+    /// newest stands for all of them: it is applied, and the older ones are
+    /// removed with it in the final transaction. Under bursts and after an
+    /// outage this turns N queued changes of one entity into one apply.
+    func process(_ head: QueuedMessage, _ replica: ReplicaMessage) -> StageOutcome {
+        let newest: QueuedMessage?
+        do {
+            newest = try context.store.read { try $0.newestReplica(connection: context.name, lane: head.lane) }
+        } catch {
+            return failures.retry(head, "store: \(error)")
+        }
+        if let newest, newest.seq > head.seq {
+            do throws(ProtocolError) {
+                guard case .replica(let message) = try newest.decoded() else { return apply(head, replica) }
+                return apply(newest, message)
+            } catch {
+                return failures.park(newest, label: head.lane, "undecodable replica in the store: \(error)")
+            }
+        }
+        return apply(head, replica)
+    }
+
+    private func apply(_ queued: QueuedMessage, _ message: ReplicaMessage) -> StageOutcome {
+        let label = message.source.label
+        let failed: (String) -> PeerMessage? = { reason in
+            .ack(AckMessage(lane: message.source.id, seq: message.seq, outcome: .failed(reason: reason)))
+        }
+        let existing: Twin?
+        do {
+            existing = try context.store.read { tx in
+                if let twin = try tx.twin(connection: context.name, remoteID: message.source.id) { return twin }
+                if let target = message.target { return try tx.twin(connection: context.name, localID: target.id) }
+                return nil
+            }
+        } catch {
+            return failures.retry(queued, "store: \(error)")
+        }
+        if let existing, message.seq <= existing.lastAppliedSeq {
+            do {
+                try context.store.write { try $0.deleteReplicas(connection: context.name, lane: queued.lane, upTo: message.seq) }
+            } catch {
+                return failures.retry(queued, "store: \(error)")
+            }
+            return .skipped("replica \(message.seq) of \(label) was already applied")
+        }
+
+        // The local entity: the twin's, one created before a crash (found by
+        // its correlation id), or none (first sync).
+        let creator = EntityCreator(context: context)
+        var twin = existing
+        var local: JSON?
+        do {
+            if let twin {
+                local = try readLocal(twin)
+            } else if let found = try creator.createdBeforeRestart(message), let id = found["id"]?.stringValue {
+                local = try context.instance.call("get", ["id": .string(id)]).json
+                twin = Twin(connection: context.name, localID: id)
+                context.logger.info("found \(found["key"]?.stringValue ?? id) created before a restart; not creating it again",
+                                    connection: context.name, entity: label)
+            }
+        } catch let error as PluginCallError where error.kind == .notFound {
+            let reason = "the local twin \(twin?.localKey ?? twin?.localID ?? "?") no longer exists in the tracker"
+            return failures.park(queued, label: label, reason, answer: failed(reason))
+        } catch {
+            return failures.failed(queued, label: label, error, doing: "get local twin", answer: failed)
+        }
+
+        if let twin, let entity = local {
+            local = context.withCommentTwins(entity, localID: twin.localID)
+        }
+        let changes: JSON
+        do {
+            changes = try runScript(message, twin: twin, local: local, label: label)
+        } catch {
+            return failures.park(queued, label: label, "\(error)", answer: failed("\(error)"))
+        }
+
+        var written = changes
+        var keptLocal: Set<String> = []
+        let sent: JSON?
+        do {
+            sent = message.appliedSeq > 0 ? try twin.flatMap { twin in
+                try context.store.read { try $0.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq) }
+            } : nil
+        } catch {
+            return failures.retry(queued, "store: \(error)")
+        }
+        if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq) {
+            let resolver = ConflictResolver(policy: context.config.conflicts)
+            let outcome = resolver.resolve(changes: changes, local: local, base: base,
+                                           localTime: local["updated"]?.stringValue.flatMap(parseISOMillis),
+                                           remoteTime: message.source.updated.flatMap(parseISOMillis) ?? message.noticedAt)
+            switch outcome {
+            case .apply(let resolved, let conflicts, let kept):
+                record(conflicts, entity: label)
+                written = resolved
+                keptLocal = kept
+            case .park(let reason, let conflicts):
+                record(conflicts, entity: label)
+                return failures.park(queued, label: label, reason, answer: failed(reason))
+            }
+        }
+        let agreed = Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
+        return write(written, agreed: agreed, queued: queued, message: message, twin: twin, local: local, creator: creator)
+    }
+
+    /// Runs the incoming script; the changes it recorded on `issue`.
+    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> JSON {
+        let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
+        let run = ScriptRun(context.incomingScript)
+        run.bind("replica", message.replica)
+        run.bind("previous", twin?.lastReceivedReplica ?? .null)
+        run.bind("issue", view)
+        run.bind("entity", view)
+        run.bind("firstSync", .bool(local == nil))
+        // Fields edited here since the last sync, so a script can decide conflicts itself.
+        run.bind("localChanges", local.map { ConflictResolver.localChanges(local: $0, base: twin?.base) } ?? .object([:]))
+        ScriptHelpers.bindLogAndDebug(into: run, context: context, entity: label)
+        ScriptHelpers.bindIncoming(into: run, context: context, twin: twin)
+        try run.run()
+        return view.changes
+    }
+
+    private func record(_ conflicts: [ConflictResolver.Conflict], entity: String) {
+        for conflict in conflicts {
+            context.metrics.increment("tandem_conflicts_total", ["connection": context.name, "policy": conflict.rule.rawValue])
+            context.logger.warn("conflict on field '\(conflict.field)': local \(conflict.local.text), remote \(conflict.remote.text); \(conflict.rule.rawValue) → \(conflict.winner) value kept",
+                                connection: context.name, entity: entity)
+        }
+    }
+
+    private func write(_ changes: JSON, agreed: Set<String>, queued: QueuedMessage, message: ReplicaMessage,
+                       twin initial: Twin?, local: JSON?, creator: EntityCreator) -> StageOutcome {
+        let label = message.source.label
+        var twin = initial
+        var after: JSON?
+        var addedComments: Set<String> = []
+        var addedAttachments: Set<String> = []
+        /// Whether `after` is the entity exactly as the tracker has it now.
+        var exact = false
+        // A first sync holds the new entity's lane from its creation to the
+        // final commit (see `EntityCreator`), so its own change event waits.
+        var createdLane: String?
+        defer { if let createdLane { context.locks.release([createdLane]) } }
+        let fields = changes["fields"] ?? .object([:])
+        do {
+            if twin == nil {
+                let created = try creator.create(fields: fields, for: message)
+                twin = created
+                createdLane = "entity:" + created.localID
+            } else if let twin, !(fields.objectValue?.isEmpty ?? true) {
+                let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
+                // The updated record stands for a re-read when it is exact:
+                // nobody else wrote between our read and this write (the
+                // version moved by exactly our one write) and it carries what
+                // the read did. Otherwise the entity is read again below.
+                if output["fields"] != nil, output["comments"] != nil
+                    || Self.version(output) == Self.version(local).map({ $0 + 1 }) {
+                    after = output
+                    if output["comments"] == nil { after?["comments"] = local?["comments"] ?? .array([]) }
+                    if output["attachments"] == nil { after?["attachments"] = local?["attachments"] ?? .array([]) }
+                    exact = true
+                }
+            } else if initial != nil, let local {
+                after = local  // nothing to write: the entity is as read
+                exact = true
+            }
+            guard let current = twin else { return failures.retry(queued, "create returned no entity") }
+            addedComments = try CommentApplier(context: context).add(changes["comments"]?.arrayValue ?? [], to: current)
+            addedAttachments = try AttachmentApplier(context: context, attempts: queued.attempts)
+                .add(changes["attachments"]?.arrayValue ?? [], to: current)
+            if after == nil || !addedComments.isEmpty || !addedAttachments.isEmpty {
+                after = try context.instance.call("get", ["id": .string(current.localID)]).json
+                exact = true
+            }
+        } catch let error as PluginCallError where error.isTransient {
+            return failures.retry(queued, error.description, retryAfterMs: error.retryAfterMs)
+        } catch {
+            let reason = "apply to \(twin?.localKey ?? "new entity"): \(error)"
+            return failures.park(queued, label: label, reason,
+                                 answer: .ack(AckMessage(lane: message.source.id, seq: message.seq, outcome: .failed(reason: reason))))
+        }
+        guard var final = twin, let after else { return failures.retry(queued, "nothing to record") }
+
+        let baseline = echoBaseline(after: after, before: local, twin: initial, written: changes,
+                                    addedComments: addedComments, addedAttachments: addedAttachments, label: final.localKey)
+        do {
+            try context.store.write { tx in
+                // Start from the stored twin: never write back a stale copy of
+                // fields another stage owns (the outgoing seq, last sent).
+                if let stored = try tx.twin(connection: context.name, localID: final.localID) { final = stored }
+                final.remoteID = message.source.id
+                final.remoteKey = message.source.key ?? final.remoteKey
+                final.remoteURL = message.source.url ?? final.remoteURL
+                final.localKey = after["key"]?.stringValue ?? final.localKey
+                final.localURL = after["url"]?.stringValue ?? final.localURL
+                final.lastAppliedSeq = message.seq
+                final.lastReceivedReplica = message.replica
+                let agreedNow = initial == nil ? Set(after["fields"]?.objectValue?.keys.map { $0 } ?? []) : agreed
+                ConflictBase.record(agreed: agreedNow, after: after["fields"], mark: final.nextSeq - 1, into: &final)
+                final.snapshot = exact && after["version"] != nil ? after : nil
+                if let baseline {
+                    final.lastSentHash = ReplicaBuilder.hash(baseline)
+                    final.lastSentReplica = baseline
+                }
+                final.lastSyncedAt = nowMs()
+                try tx.save(final)
+                try tx.deleteReplicas(connection: context.name, lane: queued.lane, upTo: message.seq)
+                try tx.enqueueOutbox(connection: context.name, .ack(AckMessage(
+                    lane: message.source.id, seq: message.seq,
+                    outcome: .applied(local: EntityRef(id: final.localID, key: final.localKey, url: final.localURL)))))
+            }
+        } catch {
+            return failures.retry(queued, "store: \(error)")
+        }
+        context.sendSignal.signal()
+        if let noticed = message.noticedAt {
+            context.metrics.observe("tandem_sync_latency_seconds", ["connection": context.name],
+                                    seconds: Double(max(0, nowMs() - noticed)) / 1000)
+        }
+        return .done("applied replica \(message.seq) of \(label) to \(final.localKey ?? final.localID)")
+    }
+
+    /// What our outgoing script makes of the entity now, if it may become
+    /// the echo baseline: a change event whose replica hashes the same is our
+    /// own write. Adopted only if every difference the script can see is
+    /// ours: a change someone made between our writes and this read would
+    /// otherwise be taken for an echo and never sent.
+    private func echoBaseline(after: JSON, before local: JSON?, twin: Twin?, written: JSON,
+                              addedComments: Set<String>, addedAttachments: Set<String>, label: String?) -> JSON? {
+        let built: (replica: JSON, reads: Set<String>)
+        do {
+            built = try ReplicaBuilder.replicaAndReads(for: after, context: context)
+        } catch {
+            // The outgoing stage meets the same error and parks the entity.
+            return nil
+        }
+        guard let local else { return built.replica }
+        if let unsent = unsentLocalChange(before: local, twin: twin) {
+            context.logger.info("\(unsent); it will be sent", connection: context.name, entity: label)
+            return nil
+        }
+        if let foreign = EchoBaseline.foreignChange(before: local, after: after, written: written, addedComments: addedComments,
+                                                     addedAttachments: addedAttachments, reads: built.reads) {
+            context.logger.info("a local change landed while applying (\(foreign)); it will be sent",
+                                connection: context.name, entity: label)
+            return nil
+        }
+        return built.replica
+    }
+
+    /// Whether the entity held changes the peer has not been sent when the
+    /// apply began (their notice waits behind this lane): then the post-apply
+    /// state is not all known to the peer and must not become the baseline.
+    private func unsentLocalChange(before: JSON, twin: Twin?) -> String? {
+        guard let twin, let sent = twin.lastSentHash else { return nil }
+        guard let replica = try? ReplicaBuilder.replica(for: before, context: context) else {
+            return "the outgoing script fails on the entity as read"
+        }
+        return ReplicaBuilder.hash(replica) == sent ? nil : "the entity had changes not yet sent when this apply began"
+    }
+
+    /// The local entity: the twin's snapshot while the tracker reports its
+    /// version unchanged (one small request), else a full read.
+    private func readLocal(_ twin: Twin) throws -> JSON {
+        if let snapshot = twin.snapshot, let known = snapshot["version"]?.stringValue,
+           let current = try context.callIfDeclared("version", ["id": .string(twin.localID)])?.json["version"]?.stringValue,
+           current == known {
+            return snapshot
+        }
+        return try context.instance.call("get", ["id": .string(twin.localID)]).json
+    }
+
+    static func version(_ entity: JSON?) -> Int? {
+        entity?["version"]?.stringValue.flatMap { Int($0) }
+    }
+}

@@ -1,0 +1,54 @@
+import TandemJSON
+
+/// `replica`: the sender's entity as its outgoing script built it.
+///
+///     {kind: "replica", seq, replica, source: EntityRef, target?: EntityRef,
+///      noticedAt?, sentAt?, appliedSeq?}
+///
+/// `seq` orders one entity's replicas (dense, never reused); `target` names
+/// the receiver's twin once the sender knows it; `appliedSeq` is the newest
+/// replica of the receiver's entity the sender had applied when it built
+/// this one, so the receiver can tell what the sender knew of its fields.
+struct ReplicaMessage: Sendable, Equatable {
+    var seq: Int64
+    var replica: JSON
+    var source: EntityRef
+    var target: EntityRef?
+    /// When the change was noticed on the sending node (ms since the epoch).
+    var noticedAt: Int64?
+    var sentAt: Int64?
+    var appliedSeq: Int64 = 0
+
+    init(seq: Int64, replica: JSON, source: EntityRef, target: EntityRef? = nil, noticedAt: Int64? = nil,
+         sentAt: Int64? = nil, appliedSeq: Int64 = 0) {
+        self.seq = seq
+        self.replica = replica
+        self.source = source
+        self.target = target
+        self.noticedAt = noticedAt
+        self.sentAt = sentAt
+        self.appliedSeq = appliedSeq
+    }
+
+    init(decoding json: JSON) throws(ProtocolError) {
+        seq = try json.requiredInt("seq", in: "replica")
+        guard let replica = json["replica"], replica.objectValue != nil else { throw .wrongType("replica.replica", expected: "an object") }
+        self.replica = replica
+        source = try EntityRef(decoding: json["source"], at: "replica.source")
+        if let target = json["target"], target != .null { self.target = try EntityRef(decoding: target, at: "replica.target") }
+        noticedAt = try json.optionalInt("noticedAt", in: "replica")
+        sentAt = try json.optionalInt("sentAt", in: "replica")
+        appliedSeq = try json.optionalInt("appliedSeq", in: "replica") ?? 0
+    }
+
+    var json: JSON {
+        var object: [String: JSON] = [
+            "kind": .string(MessageKind.replica.rawValue), "seq": .int(seq), "replica": replica, "source": source.json,
+            "appliedSeq": .int(appliedSeq),
+        ]
+        if let target { object["target"] = target.json }
+        if let noticedAt { object["noticedAt"] = .int(noticedAt) }
+        if let sentAt { object["sentAt"] = .int(sentAt) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,40 @@
+@testable import NodeHost
+import TandemJSON
+import XCTest
+
+/// Which local values count as known to both nodes when a peer replica arrives.
+final class ConflictBaseTests: XCTestCase {
+    private func twin(base: JSON, marks: [String: Int64], nextSeq: Int64 = 3) -> Twin {
+        var twin = Twin(connection: "c", localID: "1")
+        twin.base = base
+        twin.baseMarks = marks
+        twin.nextSeq = nextSeq
+        return twin
+    }
+
+    func testAValueAgreedByAnApplyAfterOurReplica_IsTheBase() {
+        // We sent replica 1 with "old"; later applied the peer's "edit1" (our newest replica then: 1).
+        let base = ConflictBase.base(of: twin(base: ["summary": "edit1"], marks: ["summary": 1]),
+                                     sent: ["summary": "old"], appliedSeq: 1)
+        XCTAssertEqual(base?["summary"], "edit1")
+    }
+
+    func testOurReplicaSentAfterTheLastApply_IsTheBase() {
+        // Applied the peer's "edit1" while our newest replica was 1; then sent replica 2 with "mine"; the peer applied 2.
+        let base = ConflictBase.base(of: twin(base: ["summary": "edit1"], marks: ["summary": 1]),
+                                     sent: ["summary": "mine"], appliedSeq: 2)
+        XCTAssertEqual(base?["summary"], "mine")
+    }
+
+    func testWithoutTheSentFields_TheAgreedBaseStands() {
+        XCTAssertEqual(ConflictBase.base(of: twin(base: ["summary": "edit1"], marks: [:]), sent: nil, appliedSeq: 4),
+                       ["summary": "edit1"])
+    }
+
+    func testRecord_MovesOnlyTheAgreedFields() {
+        var twin = twin(base: ["summary": "old", "priority": "Low"], marks: ["priority": 1])
+        ConflictBase.record(agreed: ["summary"], after: ["summary": "new", "priority": "High"], mark: 2, into: &twin)
+        XCTAssertEqual(twin.base, ["summary": "new", "priority": "Low"], "a value kept locally is not known to the peer yet")
+        XCTAssertEqual(twin.baseMarks, ["summary": 2, "priority": 1])
+    }
+}
