@@ -12,6 +12,8 @@ struct AdminAPI {
     let store: Store
     let adminToken: String
     let router = Router()
+    /// `tandem sync --query` runs, polled by id.
+    let bulkRuns = BulkRuns()
 
     init(contexts: [String: ConnectionContext], store: Store, adminToken: String) {
         self.contexts = contexts
