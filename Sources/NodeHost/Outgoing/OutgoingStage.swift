@@ -33,14 +33,16 @@ struct OutgoingStage {
         }
         let hash = ReplicaBuilder.hash(replica)
         do {
-            return try context.store.write { tx in
+            // nil: the twin waits for a link answer; retried after the write,
+            // since deferring the change writes to the store itself.
+            let outcome: StageOutcome? = try context.store.write { tx in
                 var twin = try tx.twin(connection: context.name, localID: change.localID)
                     ?? Twin(connection: context.name, localID: change.localID)
                 twin.localKey = entity["key"]?.stringValue ?? twin.localKey
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
                 switch twin.status {
                 case .linking:  // sent once the peer answers `tandem connect`: as an update
-                    return failures.retry(change, "\(label) waits for the peer to answer its link request")
+                    return nil
                 case .unsynced:
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")
@@ -79,6 +81,7 @@ struct OutgoingStage {
                 try tx.completePending(change)
                 return .done("queued replica \(seq) of \(label)")
             }
+            return outcome ?? failures.retry(change, "\(label) waits for the peer to answer its link request")
         } catch {
             return failures.retry(change, "store: \(error)")
         }
