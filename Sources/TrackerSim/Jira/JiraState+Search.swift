@@ -9,7 +9,7 @@ extension JiraState {
     /// issues there are. Any other order filters and sorts every issue.
     ///
     /// - Parameter requireBound: true for `/search/jql`, which refuses a query without a condition.
-    func search(_ jql: String, user: String, requireBound: Bool = false) throws(JiraFailure) -> [JiraIssue] {
+    func search(_ jql: String, user: String, requireBound: Bool = false) throws(JiraFailure) -> JiraMatches {
         let query: JQLQuery
         let evaluator = JQLEvaluator(catalog: catalog, currentUser: user, nowMillis: SimTime.nowMillis())
         do {
@@ -22,18 +22,19 @@ extension JiraState {
             throw JiraFailure(400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.")
         }
         guard Self.isUpdateOrder(query.orderBy) else {
-            return evaluator.sort(issues.values.filter { evaluator.matches($0, query.condition) }, by: query.orderBy)
+            let sorted = evaluator.sort(issues.values.filter { evaluator.matches($0, query.condition) }, by: query.orderBy)
+            return JiraMatches(ids: sorted.map(\.id), issues: issues)
         }
         let entries = byUpdated.entries
-        var found: [JiraIssue] = []
+        var found: [Int] = []
         var yielded: Set<Int> = []
         for index in byUpdated.start(at: lowerBound(query.condition, evaluator)) ..< entries.count {
             let (updated, id) = entries[index]
             guard let issue = issues[id], issue.updated == updated, evaluator.matches(issue, query.condition),
                   yielded.insert(id).inserted else { continue }
-            found.append(issue)
+            found.append(id)
         }
-        return found
+        return JiraMatches(ids: found, issues: issues)
     }
 
     private static func isUpdateOrder(_ orders: [JQLQuery.Order]) -> Bool {
@@ -54,4 +55,15 @@ extension JiraState {
             return nil
         }
     }
+}
+
+/// A search's matches in order, as ids: a page copies only its own issues.
+/// Valid while the state is not changed (it shares the state's dictionary).
+struct JiraMatches: RandomAccessCollection {
+    let ids: [Int]
+    let issues: [Int: JiraIssue]
+
+    var startIndex: Int { ids.startIndex }
+    var endIndex: Int { ids.endIndex }
+    subscript(position: Int) -> JiraIssue { issues[ids[position]]! }
 }
