@@ -15,7 +15,8 @@ struct ScaleBenchmark: Command {
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), with
-        no trigger but Jira webhooks registered only while latency is measured.
+        no trigger but Jira webhooks registered only while latency is measured,
+        and the creation breaker off (maxCreatesPerMinute 0), as for any import.
         For 200 issues, then for N (default 100000; the 200 are among them):
           1. creates the issues in Jira (--threads, default 8, in parallel);
           2. links them all with `tandem sync --query 'project = SUP'`: rate;
@@ -56,6 +57,8 @@ struct ScaleBenchmark: Command {
         var options = SyncDeployment.Options(webhooks: false, pollSeconds: nil)
         options.workers = 8
         options.editConfig = { node, config in
+            // A bulk import: the creation breaker (600 a minute by default) is for sync loops.
+            config["connections"]?[SyncDeployment.connection]?["maxCreatesPerMinute"] = 0
             // Blue accepts Jira webhooks; the simulator sends them only while registered.
             if node == "blue" { config["connections"]?[SyncDeployment.connection]?["trigger"]?["webhook"] = true }
             if node == "green" { config["instances"]?["servicenow"]?["config"]?["integrationUser"] = "admin" }
