@@ -15,7 +15,7 @@ final class JiraConnector: Connector {
     static let name = "Jira (REST API v2)"
     static let version = "1.0.0"
     static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
-                             "attachment.get", "attachment.put", "user.find", "webhook.parse"]
+                             "attachment.get", "attachment.put", "user.find", "webhook.parse", "match"]
     static let isThreadSafe = true
     static let configurationKeys = JiraConfig.keys
 
@@ -40,6 +40,7 @@ final class JiraConnector: Connector {
         case "attachment.put": return OperationResult(try putAttachment(request))
         case "user.find": return OperationResult(try findUser(request))
         case "webhook.parse": return OperationResult(try parseWebhook(request))
+        case "match": return OperationResult(try match(request))
         default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
         }
     }

@@ -14,7 +14,7 @@ final class ServiceNowConnector: Connector {
     static let name = "ServiceNow (Table API)"
     static let version = "1.0.0"
     static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
-                             "attachment.get", "attachment.put", "user.find", "webhook.parse", "version"]
+                             "attachment.get", "attachment.put", "user.find", "webhook.parse", "version", "match"]
     static let isThreadSafe = true
     static let configurationKeys = ServiceNowConfig.keys
 
@@ -39,6 +39,7 @@ final class ServiceNowConnector: Connector {
         case "attachment.put": return OperationResult(try putAttachment(request))
         case "user.find": return OperationResult(try findUser(request))
         case "webhook.parse": return OperationResult(try parseWebhook(request))
+        case "match": return OperationResult(try match(request))
         case "version": return OperationResult(try version(request))
         default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
         }

@@ -4,7 +4,7 @@ import TandemJSON
 /// One `tandem sync --query` run: what its search matched so far, and how far
 /// the matches have got, kept up to date by bounded refreshes.
 ///
-/// Invariants: `synced + parked + pending == queued`; a member leaves
+/// Invariants: `synced + parked + outOfScope + pending == queued`; a member leaves
 /// `unsettled` once seen synced. Each `progress` call re-checks at most
 /// `refreshBatch` unsettled members (round robin), so polling a run costs
 /// the same at 200 matches as at 100,000. Lists in the answer are capped.
@@ -12,6 +12,7 @@ final class BulkRun: @unchecked Sendable {
     enum MemberState: Equatable, Sendable {
         case pending
         case parked(String)
+        case outOfScope(String)
         case synced
     }
 
@@ -32,6 +33,7 @@ final class BulkRun: @unchecked Sendable {
     private var position: [String: Int] = [:]
     private var rotation = 0
     private var parkedReasons: [String: String] = [:]
+    private var outOfScopeReasons: [String: String] = [:]
     private var matched = 0
     private var synced = 0
     private var skipped: [JSON] = []
@@ -91,12 +93,14 @@ final class BulkRun: @unchecked Sendable {
                 switch now {
                 case .synced:
                     synced += 1
-                    parkedReasons[id] = nil
+                    (parkedReasons[id], outOfScopeReasons[id]) = (nil, nil)
                     remove(id)
                 case .parked(let reason):
-                    parkedReasons[id] = reason
+                    (parkedReasons[id], outOfScopeReasons[id]) = (reason, nil)
+                case .outOfScope(let reason):
+                    (parkedReasons[id], outOfScopeReasons[id]) = (nil, reason)
                 case .pending:
-                    parkedReasons[id] = nil
+                    (parkedReasons[id], outOfScopeReasons[id]) = (nil, nil)
                 }
             }
             if rotation >= unsettled.count { rotation = 0 }
@@ -116,12 +120,12 @@ final class BulkRun: @unchecked Sendable {
 
     private func answer() -> JSON {
         let queued = matched - skippedCount
-        let parked = parkedReasons.count
-        let parkedList: [JSON] = parkedReasons.prefix(Self.listed).map { id, reason in
-            ["id": .string(id), "key": .string(keys[id] ?? id), "reason": .string(reason)]
+        let parked = parkedReasons.count, outOfScope = outOfScopeReasons.count
+        func listed(_ reasons: [String: String]) -> [JSON] {
+            reasons.prefix(Self.listed).map { id, reason in ["id": .string(id), "key": .string(keys[id] ?? id), "reason": .string(reason)] }
         }
         var pendingList: [JSON] = []
-        for id in unsettled where parkedReasons[id] == nil {
+        for id in unsettled where parkedReasons[id] == nil && outOfScopeReasons[id] == nil {
             if pendingList.count == Self.listed { break }
             pendingList.append(["id": .string(id), "key": .string(keys[id] ?? id)])
         }
@@ -129,9 +133,10 @@ final class BulkRun: @unchecked Sendable {
             "run": .string(id), "connection": .string(connection), "query": .string(query),
             "searching": .bool(searching), "error": failure.map(JSON.string) ?? .null,
             "matched": .int(Int64(matched)), "queued": .int(Int64(queued)), "synced": .int(Int64(synced)),
-            "parked": .int(Int64(parked)), "pending": .int(Int64(queued - synced - parked)),
-            "skipped": .int(Int64(skippedCount)),
-            "parkedEntities": .array(parkedList), "pendingEntities": .array(pendingList), "skippedEntities": .array(skipped),
+            "parked": .int(Int64(parked)), "outOfScope": .int(Int64(outOfScope)),
+            "pending": .int(Int64(queued - synced - parked - outOfScope)), "skipped": .int(Int64(skippedCount)),
+            "parkedEntities": .array(listed(parkedReasons)), "outOfScopeEntities": .array(listed(outOfScopeReasons)),
+            "pendingEntities": .array(pendingList), "skippedEntities": .array(skipped),
         ]
     }
 }

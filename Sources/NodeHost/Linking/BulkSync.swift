@@ -97,11 +97,16 @@ struct BulkSync {
     }
 
     /// `synced` (twinned, nothing left to send), `parked` (with the reason,
-    /// here or at the peer) or `pending`; four indexed lookups.
+    /// here or at the peer), `outOfScope` (the trigger query does not match
+    /// it: never sent) or `pending`; a few indexed lookups.
     private func state(of id: String, _ tx: StoreTransaction) throws -> BulkRun.MemberState {
         let twin = try tx.twin(connection: context.name, localID: id)
         if let reason = try tx.openParkedReason(connection: context.name, lane: "out:" + id) {
             return .parked(reason)
+        }
+        if twin?.remoteID == nil, let decision = try tx.scopeDecision(connection: context.name, localID: id),
+           !decision.matches, try !tx.hasPending(connection: context.name, localID: id) {
+            return .outOfScope("does not match trigger.query '\(context.config.trigger.query)', so it is not sent")
         }
         if let remote = twin?.remoteStatus, remote.hasPrefix("failed") {
             return .parked("at the peer: " + remote.dropFirst("failed".count).drop { $0 == ":" || $0 == " " })

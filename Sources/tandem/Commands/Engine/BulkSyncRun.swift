@@ -34,13 +34,14 @@ struct BulkSyncRun {
     }
 
     private struct Counts {
-        var matched, synced, parked, pending, skipped: Int
+        var matched, synced, parked, outOfScope, pending, skipped: Int
         var searching: Bool
 
         init(_ progress: JSON) {
             matched = progress["matched"]?.intValue ?? 0
             synced = progress["synced"]?.intValue ?? 0
             parked = progress["parked"]?.intValue ?? 0
+            outOfScope = progress["outOfScope"]?.intValue ?? 0
             pending = progress["pending"]?.intValue ?? 0
             skipped = progress["skipped"]?.intValue ?? 0
             searching = progress["searching"]?.boolValue ?? false
@@ -57,7 +58,7 @@ struct BulkSyncRun {
         }
         print("sync --query on \(connection): \(counts.matched) matched\(counts.searching ? " so far (still searching)" : ""), "
               + "\(counts.synced) synced, \(counts.parked) parked, \(counts.pending) still pending, \(counts.skipped) skipped, "
-              + "in \(String(format: "%.1f", elapsed)) s")
+              + "\(counts.outOfScope) out of scope, in \(String(format: "%.1f", elapsed)) s")
         if let error = progress["error"]?.stringValue { print("  the search stopped early: \(error)") }
         for entry in listed("parkedEntities") {
             print("  parked \(key(entry)): \(entry["reason"]?.stringValue ?? "no reason recorded")")
@@ -68,6 +69,7 @@ struct BulkSyncRun {
         if counts.pending > listed("pendingEntities").count { print("  … and \(counts.pending - listed("pendingEntities").count) more pending") }
         if counts.pending > 0 || counts.searching { print("  the node keeps working on them; `tandem status` shows its queues") }
         for entry in listed("skippedEntities") { print("  skipped \(key(entry)): \(entry["reason"]?.stringValue ?? "")") }
+        for entry in listed("outOfScopeEntities") { print("  not sent \(key(entry)): \(entry["reason"]?.stringValue ?? "")") }
         let failed = counts.parked > 0 || counts.pending > 0 || counts.searching || progress["error"]?.stringValue != nil
         return failed ? .failure : .success
     }

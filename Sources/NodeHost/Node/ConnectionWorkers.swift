@@ -1,0 +1,41 @@
+import Foundation
+
+/// The threads that move one connection's work: its lane scheduler, its peer
+/// sender and, when it polls, its poller.
+///
+/// Invariant: started together and stopped together, so a connection is
+/// either fully running or not running at all; stopping finishes the item in
+/// hand and leaves queued work in the store.
+struct ConnectionWorkers {
+    let scheduler: LaneScheduler
+    let sender: PeerSender
+    let poller: Poller?
+
+    static func start(_ context: ConnectionContext) -> ConnectionWorkers {
+        let scheduler = LaneScheduler(context: context)
+        scheduler.start()
+        let sender = PeerSender(context: context)
+        sender.start()
+        let poller = context.config.trigger.pollSeconds.map { Poller(context: context, interval: $0) }
+        poller?.start()
+        return ConnectionWorkers(scheduler: scheduler, sender: sender, poller: poller)
+    }
+
+    /// Asks every thread to stop after the step in hand, triggering first.
+    func requestStop() {
+        poller?.requestStop()
+        scheduler.requestStop()
+        sender.requestStop()
+    }
+
+    /// Stops and waits for the threads until `deadline`; returns how many are
+    /// still busy then (in a tracker or peer call, left to finish or to the
+    /// process exit: every step is crash-safe).
+    @discardableResult
+    func stop(until deadline: Date = .distantFuture) -> Int {
+        requestStop()
+        let groups = [poller?.threads, scheduler.threads, sender.threads].compactMap { $0 }
+        for group in groups { group.waitExited(until: deadline) }
+        return groups.reduce(0) { $0 + $1.aliveCount }
+    }
+}
