@@ -53,6 +53,12 @@ final class JiraSearchTests: XCTestCase {
         XCTAssertEqual(try search("updated >= \"2000/01/01 00:00\" AND labels = even ORDER BY updated ASC")["total"], 3)
     }
 
+    func testSearch_ByKeyOrId_StillAppliesTheRestOfTheQuery() throws {
+        XCTAssertEqual(keys(try search("project = SUP AND key = SUP-2 AND labels = even")), ["SUP-2"])
+        XCTAssertEqual(keys(try search("project = SUP AND key = sup-3 AND labels = even")), [], "SUP-3 is odd")
+        XCTAssertEqual(keys(try search("key = SUP-99")), [], "no such issue: nothing, not an error")
+    }
+
     func testSearch_PagesWithStartAtMaxResultsTotal() throws {
         let first = try search("project = SUP ORDER BY key ASC", "&startAt=0&maxResults=3")
         XCTAssertEqual(first["total"], 7)

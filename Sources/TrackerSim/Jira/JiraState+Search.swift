@@ -21,6 +21,11 @@ extension JiraState {
         if requireBound && query.condition == nil {
             throw JiraFailure(400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.")
         }
+        if let id = exactIssue(query.condition) {
+            // `id = N` / `key = K` AND'ed at the top level: one candidate, by index.
+            let hit = issues[id].map { evaluator.matches($0, query.condition) } ?? false
+            return JiraMatches(ids: hit ? [id] : [], issues: issues)
+        }
         guard Self.isUpdateOrder(query.orderBy) else {
             let sorted = evaluator.sort(issues.values.filter { evaluator.matches($0, query.condition) }, by: query.orderBy)
             return JiraMatches(ids: sorted.map(\.id), issues: issues)
@@ -40,6 +45,20 @@ extension JiraState {
     private static func isUpdateOrder(_ orders: [JQLQuery.Order]) -> Bool {
         guard let first = orders.first, ["updated", "updateddate"].contains(first.field), first.ascending else { return false }
         return orders.dropFirst().allSatisfy { ["key", "id", "issuekey"].contains($0.field) && $0.ascending } && orders.count <= 2
+    }
+
+    /// The issue named by an `id =`, `key =` or `issuekey =` clause AND'ed at
+    /// the top level (-1 when it names none: nothing matches), else nil.
+    private func exactIssue(_ condition: JQLQuery.Condition?) -> Int? {
+        switch condition {
+        case .and(let a, let b)?:
+            return exactIssue(a) ?? exactIssue(b)
+        case .clause(let field, .equals, let values)? where ["id", "key", "issuekey"].contains(field) && values.count == 1:
+            guard case .literal(let text) = values[0] else { return nil }
+            return (try? issue(text))?.id ?? -1
+        default:
+            return nil
+        }
     }
 
     /// The largest `updated >=`/`>` literal among the clauses AND'ed at the top level.

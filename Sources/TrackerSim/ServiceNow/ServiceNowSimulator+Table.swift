@@ -76,6 +76,11 @@ extension ServiceNowSimulator {
         let query: EncodedQuery
         do { query = try EncodedQueryParser.parse(text) } catch { throw ServiceNowFailure(400, error.message, "sysparm_query: \(text)") }
         let evaluator = EncodedQueryEvaluator(knownFields: Set(table.fields))
+        if query.queries.count == 1,
+           let sysID = query.queries[0].first(where: { $0.count == 1 && $0[0].field == "sys_id" && $0[0].op == .equals })?[0].value {
+            // `sys_id=X` AND'ed at the top level: one candidate, by key.
+            return state.tables[table.name]?[sysID].flatMap { evaluator.matches($0.fields, query) ? [$0] : nil } ?? []
+        }
         if let ordered = updateOrdered(query, table: table, state: state, evaluator: evaluator) { return ordered }
         let rows = state.rows(table.name).filter { evaluator.matches($0.fields, query) }
         let order = evaluator.sort(rows.map(\.fields), query.orderBy)
