@@ -97,7 +97,7 @@ struct ScaleBenchmark: Command {
             }
 
             let hook = try deployment.jira.request("POST", "/rest/webhooks/1.0/webhook", [
-                "name": "bench", "url": .string("http://127.0.0.1:\(deployment.bluePort)/hooks/jira"), "events": ["jira:issue_updated"],
+                "name": "bench", "url": .string("http://127.0.0.1:\(deployment.bluePort)/hooks/jira"), "events": ["jira:issue_created", "jira:issue_updated"],
             ])
             let cpuBefore = cpuSeconds(deployment)
             figures.latencies = try LoadGenerator(deployment: deployment).latencies(samples: samples)
