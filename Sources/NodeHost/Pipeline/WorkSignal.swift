@@ -25,6 +25,11 @@ final class WorkSignal: @unchecked Sendable {
         return generation
     }
 
+    /// A pause that a signal sent from now on ends early.
+    func wait(timeoutSeconds: Double) {
+        wait(since: mark(), timeoutSeconds: timeoutSeconds)
+    }
+
     /// Returns when a signal was sent after `mark` was taken (at once if one
     /// already was), or after `timeoutSeconds`.
     func wait(since mark: UInt64, timeoutSeconds: Double) {

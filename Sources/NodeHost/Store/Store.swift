@@ -14,6 +14,8 @@ final class Store: @unchecked Sendable {
     let path: String
     private let lock = NSLock()
     private let state: StoreState
+    /// Who this store is; given to it when it was created.
+    let identity: StoreIdentity
 
     /// Opens (creating if needed) the store at `path` and migrates it.
     init(path: String) throws {
@@ -22,22 +24,42 @@ final class Store: @unchecked Sendable {
         // row_counts triggers must see the delete half of INSERT OR REPLACE.
         try database.execute("PRAGMA recursive_triggers = ON")
         try database.migrate(Schema.migrations)
-        state = StoreState(database: database)
+        let state = StoreState(database: database)
+        self.state = state
+        identity = try database.transaction {
+            let tx = StoreTransaction(state: state)
+            return try tx.storeIdentity() ?? tx.createStoreIdentity()
+        }
     }
 
+    /// SQLite's failures as they happen, whoever asked: counted, logged and
+    /// reported by `/healthz` and `/readyz` even where a caller copes.
+    let faults = StoreFaults()
     /// Every statement this store has prepared, for checking their query plans.
     var preparedSQL: [String] { lock.withLock { Array(state.statements.keys) } }
 
     /// Runs `body` with read access.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock { try body(StoreTransaction(state: state)) }
+        do {
+            return try lock.withLock { try body(StoreTransaction(state: state)) }
+        } catch let error as SQLError {
+            faults.failed("read", error)
+            throw error
+        }
     }
 
     /// Runs `body` in one transaction; returns after it has committed.
     @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock {
-            try state.database.transaction { try body(StoreTransaction(state: state)) }
+        do {
+            let result = try lock.withLock {
+                try state.database.transaction { try body(StoreTransaction(state: state)) }
+            }
+            faults.wrote()
+            return result
+        } catch let error as SQLError {
+            faults.failed("write", error)
+            throw error
         }
     }
 }

@@ -39,8 +39,15 @@ final class Poller: @unchecked Sendable {
     private func loop() {
         var failures = 0
         while isRunning {
-            // Taken before the poll: a stop requested while it runs ends the wait at once.
+            // While the store fails (a full disk), poll only after a growing
+            // pause: its commit is also the probe that notices space came back.
+            // Taken before the pause and the poll: a stop requested meanwhile ends the wait at once.
             let mark = wake.mark()
+            let pauseMs = context.store.faults.pauseMs
+            if pauseMs > 0 {
+                wake.wait(since: mark, timeoutSeconds: Double(pauseMs) / 1000)
+                guard isRunning else { break }
+            }
             do {
                 let poll = try pollOnce()
                 if poll.noticed > 0 { context.work.signal() }

@@ -4,4 +4,5 @@ import TandemCLI
 let engineBenchmarks: [any Command.Type] = [
     SyncBenchmark.self,
     ScaleBenchmark.self,
+    HistoryBenchmark.self,
 ]
