@@ -17,6 +17,8 @@ struct AdminAPI {
     let loadedPlugins: [LoadedPlugin]
     let refusedPlugins: [String]
     let router = Router()
+    /// `tandem sync --query` runs, polled by id.
+    let bulkRuns = BulkRuns()
 
     init(contexts: [String: ConnectionContext], store: Store, adminToken: String, config: NodeConfig? = nil,
          loadedPlugins: [LoadedPlugin] = [], refusedPlugins: [String] = []) {

@@ -65,6 +65,11 @@ public struct NodeConfig: Sendable, Equatable {
         /// syncing until `tandem unsync`. Unlinked entities never leave
         /// without matching, either way.
         public var strict: Bool
+        /// Refs asked of one `search` call (the connector pages inside it).
+        public var pageSize: Int = 1000
+        /// `search` calls one poll makes at most; a poll that has not caught up
+        /// goes on at once from where it stopped.
+        public var pagesPerPoll: Int = 10
     }
 
     public struct Connection: Sendable, Equatable {
@@ -199,13 +204,15 @@ public struct NodeConfig: Sendable, Equatable {
         guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
 
         let triggerReader = try reader.required("trigger")
-        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict"])
-        let trigger = Trigger(
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict", "pageSize", "pagesPerPoll"])
+        var trigger = Trigger(
             query: try triggerReader.required("query").string(),
             pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
             webhook: try triggerReader.member("webhook")?.bool() ?? false,
             overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60,
             strict: try triggerReader.member("strict")?.bool() ?? false)
+        if let pageSize = try triggerReader.member("pageSize") { trigger.pageSize = try pageSize.int(in: 1...10_000) }
+        if let pages = try triggerReader.member("pagesPerPoll") { trigger.pagesPerPoll = try pages.int(in: 1...1_000) }
 
         let conflicts: ConflictPolicy
         if let conflictsReader = try reader.member("conflicts") {

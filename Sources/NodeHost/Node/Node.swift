@@ -10,8 +10,9 @@ import Glibc
 ///
 /// `start` validates everything an operator can get wrong before serving
 /// (plugins present and loadable, configs accepted by their plugins, scripts
-/// that parse) and fails with a message naming the problem; `stop` finishes
-/// the work in hand and closes the store. A restarted node resumes from its
+/// that parse) and fails with a message naming the problem; `stop` lets the
+/// work in hand finish for at most `stopGraceSeconds`, since every step is
+/// crash-safe. A restarted node resumes from its
 /// store: pending changes, outbox and inbox survive.
 ///
 /// HTTP routes: `/hooks/{instance}` (tracker webhooks), `/peer/v1/…` (other
@@ -116,21 +117,34 @@ public final class Node: @unchecked Sendable {
         return false
     }
 
-    /// Finishes the item each worker has in hand, stops serving, and returns.
+    /// Stops polling, working and serving; returns within about `stopGraceSeconds`
+    /// (plus the server's own stop): a thread still in a plugin or peer call
+    /// then is left to the process exit, as every step commits atomically.
     public func stop() {
         readiness.withLock { ready = false }
         changes.lock()
         defer { changes.unlock() }
         stallWatch?.stop()
-        workers.values.forEach { $0.poller?.stop() }
+        let deadline = Date(timeIntervalSinceNow: Self.stopGraceSeconds)
+        workers.values.forEach { $0.requestStop() }
         server?.stop()
-        workers.values.forEach { $0.stop() }
+        let busy = workers.values.reduce(0) { $0 + $1.stop(until: deadline) }
         workers = [:]
         pruner?.stop()
+        if busy > 0 {
+            let now = nowMs()
+            let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
+            logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
+                         ["calls": .array(stuck.map(JSON.string)), "threads": .int(Int64(busy))])
+        }
         monitor?.calls.markCleanExit()
         lock = nil
         logger.info("node stopped")
     }
+
+    /// How long `stop` lets threads finish the step in hand: a stop must be
+    /// prompt whatever a tracker is doing, and every step is crash-safe.
+    static let stopGraceSeconds = 0.7
 
     // MARK: - Start-up steps
 

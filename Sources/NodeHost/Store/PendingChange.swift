@@ -72,13 +72,13 @@ extension StoreTransaction {
     }
 
     func pendingCount(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM pending WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "pending")
     }
 
     /// The earliest notice time still pending, for the oldest-pending age.
     func oldestPending(connection: String) throws -> Int64? {
-        try query("SELECT min(noticed_at) FROM pending WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        try query("SELECT noticed_at FROM pending WHERE connection = ? ORDER BY noticed_at LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 }

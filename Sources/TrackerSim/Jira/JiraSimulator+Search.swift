@@ -84,7 +84,8 @@ extension JiraSimulator {
             if state.catalog.cloud && state.catalog.searchLagMilliseconds > 0 {
                 let indexedUntil = SimTime.nowMillis() - Int64(state.catalog.searchLagMilliseconds)
                 let reconciled = Set(reconcile)
-                found = found.filter { $0.updated <= indexedUntil || reconciled.contains(String($0.id)) }
+                let visible = found.ids.filter { id in found.issues[id].map { $0.updated <= indexedUntil } ?? false || reconciled.contains(String(id)) }
+                found = JiraMatches(ids: visible, issues: found.issues)
             }
             let selection = JiraFieldSelection(values: input.fields, fallback: .idOnly)
             let expand = Self.expandSet(input.expand)

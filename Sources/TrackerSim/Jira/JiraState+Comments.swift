@@ -62,7 +62,7 @@ extension JiraState {
         try transaction { () throws(JiraFailure) in
             let now = SimTime.nowMillis()
             do { try store.delete("jira.comment", String(comment.id)) } catch { throw storageFailure(error) }
-            comments[comment.id] = nil
+            set(comment: comment.id, nil)
             issue.updated = now
             try save(issue)
             emitIssueEvent("jira:issue_updated", type: "issue_comment_deleted", issue: issue, user: user, comment: comment, at: now)
@@ -102,7 +102,7 @@ extension JiraState {
                 try store.delete("jira.attachment", String(number))
                 try store.deleteBlob("jira-\(number)")
             } catch { throw storageFailure(error) }
-            attachments[number] = nil
+            set(attachment: number, nil)
             if var issue = issues[attachment.issueID] {
                 issue.updated = now
                 let history = try newHistory(author: user, at: now, items: [

@@ -119,9 +119,9 @@ extension JiraState {
             } catch { throw storageFailure(error) }
             let now = SimTime.nowMillis()
             emitIssueEvent("jira:issue_deleted", type: "issue_deleted", issue: issue, user: user, at: now)
-            issues[issue.id] = nil
-            for comment in comments(of: issue.id) { comments[comment.id] = nil }
-            for attachment in attachments(of: issue.id) { attachments[attachment.id] = nil }
+            for comment in comments(of: issue.id) { set(comment: comment.id, nil) }
+            for attachment in attachments(of: issue.id) { set(attachment: attachment.id, nil) }
+            set(issue.id, nil)
         }
     }
 
