@@ -13,8 +13,19 @@ final class ServiceNowConnector: Connector {
     static let id = "servicenow-like"
     static let name = "ServiceNow (Table API)"
     static let version = "1.0.0"
-    static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
-                             "attachment.get", "attachment.put", "user.find", "webhook.parse", "version"]
+    static let operationTable = OperationTable<ServiceNowConnector>([
+        ("search", .json(ServiceNowConnector.search)),
+        ("get", .json(ServiceNowConnector.get)),
+        ("create", .json(ServiceNowConnector.create)),
+        ("lookup", .json(ServiceNowConnector.lookup)),
+        ("update", .json(ServiceNowConnector.update)),
+        ("comment.add", .json(ServiceNowConnector.addComment)),
+        ("attachment.get", .result(ServiceNowConnector.getAttachment)),
+        ("attachment.put", .json(ServiceNowConnector.putAttachment)),
+        ("user.find", .json(ServiceNowConnector.findUser)),
+        ("webhook.parse", .json(ServiceNowConnector.parseWebhook)),
+        ("version", .json(ServiceNowConnector.version)),
+    ])
     static let isThreadSafe = true
     static let configurationKeys = ServiceNowConfig.keys
 
@@ -25,23 +36,6 @@ final class ServiceNowConnector: Connector {
     init(configuration json: JSON, host: ConnectorHost) throws(ConnectorError) {
         config = try ServiceNowConfig(json, host: host)
         self.host = host
-    }
-
-    func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
-        switch operation {
-        case "search": return OperationResult(try search(request))
-        case "get": return OperationResult(try get(request))
-        case "create": return OperationResult(try create(request))
-        case "lookup": return OperationResult(try lookup(request))
-        case "update": return OperationResult(try update(request))
-        case "comment.add": return OperationResult(try addComment(request))
-        case "attachment.get": return try getAttachment(request)
-        case "attachment.put": return OperationResult(try putAttachment(request))
-        case "user.find": return OperationResult(try findUser(request))
-        case "webhook.parse": return OperationResult(try parseWebhook(request))
-        case "version": return OperationResult(try version(request))
-        default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
-        }
     }
 }
 

@@ -4,7 +4,7 @@ extension ServiceNowConnector {
     /// `webhook.parse` {"headers", "body"} → {"events": [...]}.
     ///
     /// Reads Tandem's ServiceNow change notification (schema
-    /// `tandem.servicenow.event/1`, tracker-apis.md §2.6), which the simulator
+    /// `tandem.servicenow.event/1`, docs/simulators.md), which the simulator
     /// sends and the shipped business rule makes a real instance send. It
     /// carries no record, so events have no `entity`: the node re-reads.
     /// Makes no request: the actor is `sys_updated_by` as a bare user.

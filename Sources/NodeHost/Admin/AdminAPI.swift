@@ -1,6 +1,8 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemTime
+import TandemDigest
 
 /// The operator endpoints under `/admin/v1/`, used by `tandem errors`,
 /// `tandem sync`, `tandem status` and `tandem connections`.
@@ -50,7 +52,7 @@ struct AdminAPI {
         [
             "id": .int(error.id), "connection": .string(error.connection), "entity": .string(error.entity),
             "lane": .string(error.lane), "stage": .string(error.stage), "reason": .string(error.reason),
-            "createdAt": .string(isoTimestamp(Date(timeIntervalSince1970: Double(error.createdAt) / 1000))),
+            "createdAt": .string(Timestamp.iso(error.createdAt)),
         ]
     }
 
@@ -113,7 +115,7 @@ struct AdminAPI {
     }
 
     private func status() throws -> HTTPResponse {
-        let now = nowMs()
+        let now = Timestamp.now()
         let connections: [JSON] = try contexts.keys.sorted().map { name in
             let context = contexts[name]!
             return try store.read { tx in
@@ -129,7 +131,7 @@ struct AdminAPI {
                     "oldestPendingSeconds": oldest.map { .double(Double(now - $0) / 1000) } ?? .null,
                     "parked": .int(Int64(try tx.openParked(connection: name).count)),
                     "twins": .int(Int64(try tx.twinCount(connection: name))),
-                    "lastSync": try tx.lastSyncedAt(connection: name).map { .string(isoTimestamp(Date(timeIntervalSince1970: Double($0) / 1000))) } ?? .null,
+                    "lastSync": try tx.lastSyncedAt(connection: name).map { .string(Timestamp.iso($0)) } ?? .null,
                 ]
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import TandemJSON
 
-/// A node's configuration file (DESIGN.md §7), validated.
+/// A node's configuration file, validated.
 ///
 /// Relative paths (`dataDir`, `pluginsDir`, scripts) are resolved against the
 /// folder of the configuration file, so a node runs the same from any
@@ -73,12 +73,19 @@ public struct NodeConfig: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError("$", "cannot read configuration file '\(path)'")
         }
-        let json: JSON
-        do { json = try JSON(parsing: [UInt8](data)) } catch {
-            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
-        }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(json, baseDirectory: base, environment: environment)
+        return try parse(bytes: [UInt8](data), named: path, baseDirectory: base, environment: environment)
+    }
+
+    /// Parses and validates the bytes of a configuration file called `name`
+    /// (named in the error when they are not JSON).
+    public static func parse(bytes: [UInt8], named name: String, baseDirectory: String,
+                             environment: [String: String]) throws(ConfigError) -> NodeConfig {
+        let json: JSON
+        do { json = try JSON(parsing: bytes) } catch {
+            throw ConfigError("$", "'\(name)' is not valid JSON: \(error)")
+        }
+        return try parse(json, baseDirectory: baseDirectory, environment: environment)
     }
 
     /// Validates configuration JSON; relative paths resolve against `baseDirectory`.

@@ -2,6 +2,7 @@ import Foundation
 import SyncScript
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// One Tandem node: its store, plugin instances, connections and HTTP listener.
 ///
@@ -146,7 +147,7 @@ public final class Node: @unchecked Sendable {
                 return result
             },
             secret: { secretName in ProcessInfo.processInfo.environment["TANDEM_SECRET_" + secretName] },
-            nowMs: { nowMs() })
+            nowMs: { Timestamp.now() })
         do {
             return (try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services), http)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import TandemJSON
+import TandemTime
 
 /// Writes one JSON object per line: `ts`, `level`, `msg`, and when known
 /// `node`, `connection`, `entity`, `tx`, plus any extra fields.
@@ -44,7 +45,7 @@ public final class Logger: @unchecked Sendable {
                     tx: String? = nil, _ extra: [String: JSON] = [:]) {
         guard level >= minimum else { return }
         var object = extra
-        object["ts"] = .string(isoTimestamp(Date()))
+        object["ts"] = .string(Timestamp.iso(Timestamp.now()))
         object["level"] = .string(level.rawValue)
         object["msg"] = .string(message)
         object["node"] = .string(node)

@@ -1,5 +1,6 @@
 import SyncScript
 import TandemJSON
+import TandemTime
 
 /// Pending change → replica → outbox.
 ///
@@ -64,7 +65,7 @@ struct OutgoingStage {
                     source: EntityRef(id: change.localID, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue,
                                       updated: entity["updated"]?.stringValue),
                     target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
-                    noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq)
+                    noticedAt: change.noticedAt, sentAt: Timestamp.now(), appliedSeq: twin.lastAppliedSeq)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
                 try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1

@@ -1,5 +1,7 @@
 import Foundation
 import TandemJSON
+import TandemTime
+import TandemThreads
 
 /// Runs a connection's work on its own worker threads: parallel across
 /// entities, strictly in order within one.
@@ -21,38 +23,19 @@ final class LaneScheduler: @unchecked Sendable {
     static let idleWakeSeconds = 0.2
     private let context: ConnectionContext
     private let choosing = NSLock()
-    private let state = NSLock()
-    private var running = false
-    private var threads: [Thread] = []
-    private var finished = 0
-    private let done = NSCondition()
+    private let workers: WorkerGroup
 
-    init(context: ConnectionContext) { self.context = context }
-
-    func start() {
-        state.withLock { running = true }
-        for index in 0..<context.config.workers {
-            let thread = Thread { [self] in
-                workLoop()
-                done.lock(); finished += 1; done.broadcast(); done.unlock()
-            }
-            thread.name = "tandem.\(context.name).worker\(index)"
-            thread.stackSize = 8 << 20
-            threads.append(thread)
-            thread.start()
-        }
+    init(context: ConnectionContext) {
+        self.context = context
+        workers = WorkerGroup(name: "\(context.name).work")
     }
+
+    func start() { workers.start(count: context.config.workers) { [self] _ in workLoop() } }
 
     /// Lets each worker finish the item in hand, then returns.
-    func stop() {
-        state.withLock { running = false }
-        context.work.signal()
-        done.lock()
-        while finished < threads.count { done.wait() }
-        done.unlock()
-    }
+    func stop() { workers.stop(wake: context.work.signal) }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { workers.isRunning }
 
     private func workLoop() {
         while isRunning {
@@ -68,7 +51,7 @@ final class LaneScheduler: @unchecked Sendable {
     /// The next item no other worker holds, with the lane keys taken for it.
     private func next() -> (Item, [String])? {
         choosing.withLock {
-            let now = nowMs()
+            let now = Timestamp.now()
             guard let (heads, pending) = try? context.store.read({ tx in
                 (try tx.inboxHeads(connection: context.name, now: now, limit: 64),
                  try tx.runnablePending(connection: context.name, now: now, limit: 64))

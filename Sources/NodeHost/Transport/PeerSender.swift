@@ -1,6 +1,7 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemThreads
 
 /// Drains a connection's outbox to the peer node (docs/architecture.md, Transport).
 ///
@@ -16,35 +17,19 @@ final class PeerSender: @unchecked Sendable {
     static let backoff = Backoff(baseMs: 100, capMs: 2_000)
     static let path = "/peer/v1/messages"
     private let context: ConnectionContext
-    private let state = NSLock()
-    private var running = false
-    private var thread: Thread?
-    private let stopped = NSCondition()
-    private var exited = false
+    private let thread: WorkerGroup
 
-    init(context: ConnectionContext) { self.context = context }
-
-    func start() {
-        state.withLock { running = true }
-        let thread = Thread { [self] in
-            loop()
-            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
-        }
-        thread.name = "tandem.\(context.name).sender"
-        self.thread = thread
-        thread.start()
+    init(context: ConnectionContext) {
+        self.context = context
+        thread = WorkerGroup(name: "\(context.name).send")
     }
+
+    func start() { thread.start { [self] _ in loop() } }
 
     /// Finishes the request in flight, then returns.
-    func stop() {
-        state.withLock { running = false }
-        context.sendSignal.signal()
-        stopped.lock()
-        while thread != nil && !exited { stopped.wait() }
-        stopped.unlock()
-    }
+    func stop() { thread.stop(wake: context.sendSignal.signal) }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { thread.isRunning }
 
     private func loop() {
         var failures = 0

@@ -1,7 +1,8 @@
 import Foundation
 import TandemJSON
+import TandemThreads
 
-/// Polls a connection's tracker for changes (DESIGN.md §3 step 1), for
+/// Polls a connection's tracker for changes (docs/architecture.md, "One replica's path"), for
 /// connections whose trigger has `pollSeconds`.
 ///
 /// Each poll asks the connector's `search` for everything matching the
@@ -13,35 +14,20 @@ final class Poller: @unchecked Sendable {
     private let context: ConnectionContext
     private let interval: Double
     private let wake = WorkSignal()
-    private let state = NSLock()
-    private var running = false
-    private var exited = true
-    private let stopped = NSCondition()
+    private let thread: WorkerGroup
 
     init(context: ConnectionContext, interval: Double) {
         self.context = context
         self.interval = interval
+        thread = WorkerGroup(name: "\(context.name).poll")
     }
 
-    func start() {
-        state.withLock { running = true; exited = false }
-        let thread = Thread { [self] in
-            loop()
-            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
-        }
-        thread.name = "tandem.\(context.name).poller"
-        thread.start()
-    }
+    func start() { thread.start { [self] _ in loop() } }
 
-    func stop() {
-        state.withLock { running = false }
-        wake.signal()
-        stopped.lock()
-        while !exited { stopped.wait() }
-        stopped.unlock()
-    }
+    /// Finishes the poll in flight, then returns.
+    func stop() { thread.stop(wake: wake.signal) }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { thread.isRunning }
 
     private func loop() {
         var failures = 0

@@ -1,7 +1,8 @@
 import TandemHTTP
 import TandemJSON
 
-/// `POST /hooks/{instance}`: a tracker's webhook (DESIGN.md §3 step 1).
+/// `POST /hooks/{instance}`: a tracker's webhook, the first step of
+/// docs/architecture.md, "One replica's path".
 ///
 /// The connector parses the body (`webhook.parse`); every change event not
 /// made by the connection's own integration user becomes a pending change of

@@ -3,6 +3,7 @@ import TandemHTTP
 import TandemJSON
 #if canImport(Glibc)
 import Glibc
+import TandemTime
 #endif
 
 /// The HTTP front shared by both simulators: counts requests, injects faults,
@@ -69,7 +70,7 @@ final class SimServer: Sendable {
         stats.record(method: request.method)
         let policy = faults.policy
         if policy.latencyMilliseconds > 0 { usleep(UInt32(policy.latencyMilliseconds) * 1000) }
-        switch faults.decide(nowMillis: SimTime.nowMillis()) {
+        switch faults.decide(nowMillis: Timestamp.now()) {
         case .pass: break
         case .rateLimited(let seconds):
             var response = flavor.error(429, "Rate limit exceeded")

@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// Route registration helpers and the small read-only resources.
 extension JiraSimulator {
@@ -30,7 +31,7 @@ extension JiraSimulator {
             .json(200, [
                 "baseUrl": .string(state.baseURL), "version": "9.12.0", "versionNumbers": [9, 12, 0],
                 "deploymentType": "Server", "buildNumber": 912000, "buildDate": "2023-11-21T00:00:00.000+0000",
-                "serverTime": .string(SimTime.jira(SimTime.nowMillis())), "scmInfo": "tandem-sim",
+                "serverTime": .string(Timestamp.jira(Timestamp.now())), "scmInfo": "tandem-sim",
                 "serverTitle": "Tandem Jira simulator",
             ])
         }

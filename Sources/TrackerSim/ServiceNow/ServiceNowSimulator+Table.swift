@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
 
 /// The Table API: `/api/now/table/{table}[/{sys_id}]` (also under `/api/now/v1|v2`).
 extension ServiceNowSimulator {
@@ -154,7 +155,7 @@ func percentEncodeQuery(_ text: String) -> String {
              UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             result.append(Character(Unicode.Scalar(byte)))
         default:
-            result += "%" + SimCrypto.hex([byte]).uppercased()
+            result += "%" + Digest.hex([byte]).uppercased()
         }
     }
     return result

@@ -6,7 +6,7 @@ import TandemJSON
 /// `tandem-bench sync`: the whole system under load, four real processes on
 /// this machine (Jira and ServiceNow simulators, two nodes), release build.
 ///
-/// Figures (issue 7): latency from a webhook-triggered Jira change to the
+/// Figures: latency from a webhook-triggered Jira change to the
 /// ServiceNow write (p50, p99); sustained synced changes per second across
 /// many entities; tracker HTTP requests per synced change; time to drain
 /// changes queued while the peer node was down; peak RSS of each node.

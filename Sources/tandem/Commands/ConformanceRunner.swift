@@ -1,6 +1,7 @@
 import Foundation
 import NodeHost
 import TandemJSON
+import TandemDigest
 
 /// The body of each check, run inside the child process.
 struct ConformanceRunner {
