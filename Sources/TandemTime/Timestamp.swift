@@ -106,14 +106,7 @@ public enum Timestamp {
             }
         }
         guard index == bytes.count else { return nil }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
-        return (Int64(timegm(&parts)) - offsetSeconds) * 1000 + fraction
+        return (utcSeconds(year, month, day, hour, minute, second) - offsetSeconds) * 1000 + fraction
     }
 
     /// Reads a query literal as UTC: `yyyy/MM/dd HH:mm`, `yyyy-MM-dd HH:mm`,
@@ -135,6 +128,12 @@ public enum Timestamp {
             hour = h; minute = m
             if time.count == 3 { guard let s = time[2], (0...59).contains(s) else { return nil }; second = s }
         }
+        return utcSeconds(year, month, day, hour, minute, second) * 1000
+    }
+
+    /// Seconds since the epoch of a UTC calendar time (fields already checked).
+    private static func utcSeconds(_ year: Int32, _ month: Int32, _ day: Int32,
+                                   _ hour: Int32, _ minute: Int32, _ second: Int32) -> Int64 {
         var parts = tm()
         parts.tm_year = year - 1900
         parts.tm_mon = month - 1
@@ -142,7 +141,7 @@ public enum Timestamp {
         parts.tm_hour = hour
         parts.tm_min = minute
         parts.tm_sec = second
-        return Int64(timegm(&parts)) * 1000
+        return Int64(timegm(&parts))
     }
 
     private static func isSpace(_ character: Character) -> Bool {
