@@ -4,24 +4,34 @@
 SWIFT  ?= swift
 CONFIG ?= debug
 
-.PHONY: all build plugins test demo bench fuzz clean
+.PHONY: all build plugins test demo bench fuzz clean cjson
 all: plugins
 
 build:
 	$(SWIFT) build -c $(CONFIG)
 
-# Builds the Swift connectors and the C example and copies them into plugins.d/.
-plugins: build
-	@bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path) && \
+# Builds the Swift connectors and the C example and installs them into plugins.d/.
+# INSTALL copies to a temporary name and renames it over the target: a file a
+# running node has open is replaced, never rewritten in place.
+INSTALL = install_so() { cp "$$1" "$$2/.$$(basename $$1).tmp$$$$" && mv -f "$$2/.$$(basename $$1).tmp$$$$" "$$2/$$(basename $$1)"; }
+plugins: build cjson
+	@$(INSTALL); bin=$$($(SWIFT) build -c $(CONFIG) --show-bin-path) && \
 	for lib in $(wildcard Plugins/*/); do \
 	  name=$$(basename $$lib); \
-	  [ -f $$bin/lib$$name.so ] && cp $$bin/lib$$name.so plugins.d/ || true; \
+	  if [ -f $$bin/lib$$name.so ]; then install_so $$bin/lib$$name.so plugins.d; fi; \
 	done
-	@if [ -f Examples/CConnector/Makefile ]; then $(MAKE) -s -C Examples/CConnector && cp Examples/CConnector/build/*.so plugins.d/; fi
+	@$(INSTALL); if [ -f Examples/CConnector/Makefile ]; then $(MAKE) -s -C Examples/CConnector && \
+	  for so in Examples/CConnector/build/*.so; do install_so $$so plugins.d; done; fi
 	@ls plugins.d/*.so 2>/dev/null | sed 's/^/installed /' || true
 
-test: plugins
+test: cjson plugins
 	$(SWIFT) test
+
+# C connectors (the example, the scaffold, test fixtures) use Debian's cJSON.
+cjson:
+	@dpkg -s libcjson-dev >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y libcjson-dev >/dev/null || { apt-get update -qq && apt-get install -y libcjson-dev; }; \
+	  else echo "libcjson-dev is missing: run  sudo apt-get install -y libcjson-dev" >&2; exit 1; fi; }
 
 # Two simulated trackers and two nodes play a scenario; exits 0 when every
 # step held. `make demo DEMO_ARGS=--keep` leaves them running until Ctrl-C.

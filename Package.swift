@@ -20,7 +20,7 @@ let pluginLinkerSettings: [LinkerSetting] = [
 // MARK: - Foundation: ABI, SDK, loader, command line
 
 let foundationTargets: [Target] = [
-    .target(name: "PluginAPI", path: "Sources/PluginAPI"),
+    .target(name: "PluginAPI", path: "Sources/PluginAPI", exclude: ["sdk"]),
     .target(name: "TandemRuntime", dependencies: ["PluginAPI"], path: "Sources/TandemRuntime"),
     .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemTime"], path: "Sources/PluginKit"),
     .target(name: "TandemTime", path: "Sources/TandemTime"),
@@ -82,10 +82,13 @@ let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 // MARK: - Connectors and conformance checker (issue 4)
 
 let connectorTargets: [Target] = [
-    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit"],
+    .target(name: "ConnectorContract", dependencies: ["TandemJSON"], path: "Sources/ConnectorContract",
+            resources: [.copy("schemas")]),
+    .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit",
+                                                       "ConnectorContract"],
                 path: "Tests/ConnectorTests"),
 ]
-let connectorCommandDependencies: [Target.Dependency] = []
+let connectorCommandDependencies: [Target.Dependency] = ["ConnectorContract"]
 
 // MARK: - Engine and executables
 
@@ -98,7 +101,7 @@ let engineTargets: [Target] = [
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP"], path: "Tests/EndToEndTests"),
     .executableTarget(name: "tandem",
                       dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient",
-                                     "TandemDigest"] + httpCommandDependencies + simCommandDependencies + scriptCommandDependencies
+                                     "TandemDigest", "TandemThreads"] + httpCommandDependencies + simCommandDependencies + scriptCommandDependencies
                           + connectorCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
@@ -112,6 +115,8 @@ let package = Package(
     products: [
         .executable(name: "tandem", targets: ["tandem"]),
         .executable(name: "tandem-bench", targets: ["tandem-bench"]),
+        // What an out-of-tree Swift connector depends on (see `tandem plugins new`).
+        .library(name: "PluginKit", targets: ["PluginKit"]),
         .library(name: "JiraLike", type: .dynamic, targets: ["JiraLike"]),
         .library(name: "ServiceNowLike", type: .dynamic, targets: ["ServiceNowLike"]),
     ],

@@ -1,19 +1,23 @@
 /*
- * c-filestore: a Tandem connector written in plain C against the ABI header
- * only. It keeps each entity as one JSON file, <dir>/<n>.json, in a folder
- * given by the instance config {"dir": "/path"}.
+ * c-filestore: a Tandem connector written in plain C against the ABI header,
+ * Debian's cJSON and the C SDK helpers (Sources/PluginAPI/sdk). It keeps each
+ * entity as one JSON file, <dir>/<n>.json, in a folder given by the instance
+ * config {"dir": "/path"}.
  *
- * Operations: describe, create, get, update, search (by file modification
- * time). It is the proof that a connector needs nothing but tandem/tandem.h.
+ * Operations: describe, create, get, update, search (by each entity's
+ * `updated`). It is the proof that a connector needs nothing but
+ * tandem/tandem.h, a JSON library and a C compiler.
  *
  * Threads: not declared thread-safe, so the node serialises calls per
  * instance; creates are still safe across processes (O_EXCL on the new file).
- * Memory: every buffer handed to the node is malloc'd and carries
- * release_malloced, which frees it; the node never frees our memory itself.
+ * Memory: every buffer handed to the node carries tandem_sdk_release, which
+ * frees it; the node never frees our memory itself.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <tandem/tandem.h>
+#include <tandem_sdk.h>
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,110 +28,56 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json_scan.h"
-
+#ifndef FILESTORE_ID
 #define FILESTORE_ID "c-filestore"
+#endif
 #define FILESTORE_KEY_PREFIX "FS-"
+#define OPERATIONS "[\"describe\",\"create\",\"get\",\"update\",\"search\"]"
 
 typedef struct {
     char dir[4096];
     const tandem_host_t *host;
 } filestore;
 
-/* ---- growable text ---------------------------------------------------- */
-
-typedef struct { char *data; size_t length, capacity; int failed; } text;
-
-static void text_append(text *t, const char *bytes, size_t length) {
-    if (t->failed) return;
-    if (t->length + length + 1 > t->capacity) {
-        size_t capacity = t->capacity ? t->capacity * 2 : 256;
-        while (capacity < t->length + length + 1) capacity *= 2;
-        char *grown = realloc(t->data, capacity);
-        if (!grown) { t->failed = 1; return; }
-        t->data = grown;
-        t->capacity = capacity;
-    }
-    memcpy(t->data + t->length, bytes, length);
-    t->length += length;
-    t->data[t->length] = '\0';
-}
-
-static void text_puts(text *t, const char *s) { text_append(t, s, strlen(s)); }
-
-static void text_json_string(text *t, const char *s) {
-    text_puts(t, "\"");
-    for (; *s; s++) {
-        char escaped[8];
-        if (*s == '"' || *s == '\\') { escaped[0] = '\\'; escaped[1] = *s; text_append(t, escaped, 2); }
-        else if ((unsigned char)*s < 0x20) { snprintf(escaped, sizeof escaped, "\\u%04x", (unsigned char)*s); text_puts(t, escaped); }
-        else text_append(t, s, 1);
-    }
-    text_puts(t, "\"");
-}
-
-/* ---- buffers and results ----------------------------------------------- */
-
-static void release_malloced(tandem_buffer_t *buffer) {
-    if (!buffer) return;
-    free((void *)buffer->data);
-    buffer->data = NULL;
-    buffer->size = 0;
-    buffer->release = NULL;
-}
-
-/* Hands `t`'s memory to the node through `buffer` (ownership moves). */
-static void give_text(tandem_buffer_t *buffer, text *t) {
-    if (!buffer) { free(t->data); return; }
-    buffer->data = (const uint8_t *)t->data;
-    buffer->size = t->length;
-    buffer->release = t->data ? release_malloced : NULL;
-    buffer->owner_data = NULL;
-}
-
-static tandem_status_t fail(tandem_buffer_t *buffer, tandem_status_t status, const char *message) {
-    text t = {0};
-    text_puts(&t, "{\"message\":");
-    text_json_string(&t, message);
-    text_puts(&t, "}");
-    give_text(buffer, &t);
-    return status;
-}
-
-static tandem_status_t finish(tandem_result_t *result, tandem_status_t status, text *t) {
-    result->status = status;
-    give_text(&result->json, t);
-    return status;
-}
-
-static tandem_status_t fail_result(tandem_result_t *result, tandem_status_t status, const char *message) {
-    result->status = status;
-    return fail(&result->json, status, message);
-}
-
 /* ---- files ------------------------------------------------------------- */
 
-static int read_file(const char *path, text *out) {
+static cJSON *read_entity(const char *path) {
     FILE *file = fopen(path, "rb");
-    if (!file) return -1;
+    if (!file) return NULL;
+    char *data = NULL;
+    size_t length = 0, capacity = 0, n;
     char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0) text_append(out, chunk, n);
-    int error = ferror(file);
+    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0) {
+        if (length + n > capacity) {
+            capacity = (length + n) * 2;
+            char *grown = realloc(data, capacity);
+            if (!grown) { free(data); fclose(file); errno = ENOMEM; return NULL; }
+            data = grown;
+        }
+        memcpy(data + length, chunk, n);
+        length += n;
+    }
     fclose(file);
-    return error || out->failed ? -1 : 0;
+    cJSON *json = data ? cJSON_ParseWithLength(data, length) : NULL;
+    free(data);
+    if (!json) errno = EIO;
+    return json;
 }
 
 /* Writes atomically: a temporary file renamed over the target. */
-static int write_file(const char *path, const text *content) {
+static int write_entity(const char *path, const cJSON *entity) {
+    char *text = cJSON_PrintUnformatted(entity);
+    if (!text) return -1;
     char temporary[4200];
     snprintf(temporary, sizeof temporary, "%s.tmp%ld", path, (long)getpid());
     FILE *file = fopen(temporary, "wb");
-    if (!file) return -1;
-    size_t written = fwrite(content->data, 1, content->length, file);
+    if (!file) { free(text); return -1; }
+    size_t length = strlen(text);
+    size_t written = fwrite(text, 1, length, file);
+    free(text);
     int error = fflush(file) != 0 || fsync(fileno(file)) != 0;
     fclose(file);
-    if (written != content->length || error || rename(temporary, path) != 0) { unlink(temporary); return -1; }
+    if (written != length || error || rename(temporary, path) != 0) { unlink(temporary); return -1; }
     return 0;
 }
 
@@ -141,100 +91,75 @@ static void entity_path(const filestore *store, const char *id, char *out, size_
     snprintf(out, capacity, "%s/%s.json", store->dir, id);
 }
 
-static void iso_now(const filestore *store, char *out, size_t capacity) {
+static int64_t now_ms(const filestore *store) {
     int64_t ms = store->host && store->host->now_ms ? store->host->now_ms(store->host) : 0;
-    if (ms <= 0) {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    }
-    time_t seconds = (time_t)(ms / 1000);
-    struct tm utc;
-    gmtime_r(&seconds, &utc);
-    char date[32];
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-    snprintf(out, capacity, "%s.%03dZ", date, (int)(ms % 1000));
+    if (ms > 0) return ms;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-/* ---- entity text ------------------------------------------------------- */
+/* ---- entity ------------------------------------------------------------ */
 
-struct merge_context { text *out; json_slice skip_if_in; int first; };
-
-static void copy_member(const char *key, size_t key_length, json_slice value, void *context) {
-    struct merge_context *merge = context;
-    if (merge->skip_if_in.start) {
-        char name[256];
-        if (key_length >= sizeof name) return;
-        memcpy(name, key, key_length);
-        name[key_length] = '\0';
-        if (json_find_member(merge->skip_if_in, name, NULL) == 1) return;
-    }
-    if (!merge->first) text_puts(merge->out, ",");
-    merge->first = 0;
-    text_puts(merge->out, "\"");
-    text_append(merge->out, key, key_length);
-    text_puts(merge->out, "\":");
-    text_append(merge->out, value.start, value.length);
-}
-
-/* The entity JSON: old fields (if any) overlaid with new fields. */
-static void entity_text(const filestore *store, const char *id, json_slice old_fields, json_slice new_fields, text *out) {
-    char updated[40], path[4200];
-    iso_now(store, updated, sizeof updated);
+/* The entity JSON: old fields (if any) overlaid with new fields. Takes a copy
+ * of both; returns NULL when out of memory. */
+static cJSON *entity_json(const filestore *store, const char *id, const cJSON *old_fields, const cJSON *new_fields) {
+    char updated[25], path[4200], url[4300], key[64];
+    tandem_sdk_iso8601(now_ms(store), updated);
     entity_path(store, id, path, sizeof path);
-    text_puts(out, "{\"id\":");
-    text_json_string(out, id);
-    text_puts(out, ",\"key\":\"" FILESTORE_KEY_PREFIX);
-    text_puts(out, id);
-    text_puts(out, "\",\"type\":\"record\",\"url\":");
-    char url[4300];
     snprintf(url, sizeof url, "file://%s", path);
-    text_json_string(out, url);
-    text_puts(out, ",\"updated\":");
-    text_json_string(out, updated);
-    text_puts(out, ",\"fields\":{");
-    struct merge_context merge = {out, new_fields, 1};
-    if (old_fields.start) json_each_member(old_fields, copy_member, &merge);
-    merge.skip_if_in.start = NULL;
-    json_each_member(new_fields, copy_member, &merge);
-    text_puts(out, "},\"comments\":[],\"attachments\":[]}");
+    snprintf(key, sizeof key, FILESTORE_KEY_PREFIX "%s", id);
+    cJSON *entity = cJSON_CreateObject();
+    cJSON *fields = old_fields ? cJSON_Duplicate(old_fields, 1) : cJSON_CreateObject();
+    if (!entity || !fields) { cJSON_Delete(entity); cJSON_Delete(fields); return NULL; }
+    for (const cJSON *field = new_fields ? new_fields->child : NULL; field; field = field->next) {
+        cJSON *copy = cJSON_Duplicate(field, 1);
+        if (!copy) continue;
+        if (cJSON_GetObjectItemCaseSensitive(fields, field->string)) cJSON_ReplaceItemInObjectCaseSensitive(fields, field->string, copy);
+        else cJSON_AddItemToObject(fields, field->string, copy);
+    }
+    cJSON_AddStringToObject(entity, "id", id);
+    cJSON_AddStringToObject(entity, "key", key);
+    cJSON_AddStringToObject(entity, "type", "record");
+    cJSON_AddStringToObject(entity, "url", url);
+    cJSON_AddStringToObject(entity, "updated", updated);
+    cJSON_AddItemToObject(entity, "fields", fields);
+    cJSON_AddItemToObject(entity, "comments", cJSON_CreateArray());
+    cJSON_AddItemToObject(entity, "attachments", cJSON_CreateArray());
+    return entity;
+}
+
+/* The id named by {"id": "digits"} or {"key": "FS-digits"}; 0 when neither. */
+static int input_id(const cJSON *input, char *id, size_t capacity) {
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(input, "id");
+    const char *text = cJSON_GetStringValue(value);
+    if (!text) {
+        text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(input, "key"));
+        if (!text || strncmp(text, FILESTORE_KEY_PREFIX, strlen(FILESTORE_KEY_PREFIX)) != 0) return 0;
+        text += strlen(FILESTORE_KEY_PREFIX);
+    }
+    if (strlen(text) >= capacity) return 0;
+    memcpy(id, text, strlen(text) + 1);
+    return valid_id(id);
 }
 
 /* ---- operations -------------------------------------------------------- */
 
-static int input_id(json_slice input, char *id, size_t capacity) {
-    json_slice value;
-    char key[64];
-    if (json_find_member(input, "id", &value) == 1 && json_copy_simple_string(value, id, capacity) == 0) return valid_id(id);
-    if (json_find_member(input, "key", &value) == 1 && json_copy_simple_string(value, key, sizeof key) == 0 &&
-        strncmp(key, FILESTORE_KEY_PREFIX, strlen(FILESTORE_KEY_PREFIX)) == 0) {
-        const char *digits = key + strlen(FILESTORE_KEY_PREFIX);
-        if (strlen(digits) >= capacity) return 0;
-        memcpy(id, digits, strlen(digits) + 1);
-        return valid_id(id);
-    }
-    return 0;
-}
-
-static tandem_status_t op_describe(tandem_result_t *result);
-
-static tandem_status_t op_get(filestore *store, json_slice input, tandem_result_t *result) {
+static tandem_status_t op_get(filestore *store, const cJSON *input, tandem_result_t *result) {
     char id[32], path[4200];
-    if (!input_id(input, id, sizeof id)) return fail_result(result, TANDEM_STATUS_INVALID, "get needs \"id\" (digits) or \"key\" (FS-n)");
+    if (!input_id(input, id, sizeof id)) return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "get: needs \"id\" (digits) or \"key\" (FS-n)");
     entity_path(store, id, path, sizeof path);
-    text content = {0};
-    if (read_file(path, &content) != 0) {
-        free(content.data);
-        return fail_result(result, errno == ENOENT ? TANDEM_STATUS_NOT_FOUND : TANDEM_STATUS_TRANSIENT,
-                           errno == ENOENT ? "no such entity" : "cannot read the entity file");
+    cJSON *entity = read_entity(path);
+    if (!entity) {
+        return errno == ENOENT ? tandem_sdk_fail(result, TANDEM_STATUS_NOT_FOUND, "get: no such entity")
+                               : tandem_sdk_fail(result, TANDEM_STATUS_TRANSIENT, "get: cannot read the entity file");
     }
-    return finish(result, TANDEM_STATUS_OK, &content);
+    return tandem_sdk_ok(result, entity);
 }
 
-static tandem_status_t op_create(filestore *store, json_slice input, tandem_result_t *result) {
-    json_slice fields;
-    if (json_find_member(input, "fields", &fields) != 1 || json_trim(fields).start[0] != '{')
-        return fail_result(result, TANDEM_STATUS_INVALID, "create needs a \"fields\" object");
+static tandem_status_t op_create(filestore *store, const cJSON *input, tandem_result_t *result) {
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(input, "fields");
+    if (!cJSON_IsObject(fields)) return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "create: needs a \"fields\" object");
     for (long n = 1; n < 1000000000L; n++) {
         char id[32], path[4200];
         snprintf(id, sizeof id, "%ld", n);
@@ -242,116 +167,109 @@ static tandem_status_t op_create(filestore *store, json_slice input, tandem_resu
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644); /* claims the id, across processes too */
         if (fd < 0) {
             if (errno == EEXIST) continue;
-            return fail_result(result, TANDEM_STATUS_TRANSIENT, "cannot create the entity file");
+            return tandem_sdk_fail(result, TANDEM_STATUS_TRANSIENT, "create: cannot create the entity file");
         }
         close(fd);
-        text entity = {0};
-        json_slice none = {NULL, 0};
-        entity_text(store, id, none, fields, &entity);
-        if (entity.failed || write_file(path, &entity) != 0) {
-            free(entity.data);
+        cJSON *entity = entity_json(store, id, NULL, fields);
+        if (!entity || write_entity(path, entity) != 0) {
+            cJSON_Delete(entity);
             unlink(path);
-            return fail_result(result, TANDEM_STATUS_TRANSIENT, "cannot write the entity file");
+            return tandem_sdk_fail(result, TANDEM_STATUS_TRANSIENT, "create: cannot write the entity file");
         }
-        return finish(result, TANDEM_STATUS_OK, &entity);
+        return tandem_sdk_ok(result, entity);
     }
-    return fail_result(result, TANDEM_STATUS_INTERNAL, "no free id");
+    return tandem_sdk_fail(result, TANDEM_STATUS_INTERNAL, "create: no free id");
 }
 
-static tandem_status_t op_update(filestore *store, json_slice input, tandem_result_t *result) {
+static tandem_status_t op_update(filestore *store, const cJSON *input, tandem_result_t *result) {
     char id[32], path[4200];
-    json_slice fields, old_fields;
-    if (!input_id(input, id, sizeof id)) return fail_result(result, TANDEM_STATUS_INVALID, "update needs \"id\" (digits) or \"key\" (FS-n)");
-    if (json_find_member(input, "fields", &fields) != 1 || json_trim(fields).start[0] != '{')
-        return fail_result(result, TANDEM_STATUS_INVALID, "update needs a \"fields\" object");
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(input, "fields");
+    if (!input_id(input, id, sizeof id)) return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "update: needs \"id\" (digits) or \"key\" (FS-n)");
+    if (!cJSON_IsObject(fields)) return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "update: needs a \"fields\" object");
     entity_path(store, id, path, sizeof path);
-    text old = {0};
-    if (read_file(path, &old) != 0) {
-        free(old.data);
-        return fail_result(result, TANDEM_STATUS_NOT_FOUND, "no such entity");
+    cJSON *old = read_entity(path);
+    if (!old) return tandem_sdk_fail(result, TANDEM_STATUS_NOT_FOUND, "update: no such entity");
+    cJSON *entity = entity_json(store, id, cJSON_GetObjectItemCaseSensitive(old, "fields"), fields);
+    cJSON_Delete(old);
+    if (!entity || write_entity(path, entity) != 0) {
+        cJSON_Delete(entity);
+        return tandem_sdk_fail(result, TANDEM_STATUS_TRANSIENT, "update: cannot write the entity file");
     }
-    json_slice old_entity = {old.data, old.length};
-    if (json_find_member(old_entity, "fields", &old_fields) != 1) old_fields.start = NULL;
-    text entity = {0};
-    entity_text(store, id, old_fields, fields, &entity);
-    free(old.data);
-    if (entity.failed || write_file(path, &entity) != 0) {
-        free(entity.data);
-        return fail_result(result, TANDEM_STATUS_TRANSIENT, "cannot write the entity file");
-    }
-    return finish(result, TANDEM_STATUS_OK, &entity);
+    return tandem_sdk_ok(result, entity);
 }
 
-/* Entities whose file changed at or after the cursor (ms since the epoch).
- * The boundary is inclusive: two changes in the same millisecond are never
- * missed, and the node de-duplicates what it has already seen. */
-static tandem_status_t op_search(filestore *store, json_slice input, tandem_result_t *result) {
-    json_slice value;
-    char cursor_text[32] = "0";
-    if (json_find_member(input, "cursor", &value) == 1 && json_trim(value).start[0] != 'n' &&
-        json_copy_simple_string(value, cursor_text, sizeof cursor_text) != 0)
-        return fail_result(result, TANDEM_STATUS_INVALID, "search \"cursor\" must be a string of digits or null");
-    long long since = atoll(cursor_text), newest = since;
+/* Entities whose `updated` is at or after (cursor - overlapSeconds); a null
+ * cursor means every entity. The cursor is the newest `updated` seen, as
+ * ISO-8601: it never moves backwards, and a search that finds nothing returns
+ * the cursor it was given. The boundary is inclusive: the node de-duplicates
+ * what it has seen, so repeats are harmless and misses are not. */
+static tandem_status_t op_search(filestore *store, const cJSON *input, tandem_result_t *result) {
+    const cJSON *cursor = cJSON_GetObjectItemCaseSensitive(input, "cursor");
+    const cJSON *overlap = cJSON_GetObjectItemCaseSensitive(input, "overlapSeconds");
+    int64_t since = INT64_MIN, newest = INT64_MIN;
+    if (cursor && !cJSON_IsNull(cursor)) {
+        const char *text = cJSON_GetStringValue(cursor);
+        if (!text || tandem_sdk_parse_iso8601(text, &newest) != 0)
+            return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "search: \"cursor\" must be null or a cursor this connector returned");
+        since = newest - (int64_t)((cJSON_IsNumber(overlap) ? overlap->valuedouble : 60.0) * 1000.0);
+    }
     DIR *dir = opendir(store->dir);
-    if (!dir) return fail_result(result, TANDEM_STATUS_TRANSIENT, "cannot read the store folder");
-    text out = {0};
-    text_puts(&out, "{\"refs\":[");
-    int first = 1;
+    if (!dir) return tandem_sdk_fail(result, TANDEM_STATUS_TRANSIENT, "search: cannot read the store folder");
+    cJSON *answer = cJSON_CreateObject();
+    cJSON *refs = cJSON_AddArrayToObject(answer, "refs");
     struct dirent *entry;
-    while ((entry = readdir(dir)) != NULL) {
-        char id[32];
+    while (refs && (entry = readdir(dir)) != NULL) {
+        char id[32], path[4200];
         size_t length = strlen(entry->d_name);
         if (length < 6 || length - 5 >= sizeof id || strcmp(entry->d_name + length - 5, ".json") != 0) continue;
         memcpy(id, entry->d_name, length - 5);
         id[length - 5] = '\0';
         if (!valid_id(id)) continue;
-        char path[4200];
-        struct stat info;
         entity_path(store, id, path, sizeof path);
-        if (stat(path, &info) != 0 || info.st_size == 0) continue;
-        long long modified = (long long)info.st_mtim.tv_sec * 1000 + info.st_mtim.tv_nsec / 1000000;
-        if (modified < since) continue;
-        if (modified > newest) newest = modified;
-        char ref[128];
-        snprintf(ref, sizeof ref, "%s{\"id\":\"%s\",\"key\":\"" FILESTORE_KEY_PREFIX "%s\",\"updatedMs\":%lld}",
-                 first ? "" : ",", id, id, modified);
-        text_puts(&out, ref);
-        first = 0;
+        cJSON *entity = read_entity(path); /* NULL for a file a create has claimed but not written yet */
+        const char *updated = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entity, "updated"));
+        int64_t ms;
+        if (updated && tandem_sdk_parse_iso8601(updated, &ms) == 0 && ms >= since) {
+            if (ms > newest) newest = ms;
+            cJSON *ref = cJSON_CreateObject();
+            cJSON_AddStringToObject(ref, "id", id);
+            cJSON_AddItemToObject(ref, "key", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(entity, "key"), 1));
+            cJSON_AddStringToObject(ref, "updated", updated);
+            cJSON_AddItemToArray(refs, ref);
+        }
+        cJSON_Delete(entity);
     }
     closedir(dir);
-    char tail[64];
-    snprintf(tail, sizeof tail, "],\"cursor\":\"%lld\"}", newest);
-    text_puts(&out, tail);
-    if (out.failed) { free(out.data); return fail_result(result, TANDEM_STATUS_INTERNAL, "out of memory"); }
-    return finish(result, TANDEM_STATUS_OK, &out);
+    char cursor_text[25];
+    if (newest == INT64_MIN) cJSON_AddNullToObject(answer, "cursor");
+    else if (tandem_sdk_iso8601(newest, cursor_text) == 0) cJSON_AddStringToObject(answer, "cursor", cursor_text);
+    return tandem_sdk_ok(result, answer);
 }
 
 static const char describe_json[] =
-    "{\"id\":\"" FILESTORE_ID "\",\"name\":\"File store (C example)\",\"version\":\"1.0.0\",\"runtime\":\"c\","
-    "\"operations\":[\"describe\",\"create\",\"get\",\"update\",\"search\"],\"configuration\":[\"dir\"],"
-    "\"threadSafe\":false}";
-
-static tandem_status_t op_describe(tandem_result_t *result) {
-    text t = {0};
-    text_puts(&t, describe_json);
-    return finish(result, TANDEM_STATUS_OK, &t);
-}
+    "{\"id\":\"" FILESTORE_ID "\",\"name\":\"File store (C example)\",\"version\":\"1.1.0\",\"runtime\":\"c\","
+    "\"operations\":" OPERATIONS ",\"configuration\":[\"dir\"],\"threadSafe\":false}";
 
 /* ---- the plugin table -------------------------------------------------- */
 
 static tandem_status_t create_instance(const tandem_host_t *host, const uint8_t *config_json, uint64_t config_size,
                                        void **out_instance, tandem_buffer_t *out_error) {
-    json_slice config = {(const char *)config_json, (size_t)config_size}, dir;
-    filestore *store = calloc(1, sizeof *store);
-    if (!store) return fail(out_error, TANDEM_STATUS_INTERNAL, "out of memory");
-    if (!config_json || json_find_member(config, "dir", &dir) != 1 ||
-        json_copy_simple_string(dir, store->dir, sizeof store->dir) != 0 || store->dir[0] == '\0') {
-        free(store);
-        return fail(out_error, TANDEM_STATUS_INVALID, "configuration key 'dir' is missing or not a plain string");
+    cJSON *config = tandem_sdk_parse_object(config_json, config_size);
+    const char *dir = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(config, "dir"));
+    if (!dir || !*dir || strlen(dir) >= sizeof ((filestore *)0)->dir) {
+        cJSON_Delete(config);
+        return tandem_sdk_fail_buffer(out_error, TANDEM_STATUS_INVALID, "configuration key 'dir' is missing or not a string");
     }
+    filestore *store = calloc(1, sizeof *store);
+    if (!store) {
+        cJSON_Delete(config);
+        return tandem_sdk_fail_buffer(out_error, TANDEM_STATUS_INTERNAL, "out of memory");
+    }
+    memcpy(store->dir, dir, strlen(dir) + 1);
+    cJSON_Delete(config);
     if (mkdir(store->dir, 0755) != 0 && errno != EEXIST) {
         free(store);
-        return fail(out_error, TANDEM_STATUS_INVALID, "configuration key 'dir' names a folder that cannot be created");
+        return tandem_sdk_fail_buffer(out_error, TANDEM_STATUS_INVALID, "configuration key 'dir' names a folder that cannot be created");
     }
     store->host = host;
     if (host && host->log) host->log(host, TANDEM_LOG_INFO, "c-filestore instance ready");
@@ -364,17 +282,23 @@ static void destroy_instance(void *instance) { free(instance); }
 static tandem_status_t call(void *instance, const tandem_call_t *call_info, tandem_result_t *result) {
     if (!instance || !call_info || !call_info->operation || !result) return TANDEM_STATUS_INVALID;
     filestore *store = instance;
-    json_slice input = {(const char *)call_info->input, (size_t)call_info->input_size};
     const char *op = call_info->operation;
-    if (strcmp(op, "describe") == 0) return op_describe(result);
-    if (!call_info->input || json_skip_value(input.start, input.start + input.length) == NULL ||
-        json_trim(input).start[0] != '{')
-        return fail_result(result, TANDEM_STATUS_INVALID, "input must be a JSON object");
-    if (strcmp(op, "get") == 0) return op_get(store, input, result);
-    if (strcmp(op, "create") == 0) return op_create(store, input, result);
-    if (strcmp(op, "update") == 0) return op_update(store, input, result);
-    if (strcmp(op, "search") == 0) return op_search(store, input, result);
-    return fail_result(result, TANDEM_STATUS_UNSUPPORTED, "unknown operation");
+    if (strcmp(op, "describe") == 0) {
+        result->status = TANDEM_STATUS_OK;
+        if (tandem_sdk_give(&result->json, describe_json, sizeof describe_json - 1) != 0)
+            return tandem_sdk_fail(result, TANDEM_STATUS_INTERNAL, "out of memory");
+        return TANDEM_STATUS_OK;
+    }
+    cJSON *input = tandem_sdk_parse_object(call_info->input, call_info->input_size);
+    if (!input) return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "input must be a JSON object");
+    tandem_status_t status;
+    if (strcmp(op, "get") == 0) status = op_get(store, input, result);
+    else if (strcmp(op, "create") == 0) status = op_create(store, input, result);
+    else if (strcmp(op, "update") == 0) status = op_update(store, input, result);
+    else if (strcmp(op, "search") == 0) status = op_search(store, input, result);
+    else status = tandem_sdk_fail(result, TANDEM_STATUS_UNSUPPORTED, "unknown operation");
+    cJSON_Delete(input);
+    return status;
 }
 
 static const tandem_plugin_api_t api = {
@@ -383,8 +307,8 @@ static const tandem_plugin_api_t api = {
 
 static const tandem_plugin_descriptor_t descriptor = {
     sizeof(tandem_plugin_descriptor_t), TANDEM_ABI_MAJOR, TANDEM_ABI_MINOR, 0, 0,
-    FILESTORE_ID, "File store (C example)", "1.0.0", "c",
-    "{\"operations\":[\"describe\",\"create\",\"get\",\"update\",\"search\"]}", &api,
+    FILESTORE_ID, "File store (C example)", "1.1.0", "c",
+    "{\"operations\":" OPERATIONS "}", &api,
 };
 
 TANDEM_EXPORT tandem_status_t tandem_plugin_entry(const tandem_host_info_t *host,

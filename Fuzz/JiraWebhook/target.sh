@@ -1,3 +1,3 @@
 # The Jira connector's webhook.parse, through the plugin entry point.
-modules="TandemRuntime TandemJSON PluginKit JiraLike"
+modules="TandemRuntime TandemJSON TandemTime PluginKit JiraLike"
 sources="Fuzz/Shared/PluginCall.swift"

@@ -25,6 +25,7 @@ final class JiraConnector: Connector {
         ("attachment.put", .json(JiraConnector.putAttachment)),
         ("user.find", .json(JiraConnector.findUser)),
         ("webhook.parse", .json(JiraConnector.parseWebhook)),
+        ("match", .json(JiraConnector.match)),
     ])
     static let isThreadSafe = true
     static let configurationKeys = JiraConfig.keys

@@ -25,6 +25,7 @@ final class ServiceNowConnector: Connector {
         ("user.find", .json(ServiceNowConnector.findUser)),
         ("webhook.parse", .json(ServiceNowConnector.parseWebhook)),
         ("version", .json(ServiceNowConnector.version)),
+        ("match", .json(ServiceNowConnector.match)),
     ])
     static let isThreadSafe = true
     static let configurationKeys = ServiceNowConfig.keys

@@ -28,6 +28,9 @@ public protocol Connector: AnyObject, Sendable {
     static var isThreadSafe: Bool { get }
     /// The configuration keys this connector reads, for `describe`.
     static var configurationKeys: [String] { get }
+    /// How the tracker signs its webhook deliveries, so the node can verify
+    /// them before `webhook.parse` sees a byte; nil when it does not sign.
+    static var webhookSignature: WebhookSignatureFormat? { get }
 
     /// Creates an instance from its configuration.
     ///
@@ -38,6 +41,7 @@ public protocol Connector: AnyObject, Sendable {
 extension Connector {
     public static var isThreadSafe: Bool { true }
     public static var configurationKeys: [String] { [] }
+    public static var webhookSignature: WebhookSignatureFormat? { nil }
 
     /// The operation names, in the table's order.
     public static var operations: [String] { operationTable.names }
@@ -49,7 +53,7 @@ extension Connector {
 
     /// What `describe` answers: who the connector is and what it implements.
     public static func describe() -> JSON {
-        .object([
+        var members: [String: JSON] = [
             "id": .string(id),
             "name": .string(name),
             "version": .string(version),
@@ -57,7 +61,9 @@ extension Connector {
             "operations": .array((["describe"] + operations).map(JSON.string)),
             "configuration": .array(configurationKeys.map(JSON.string)),
             "threadSafe": .bool(isThreadSafe),
-        ])
+        ]
+        if let webhookSignature { members["webhookSignature"] = webhookSignature.json }
+        return .object(members)
     }
 }
 

@@ -49,9 +49,11 @@ enum ExportedPlugin {
                 struct_size: UInt32(MemoryLayout<tandem_plugin_api_t>.size), reserved: 0,
                 create_instance: createInstanceThunk, destroy_instance: destroyInstanceThunk, call: callThunk))
             let descriptor = UnsafeMutablePointer<tandem_plugin_descriptor_t>.allocate(capacity: 1)
-            let capabilities = JSON.object([
+            var capabilityMembers: [String: JSON] = [
                 "operations": .array((["describe"] + connector.operations).map(JSON.string)),
-            ]).text
+            ]
+            if let signature = connector.webhookSignature { capabilityMembers["webhookSignature"] = signature.json }
+            let capabilities = JSON.object(capabilityMembers).text
             descriptor.initialize(to: tandem_plugin_descriptor_t(
                 struct_size: UInt32(MemoryLayout<tandem_plugin_descriptor_t>.size),
                 abi_major: UInt16(TANDEM_ABI_MAJOR), abi_minor: UInt16(TANDEM_ABI_MINOR),

@@ -54,7 +54,7 @@ final class ConnectorConfigurationTests: XCTestCase {
             let plugin = try PluginLoader().load(path: TestPaths.products + "/" + file).get()
             let optional = file == "libServiceNowLike.so" ? ["version"] : []
             XCTAssertEqual(plugin.operations, ["describe", "search", "get", "create", "lookup", "update", "comment.add",
-                                               "attachment.get", "attachment.put", "user.find", "webhook.parse"] + optional, file)
+                                               "attachment.get", "attachment.put", "user.find", "webhook.parse"] + optional + ["match"], file)
             XCTAssertTrue(plugin.isThreadSafe, file)
             let instance = try PluginInstance(plugin: plugin, name: "x",
                                               configuration: ["baseUrl": "http://h", "auth": ["type": "bearer", "token": "t"], "project": "SUP"],

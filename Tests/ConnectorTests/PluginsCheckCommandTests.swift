@@ -8,8 +8,8 @@ import XCTest
 /// built `tandem`, against simulators in this process.
 final class PluginsCheckCommandTests: XCTestCase {
     private let folder = TemporaryDirectory("tandem-check")
-    private let allChecks = ["describe", "create-get", "update", "comment", "attachment", "search", "bad-credential",
-                             "unknown-id", "undeclared-operation"]
+    private let allChecks = ["describe", "create-get", "update", "comment", "attachment", "search", "search-cursor", "lookup",
+                             "error-kinds", "match", "bad-credential", "unknown-id", "undeclared-operation", "thread-safety", "memory"]
 
     private func writeConfig(_ config: JSON, name: String = "config.json") throws -> String {
         let path = folder.file(name)
@@ -42,9 +42,7 @@ final class PluginsCheckCommandTests: XCTestCase {
     }
 
     func testCExample_PassesWhatItDeclaresAndSkipsTheRestWithTheReason() throws {
-        let example = TestPaths.packageRoot + "/Examples/CConnector/"
-        let plugin = try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: folder.file("libfilestore.so"),
-                                                 defines: ["_POSIX_C_SOURCE=200809L"])
+        let plugin = try CCompiler.filestoreExample(output: folder.file("libfilestore.so"))
         let result = try check(plugin, ["dir": .string(folder.file("store"))])
         XCTAssertEqual(result.stdout, """
             PASS describe
@@ -53,11 +51,25 @@ final class PluginsCheckCommandTests: XCTestCase {
             SKIP comment: the plugin does not declare comment.add
             SKIP attachment: the plugin does not declare attachment.put, attachment.get
             PASS search
+            PASS search-cursor
+            SKIP lookup: the plugin does not declare lookup
+            SKIP error-kinds: the configuration has no baseUrl to put a fault server in front of
+            SKIP match: the plugin does not declare match
             SKIP bad-credential: the configuration has no basic or bearer auth
             PASS unknown-id
             PASS undeclared-operation
+            SKIP thread-safety: the plugin does not declare itself thread-safe
+            PASS memory
 
             """, result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testABareFileName_IsOpenedFromTheCurrentFolder() throws {
+        try CCompiler.filestoreExample(output: folder.file("libmine.so"))
+        let result = try ChildProcess.tandem(["plugins", "check", "libmine.so", "--config", try writeConfig(["dir": .string(folder.file("store"))]),
+                                              "--only", "describe,unknown-id"], currentDirectory: folder.path)
+        XCTAssertEqual(result.stdout, "PASS describe\nPASS unknown-id\n", result.stderr)
         XCTAssertEqual(result.status, 0)
     }
 
@@ -71,7 +83,7 @@ final class PluginsCheckCommandTests: XCTestCase {
         XCTAssertEqual(outcomes.compactMap { $0["name"]?.stringValue }, allChecks)
         XCTAssertEqual(outcomes[0]["status"], "fail")
         XCTAssertEqual(outcomes[0]["reason"], "the plugin crashed the check process: killed by SIGABRT")
-        XCTAssertEqual(outcomes[8]["status"], "pass", "the host refuses undeclared operations even for this plugin")
+        XCTAssertEqual(outcomes[12]["status"], "pass", "the host refuses undeclared operations even for this plugin")
     }
 
     func testWrongCredentialInTheConfig_FailsTheChecksThatReachTheTracker() throws {

@@ -20,9 +20,7 @@ final class FileStoreNodes {
          incoming: String = "issue.summary = replica.summary\nissue.priority = replica.priority\n") throws {
         plugins = folder.file("plugins")
         try FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
-        let example = TestPaths.packageRoot + "/Examples/CConnector/"
-        try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"], output: plugins + "/libfilestore.so",
-                                    defines: ["_POSIX_C_SOURCE=200809L"])
+        try CCompiler.filestoreExample(output: plugins + "/libfilestore.so")
         try outgoing.write(toFile: folder.file("out.sync"), atomically: true, encoding: .utf8)
         try incoming.write(toFile: folder.file("in.sync"), atomically: true, encoding: .utf8)
         bluePort = freePort()

@@ -12,8 +12,6 @@ enum FixturePlugins {
     /// Builds the C example connector from Examples/CConnector into `folder`.
     @discardableResult
     static func buildCExample(in folder: TemporaryDirectory, name: String = "libfilestore.so") throws -> String {
-        let example = TestPaths.packageRoot + "/Examples/CConnector/"
-        return try CCompiler.sharedLibrary([example + "filestore.c", example + "json_scan.c"],
-                                           output: folder.file(name), defines: ["_POSIX_C_SOURCE=200809L"])
+        try CCompiler.filestoreExample(output: folder.file(name))
     }
 }

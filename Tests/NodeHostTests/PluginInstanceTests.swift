@@ -96,9 +96,23 @@ final class PluginInstanceTests: XCTestCase {
 
         let found = try store.call("search", ["cursor": nil]).json
         XCTAssertEqual(found["refs"]?.arrayValue?.compactMap { $0["key"]?.stringValue }, ["FS-1"])
+        XCTAssertEqual(found["refs"]?[0]?["updated"], updated["updated"], "refs carry updated")
         let cursor = try XCTUnwrap(found["cursor"]?.stringValue)
-        let later = try store.call("search", ["cursor": .string(String(Int64(cursor)! + 1))]).json
-        XCTAssertEqual(later["refs"], [], "nothing changed after the cursor")
+        XCTAssertEqual(cursor, updated["updated"]?.stringValue, "the cursor is the newest updated seen")
+        let again = try store.call("search", ["cursor": .string(cursor), "overlapSeconds": 0]).json
+        XCTAssertEqual(again["cursor"]?.stringValue, cursor, "the cursor never moves backwards")
+    }
+
+    func testCExample_KeepsEscapedAndUnicodeStringsIntact() throws {
+        let folder = TemporaryDirectory("c-example")
+        let plugin = try load(try FixturePlugins.buildCExample(in: folder))
+        let store = try PluginInstance(plugin: plugin, name: "files", configuration: ["dir": .string(folder.file("store"))],
+                                       services: services())
+        let summary = "quote \" backslash \\ slash / tab \t newline \n accents é ✓ emoji \u{1F600} nul-free"
+        let created = try store.call("create", ["fields": ["summary": .string(summary), "nested": ["a\"b": [1, 2.5, nil]]]]).json
+        let read = try store.call("get", ["id": created["id"] ?? .null]).json
+        XCTAssertEqual(read["fields"]?["summary"]?.stringValue, summary)
+        XCTAssertEqual(read["fields"]?["nested"], ["a\"b": [1, 2.5, nil]])
     }
 
     func testCExample_MapsMissingEntityToNotFound_AndBadInputToInvalid() throws {
@@ -106,14 +120,14 @@ final class PluginInstanceTests: XCTestCase {
         let store = try PluginInstance(plugin: plugin, name: "files", configuration: ["dir": .string(folder.file("s"))],
                                        services: services())
         XCTAssertThrowsError(try store.call("get", ["id": "99"])) { error in
-            XCTAssertEqual(error as? PluginCallError, PluginCallError(.notFound, "no such entity"))
+            XCTAssertEqual(error as? PluginCallError, PluginCallError(.notFound, "get: no such entity"))
         }
         XCTAssertThrowsError(try store.call("get", ["id": "../etc/passwd"])) { error in
             XCTAssertEqual((error as? PluginCallError)?.kind, .invalid)
         }
         XCTAssertThrowsError(try PluginInstance(plugin: plugin, name: "files", configuration: [:], services: services())) { error in
             XCTAssertEqual(error as? PluginCallError,
-                           PluginCallError(.invalid, "configuration key 'dir' is missing or not a plain string"))
+                           PluginCallError(.invalid, "configuration key 'dir' is missing or not a string"))
         }
     }
 

@@ -13,12 +13,27 @@ public enum CCompiler {
     /// Fixtures leave parts unused on purpose (a table without `call`), so
     /// unused-definition warnings are not errors here.
     @discardableResult
-    public static func sharedLibrary(_ sources: [String], output: String, defines: [String] = []) throws -> String {
+    public static func sharedLibrary(_ sources: [String], output: String, defines: [String] = [],
+                                     includes: [String] = [], libraries: [String] = []) throws -> String {
         let arguments = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wno-unused-function",
                          "-Wno-unused-const-variable", "-fPIC", "-shared", "-I", TestPaths.pluginHeaders]
-            + defines.map { "-D" + $0 } + sources + ["-o", output]
+            + includes.flatMap { ["-I", $0] } + defines.map { "-D" + $0 } + sources + ["-o", output]
+            + libraries.map { "-l" + $0 }
         try compile("cc", arguments)
         return output
+    }
+
+    /// Builds a connector that uses the C SDK (and so cJSON) from `sources`.
+    @discardableResult
+    public static func sdkConnector(_ sources: [String], output: String, defines: [String] = []) throws -> String {
+        try sharedLibrary(sources + [TestPaths.cSDK + "/tandem_sdk.c"], output: output, defines: defines,
+                          includes: [TestPaths.cSDK], libraries: ["cjson"])
+    }
+
+    /// Builds the C example connector (Examples/CConnector) into `output`.
+    @discardableResult
+    public static func filestoreExample(output: String) throws -> String {
+        try sdkConnector([TestPaths.packageRoot + "/Examples/CConnector/filestore.c"], output: output)
     }
 
     /// Runs a compiler with `arguments`; throws with its output on failure.

@@ -29,6 +29,9 @@ public enum TestPaths {
     /// The PluginAPI include folder (for compiling C against the ABI header).
     public static let pluginHeaders = packageRoot + "/Sources/PluginAPI/include"
 
+    /// The C SDK folder (tandem_sdk.h and tandem_sdk.c).
+    public static let cSDK = packageRoot + "/Sources/PluginAPI/sdk"
+
     /// The `tandem` executable this build made.
     public static var tandem: String { products + "/tandem" }
 }

@@ -109,6 +109,13 @@ struct AdminAPI {
             return .error(502, "cannot read \(key) from the tracker: \(error)")
         }
         guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
+        do {
+            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
+                return .error(409, refusal)
+            }
+        } catch let error as PluginCallError {
+            return .error(502, "cannot ask the tracker whether \(key) matches trigger.query: \(error)")
+        }
         try store.write { try $0.notePending(connection: name, localID: id, localKey: key, source: "manual") }
         context.work.signal()
         return .json(202, ["queued": .string(key), "id": .string(id), "connection": .string(name)])

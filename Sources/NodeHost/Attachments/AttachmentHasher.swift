@@ -36,6 +36,17 @@ struct AttachmentHasher {
         }
     }
 
+    /// Whether every attachment `entity` lists was hashed before. An entity
+    /// that lists others must come from the node's own read of the tracker
+    /// before any attachment id in it is fetched.
+    func knowsAll(of entity: JSON) throws -> Bool {
+        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty else { return true }
+        guard let entityID = entity["id"]?.stringValue else { return false }
+        let known = try context.store.read { try $0.attachmentTwins(connection: context.name, localEntity: entityID) }
+        let ids = Set(known.map(\.localAttachment))
+        return attachments.allSatisfy { $0["id"]?.stringValue.map(ids.contains) ?? false }
+    }
+
     /// The attachment's bytes; nil when it was deleted since the entity was read.
     private func fetch(entityID: String, attachmentID: String) throws(PluginCallError) -> PluginOutput? {
         do {

@@ -58,6 +58,26 @@ struct ConfigReader {
         return value
     }
 
+    /// A secret given as a string or as `{"secret": NAME}`, which reads the
+    /// node's secret store (the environment variable `TANDEM_SECRET_NAME`).
+    /// Errors name the path and the variable, never the value.
+    func secret(environment: [String: String], minimumLength: Int) throws(ConfigError) -> String {
+        let value: String
+        if json.objectValue != nil {
+            try rejectUnknownKeys(["secret"])
+            let name = try required("secret").nonEmptyString()
+            guard let stored = environment["TANDEM_SECRET_" + name], !stored.isEmpty else {
+                throw ConfigError(path, "names secret '\(name)', but TANDEM_SECRET_\(name) is not set in the node's environment")
+            }
+            value = stored
+        } else {
+            guard json.stringValue != nil else { throw ConfigError(path, "expected a string or {\"secret\": NAME}, got \(json.kindName)") }
+            value = try nonEmptyString()
+        }
+        guard value.count >= minimumLength else { throw ConfigError(path, "must be at least \(minimumLength) characters") }
+        return value
+    }
+
     /// Fails on keys outside `known`, so a typo is an error rather than ignored.
     func rejectUnknownKeys(_ known: Set<String>) throws(ConfigError) {
         for key in try object().keys.sorted() where !known.contains(key) {

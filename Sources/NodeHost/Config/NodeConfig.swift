@@ -6,8 +6,8 @@ import TandemJSON
 /// Relative paths (`dataDir`, `pluginsDir`, scripts) are resolved against the
 /// folder of the configuration file, so a node runs the same from any
 /// working directory. Keys are a contract: new keys may be added, none renamed.
-public struct NodeConfig: Sendable {
-    public struct Node: Sendable {
+public struct NodeConfig: Sendable, Equatable {
+    public struct Node: Sendable, Equatable {
         public var name: String
         public var host: String
         public var port: Int
@@ -15,21 +15,24 @@ public struct NodeConfig: Sendable {
         public var adminToken: String
     }
 
-    public struct Instance: Sendable {
+    public struct Instance: Sendable, Equatable {
         public var plugin: String
         /// Passed to the plugin as is.
         public var config: JSON
         /// Host-side limits on the plugin's HTTP requests.
         public var timeoutMs: UInt32
         public var maxRequestsPerSecond: Double?
+        /// The secret the tracker signs its webhooks with; nil: webhooks are
+        /// notices only (the node re-reads every entity they name).
+        public var webhookSecret: String?
     }
 
-    public struct Peer: Sendable {
+    public struct Peer: Sendable, Equatable {
         public var url: String
         public var secret: String
     }
 
-    public struct Trigger: Sendable {
+    public struct Trigger: Sendable, Equatable {
         /// In the tracker's own query language (JQL, encoded query).
         public var query: String
         /// Poll interval; nil means no polling.
@@ -37,9 +40,14 @@ public struct NodeConfig: Sendable {
         public var webhook: Bool
         /// How far before the cursor each poll looks again, so that no change is missed.
         public var overlapSeconds: Double
+        /// When true, a linked entity that no longer matches `query` is not
+        /// sent any more (until it matches again); when false it keeps
+        /// syncing until `tandem unsync`. Unlinked entities never leave
+        /// without matching, either way.
+        public var strict: Bool
     }
 
-    public struct Connection: Sendable {
+    public struct Connection: Sendable, Equatable {
         public var name: String
         public var instance: String
         public var peer: Peer
@@ -109,13 +117,14 @@ public struct NodeConfig: Sendable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret"])
             let config = try reader.required("config")
             _ = try config.object()
             instances[name] = Instance(
                 plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
-                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000))
+                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
+                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16))
         }
 
         var connections: [String: Connection] = [:]
@@ -150,12 +159,13 @@ public struct NodeConfig: Sendable {
         guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
 
         let triggerReader = try reader.required("trigger")
-        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds"])
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict"])
         let trigger = Trigger(
             query: try triggerReader.required("query").string(),
             pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
             webhook: try triggerReader.member("webhook")?.bool() ?? false,
-            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60)
+            overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60,
+            strict: try triggerReader.member("strict")?.bool() ?? false)
 
         let conflicts: ConflictPolicy
         if let conflictsReader = try reader.member("conflicts") {

@@ -134,8 +134,9 @@ struct ReplicaApplier {
         run.bind("firstSync", .bool(local == nil))
         // Fields edited here since the last sync, so a script can decide conflicts itself.
         run.bind("localChanges", local.map { ConflictResolver.localChanges(local: $0, base: twin?.base) } ?? .object([:]))
-        ScriptHelpers.bindLogAndDebug(into: run, context: context, entity: label)
-        ScriptHelpers.bindIncoming(into: run, context: context, twin: twin)
+        let host = NodeScriptHost(context: context, twin: twin, entity: label)
+        ScriptHelpers.bindLogAndDebug(into: run, host: host)
+        ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
         return view.changes
     }

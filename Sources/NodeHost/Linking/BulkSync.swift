@@ -49,7 +49,8 @@ struct BulkSync {
     }
 
     /// Where each of `ids` stands: `synced` (twinned, nothing left to send),
-    /// `parked` (with the reason, here or at the peer) or `pending`.
+    /// `parked` (with the reason, here or at the peer), `out of scope` (the
+    /// trigger query does not match it: never sent) or `pending`.
     func progress(ids: [String]) throws -> JSON {
         let entries: [JSON] = try context.store.read { tx in
             try ids.map { id in
@@ -58,6 +59,10 @@ struct BulkSync {
                 if let reason = try tx.openParkedReason(connection: context.name, lane: "out:" + id) {
                     entry["state"] = "parked"
                     entry["reason"] = .string(reason)
+                } else if twin?.remoteID == nil, let decision = try tx.scopeDecision(connection: context.name, localID: id),
+                          !decision.matches, try !tx.hasPending(connection: context.name, localID: id) {
+                    entry["state"] = "out of scope"
+                    entry["reason"] = .string("does not match trigger.query '\(context.config.trigger.query)', so it is not sent")
                 } else if let remote = twin?.remoteStatus, remote.hasPrefix("failed") {
                     entry["state"] = "parked"
                     entry["reason"] = .string("at the peer: " + remote.dropFirst("failed".count).drop { $0 == ":" || $0 == " " })

@@ -59,9 +59,13 @@ public struct PluginLoader: Sendable {
     }
 
     /// Loads one library and returns the validated plugin, or why it was refused.
-    public func load(path: String) -> Result<LoadedPlugin, PluginRefusal> {
+    /// `from` is the file actually opened (a private copy), `path` the one reported.
+    public func load(path: String, from loadPath: String? = nil) -> Result<LoadedPlugin, PluginRefusal> {
         _ = dlerror()
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+        // Without a slash dlopen searches the library path instead of opening the file.
+        var opened = loadPath ?? path
+        if !opened.contains("/") { opened = "./" + opened }
+        guard let handle = dlopen(opened, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let detail = dlerror().map { String(cString: $0) } ?? "dlopen failed"
             return .failure(.notSharedObject(detail))
         }

@@ -15,61 +15,63 @@ import TandemTime
 /// HTTP routes: `/hooks/{instance}` (tracker webhooks), `/peer/v1/…` (other
 /// nodes, signed), `/admin/v1/…` (operators, loopback + token), `/healthz`,
 /// `/readyz`, `/metrics`.
+///
+/// `reload` (admin API, SIGHUP) applies a changed configuration and plugins
+/// folder while running; see Node+Reload.swift.
 public final class Node: @unchecked Sendable {
-    public let config: NodeConfig
+    /// The configuration in force (changed only by `reload`).
+    public var config: NodeConfig { state.withLock { current } }
     public let logger: Logger
     public let metrics = Metrics()
-    private var store: Store?
-    private var contexts: [String: ConnectionContext] = [:]
-    private var schedulers: [LaneScheduler] = []
-    private var senders: [PeerSender] = []
-    private var pollers: [Poller] = []
+    /// Where `reload` reads the configuration again; nil: this node cannot reload.
+    public var configurationSource: (@Sendable () throws(ConfigError) -> NodeConfig)?
+    /// Guards `current` and `routes`: read by any request thread, written by reload.
+    private let state = NSLock()
+    private var current: NodeConfig
+    private var routes: NodeRoutes?
+    /// Everything below is owned by start/stop/reload, which `changes` serialises.
+    let changes = NSLock()
+    var store: Store?
+    var contexts: [String: ConnectionContext] = [:]
+    var workers: [String: ConnectionWorkers] = [:]
+    var instances: [String: InstanceHandle] = [:]
+    var plugins = LoadedPlugins()
+    var scriptSources: [String: [String]] = [:]
+    let client = HTTPClient()
     private var server: HTTPServer?
     private let readiness = NSLock()
     private var ready = false
 
     public init(config: NodeConfig, logger: Logger) {
-        self.config = config
+        self.current = config
         self.logger = logger
     }
+
+    func setConfig(_ config: NodeConfig) { state.withLock { current = config } }
 
     /// Opens the store, loads plugins and scripts, starts serving and syncing.
     ///
     /// - Returns: the port the node listens on.
     /// - Throws: `NodeStartError` naming what to fix.
     public func start() throws(NodeStartError) -> Int {
-        logger.redact(secrets())
+        changes.lock()
+        defer { changes.unlock() }
+        let config = self.config
+        logger.redact(secrets(config))
         let store = try openStore()
         self.store = store
-        let plugins = try loadPlugins()
-        var instances: [String: (PluginInstance, TrackerHTTPService)] = [:]
-        let client = HTTPClient()
+        plugins = try loadPlugins()
         for name in Set(config.connections.values.map(\.instance)).sorted() {
-            instances[name] = try makeInstance(name, plugins: plugins, client: client)
+            instances[name] = try makeInstance(name, config: config)
         }
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
-            let (instance, http) = instances[connection.instance]!
-            contexts[name] = ConnectionContext(
-                config: connection, nodeName: config.node.name, instance: instance, trackerHTTP: http,
-                outgoingScript: try parseScript(connection.outgoingScript), incomingScript: try parseScript(connection.incomingScript),
-                store: store, logger: logger, metrics: metrics,
-                samePeer: Set(config.connections.filter { $0.key != name && $0.value.peer.url == connection.peer.url }.keys))
+            contexts[name] = try makeContext(name, connection, config: config, instance: instances[connection.instance]!, store: store)
         }
         registerGauges(store: store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
         let port = try startServer(store: store)
         for context in contexts.values.sorted(by: { $0.name < $1.name }) {
-            let scheduler = LaneScheduler(context: context)
-            scheduler.start()
-            schedulers.append(scheduler)
-            let sender = PeerSender(context: context)
-            sender.start()
-            senders.append(sender)
-            if let interval = context.config.trigger.pollSeconds {
-                let poller = Poller(context: context, interval: interval)
-                poller.start()
-                pollers.append(poller)
-            }
+            workers[context.name] = ConnectionWorkers.start(context)
         }
         readiness.withLock { ready = true }
         logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
@@ -79,17 +81,20 @@ public final class Node: @unchecked Sendable {
     /// Finishes the item each worker has in hand, stops serving, and returns.
     public func stop() {
         readiness.withLock { ready = false }
-        pollers.forEach { $0.stop() }
+        changes.lock()
+        defer { changes.unlock() }
+        workers.values.forEach { $0.poller?.stop() }
         server?.stop()
-        schedulers.forEach { $0.stop() }
-        senders.forEach { $0.stop() }
+        workers.values.forEach { $0.stop() }
+        workers = [:]
         logger.info("node stopped")
     }
 
     // MARK: - Start-up steps
 
-    private func secrets() -> [String] {
+    func secrets(_ config: NodeConfig) -> [String] {
         var values = [config.node.adminToken] + config.connections.values.map(\.peer.secret)
+            + config.instances.values.compactMap(\.webhookSecret)
         func collect(_ json: JSON, key: String) {
             switch json {
             case .object(let members): for (name, value) in members { collect(value, key: name) }
@@ -111,24 +116,19 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    private func loadPlugins() throws(NodeStartError) -> [String: LoadedPlugin] {
-        let entries: [PluginScanEntry]
-        do { entries = try PluginLoader().scan(directory: config.pluginsDir) } catch {
+    private func loadPlugins() throws(NodeStartError) -> LoadedPlugins {
+        var loaded = LoadedPlugins()
+        do {
+            try loaded.rescan(config.pluginsDir, snapshots: PluginSnapshots(folder: config.node.dataDir + "/plugins"), logger: logger)
+        } catch {
             throw NodeStartError("\(error); set \"pluginsDir\" or run `make plugins`")
         }
-        var plugins: [String: LoadedPlugin] = [:]
-        for entry in entries {
-            switch entry.outcome {
-            case .success(let plugin): plugins[plugin.id] = plugin
-            case .failure(let refusal): logger.warn("plugin refused: \(entry.file): \(refusal)")
-            }
-        }
-        return plugins
+        return loaded
     }
 
-    private func makeInstance(_ name: String, plugins: [String: LoadedPlugin],
-                              client: HTTPClient) throws(NodeStartError) -> (PluginInstance, TrackerHTTPService) {
+    func makeInstance(_ name: String, config: NodeConfig) throws(NodeStartError) -> InstanceHandle {
         let instance = config.instances[name]!
+        let plugins = self.plugins.byID
         guard let plugin = plugins[instance.plugin] else {
             throw NodeStartError("$.instances.\(name).plugin: plugin '\(instance.plugin)' is not loaded from \(config.pluginsDir) (loaded: \(plugins.keys.sorted().joined(separator: ", "))); `tandem plugins list --dir \(config.pluginsDir)` shows why")
         }
@@ -149,26 +149,49 @@ public final class Node: @unchecked Sendable {
             secret: { secretName in ProcessInfo.processInfo.environment["TANDEM_SECRET_" + secretName] },
             nowMs: { Timestamp.now() })
         do {
-            return (try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services), http)
+            return InstanceHandle(instance: try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services),
+                                  http: http, config: instance)
         } catch {
             throw NodeStartError("$.instances.\(name).config: \(plugin.id) refused it: \(error.message)")
         }
     }
 
-    private func parseScript(_ path: String) throws(NodeStartError) -> Script {
+    /// The connection's context; records its scripts' text in `scriptSources`.
+    func makeContext(_ name: String, _ connection: NodeConfig.Connection, config: NodeConfig, instance: InstanceHandle,
+                     store: Store) throws(NodeStartError) -> ConnectionContext {
+        let outgoing = try readScript(connection.outgoingScript), incoming = try readScript(connection.incomingScript)
+        scriptSources[name] = [outgoing.text, incoming.text]
+        return ConnectionContext(
+            config: connection, nodeName: config.node.name, instance: instance.instance, trackerHTTP: instance.http,
+            outgoingScript: outgoing.script, incomingScript: incoming.script,
+            store: store, logger: logger, metrics: metrics,
+            samePeer: Self.samePeer(name, connection, config: config))
+    }
+
+    /// The other connections over the same instance towards the same peer
+    /// (see LoopGuard). Only the same instance counts: twins are keyed by the
+    /// local id, and two trackers can both have an entity "1".
+    static func samePeer(_ name: String, _ connection: NodeConfig.Connection, config: NodeConfig) -> Set<String> {
+        Set(config.connections.filter {
+            $0.key != name && $0.value.peer.url == connection.peer.url && $0.value.instance == connection.instance
+        }.keys)
+    }
+
+    func readScript(_ path: String) throws(NodeStartError) -> (script: Script, text: String) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw NodeStartError("cannot read script \(path)")
         }
+        let text = String(decoding: data, as: UTF8.self)
         do {
-            return try Script(source: String(decoding: data, as: UTF8.self), file: path)
+            return (try Script(source: text, file: path), text)
         } catch {
             throw NodeStartError("script error:\n\(error)")
         }
     }
 
     private func registerGauges(store: Store) {
-        let names = contexts.keys.sorted()
-        metrics.addGaugeSource {
+        metrics.addGaugeSource { [weak self] in
+            let names = self?.config.connections.keys.sorted() ?? []
             var gauges: [(name: String, labels: [String: String], value: Double)] = []
             for name in names {
                 guard let depths = try? store.read({ tx in
@@ -184,18 +207,54 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    private func startServer(store: Store) throws(NodeStartError) -> Int {
-        let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
+    /// How each instance's webhooks are authenticated; refuses a secret its
+    /// plugin declares no signature for.
+    func webhookTrust(_ config: NodeConfig, contexts: [String: ConnectionContext]) throws(NodeStartError) -> [String: WebhookTrust] {
+        var trust: [String: WebhookTrust] = [:]
+        for (name, contexts) in Self.webhookConnections(contexts) {
+            trust[name] = try WebhookTrust.of(instance: name, config.instances[name]!, plugin: contexts[0].instance.plugin)
+            if trust[name]?.secret == nil {
+                logger.warn("webhooks of instance '\(name)' are not authenticated: set $.instances.\(name).webhookSecret; until then each webhook is only a notice and the entity is read from the tracker")
+            }
+        }
+        return trust
+    }
+
+    /// The connections that take webhooks, by instance.
+    private static func webhookConnections(_ contexts: [String: ConnectionContext]) -> [String: [ConnectionContext]] {
         var byInstance: [String: [ConnectionContext]] = [:]
-        for context in contexts.values where context.config.trigger.webhook {
+        for context in contexts.values.sorted(by: { $0.name < $1.name }) where context.config.trigger.webhook {
             byInstance[context.config.instance, default: []].append(context)
         }
-        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store)
+        return byInstance
+    }
+
+    /// Builds the request handlers over `contexts` and publishes them to the
+    /// server (at start, and after each reload).
+    func publishRoutes(store: Store, config: NodeConfig, trust: [String: WebhookTrust]) {
+        let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
+        let byInstance = Self.webhookConnections(contexts)
+        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store, trust: trust)
         let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
-        let router = Router()
-        router.add("POST", "/hooks/{instance}") { hooks.handle($0) }
+        admin.router.add("POST", "/admin/v1/reload") { [weak self] _ in
+            guard let self else { return .error(503, "stopping") }
+            return self.reloadResponse()
+        }
         let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
-        router.add("GET", "/healthz") { _ in health.handle() }
+        state.withLock { routes = NodeRoutes(receiver: receiver, hooks: hooks, admin: admin, health: health) }
+    }
+
+    private func startServer(store: Store) throws(NodeStartError) -> Int {
+        publishRoutes(store: store, config: config, trust: try webhookTrust(config, contexts: contexts))
+        let router = Router()
+        router.add("POST", "/hooks/{instance}") { [weak self] in
+            guard let hooks = self?.state.withLock({ self?.routes?.hooks }) else { return .error(503, "stopping") }
+            return hooks.handle($0)
+        }
+        router.add("GET", "/healthz") { [weak self] _ in
+            guard let health = self?.state.withLock({ self?.routes?.health }) else { return .error(503, "stopping") }
+            return health.handle()
+        }
         router.add("GET", "/readyz") { [weak self] _ in
             self?.readiness.withLock({ self?.ready ?? false }) == true ? .json(200, ["status": "ready"]) : .error(503, "starting or stopping")
         }
@@ -208,10 +267,11 @@ public final class Node: @unchecked Sendable {
         var configuration = HTTPServerConfiguration()
         configuration.host = config.node.host
         configuration.port = config.node.port
-        let server = HTTPServer(configuration: configuration) { request in
+        let server = HTTPServer(configuration: configuration) { [weak self] request in
+            guard let routes = self?.state.withLock({ self?.routes }) else { return .error(503, "stopping") }
             // Authentication before routing: nothing under /peer/v1/ is routed unsigned.
-            if request.path.hasPrefix("/peer/") { return receiver.handle(request) }
-            if request.path.hasPrefix("/admin/") { return admin.handle(request) }
+            if request.path.hasPrefix("/peer/") { return routes.receiver.handle(request) }
+            if request.path.hasPrefix("/admin/") { return routes.admin.handle(request) }
             return router.handle(request)
         }
         do {

@@ -12,7 +12,8 @@ extension Metrics {
         ("tandem_conflicts_total", "counter", "Conflicting concurrent changes detected, by connection"),
         ("tandem_messages_sent_total", "counter", "Messages sent to the peer node, by connection"),
         ("tandem_messages_received_total", "counter", "Messages received from the peer node, by connection"),
-        ("tandem_webhook_events_total", "counter", "Tracker webhook events, by connection and result (accepted, ignored)"),
+        ("tandem_webhook_events_total", "counter", "Tracker webhook events, by connection and result (accepted, ignored, refused)"),
+        ("tandem_scope_checks_total", "counter", "Trigger-query decisions, by connection, result (in, out) and by (tracker: a request was made; poll: the poll's search)"),
     ]
 
     /// Describes every family and declares the per-connection counters at 0.

@@ -22,6 +22,10 @@ struct OutgoingStage {
         let entity: JSON
         do {
             entity = try carriedEntity(change) ?? context.instance.call("get", ["id": .string(change.localID)]).json
+            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: change.localID, announcedBy: change.source) {
+                try context.store.write { try $0.completePending(change) }
+                return .skipped(refusal)
+            }
             try AttachmentHasher(context: context).hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label)
@@ -41,7 +45,7 @@ struct OutgoingStage {
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
                 switch twin.status {
                 case .linking:  // sent once the peer answers `tandem connect`: as an update
-                    return failures.retry(change, "\(label) waits for the peer to answer its link request")
+                    return try failures.retry(change, "\(label) waits for the peer to answer its link request", in: tx)
                 case .unsynced:
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")
@@ -87,10 +91,13 @@ struct OutgoingStage {
 
     /// The entity a webhook carried, if it is newer than what was last sent.
     ///
-    /// Saves a tracker read. A late or repeated webhook can carry an older
+    /// Saves a tracker read. Only a webhook whose signature verified carries
+    /// one (`WebhookIntake`). A late or repeated webhook can carry an older
     /// state than the one already sent; then only a fresh read is trusted.
+    /// Attachments to fetch are taken only from the node's own read.
     private func carriedEntity(_ change: PendingChange) throws -> JSON? {
-        guard let entity = change.entity, let updated = entity["updated"]?.stringValue else { return nil }
+        guard let entity = change.entity, let updated = entity["updated"]?.stringValue,
+              try AttachmentHasher(context: context).knowsAll(of: entity) else { return nil }
         let sent = try context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
         if let sent, updated <= sent { return nil }
         return entity

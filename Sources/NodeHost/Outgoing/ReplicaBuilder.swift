@@ -4,7 +4,7 @@ import TandemDigest
 
 /// Runs a connection's outgoing script on one entity and returns the replica.
 ///
-/// Bindings (DESIGN.md §6): `issue`/`entity` read-only, `replica` a writable
+/// Bindings (docs/scripts.md): `issue`/`entity` read-only, `replica` a writable
 /// map, `log`, `debug`. Pure apart from logging: the same entity and script
 /// always give the same replica, which is what makes the hash comparison of
 /// echo suppression sound.
@@ -23,7 +23,7 @@ enum ReplicaBuilder {
         run.bind("issue", view)
         run.bind("entity", view)
         run.bind("replica", .object([:]))
-        ScriptHelpers.bindLogAndDebug(into: run, context: context, entity: entity["key"]?.stringValue)
+        ScriptHelpers.bindLogAndDebug(into: run, host: NodeScriptHost(context: context, twin: nil, entity: entity["key"]?.stringValue))
         try run.run()
         let replica = try run.value("replica") ?? .object([:])
         guard replica.objectValue != nil else {

@@ -34,6 +34,14 @@ struct FailurePolicy {
         return .retry(reason: reason, delayMs: delay)
     }
 
+    /// Defers a change inside the caller's transaction (a store write must
+    /// not nest in another).
+    func retry(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
+        let delay = context.backoff.delayMs(attempt: change.attempts)
+        try tx.deferPending(change, until: Timestamp.now() + delay)
+        return .retry(reason: reason, delayMs: delay)
+    }
+
     /// Parks an inbox lane; `answer` (an ack or link-ack) goes to the peer in
     /// the same transaction.
     func park(_ message: QueuedMessage, label: String, _ reason: String, stage: String = "incoming",

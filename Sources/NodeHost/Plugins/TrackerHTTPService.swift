@@ -2,8 +2,8 @@ import Synchronization
 import TandemHTTP
 #if canImport(Glibc)
 import Glibc
-import TandemTime
 #endif
+import TandemTime
 
 /// Performs the HTTP requests of one plugin instance (host.h `http`).
 ///

@@ -19,6 +19,8 @@
  *             attachment came from the peer (migration 3).
  *   attachment_intents  an attachment.put about to be made; an open row after
  *             a crash means "it may exist already: match by SHA-256 first".
+ *   scope_decisions  whether an entity matched the connection's trigger query,
+ *             and for which fields (a cache: losing it costs tracker requests only).
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -218,6 +220,18 @@ enum Schema {
         // An entity's twins on every connection (LoopGuard).
         """
         CREATE INDEX twins_by_local ON twins(local_id);
+        """,
+        // Whether each entity matched its connection's trigger query, and for
+        // which fields: the tracker is asked again only when they change.
+        """
+        CREATE TABLE scope_decisions (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            matches INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,
+            decided_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_id)
+        );
         """,
     ]
 }

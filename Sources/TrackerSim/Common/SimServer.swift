@@ -3,8 +3,8 @@ import TandemHTTP
 import TandemJSON
 #if canImport(Glibc)
 import Glibc
-import TandemTime
 #endif
+import TandemTime
 
 /// The HTTP front shared by both simulators: counts requests, injects faults,
 /// authenticates, serves `/_sim/*`, then routes.

@@ -2,9 +2,9 @@ import Foundation
 import TandemHTTP
 #if canImport(Glibc)
 import Glibc
+#endif
 import TandemTime
 import TandemThreads
-#endif
 
 /// Delivers webhook POSTs on its own background thread, so the request that caused
 /// a change never waits for a receiver.

@@ -55,6 +55,8 @@ struct LoadGenerator {
         var catchUp = 0.0
         var jiraRequests = 0
         var serviceNowRequests = 0
+        /// Of those, the nodes' `trigger.query` checks (`ScopeRequests`).
+        var scopeRequests = 0
         var requestsPerChange: Double { synced == 0 ? 0 : Double(jiraRequests + serviceNowRequests - edits) / Double(synced) }
     }
 
@@ -63,6 +65,7 @@ struct LoadGenerator {
     func throughput(entities: Int, seconds: Int, threads: Int, rate: Int) throws -> Throughput {
         let keys = try createSynced(entities, prefix: "load")
         let jiraBefore = try stats(deployment.jira), serviceNowBefore = try stats(deployment.serviceNow)
+        let scopeBefore = try ScopeRequests.count(deployment)
         let edits = ManagedCounter()
         let deadline = Date(timeIntervalSinceNow: Double(seconds))
         let group = DispatchGroup()
@@ -93,7 +96,8 @@ struct LoadGenerator {
         let serviceNowIdle = try stats(deployment.serviceNow)
         return Throughput(edits: edits.value, synced: serviceNowIdle.writes - serviceNowBefore.writes, catchUp: catchUp,
                           jiraRequests: jiraAtEnd.requests - jiraBefore.requests,
-                          serviceNowRequests: serviceNowIdle.requests - serviceNowBefore.requests)
+                          serviceNowRequests: serviceNowIdle.requests - serviceNowBefore.requests,
+                          scopeRequests: try ScopeRequests.count(deployment) - scopeBefore)
     }
 
     /// Stops the ServiceNow node, edits until `changes` replicas wait in the

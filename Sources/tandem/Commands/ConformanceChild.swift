@@ -1,3 +1,4 @@
+import ConnectorContract
 import Foundation
 import NodeHost
 import TandemJSON
@@ -23,8 +24,10 @@ enum ConformanceChild {
         guard missing.isEmpty else {
             return .skip(name, "the plugin does not declare \(missing.joined(separator: ", "))")
         }
+        let contract: ConnectorContract
+        do { contract = try ConnectorContract.load(abiMajor: plugin.abiMajor) } catch { return .fail(name, error.description) }
         do {
-            var runner = ConformanceRunner(check: check, plugin: plugin, setup: setup)
+            var runner = ConformanceRunner(check: check, plugin: plugin, setup: setup, contract: contract)
             return try runner.run()
         } catch let error as PluginCallError {
             return .fail(name, "\(error)")

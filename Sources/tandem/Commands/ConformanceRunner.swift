@@ -1,3 +1,4 @@
+import ConnectorContract
 import Foundation
 import NodeHost
 import TandemJSON
@@ -9,13 +10,15 @@ struct ConformanceRunner {
     let plugin: LoadedPlugin
     let setup: ConformanceSetup
     let fields: ConformanceFields
+    let contract: ConnectorContract
+    let token = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
-    init(check: ConformanceCheck, plugin: LoadedPlugin, setup: ConformanceSetup) {
+    init(check: ConformanceCheck, plugin: LoadedPlugin, setup: ConformanceSetup, contract: ConnectorContract) {
         self.check = check
         self.plugin = plugin
         self.setup = setup
-        fields = ConformanceFields(pluginID: plugin.id, settings: setup.settings,
-                                   token: String(UInt32.random(in: 0...UInt32.max), radix: 36))
+        self.contract = contract
+        fields = ConformanceFields(pluginID: plugin.id, settings: setup.settings, token: token)
     }
 
     mutating func run() throws -> ConformanceOutcome {
@@ -27,6 +30,18 @@ struct ConformanceRunner {
         case .comment: try comment()
         case .attachment: try attachment()
         case .search: try search()
+        case .searchCursor: try searchCursor()
+        case .lookup: try lookup()
+        case .errorKinds:
+            guard setup.configuration["baseUrl"]?.stringValue != nil else {
+                return .skip(name, "the configuration has no baseUrl to put a fault server in front of")
+            }
+            try errorKinds()
+        case .threadSafety:
+            guard plugin.isThreadSafe else { return .skip(name, "the plugin does not declare itself thread-safe") }
+            try threadSafety()
+        case .memory: try memory()
+        case .match: try match()
         case .badCredential:
             guard let bad = setup.badCredentialConfiguration else {
                 return .skip(name, "the configuration has no basic or bearer auth")
@@ -41,12 +56,23 @@ struct ConformanceRunner {
         return .pass(name)
     }
 
-    private func expect(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
+    func expect(_ condition: Bool, _ reason: @autoclosure () -> String) throws {
         if !condition { throw ConformanceFailure(reason()) }
     }
 
+    /// One call whose output must match the operation's schema in the contract.
+    func call(_ instance: PluginInstance, _ operation: String, _ input: JSON = .object([:]), blob: [UInt8]? = nil) throws -> PluginOutput {
+        let output = try instance.call(operation, input, blob: blob)
+        let violations = contract.validateOutput(operation, output.json)
+        guard violations.isEmpty else {
+            throw ConformanceFailure("\(operation) output breaks the contract (\(operation).output.json): "
+                + violations.prefix(3).map(\.description).joined(separator: "; "))
+        }
+        return output
+    }
+
     private func describe() throws {
-        let answer = try setup.instance(plugin).call("describe").json
+        let answer = try call(setup.instance(plugin), "describe").json
         try expect(answer.objectValue != nil, "describe did not answer a JSON object: \(answer.text)")
         try expect(answer["id"]?.stringValue == plugin.id, "describe id \(answer["id"]?.text ?? "missing") differs from the descriptor's '\(plugin.id)'")
         for key in ["name", "version"] {
@@ -59,8 +85,10 @@ struct ConformanceRunner {
     }
 
     /// Creates an entity with the create fields; returns its id.
-    private func createEntity(_ instance: PluginInstance) throws -> String {
-        let created = try instance.call("create", ["fields": .object(fields.create)]).json
+    func createEntity(_ instance: PluginInstance, correlationID: String? = nil) throws -> String {
+        var input: JSON = ["fields": .object(fields.create)]
+        if let correlationID { input["correlationId"] = .string(correlationID) }
+        let created = try call(instance, "create", input).json
         guard let id = created["id"]?.stringValue, !id.isEmpty else {
             throw ConformanceFailure("create answered without an \"id\": \(created.text)")
         }
@@ -85,7 +113,7 @@ struct ConformanceRunner {
     private func createGet() throws {
         let instance = try setup.instance(plugin)
         let id = try createEntity(instance)
-        let entity = try instance.call("get", ["id": .string(id)]).json
+        let entity = try call(instance, "get", ["id": .string(id)]).json
         try expect(entity["id"]?.stringValue == id, "get of \(id) answered id \(entity["id"]?.text ?? "missing")")
         try compareFields(fields.create, entity: entity, after: "create")
     }
@@ -93,19 +121,19 @@ struct ConformanceRunner {
     private func update() throws {
         let instance = try setup.instance(plugin)
         let id = try createEntity(instance)
-        _ = try instance.call("update", ["id": .string(id), "fields": .object(fields.update)])
-        try compareFields(fields.update, entity: try instance.call("get", ["id": .string(id)]).json, after: "update")
+        _ = try call(instance, "update", ["id": .string(id), "fields": .object(fields.update)])
+        try compareFields(fields.update, entity: try call(instance, "get", ["id": .string(id)]).json, after: "update")
     }
 
     private func comment() throws {
         let instance = try setup.instance(plugin)
         let id = try createEntity(instance)
         let body = "conformance comment \(UInt32.random(in: 0...UInt32.max))"
-        let added = try instance.call("comment.add", ["id": .string(id), "body": .string(body), "internal": false]).json
+        let added = try call(instance, "comment.add", ["id": .string(id), "body": .string(body), "internal": false]).json
         guard let commentID = added["id"]?.stringValue, !commentID.isEmpty else {
             throw ConformanceFailure("comment.add answered without an \"id\": \(added.text)")
         }
-        let comments = try instance.call("get", ["id": .string(id)]).json["comments"]?.arrayValue ?? []
+        let comments = try call(instance, "get", ["id": .string(id)]).json["comments"]?.arrayValue ?? []
         guard let found = comments.first(where: { $0["id"]?.stringValue == commentID }) else {
             throw ConformanceFailure("get does not list comment \(commentID) (it lists \(comments.count))")
         }
@@ -117,12 +145,12 @@ struct ConformanceRunner {
         let id = try createEntity(instance)
         // Every byte value, twice, and a CRLF-boundary-looking line: binary must survive.
         let bytes = (0..<512).map { UInt8($0 % 256) } + Array("\r\n--boundary--\r\n".utf8) + (0..<3000).map { _ in UInt8.random(in: 0...255) }
-        let put = try instance.call("attachment.put", ["id": .string(id), "filename": "conformance.bin", "mimeType": "application/octet-stream"],
+        let put = try call(instance, "attachment.put", ["id": .string(id), "filename": "conformance.bin", "mimeType": "application/octet-stream"],
                                     blob: bytes).json
         guard let attachmentID = put["id"]?.stringValue, !attachmentID.isEmpty else {
             throw ConformanceFailure("attachment.put answered without an \"id\": \(put.text)")
         }
-        let got = try instance.call("attachment.get", ["id": .string(id), "attachmentId": .string(attachmentID)])
+        let got = try call(instance, "attachment.get", ["id": .string(id), "attachmentId": .string(attachmentID)])
         let back = got.blob ?? []
         let sent = hex(Digest.sha256(bytes)), received = hex(Digest.sha256(back))
         try expect(sent == received, "attachment \(attachmentID) came back as \(back.count) bytes with SHA-256 \(received), sent \(bytes.count) bytes with \(sent)")
@@ -134,7 +162,7 @@ struct ConformanceRunner {
         var cursor: JSON = .null
         // Follow the cursor as the node does: the new entity must show up.
         for _ in 0..<50 {
-            let answer = try instance.call("search", ["query": .string(fields.searchQuery), "cursor": cursor, "overlapSeconds": 60]).json
+            let answer = try call(instance, "search", ["query": .string(fields.searchQuery), "cursor": cursor, "overlapSeconds": 60]).json
             guard let refs = answer["refs"]?.arrayValue else { throw ConformanceFailure("search answered without \"refs\": \(answer.text)") }
             if refs.contains(where: { $0["id"]?.stringValue == id }) { return }
             let next = answer["cursor"] ?? .null
@@ -142,6 +170,20 @@ struct ConformanceRunner {
             cursor = next
         }
         throw ConformanceFailure("search following its cursor from null never returned the new entity \(id)")
+    }
+
+    /// The node asks `match` before it sends an entity a poll did not find;
+    /// an entity of the search query must match it.
+    private func match() throws {
+        if plugin.capabilities["webhookSignature"] != nil {
+            do { _ = try WebhookSignature.declared(in: plugin.capabilities) } catch {
+                throw ConformanceFailure("\(error)")
+            }
+        }
+        let instance = try setup.instance(plugin)
+        let id = try createEntity(instance)
+        let answer = try instance.call("match", ["query": .string(fields.searchQuery), "id": .string(id)]).json
+        try expect(answer["matches"] == true, "match of the new entity \(id) with the search query answered \(answer.text), expected {\"matches\": true}")
     }
 
     private func badCredential(_ configuration: JSON, operation: String) throws {

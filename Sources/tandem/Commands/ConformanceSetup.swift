@@ -35,7 +35,10 @@ struct ConformanceSetup: Sendable {
             throw .unusable("config file '\(configPath)' must hold a JSON object (the instance configuration)")
         }
         let settings = members.removeValue(forKey: "conformance") ?? .object([:])
-        return ConformanceSetup(pluginPath: pluginPath, configuration: .object(members), settings: settings)
+        // Absolute, so that a bare file name is opened as a file (dlopen searches
+        // the library path for names without a slash) and child processes agree.
+        let absolute = URL(fileURLWithPath: pluginPath).standardizedFileURL.path
+        return ConformanceSetup(pluginPath: absolute, configuration: .object(members), settings: settings)
     }
 
     /// Loads the plugin the way the node does.

@@ -13,7 +13,8 @@ import Glibc
 struct ConformanceSuite {
     let pluginPath: String
     let configPath: String
-    var timeoutSeconds: Double = 60
+    /// Overrides each check's own time limit (tests).
+    var timeoutSeconds: Double?
 
     func run(_ checks: [ConformanceCheck] = ConformanceCheck.allCases, each: (ConformanceOutcome) -> Void) -> [ConformanceOutcome] {
         checks.map { check in
@@ -46,11 +47,12 @@ struct ConformanceSuite {
         let readers = DispatchGroup()
         DispatchQueue.global().async(group: readers) { collected.setError(err.fileHandleForReading.readDataToEndOfFile()) }
         DispatchQueue.global().async(group: readers) { collected.setOutput(out.fileHandleForReading.readDataToEndOfFile()) }
-        if finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
+        let limit = timeoutSeconds ?? check.timeoutSeconds
+        if finished.wait(timeout: .now() + limit) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
             finished.wait()
             readers.wait()
-            return .fail(name, "did not finish within \(Int(timeoutSeconds)) s (the check process was killed)")
+            return .fail(name, "did not finish within \(Int(limit)) s (the check process was killed)")
         }
         readers.wait()
         let stdout = String(decoding: collected.output, as: UTF8.self)

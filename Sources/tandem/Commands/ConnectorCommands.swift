@@ -3,4 +3,5 @@ import TandemCLI
 
 let connectorCommands: [any Command.Type] = [
     PluginsCheckCommand.self,
+    PluginsNewCommand.self,
 ]

@@ -11,6 +11,7 @@ let engineCommands: [any Command.Type] = [
     UnsyncCommand.self,
     DemoCommand.self,
     StatusCommand.self,
+    ReloadCommand.self,
     ConnectionsPauseCommand.self,
     ConnectionsResumeCommand.self,
 ]

@@ -7,13 +7,16 @@ struct PluginsCheckCommand: Command {
     static let path = ["plugins", "check"]
     static let summary = "run the conformance checks against a plugin and a live tracker"
     static let help = """
-        Usage: tandem plugins check PLUGIN.so --config CONFIG.json [--json]
+        Usage: tandem plugins check PLUGIN.so --config CONFIG.json [--only CHECK,...] [--json]
 
         Loads PLUGIN.so the way the node does, creates instances from CONFIG.json
         (the instance configuration, e.g. {"baseUrl", "auth", "project"}), and runs
         each check in its own child process against the live tracker the config
         points to (start a simulator with `tandem sim jira|servicenow`). A plugin
         that crashes fails that check, naming the signal; the checker goes on.
+        Every output is validated against the operation's JSON Schema (the
+        connector contract, docs/connector-guide.md); a failure says what was
+        expected and what came instead.
 
         Checks (skipped, with the reason, when the plugin does not declare what
         they need, so a connector is judged on what it claims):
@@ -27,6 +30,7 @@ struct PluginsCheckCommand: Command {
 
         Options:
           --config FILE  the instance configuration (required)
+          --only CHECKS  run only these checks (comma-separated names from the list above)
           --json         print a JSON array of {"name","status","reason"}
                          instead of one line per check (PASS name / FAIL name: reason /
                          SKIP name: reason)
@@ -48,6 +52,16 @@ struct PluginsCheckCommand: Command {
         }
         let json = arguments.flag("--json")
         let child = try arguments.option("--child")
+        var checks = ConformanceCheck.allCases
+        if let only = try arguments.option("--only") {
+            checks = []
+            for name in only.split(separator: ",").map(String.init) {
+                guard let check = ConformanceCheck(rawValue: name) else {
+                    throw CommandError.usage("unknown check '\(name)' in --only; the checks are \(ConformanceCheck.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                checks.append(check)
+            }
+        }
         try arguments.finish()
         let setup: ConformanceSetup
         do { setup = try ConformanceSetup.read(pluginPath: pluginPath, configPath: configPath) } catch {
@@ -61,7 +75,7 @@ struct PluginsCheckCommand: Command {
             return .success
         }
         let suite = ConformanceSuite(pluginPath: pluginPath, configPath: configPath)
-        let outcomes = suite.run { outcome in
+        let outcomes = suite.run(checks) { outcome in
             if !json {
                 print(outcome.line)
                 fflush(nil)

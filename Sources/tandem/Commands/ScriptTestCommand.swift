@@ -1,4 +1,5 @@
 import Foundation
+import NodeHost
 import SyncScript
 import TandemCLI
 import TandemJSON
@@ -73,7 +74,9 @@ struct ScriptTestCommand: Command {
                 run.bind("previous", previous ?? .null)
                 run.bind("firstSync", .bool(previous == nil))
             }
-            ScriptDryRunHelpers.bind(into: run)
+            let host = DryRunScriptHost { level, text in printError("\(level.rawValue): \(text)") }
+            ScriptHelpers.bindLogAndDebug(into: run, host: host)
+            ScriptHelpers.bindIncoming(into: run, host: host)
             try run.run()
             let output = incoming ? entity.changes : (try run.value("replica") ?? .null)
             print(output.text)

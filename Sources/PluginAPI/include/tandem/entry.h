@@ -56,7 +56,9 @@ typedef struct tandem_plugin_descriptor {
     const char *name;                /* human-readable name */
     const char *version;             /* the plugin's own version, e.g. "1.0.0" */
     const char *runtime;             /* "c", or the Swift runtime tag it was built with */
-    const char *capabilities_json;   /* {"operations": ["describe", "get", …], …} */
+    const char *capabilities_json;   /* {"operations": ["describe", "get", …], …}; optional
+                                        "webhookSignature": {"header": NAME, "scheme": "sha256-hex"}
+                                        when the tracker signs its webhooks (the host verifies them) */
     const tandem_plugin_api_t *api;  /* the plugin table */
 } tandem_plugin_descriptor_t;
 

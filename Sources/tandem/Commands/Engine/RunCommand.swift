@@ -14,7 +14,8 @@ struct RunCommand: Command {
         webhooks, peer messages and the admin API on node.listen. Prints
         `listening on http://HOST:PORT` when ready. Logs go to stderr, one JSON
         object per line. SIGTERM or SIGINT finishes the work in hand and exits 0;
-        a restarted node carries on from its store.
+        a restarted node carries on from its store. SIGHUP (or `tandem reload`)
+        applies a changed configuration and new plugin files without a restart.
 
         `${NAME}` in any string of the file is replaced by the environment
         variable NAME; a missing one stops the start with its JSON path.
@@ -36,9 +37,14 @@ struct RunCommand: Command {
         // `listening on` must not find the default or an ignoring handler.
         TerminationSignal.install()
         let node = Node(config: config, logger: Logger(node: config.node.name, minimum: level))
+        node.configurationSource = { () throws(ConfigError) -> NodeConfig in try NodeConfig.load(path: path) }
         let port: Int
         do { port = try node.start() } catch {
             throw CommandError("cannot start: \(error)")
+        }
+        // After start: a reload needs a running node.
+        HangupSignal.install {
+            do throws(NodeReloadError) { _ = try node.reload() } catch { node.logger.warn("reload refused: \(error)") }
         }
         printNow("listening on http://\(config.node.host):\(port)")
         TerminationSignal.wait()
