@@ -26,6 +26,7 @@ let foundationTargets: [Target] = [
     .target(name: "TandemTime", path: "Sources/TandemTime"),
     .target(name: "TandemDigest", dependencies: ["CCrypto"], path: "Sources/TandemDigest"),
     .target(name: "TandemThreads", path: "Sources/TandemThreads"),
+    .testTarget(name: "TandemThreadsTests", dependencies: ["TandemThreads"], path: "Tests/TandemThreadsTests"),
     .testTarget(name: "TandemTimeTests", dependencies: ["TandemTime"], path: "Tests/TandemTimeTests"),
     .target(name: "JiraLike", dependencies: ["PluginKit"], path: "Plugins/JiraLike",
             linkerSettings: pluginLinkerSettings),

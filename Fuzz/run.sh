@@ -65,7 +65,8 @@ for target in "$@"; do
     . "$dir/target.sh"
     libs=""
     earlier=""
-    for module in $modules; do build_module "$module"; libs="$libs -l$module"; earlier="$earlier $module"; done
+    # Dependents before their dependencies: the linker reads static libraries once, in order.
+    for module in $modules; do build_module "$module"; libs="-l$module $libs"; earlier="$earlier $module"; done
     for lib in $system_libs; do libs="$libs -l$lib"; done
     work="$out/$target"
     mkdir -p "$work/corpus"

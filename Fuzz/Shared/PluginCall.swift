@@ -26,8 +26,7 @@ final class FuzzedPlugin {
         guard status == TANDEM_STATUS_OK, let descriptor, let api = descriptor.pointee.api else {
             fatalError("plugin entry refused the fuzz host (status \(status))")
         }
-        self.api = api
-        host = .allocate(capacity: 1)
+        let host = UnsafeMutablePointer<tandem_host_t>.allocate(capacity: 1)
         host.initialize(to: tandem_host_t())
         host.pointee.struct_size = UInt32(MemoryLayout<tandem_host_t>.size)
         host.pointee.log = { _, _, _ in }
@@ -42,6 +41,8 @@ final class FuzzedPlugin {
         guard createStatus == TANDEM_STATUS_OK, let created else {
             fatalError("plugin refused the fuzz configuration: \(Self.take(&error))")
         }
+        self.api = api
+        self.host = host
         instance = created
     }
 

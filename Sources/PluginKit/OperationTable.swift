@@ -8,11 +8,14 @@
 ///     ("attachment.get", .result(MyConnector.getAttachment)),
 /// ])
 /// ```
-public struct OperationTable<C: Connector>: Sendable {
+///
+/// Sendable by hand: the handlers are unapplied methods of the connector
+/// type, which capture nothing; the connector itself is `Sendable`.
+public struct OperationTable<C: Connector>: @unchecked Sendable {
     /// One operation's method: returning JSON alone, or JSON with bytes.
-    public enum Handler: Sendable {
-        case json(@Sendable (C) -> (OperationRequest) throws(ConnectorError) -> JSON)
-        case result(@Sendable (C) -> (OperationRequest) throws(ConnectorError) -> OperationResult)
+    public enum Handler {
+        case json((C) -> (OperationRequest) throws(ConnectorError) -> JSON)
+        case result((C) -> (OperationRequest) throws(ConnectorError) -> OperationResult)
     }
 
     /// The operation names in the order given; `describe` is PluginKit's own.
