@@ -46,7 +46,7 @@ build_module() {
     # Reuse a module built by an earlier run when it is newer than its sources,
     # and the modules listed before it (its dependencies).
     if [ -f "$mods/lib$1.a" ] \
-       && [ -z "$(module_files "$1" | xargs -r find 2>/dev/null -newer "$mods/lib$1.a")" ] \
+       && [ -z "$(find $(module_files "$1") -newer "$mods/lib$1.a")" ] \
        && [ -z "$(for dep in $earlier; do [ "$mods/lib$dep.a" -nt "$mods/lib$1.a" ] && echo "$dep"; done)" ]; then
         return 0
     fi
