@@ -99,14 +99,14 @@ let engineTargets: [Target] = [
                 + scriptNodeHostDependencies,
             path: "Sources/NodeHost"),
     .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemTime", "TandemDigest"], path: "Tests/EngineTests"),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP"], path: "Tests/EndToEndTests"),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Tests/EndToEndTests"),
     .executableTarget(name: "tandem",
                       dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient",
                                      "TandemDigest", "TandemThreads"] + httpCommandDependencies + simCommandDependencies + scriptCommandDependencies
                           + connectorCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment"] + httpCommandDependencies
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient", "TandemDigest"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
                       path: "Sources/tandem-bench"),
 ]

@@ -48,26 +48,43 @@ extension JiraConnector {
         throw .invalid("\(operation): field '\(field)' must be an email, {\"email\": …}, or null")
     }
 
-    /// Moves `idOrKey` to the status named `status` through the one transition
-    /// that reaches it (matched by target status or transition name, ignoring case).
+    /// Moves `idOrKey` to the status named `status`: through the transition
+    /// that reaches it (matched by target status or transition name, ignoring
+    /// case), or, when none does from here, through up to
+    /// `maxTransitionHops` transitions to statuses not visited yet, looking
+    /// again from each (a workflow may need To Do → In Progress → Done).
     ///
-    /// - Throws: `.invalid` listing the reachable statuses when none does and the
-    ///   issue is not already there.
+    /// - Throws: `.invalid` naming the statuses tried when no path is found
+    ///   and the issue is not already there.
     func transition(_ idOrKey: String, to status: String, for operation: String) throws(ConnectorError) {
         let segment = Self.segment(idOrKey)
-        let available = try jira(operation, "GET", "/issue/\(segment)/transitions")["transitions"]?.arrayValue ?? []
         let wanted = status.lowercased()
-        let match = available.first { $0["to"]?["name"]?.stringValue?.lowercased() == wanted }
-            ?? available.first { $0["name"]?.stringValue?.lowercased() == wanted }
-        if let match {
-            let id = JiraMapping.idText(match["id"])
-            _ = try jira(operation, "POST", "/issue/\(segment)/transitions", body: ["transition": ["id": .string(id)]])
-            return
+        var visited: [String] = []
+        for _ in 0...Self.maxTransitionHops {
+            let available = try jira(operation, "GET", "/issue/\(segment)/transitions")["transitions"]?.arrayValue ?? []
+            let target = { (transition: JSON) in transition["to"]?["name"]?.stringValue?.lowercased() }
+            if let match = available.first(where: { target($0) == wanted })
+                ?? available.first(where: { $0["name"]?.stringValue?.lowercased() == wanted }) {
+                try post(transition: match, segment, for: operation)
+                return
+            }
+            if visited.isEmpty {
+                let current = try jira(operation, "GET", "/issue/\(segment)", query: [("fields", "status")])["fields"]?["status"]?["name"]?.stringValue
+                if current?.lowercased() == wanted { return }
+                visited.append(current?.lowercased() ?? "?")
+            }
+            guard visited.count <= Self.maxTransitionHops,
+                  let step = available.first(where: { target($0).map { !visited.contains($0) } ?? false }) else { break }
+            try post(transition: step, segment, for: operation)
+            visited.append(target(step) ?? "?")
         }
-        let current = try jira(operation, "GET", "/issue/\(segment)", query: [("fields", "status")])["fields"]?["status"]?["name"]?.stringValue
-        if current?.lowercased() == wanted { return }
-        let reachable = available.compactMap { $0["to"]?["name"]?.stringValue }
-        throw .invalid("\(operation): no transition leads from '\(current ?? "?")' to '\(status)'; reachable: "
-                       + (reachable.isEmpty ? "none" : reachable.joined(separator: ", ")))
+        throw .invalid("\(operation): no path of at most \(Self.maxTransitionHops) transitions leads from '\(visited.first ?? "?")' to '\(status)'; went through: \(visited.joined(separator: " → "))")
+    }
+
+    static let maxTransitionHops = 3
+
+    private func post(transition: JSON, _ segment: String, for operation: String) throws(ConnectorError) {
+        _ = try jira(operation, "POST", "/issue/\(segment)/transitions",
+                     body: ["transition": ["id": .string(JiraMapping.idText(transition["id"]))]])
     }
 }

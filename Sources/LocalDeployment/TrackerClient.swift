@@ -55,7 +55,7 @@ public struct TrackerClient: Sendable {
     public func commentIssue(_ key: String, _ body: String) throws { try request("POST", "/rest/api/2/issue/\(key)/comment", ["body": .string(body)]) }
 
     public func issueComments(_ key: String) throws -> [String] {
-        (try request("GET", "/rest/api/2/issue/\(key)/comment")["comments"]?.arrayValue ?? []).compactMap { $0["body"]?.stringValue }
+        try allPages("/rest/api/2/issue/\(key)/comment", member: "comments").compactMap { $0["body"]?.stringValue }
     }
 
     public func transitionIssue(_ key: String, to status: String) throws {
@@ -66,9 +66,22 @@ public struct TrackerClient: Sendable {
         try request("POST", "/rest/api/2/issue/\(key)/transitions", ["transition": ["id": id]])
     }
 
-    public func searchIssues(_ jql: String) throws -> [JSON] {
+    /// Every issue `jql` finds, all pages; `fields` as Jira takes it (`*all`), else its default.
+    public func searchIssues(_ jql: String, fields: String? = nil) throws -> [JSON] {
         let encoded = jql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? jql
-        return try request("GET", "/rest/api/2/search?jql=\(encoded)&maxResults=1000")["issues"]?.arrayValue ?? []
+        return try allPages("/rest/api/2/search?jql=\(encoded)" + (fields.map { "&fields=\($0)" } ?? ""), member: "issues")
+    }
+
+    /// Every page of a Jira list (`startAt`, `maxResults`, `total`), joined:
+    /// Jira caps a page (the simulator at 100).
+    private func allPages(_ path: String, member: String) throws -> [JSON] {
+        var items: [JSON] = []
+        while true {
+            let page = try request("GET", path + (path.contains("?") ? "&" : "?") + "startAt=\(items.count)&maxResults=100")
+            let batch = page[member]?.arrayValue ?? []
+            items += batch
+            if batch.isEmpty || items.count >= (page["total"]?.intValue ?? items.count) { return items }
+        }
     }
 
     // MARK: ServiceNow

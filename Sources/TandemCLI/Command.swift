@@ -11,4 +11,10 @@ public protocol Command: Sendable {
     /// The full help text: usage line, options, and an example where it helps.
     static var help: String { get }
     static func run(_ arguments: inout Arguments) throws -> ExitCode
+    /// Left out of the command list: run by the tool itself, not by people.
+    static var isHidden: Bool { get }
+}
+
+extension Command {
+    public static var isHidden: Bool { false }
 }

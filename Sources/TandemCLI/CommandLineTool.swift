@@ -23,10 +23,10 @@ public struct CommandLineTool {
         let words = Array(argv.dropFirst())
         guard let (command, pathLength) = match(words) else {
             let prefix = Array(words.prefix { !$0.hasPrefix("-") })
-            let listing = commands.filter { $0.path.starts(with: prefix) }
+            let listing = commands.filter { $0.path.starts(with: prefix) && !$0.isHidden }
             if prefix.isEmpty || !listing.isEmpty {
                 let wanted = words.isEmpty || words.contains("--help") || words.contains("-h") || words == ["help"]
-                print(usage(listing.isEmpty ? commands : listing))
+                print(usage(listing.isEmpty ? commands.filter { !$0.isHidden } : listing))
                 return wanted ? ExitCode.success.rawValue : ExitCode.validationFailure.rawValue
             }
             printError("\(name): unknown command '\(prefix.joined(separator: " "))'; run '\(name) --help' for the list")

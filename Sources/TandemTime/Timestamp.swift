@@ -86,7 +86,7 @@ public enum Timestamp {
                 index += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { fraction *= 10 }
+            for _ in min(digits, 3)..<3 { fraction *= 10 }  // digits past the third were dropped above
         }
         var offsetSeconds: Int64 = 0
         if index < bytes.count {

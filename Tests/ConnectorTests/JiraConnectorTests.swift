@@ -85,11 +85,19 @@ final class JiraConnectorTests: XCTestCase {
         XCTAssertEqual(try jira.call("get", ["id": .string(id)])["fields"]?["assignee"], .null)
     }
 
-    func testUpdate_StatusWithNoTransitionIsInvalidNamingTheReachableOnes() throws {
+    func testUpdate_StatusTwoTransitionsAway_IsReachedThroughTheWorkflow() throws {
         let id = try jira.createEntity("Fresh")
-        let error = jira.failure("update", ["id": .string(id), "fields": ["status": "Done"]])
+        try jira.call("update", ["id": .string(id), "fields": ["status": "Done"]])
+        XCTAssertEqual(try jira.call("get", ["id": .string(id)])["fields"]?["status"]?["name"], "Done")
+        try jira.call("update", ["id": .string(id), "fields": ["status": "In Progress"]])
+        XCTAssertEqual(try jira.call("get", ["id": .string(id)])["fields"]?["status"]?["name"], "In Progress")
+    }
+
+    func testUpdate_StatusNoPathReaches_IsInvalidNamingThePathTried() throws {
+        let id = try jira.createEntity("Fresh")
+        let error = jira.failure("update", ["id": .string(id), "fields": ["status": "Blocked"]])
         XCTAssertEqual(error?.kind, .invalid)
-        XCTAssertEqual(error?.message, "update: no transition leads from 'To Do' to 'Done'; reachable: In Progress")
+        XCTAssertEqual(error?.message, "update: no path of at most 3 transitions leads from 'to do' to 'Blocked'; went through: to do → in progress → done")
     }
 
     func testUpdate_UnknownAssigneeEmailIsNotFound() throws {

@@ -71,7 +71,7 @@ final class PeerMessageTests: XCTestCase {
 
     func testAnotherMajorVersionIsRefusedNamingBoth() {
         XCTAssertThrowsError(try ProtocolVersion.messages(ofBatch: ["protocol": "2.0", "messages": []])) { error in
-            XCTAssertTrue("\(error)".contains("peer protocol 2.0 is not supported: this node speaks 1.1"), "\(error)")
+            XCTAssertTrue("\(error)".contains("peer protocol 2.0 is not supported: this node speaks \(ProtocolVersion.current)"), "\(error)")
         }
     }
 }

@@ -17,6 +17,11 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(Timestamp.parse(Timestamp.spaced(millis)), millis - 990)
     }
 
+    func testFractionsBeyondMillisecondsAreCutNotACrash() {
+        XCTAssertEqual(Timestamp.parse("2024-01-15T09:19:44.1234Z"), Timestamp.parse("2024-01-15T09:19:44.123Z"))
+        XCTAssertEqual(Timestamp.parse("2024-01-15T09:19:44.990123456+0000"), Timestamp.parse("2024-01-15T09:19:44.990Z"))
+    }
+
     func testOffsetsMoveTheInstant() {
         XCTAssertEqual(Timestamp.parse("2024-01-15T10:19:44.990+01:00"), Timestamp.parse("2024-01-15T09:19:44.990Z"))
         XCTAssertEqual(Timestamp.parse("2024-01-15T08:19:44-0100"), Timestamp.parse("2024-01-15T09:19:44Z"))

@@ -24,6 +24,7 @@ struct AdminAPI {
         router.add("POST", "/admin/v1/errors/retry") { request in try api.retry(request) }
         router.add("POST", "/admin/v1/errors/resolve") { request in try api.resolve(request) }
         router.add("POST", "/admin/v1/sync") { request in try api.sync(request) }
+        router.add("POST", "/admin/v1/recover") { request in try api.recover(request) }
         router.add("GET", "/admin/v1/status") { _ in try api.status() }
         router.add("POST", "/admin/v1/connections/{name}/pause") { request in try api.setPaused(request, true) }
         router.add("POST", "/admin/v1/connections/{name}/resume") { request in try api.setPaused(request, false) }
@@ -100,26 +101,57 @@ struct AdminAPI {
             return .error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
         }
         guard let key = body["key"]?.stringValue, !key.isEmpty else { return .error(400, "body needs \"key\"") }
-        let entity: JSON
-        do {
-            entity = try context.instance.call("get", ["key": .string(key)]).json
-        } catch let error as PluginCallError where error.kind == .notFound {
-            return .error(404, "\(key) does not exist in the tracker of connection '\(name)'")
-        } catch {
-            return .error(502, "cannot read \(key) from the tracker: \(error)")
-        }
-        guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
-        do {
-            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
-                return .error(409, refusal)
+        let store = self.store
+        let answer = BoundedWait.run(atMost: Self.lookupSeconds, name: "tandem.admin.sync") { () -> HTTPResponse in
+            let entity: JSON
+            do {
+                entity = try context.instance.call("get", ["key": .string(key)]).json
+            } catch let error as PluginCallError where error.kind == .notFound {
+                return .error(404, "\(key) does not exist in the tracker of connection '\(name)'")
+            } catch {
+                return .error(502, "cannot read \(key) from the tracker: \(error)")
             }
-        } catch let error as PluginCallError {
-            return .error(502, "cannot ask the tracker whether \(key) matches trigger.query: \(error)")
+            guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
+            do {
+                if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
+                    return .error(409, refusal)
+                }
+            } catch let error as PluginCallError {
+                return .error(502, "cannot ask the tracker whether \(key) matches trigger.query: \(error)")
+            } catch {
+                return .error(503, "cannot check whether \(key) is in scope: \(error)")
+            }
+            do {
+                try store.write { try $0.notePending(connection: name, localID: id, localKey: key, source: "manual") }
+            } catch {
+                context.logger.error("cannot queue \(key): \(error)", connection: name, entity: key)
+                return .error(503, "cannot queue \(key): the store failed: \(error)")
+            }
+            context.work.signal()
+            return .json(202, ["queued": .string(key), "id": .string(id), "connection": .string(name)])
         }
-        try store.write { try $0.notePending(connection: name, localID: id, localKey: key, source: "manual") }
-        context.work.signal()
-        return .json(202, ["queued": .string(key), "id": .string(id), "connection": .string(name)])
+        // A stalled plugin must not hang the admin API: the lookup goes on and queues the entity when it returns.
+        return answer ?? .json(202, ["queued": .string(key), "id": .null, "connection": .string(name),
+                                     "note": .string("the plugin has not answered within \(Int(Self.lookupSeconds)) s (see /readyz); \(key) is queued as soon as it does")])
     }
+
+    /// Rebuilds a connection with the peer after this node's store was lost or restored (`ConnectionRecovery`).
+    private func recover(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try request.jsonBody()
+        guard let name = body["connection"]?.stringValue, let context = contexts[name] else {
+            return .error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
+        }
+        do {
+            let outcome = try ConnectionRecovery(context: context).run()
+            return .json(200, ["connection": .string(name), "linked": .int(Int64(outcome.linked)), "rebuilt": .int(Int64(outcome.rebuilt)),
+                               "store": context.store.identity.json])
+        } catch {
+            return .error(502, error.description)
+        }
+    }
+
+    /// How long `POST /admin/v1/sync` waits for the plugin to find the entity.
+    static let lookupSeconds = 3.0
 
     private func status() throws -> HTTPResponse {
         let now = Timestamp.now()

@@ -65,9 +65,15 @@ extension ConnectionContext {
     /// with `remoteId` when it came from the peer (from `attachment_twins`),
     /// so replicas carry hashes and a synced attachment never travels back.
     func withAttachmentTwins(_ entity: JSON, localID: String) -> JSON {
-        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty,
-              let known = try? store.read({ try $0.attachmentTwins(connection: name, localEntity: localID) }),
-              !known.isEmpty else { return entity }
+        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty else { return entity }
+        let known: [AttachmentTwin]
+        do {
+            known = try store.read { try $0.attachmentTwins(connection: name, localEntity: localID) }
+        } catch {
+            logger.error("cannot read the attachment twins of \(localID); its attachments go unmarked: \(error)", connection: name, entity: localID)
+            return entity
+        }
+        guard !known.isEmpty else { return entity }
         let byID = Dictionary(known.map { ($0.localAttachment, $0) }, uniquingKeysWith: { first, _ in first })
         var annotated = entity
         annotated["attachments"] = .array(attachments.map { attachment in

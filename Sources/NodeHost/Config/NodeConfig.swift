@@ -25,6 +25,8 @@ public struct NodeConfig: Sendable, Equatable {
         /// The secret the tracker signs its webhooks with; nil: webhooks are
         /// notices only (the node re-reads every entity they name).
         public var webhookSecret: String?
+        /// Where the plugin runs: in the node, or in a plugin host of its own.
+        public var isolation: PluginIsolation = .inProcess
     }
 
     public struct Peer: Sendable, Equatable {
@@ -117,14 +119,15 @@ public struct NodeConfig: Sendable, Equatable {
         let instancesReader = try root.required("instances")
         for (name, _) in try instancesReader.object() {
             let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret"])
+            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret", "isolation"])
             let config = try reader.required("config")
             _ = try config.object()
             instances[name] = Instance(
                 plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
                 maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
-                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16))
+                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16),
+                isolation: try parseIsolation(reader.member("isolation")))
         }
 
         var connections: [String: Connection] = [:]
@@ -183,6 +186,15 @@ public struct NodeConfig: Sendable, Equatable {
             maxAttachmentBytes: try reader.member("maxAttachmentBytes")?.int(in: 0...(1 << 34)) ?? 50 * 1024 * 1024,
             maxCreatesPerMinute: try reader.member("maxCreatesPerMinute")?.int(in: 0...1_000_000)
                 ?? Connection.defaultMaxCreatesPerMinute)
+    }
+
+    private static func parseIsolation(_ reader: ConfigReader?) throws(ConfigError) -> PluginIsolation {
+        guard let reader else { return .inProcess }
+        let text = try reader.nonEmptyString()
+        guard let isolation = PluginIsolation(rawValue: text) else {
+            throw ConfigError(reader.path, "must be \"in-process\" or \"process\", not '\(text)'")
+        }
+        return isolation
     }
 
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {

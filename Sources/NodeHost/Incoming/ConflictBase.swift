@@ -20,11 +20,22 @@ import TandemJSON
 enum ConflictBase {
     /// The base to judge a peer replica built after applying our `appliedSeq`.
     /// - Parameter sent: our fields as of replica `appliedSeq`, if kept.
-    static func base(of twin: Twin, sent: JSON?, appliedSeq: Int64) -> JSON? {
-        guard let sentFields = sent?.objectValue else { return twin.base }
-        var fields = sentFields
-        for (name, value) in twin.base?.objectValue ?? [:] where (twin.baseMarks[name] ?? 0) >= appliedSeq {
-            fields[name] = value
+    /// - Parameter interrupted: an apply of ours cut short before it was
+    ///   recorded; a field still holding the value it wrote is agreed.
+    static func base(of twin: Twin, sent: JSON?, appliedSeq: Int64, interrupted: ApplyIntent? = nil, local: JSON? = nil) -> JSON? {
+        var fields: [String: JSON]
+        if let sentFields = sent?.objectValue {
+            fields = sentFields
+            for (name, value) in twin.base?.objectValue ?? [:] where (twin.baseMarks[name] ?? 0) >= appliedSeq {
+                fields[name] = value
+            }
+        } else {
+            guard let base = twin.base?.objectValue else { return nil }
+            fields = base
+        }
+        let current = local?["fields"]?.objectValue ?? [:]
+        for (name, value) in interrupted?.written ?? [:] where ConflictResolver.looselyEqual(value, current[name] ?? .null) {
+            fields[name] = current[name]
         }
         return .object(fields)
     }

@@ -1,7 +1,7 @@
 import TandemJSON
 
 /// Decides whether the entity read right after an apply may become the echo
-/// baseline (DESIGN.md §3, Echo suppression).
+/// baseline (docs/architecture.md, One replica's path).
 ///
 /// The baseline says "the peer already has this". That holds only if every
 /// difference between the entity before and after the apply, among the
@@ -12,6 +12,8 @@ import TandemJSON
 /// (`updated`, counters) do not matter.
 enum EchoBaseline {
     /// A description of the first foreign change found, or nil when none.
+    /// A written field whose value in `after` is not what was written counts
+    /// as foreign too: someone wrote it after us.
     static func foreignChange(before: JSON, after: JSON, written: JSON, addedComments: Set<String>,
                               addedAttachments: Set<String> = [], reads: Set<String>) -> String? {
         if reads.contains("comments"), let id = newChild("comments", before, after, ours: addedComments) {
@@ -24,8 +26,13 @@ enum EchoBaseline {
         let beforeFields = before["fields"]?.objectValue ?? [:]
         let afterFields = after["fields"]?.objectValue ?? [:]
         let readsAllFields = reads.contains("fields")
+        let writtenValues = written["fields"]?.objectValue ?? [:]
         for name in Set(beforeFields.keys).union(afterFields.keys) where readsAllFields || reads.contains(name) {
-            if writtenFields.contains(name) { continue }
+            if let value = writtenValues[name] {
+                // Someone wrote the same field after us: the tracker holds their value.
+                if !ConflictResolver.looselyEqual(value, afterFields[name] ?? .null) { return "field \(name)" }
+                continue
+            }
             if beforeFields[name] ?? .null != afterFields[name] ?? .null { return "field \(name)" }
         }
         return nil

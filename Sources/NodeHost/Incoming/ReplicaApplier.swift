@@ -30,7 +30,9 @@ struct ReplicaApplier {
         }
         if let newest, newest.seq > head.seq {
             do throws(ProtocolError) {
-                guard case .replica(let message) = try newest.decoded() else { return apply(head, replica) }
+                guard case .replica(var message) = try newest.decoded() else { return apply(head, replica) }
+                // What the peer held us to have before the oldest of these.
+                message.previous = replica.previous
                 return apply(newest, message)
             } catch {
                 return failures.park(newest, label: head.lane, "undecodable replica in the store: \(error)")
@@ -97,14 +99,17 @@ struct ReplicaApplier {
         var written = changes
         var keptLocal: Set<String> = []
         let sent: JSON?
+        let intent: ApplyIntent?
         do {
-            sent = message.appliedSeq > 0 ? try twin.flatMap { twin in
-                try context.store.read { try $0.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq) }
-            } : nil
+            (sent, intent) = try context.store.read { tx in
+                guard let twin else { return (nil, nil) }
+                return (message.appliedSeq > 0 ? try tx.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq) : nil,
+                        try tx.applyIntent(connection: context.name, localID: twin.localID))
+            }
         } catch {
             return failures.retry(queued, "store: \(error)")
         }
-        if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq) {
+        if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq, interrupted: intent, local: local) {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
@@ -120,7 +125,8 @@ struct ReplicaApplier {
             }
         }
         let agreed = Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
-        return write(written, agreed: agreed, queued: queued, message: message, twin: twin, local: local, creator: creator)
+        return write(written, agreed: agreed, queued: queued, message: message, twin: twin, local: local, interrupted: intent,
+                     creator: creator)
     }
 
     /// Runs the incoming script; the changes it recorded on `issue`.
@@ -128,7 +134,9 @@ struct ReplicaApplier {
         let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
         let run = ScriptRun(context.incomingScript)
         run.bind("replica", message.replica)
-        run.bind("previous", twin?.lastReceivedReplica ?? .null)
+        // The replica the peer holds us to have: its last sent, or the echo it
+        // did not send after applying our change (so an A→B→A edit shows).
+        run.bind("previous", message.previous ?? twin?.lastReceivedReplica ?? .null)
         run.bind("issue", view)
         run.bind("entity", view)
         run.bind("firstSync", .bool(local == nil))
@@ -150,7 +158,7 @@ struct ReplicaApplier {
     }
 
     private func write(_ changes: JSON, agreed: Set<String>, queued: QueuedMessage, message: ReplicaMessage,
-                       twin initial: Twin?, local: JSON?, creator: EntityCreator) -> StageOutcome {
+                       twin initial: Twin?, local: JSON?, interrupted: ApplyIntent?, creator: EntityCreator) -> StageOutcome {
         let label = message.source.label
         var twin = initial
         var after: JSON?
@@ -168,7 +176,13 @@ struct ReplicaApplier {
                 let created = try creator.create(fields: fields, for: message)
                 twin = created
                 createdLane = "entity:" + created.localID
-            } else if let twin, !(fields.objectValue?.isEmpty ?? true) {
+            } else if let twin, let written = fields.objectValue, !written.isEmpty {
+                let localFields = local?["fields"]?.objectValue ?? [:]
+                try context.store.write { tx in
+                    try tx.saveApplyIntent(connection: context.name, ApplyIntent(
+                        localID: twin.localID, seq: message.seq, written: written,
+                        before: written.keys.reduce(into: [:]) { $0[$1] = interrupted?.before[$1] ?? localFields[$1] ?? .null }))
+                }
                 let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
                 // The updated record stands for a re-read when it is exact:
                 // nobody else wrote between our read and this write (the
@@ -197,12 +211,20 @@ struct ReplicaApplier {
             return failures.retry(queued, error.description, retryAfterMs: error.retryAfterMs)
         } catch {
             let reason = "apply to \(twin?.localKey ?? "new entity"): \(error)"
+            if let twin {
+                // Parked: the entity's own changes may be sent again meanwhile.
+                do {
+                    try context.store.write { try $0.deleteApplyIntent(connection: context.name, localID: twin.localID) }
+                } catch {
+                    return failures.retry(queued, "store: \(error)")
+                }
+            }
             return failures.park(queued, label: label, reason,
                                  answer: .ack(AckMessage(lane: message.source.id, seq: message.seq, outcome: .failed(reason: reason))))
         }
         guard var final = twin, let after else { return failures.retry(queued, "nothing to record") }
 
-        let baseline = echoBaseline(after: after, before: local, twin: initial, written: changes,
+        let baseline = echoBaseline(after: after, before: local.map { interrupted?.undone($0) ?? $0 }, twin: initial, written: changes,
                                     addedComments: addedComments, addedAttachments: addedAttachments, label: final.localKey)
         do {
             try context.store.write { tx in
@@ -225,6 +247,7 @@ struct ReplicaApplier {
                 }
                 final.lastSyncedAt = Timestamp.now()
                 try tx.save(final)
+                try tx.deleteApplyIntent(connection: context.name, localID: final.localID)
                 try tx.deleteReplicas(connection: context.name, lane: queued.lane, upTo: message.seq)
                 try tx.enqueueOutbox(connection: context.name, .ack(AckMessage(
                     lane: message.source.id, seq: message.seq,
@@ -255,7 +278,10 @@ struct ReplicaApplier {
             // The outgoing stage meets the same error and parks the entity.
             return nil
         }
-        guard let local else { return built.replica }
+        // A first sync: nothing tells our create from an edit someone made
+        // right after it, so no baseline; the entity's next change event
+        // sends it whole, and the peer finds nothing to write.
+        guard let local else { return nil }
         if let unsent = unsentLocalChange(before: local, twin: twin) {
             context.logger.info("\(unsent); it will be sent", connection: context.name, entity: label)
             return nil

@@ -2,7 +2,11 @@ import Foundation
 import SyncScript
 import TandemHTTP
 import TandemJSON
+#if canImport(Glibc)
+import Glibc
+#endif
 import TandemTime
+import TandemThreads
 
 /// One Tandem node: its store, plugin instances, connections and HTTP listener.
 ///
@@ -38,6 +42,11 @@ public final class Node: @unchecked Sendable {
     var plugins = LoadedPlugins()
     var scriptSources: [String: [String]] = [:]
     let client = HTTPClient()
+    private var monitor: PluginCallMonitor?
+    private var stallWatch: StallWatch?
+    private var lock: DataFolderLock?
+    /// Lets `start` begin a new, empty store where the data folder shows it had one (`tandem run --new-store`).
+    public var allowNewStore = false
     private var server: HTTPServer?
     private let readiness = NSLock()
     private var ready = false
@@ -60,6 +69,7 @@ public final class Node: @unchecked Sendable {
         logger.redact(secrets(config))
         let store = try openStore()
         self.store = store
+        try startMonitor(store: store)
         plugins = try loadPlugins()
         for name in Set(config.connections.values.map(\.instance)).sorted() {
             instances[name] = try makeInstance(name, config: config)
@@ -68,14 +78,36 @@ public final class Node: @unchecked Sendable {
             contexts[name] = try makeContext(name, connection, config: config, instance: instances[connection.instance]!, store: store)
         }
         registerGauges(store: store)
+        observeStoreFaults(store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
         let port = try startServer(store: store)
         for context in contexts.values.sorted(by: { $0.name < $1.name }) {
             workers[context.name] = ConnectionWorkers.start(context)
         }
+        stallWatch?.start()
         readiness.withLock { ready = true }
         logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
         return port
+    }
+
+    /// `stop`, bounded: returns false after `seconds` if a worker is still
+    /// inside a plugin call that does not return. Its item stays in the store
+    /// (nothing was committed for it) and is taken up again after a restart.
+    public func stop(within seconds: Double) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        // Detached: when a plugin call never returns, neither does this thread.
+        let stopper = WorkerThread.start(name: "tandem.stop", detached: true) { [self] in
+            stop()
+            done.signal()
+        }
+        if stopper == nil { stop(); return true }
+        if done.wait(timeout: .now() + seconds) == .success { return true }
+        let now = Timestamp.now()
+        let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
+        monitor?.calls.markCleanExit()
+        logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
+                     ["calls": .array(stuck.map(JSON.string))])
+        return false
     }
 
     /// Finishes the item each worker has in hand, stops serving, and returns.
@@ -83,10 +115,13 @@ public final class Node: @unchecked Sendable {
         readiness.withLock { ready = false }
         changes.lock()
         defer { changes.unlock() }
+        stallWatch?.stop()
         workers.values.forEach { $0.poller?.stop() }
         server?.stop()
         workers.values.forEach { $0.stop() }
         workers = [:]
+        monitor?.calls.markCleanExit()
+        lock = nil
         logger.info("node stopped")
     }
 
@@ -107,13 +142,68 @@ public final class Node: @unchecked Sendable {
         return values
     }
 
+    /// Opens the store after checking the data folder: writable, not in use
+    /// by another node (`DataFolderLock`), and holding the store it had
+    /// (`StoreMarker`), undamaged (`PRAGMA quick_check`).
     private func openStore() throws(NodeStartError) -> Store {
-        do {
-            try FileManager.default.createDirectory(atPath: config.node.dataDir, withIntermediateDirectories: true)
-            return try Store(path: config.node.dataDir + "/tandem.db")
-        } catch {
-            throw NodeStartError("cannot open the store in \(config.node.dataDir): \(error)")
+        let folder = config.node.dataDir
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw NodeStartError("cannot create the data folder \(folder): \(error)")
         }
+        guard access(folder, W_OK) == 0 else {
+            throw NodeStartError("the data folder \(folder) is not writable (\(String(cString: strerror(errno)))); the node writes its store there: fix its permissions or mount it read-write")
+        }
+        lock = try DataFolderLock(dataDir: folder)
+        let path = folder + "/tandem.db"
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let marker = StoreMarker.read(dataDir: folder)
+        if let marker, (size ?? 0) == 0, !allowNewStore {
+            throw NodeStartError("\(path) is \(size == nil ? "missing" : "empty"), but this data folder held \(marker) (its \(StoreMarker.fileName) file says so). Starting empty would make the peers take this node's new changes for old ones. Restore the store from a backup (`tandem restore --config FILE --from BACKUP`), or start with --new-store and then run `tandem recover --connection NAME` for each connection (docs/operations.md, Recovery)")
+        }
+        if (size ?? 0) > 0 { try StoreHealth.quickCheck(path: path) }
+        let store: Store
+        do { store = try Store(path: path) } catch {
+            throw NodeStartError("cannot open the store \(path): \(error); if the file is damaged, restore it from a backup (`tandem restore`, docs/operations.md)")
+        }
+        if let marker, !allowNewStore {
+            if marker.id != store.identity.id {
+                throw NodeStartError("\(path) holds \(store.identity), but this data folder held \(marker) (its \(StoreMarker.fileName) file): another store's file was put here. Restore with `tandem restore --config FILE --from BACKUP`, which records the change, or start with --new-store")
+            }
+            if marker.epoch > store.identity.epoch {
+                throw NodeStartError("\(path) is \(store.identity), older than the epoch \(marker.epoch) this folder reached: a copy put back by hand? Restore backups with `tandem restore --config FILE --from BACKUP` (docs/operations.md)")
+            }
+        }
+        do {
+            try store.write { tx in
+                if let marker, marker.id != store.identity.id {
+                    try tx.awaitRecovery(connection: "*", reason: "was begun again (--new-store) where \(marker) was lost")
+                }
+                try tx.expandAwaitingRecovery(connections: config.connections.keys.sorted())
+            }
+        } catch {
+            throw NodeStartError("cannot write the store \(path): \(error)")
+        }
+        if let marker, marker != store.identity {
+            logger.warn("started \(store.identity) in a folder that held \(marker); each connection takes no peer batch until `tandem recover --connection NAME` runs here")
+        }
+        do { try StoreMarker.write(store.identity, dataDir: folder) } catch {
+            throw NodeStartError("cannot write \(folder)/\(StoreMarker.fileName): \(error)")
+        }
+        return store
+    }
+
+    /// Maps the in-flight file, charges the calls a dead predecessor left
+    /// running to their entities, and starts recording crash signals.
+    private func startMonitor(store: Store) throws(NodeStartError) {
+        let calls = try InFlightCalls(path: config.node.dataDir + "/" + InFlightCalls.fileName)
+        let monitor: PluginCallMonitor
+        do { monitor = try PluginCallMonitor(calls: calls, store: store, logger: logger, metrics: metrics) } catch {
+            throw NodeStartError("cannot read plugin deaths from the store: \(error)")
+        }
+        monitor.chargeInterrupted()
+        calls.installCrashRecorder()
+        self.monitor = monitor
+        stallWatch = StallWatch(calls: calls, logger: logger, metrics: metrics)
     }
 
     private func loadPlugins() throws(NodeStartError) -> LoadedPlugins {
@@ -149,8 +239,10 @@ public final class Node: @unchecked Sendable {
             secret: { secretName in ProcessInfo.processInfo.environment["TANDEM_SECRET_" + secretName] },
             nowMs: { Timestamp.now() })
         do {
-            return InstanceHandle(instance: try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services),
-                                  http: http, config: instance)
+            let created = try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services,
+                                             isolation: instance.isolation, timeoutMs: Int64(instance.timeoutMs))
+            created.monitor = monitor
+            return InstanceHandle(instance: created, http: http, config: instance)
         } catch {
             throw NodeStartError("$.instances.\(name).config: \(plugin.id) refused it: \(error.message)")
         }
@@ -189,15 +281,58 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// Connections that take no peer batch until `tandem recover` runs on one side or the other.
+    private func recoveryReasons(_ store: Store) -> [String] {
+        let names = config.connections.keys.sorted()
+        do {
+            return try store.read { tx in
+                let changed = try tx.changedPeerStores()
+                return try names.compactMap { name in
+                    if let waiting = try tx.awaitingRecovery(connection: name) {
+                        return "connection \(name): this node's store \(waiting); run `tandem recover --connection \(name)` here"
+                    }
+                    return changed[name].map { "connection \(name): the peer's store changed to \($0); run `tandem recover --connection \(name)` on the peer's node" }
+                }
+            }
+        } catch {
+            return []  // the store's failure is reported on its own
+        }
+    }
+
+    /// Every store failure is counted and logged (the logger collapses a storm into one line per interval).
+    private func observeStoreFaults(_ store: Store) {
+        let logger = self.logger, metrics = self.metrics, faults = store.faults
+        faults.observe { operation, error in
+            guard operation != "recovered" else {
+                logger.info("the store works again: a write succeeded; the node carries on")
+                return
+            }
+            metrics.increment("tandem_store_errors_total", ["operation": operation])
+            if faults.isFull {
+                logger.error("the disk holding the store is full (\(error.message)): the node takes no new work and keeps what it has; it carries on by itself when space returns",
+                             ["store": .string(store.path)])
+            } else {
+                logger.error("store \(operation) failed: \(error)", ["store": .string(store.path)])
+            }
+        }
+    }
+
     private func registerGauges(store: Store) {
         metrics.addGaugeSource { [weak self] in
             let names = self?.config.connections.keys.sorted() ?? []
             var gauges: [(name: String, labels: [String: String], value: Double)] = []
             for name in names {
-                guard let depths = try? store.read({ tx in
-                    (try tx.pendingCount(connection: name), try tx.outboxDepth(connection: name),
-                     try tx.inboxDepth(connection: name), try tx.openParked(connection: name).count)
-                }) else { continue }
+                // A failed read leaves the gauges out of this scrape; the
+                // failure itself shows in tandem_store_errors_total and /readyz.
+                let depths: (Int, Int, Int, Int)
+                do {
+                    depths = try store.read { tx in
+                        (try tx.pendingCount(connection: name), try tx.outboxDepth(connection: name),
+                         try tx.inboxDepth(connection: name), try tx.openParked(connection: name).count)
+                    }
+                } catch {
+                    continue
+                }
                 gauges.append(("tandem_queue_depth", ["connection": name, "queue": "pending"], Double(depths.0)))
                 gauges.append(("tandem_queue_depth", ["connection": name, "queue": "outbox"], Double(depths.1)))
                 gauges.append(("tandem_queue_depth", ["connection": name, "queue": "inbox"], Double(depths.2)))
@@ -240,7 +375,9 @@ public final class Node: @unchecked Sendable {
             guard let self else { return .error(503, "stopping") }
             return self.reloadResponse()
         }
-        let health = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        var check = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        check.storeProblem = { [faults = store.faults] in faults.problem }
+        let health = check
         state.withLock { routes = NodeRoutes(receiver: receiver, hooks: hooks, admin: admin, health: health) }
     }
 
@@ -256,7 +393,10 @@ public final class Node: @unchecked Sendable {
             return health.handle()
         }
         router.add("GET", "/readyz") { [weak self] _ in
-            self?.readiness.withLock({ self?.ready ?? false }) == true ? .json(200, ["status": "ready"]) : .error(503, "starting or stopping")
+            guard let self, readiness.withLock({ ready }) else { return .error(503, "starting or stopping") }
+            let reasons = (stallWatch?.reasons ?? []) + [store.faults.problem].compactMap { $0 } + recoveryReasons(store)
+            guard reasons.isEmpty else { return .json(503, ["status": "not ready", "reasons": .array(reasons.map(JSON.string))]) }
+            return .json(200, ["status": "ready"])
         }
         let metrics = self.metrics
         router.add("GET", "/metrics") { _ in

@@ -24,15 +24,20 @@ struct HealthCheck: Sendable {
     let trackers: [String: String]
     /// Bounds each probe, so a black-holed tracker cannot hang the check.
     var timeoutSeconds = 2.0
+    /// Why the node's own store is failing, if it is: reported as `"store"`
+    /// (present only then) with `status` "degraded".
+    var storeProblem: @Sendable () -> String? = { nil }
     private let client = HTTPClient(maxIdleConnectionsPerHost: 0)
 
     init(trackers: [String: String]) { self.trackers = trackers }
 
     func handle() -> HTTPResponse {
         let report = probeAll()
-        let healthy = report.values.allSatisfy { $0 == "ok" }
-        return .json(200, ["status": .string(healthy ? "ok" : "degraded"),
-                           "trackers": .object(report.mapValues(JSON.string))])
+        let store = storeProblem()
+        let healthy = report.values.allSatisfy { $0 == "ok" } && store == nil
+        var body: [String: JSON] = ["status": .string(healthy ? "ok" : "degraded"), "trackers": .object(report.mapValues(JSON.string))]
+        if let store { body["store"] = .string(store) }  // only while failing: a healthy answer keeps its shape
+        return .json(200, .object(body))
     }
 
     /// Probes every tracker at once; the check takes as long as the slowest.

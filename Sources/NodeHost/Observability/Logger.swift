@@ -7,7 +7,9 @@ import TandemTime
 ///
 /// Every configured secret is replaced by `***` in every line before it is
 /// written, whatever put it there (a tracker's error message echoing a
-/// password, a URL with a token), so no log line carries a secret.
+/// password, a URL with a token), so no log line carries a secret. The
+/// same line repeated within 10 s is counted instead of written, then
+/// summed up in one line (`LogCollapser`).
 ///
 /// Thread: any; lines are written whole under a lock.
 public final class Logger: @unchecked Sendable {
@@ -25,6 +27,7 @@ public final class Logger: @unchecked Sendable {
     private let minimum: Level
     private let node: String
     private var secrets: [String] = []
+    private var collapser = LogCollapser()
 
     /// - Parameter write: receives each finished line without the newline;
     ///   the default writes to standard error.
@@ -44,21 +47,34 @@ public final class Logger: @unchecked Sendable {
     public func log(_ level: Level, _ message: String, connection: String? = nil, entity: String? = nil,
                     tx: String? = nil, _ extra: [String: JSON] = [:]) {
         guard level >= minimum else { return }
+        let now = Timestamp.now()
+        lock.withLock {
+            let (admitted, ended) = collapser.admit(LogCollapser.Line(level: level, message: message, connection: connection, entity: entity),
+                                                    now: now)
+            for summary in ended {
+                emit(summary.line.level, summary.message, connection: summary.line.connection, entity: summary.line.entity,
+                     tx: nil, ["repeated": .int(Int64(summary.count))], at: now)
+            }
+            if admitted { emit(level, message, connection: connection, entity: entity, tx: tx, extra, at: now) }
+        }
+    }
+
+    /// Writes one line; the caller holds `lock`.
+    private func emit(_ level: Level, _ message: String, connection: String?, entity: String?, tx: String?,
+                      _ extra: [String: JSON], at time: Int64) {
         var object = extra
-        object["ts"] = .string(Timestamp.iso(Timestamp.now()))
+        object["ts"] = .string(Timestamp.iso(time))
         object["level"] = .string(level.rawValue)
         object["msg"] = .string(message)
         object["node"] = .string(node)
         if let connection { object["connection"] = .string(connection) }
         if let entity { object["entity"] = .string(entity) }
         if let tx { object["tx"] = .string(tx) }
-        lock.withLock {
-            var line = JSON.object(object).text
-            for secret in secrets where line.contains(secret) {
-                line = line.replacingOccurrences(of: secret, with: "***")
-            }
-            write(line)
+        var line = JSON.object(object).text
+        for secret in secrets where line.contains(secret) {
+            line = line.replacingOccurrences(of: secret, with: "***")
         }
+        write(line)
     }
 
     public func info(_ message: String, connection: String? = nil, entity: String? = nil, tx: String? = nil,

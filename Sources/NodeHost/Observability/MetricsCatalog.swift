@@ -14,11 +14,17 @@ extension Metrics {
         ("tandem_messages_received_total", "counter", "Messages received from the peer node, by connection"),
         ("tandem_webhook_events_total", "counter", "Tracker webhook events, by connection and result (accepted, ignored, refused)"),
         ("tandem_scope_checks_total", "counter", "Trigger-query decisions, by connection, result (in, out) and by (tracker: a request was made; poll: the poll's search)"),
+        ("tandem_store_errors_total", "counter", "Failed store reads and writes (SQLite errors), by operation"),
+        ("tandem_plugin_deaths_total", "counter", "Plugin calls that died with their process or plugin host, by plugin and cause (crashed, died, timeout)"),
+        ("tandem_plugin_stalls_total", "counter", "Plugin calls in the node that outlived their instance's timeoutMs, by plugin and operation"),
+        ("tandem_plugin_stalled_calls", "gauge", "Plugin calls in the node running now past their instance's timeoutMs (see /readyz)"),
     ]
 
     /// Describes every family and declares the per-connection counters at 0.
     func declareStandardSeries(connections: [String]) {
         for family in Self.catalog { describe(family.name, type: family.type, family.help) }
+        increment("tandem_store_errors_total", ["operation": "read"], by: 0)
+        increment("tandem_store_errors_total", ["operation": "write"], by: 0)
         for connection in connections {
             increment("tandem_conflicts_total", ["connection": connection], by: 0)
             increment("tandem_retries_total", ["connection": connection, "stage": "outgoing"], by: 0)

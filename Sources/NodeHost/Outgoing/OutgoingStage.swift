@@ -52,11 +52,15 @@ struct OutgoingStage {
                 case .active:
                     break
                 }
+                if try tx.applyIntent(connection: context.name, localID: change.localID) != nil {
+                    // Our own half-applied write must not go back as a local change.
+                    return try failures.retry(change, "\(label) waits for an apply of the peer's replica to finish", in: tx)
+                }
                 if twin.remoteID == nil, twin.lastSentHash == nil,
                    let holder = try LoopGuard(context: context).twinTowardsSamePeer(tx, localID: change.localID) {
                     try tx.completePending(change)
                     context.metrics.increment("tandem_loop_suppressed_total", ["connection": context.name])
-                    return .skipped("\(label) is already twinned with \(holder.remoteKey ?? holder.remoteID ?? "?") at the same peer through connection '\(holder.connection)'; not announcing it again")
+                    return .skipped("\(label) already syncs with the same peer through connection '\(holder.connection)'\(holder.remoteKey.map { " (as \($0))" } ?? ""); not announcing it again")
                 }
                 if hash == twin.lastSentHash {
                     try tx.completePending(change)
@@ -69,7 +73,8 @@ struct OutgoingStage {
                     source: EntityRef(id: change.localID, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue,
                                       updated: entity["updated"]?.stringValue),
                     target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
-                    noticedAt: change.noticedAt, sentAt: Timestamp.now(), appliedSeq: twin.lastAppliedSeq)
+                    noticedAt: change.noticedAt, sentAt: Timestamp.now(), appliedSeq: twin.lastAppliedSeq,
+                    previous: twin.lastSentReplica)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
                 try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1

@@ -83,11 +83,17 @@ final class ConnectionContext: @unchecked Sendable {
     /// comment intent with its body) is marked too, so it is not sent back
     /// as new before the retried apply records it.
     func withCommentTwins(_ entity: JSON, localID: String) -> JSON {
-        guard let comments = entity["comments"]?.arrayValue, !comments.isEmpty,
-              let (known, intents) = try? store.read({ tx in
-                  (try tx.commentTwins(connection: name, localEntity: localID), try tx.commentIntents(connection: name, localEntity: localID))
-              }),
-              !known.isEmpty || !intents.isEmpty else { return entity }
+        guard let comments = entity["comments"]?.arrayValue, !comments.isEmpty else { return entity }
+        let known: [String: String], intents: [String: String]
+        do {
+            (known, intents) = try store.read { tx in
+                (try tx.commentTwins(connection: name, localEntity: localID), try tx.commentIntents(connection: name, localEntity: localID))
+            }
+        } catch {
+            logger.error("cannot read the comment twins of \(localID); its comments go unmarked: \(error)", connection: name, entity: localID)
+            return entity
+        }
+        guard !known.isEmpty || !intents.isEmpty else { return entity }
         var remoteByLocal = Dictionary(known.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for (remote, body) in intents.sorted(by: { $0.key < $1.key }) where known[remote] == nil {
             if let id = comments.first(where: { comment in

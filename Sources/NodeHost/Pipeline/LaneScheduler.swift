@@ -39,6 +39,10 @@ final class LaneScheduler: @unchecked Sendable {
 
     private func workLoop() {
         while isRunning {
+            // While the store fails (a full disk), take no new item at once:
+            // pause with a growing delay; the first write that succeeds ends it.
+            let pauseMs = context.store.faults.pauseMs
+            if pauseMs > 0 { context.work.wait(timeoutSeconds: Double(pauseMs) / 1000) }
             guard let (item, keys) = next() else {
                 context.work.wait(timeoutSeconds: Self.idleWakeSeconds)
                 continue
@@ -52,18 +56,28 @@ final class LaneScheduler: @unchecked Sendable {
     private func next() -> (Item, [String])? {
         choosing.withLock {
             let now = Timestamp.now()
-            guard let (heads, pending) = try? context.store.read({ tx in
-                (try tx.inboxHeads(connection: context.name, now: now, limit: 64),
-                 try tx.runnablePending(connection: context.name, now: now, limit: 64))
-            }) else { return nil }
+            let heads: [QueuedMessage], pending: [PendingChange]
+            do {
+                (heads, pending) = try context.store.read { tx in
+                    (try tx.inboxHeads(connection: context.name, now: now, limit: 64),
+                     try tx.runnablePending(connection: context.name, now: now, limit: 64))
+                }
+            } catch {
+                return nil  // counted and logged by the store's faults; the worker pauses (`workLoop`)
+            }
             for message in heads {
                 let keys = laneKeys(message)
                 if context.locks.tryAcquire(keys) { return (.incoming(message), keys) }
             }
             for change in pending {
                 let keys = ["entity:" + change.localID]
-                if context.createsInFlight > 0, (try? context.store.read({ try $0.twin(connection: context.name, localID: change.localID) })) == nil {
-                    continue  // possibly the entity a first sync is creating right now: wait for its twin
+                if context.createsInFlight > 0 {
+                    // Possibly the entity a first sync is creating right now: wait for its twin.
+                    do {
+                        guard try context.store.read({ try $0.twin(connection: context.name, localID: change.localID) }) != nil else { continue }
+                    } catch {
+                        continue
+                    }
                 }
                 if context.locks.tryAcquire(keys) { return (.outgoing(change), keys) }
             }
@@ -105,13 +119,13 @@ final class LaneScheduler: @unchecked Sendable {
                 case .replica(let replica):
                     stage = "incoming"
                     entity = replica.source.label
-                    outcome = ReplicaApplier(context: context).process(queued, replica)
+                    outcome = charging(queued.parkedLane, entity) { ReplicaApplier(context: context).process(queued, replica) }
                 case .ack(let ack):
                     stage = "ack"
-                    outcome = AckStage(context: context).process(queued, ack)
+                    outcome = charging(queued.parkedLane, entity) { AckStage(context: context).process(queued, ack) }
                 case .link, .unlink, .linkAck:
                     stage = "incoming"
-                    outcome = LinkStage(context: context).process(queued, message)
+                    outcome = charging(queued.parkedLane, entity) { LinkStage(context: context).process(queued, message) }
                 }
             } catch {
                 stage = "incoming"
@@ -120,9 +134,15 @@ final class LaneScheduler: @unchecked Sendable {
         case .outgoing(let change):
             stage = "outgoing"
             entity = change.localKey ?? change.localID
-            outcome = OutgoingStage(context: context).process(change)
+            outcome = charging("out:" + change.localID, entity) { OutgoingStage(context: context).process(change) }
         }
         record(outcome, stage: stage, entity: entity, tx: tx)
+    }
+
+    /// Runs a stage with its lane as the thread's call site, so a plugin
+    /// crash or hang during it is charged to this entity.
+    private func charging(_ lane: String, _ entity: String, _ body: () -> StageOutcome) -> StageOutcome {
+        CallSite.with(CallSite(connection: context.name, lane: lane, entity: entity), body)
     }
 
     private func record(_ outcome: StageOutcome, stage: String, entity: String, tx: String?) {

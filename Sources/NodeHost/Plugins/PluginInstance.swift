@@ -1,57 +1,79 @@
+import Foundation
 import PluginAPI
 import Synchronization
 import TandemJSON
 import TandemRuntime
 
+/// How an instance's plugin runs: inside the node, or in a child process of
+/// its own (`tandem plugin-host`) where a crash or a hang costs only the child.
+public enum PluginIsolation: String, Sendable {
+    case inProcess = "in-process"
+    case process
+}
+
 /// One instance of a plugin, created from one connection side's config.
 ///
-/// Owns the plugin's instance handle and the host table it was given (both
-/// freed in `deinit`, in that order: the plugin may use the table until its
-/// destroy returns). Calls to a plugin that is not thread-safe are serialised
-/// by `serial`; thread-safe plugins are called concurrently.
+/// Calls to a plugin that is not thread-safe are serialised by `serial`;
+/// thread-safe plugins are called concurrently. In process, the instance is
+/// a `NativeInstance`; isolated, an `IsolatedPlugin` forwards each call to
+/// its child. Either way a call is recorded in flight by the node's monitor
+/// for as long as it runs.
 ///
 /// Thread: call from the node's own worker threads, never from Swift's
 /// cooperative pool: a plugin call blocks its thread for a tracker round trip.
 public final class PluginInstance: @unchecked Sendable {
     public let plugin: LoadedPlugin
     public let name: String
-    private let handle: UnsafeMutableRawPointer
-    private let hostTable: UnsafeMutablePointer<tandem_host_t>
-    private let context: Unmanaged<HostContext>
+    public let isolation: PluginIsolation
+    private let backend: Backend
     private let serial = Mutex<Void>(())
+    /// How long a call may run before it counts as stalled (in process) or
+    /// its plugin host is killed (isolated).
+    public var timeoutMs: Int64 = 30_000
+    /// Records calls in flight and charges crashes to entities; set by the
+    /// node before the first call, nil in tools and tests that need neither.
+    var monitor: PluginCallMonitor?
 
-    /// Creates the instance.
+    private enum Backend {
+        case native(NativeInstance)
+        case isolated(IsolatedPlugin)
+    }
+
+    /// Creates the instance in this process.
     ///
     /// - Throws: `PluginCallError` with the plugin's reason (for a bad config,
     ///   it names the key).
-    public init(plugin: LoadedPlugin, name: String, configuration: JSON, services: HostServices) throws(PluginCallError) {
-        self.plugin = plugin
-        self.name = name
-        let context = Unmanaged.passRetained(HostContext(instanceName: name, services: services))
-        let hostTable = HostTable.make(context: context.toOpaque())
-        var instance: UnsafeMutableRawPointer?
-        var error = emptyBuffer()
-        let config = configuration.serialized()
-        let status = config.withUnsafeBufferPointer {
-            plugin.api.createInstance(hostTable, $0.baseAddress, UInt64($0.count), &instance, &error)
-        }
-        let errorBytes = OwnedBuffer.bytes(error)
-        OwnedBuffer.release(&error)
-        self.context = context
-        self.hostTable = hostTable
-        guard status == TANDEM_STATUS_OK, let instance else {
-            hostTable.deallocate()
-            context.release()
-            throw Self.error(status: status == TANDEM_STATUS_OK ? TANDEM_STATUS_INTERNAL : status, body: errorBytes,
-                             fallback: "\(plugin.id) refused to create instance '\(name)'")
-        }
-        handle = instance
+    public convenience init(plugin: LoadedPlugin, name: String, configuration: JSON, services: HostServices) throws(PluginCallError) {
+        try self.init(plugin: plugin, name: name, configuration: configuration, services: services, isolation: .inProcess)
     }
 
-    deinit {
-        plugin.api.destroyInstance(handle)
-        hostTable.deallocate()
-        context.release()
+    /// Creates the instance, in a plugin host started from `hostExecutable`
+    /// (an executable with the `plugin-host` command) when isolated.
+    public init(plugin: LoadedPlugin, name: String, configuration: JSON, services: HostServices, isolation: PluginIsolation,
+                hostExecutable: String = PluginInstance.defaultHostExecutable, timeoutMs: Int64 = 30_000) throws(PluginCallError) {
+        self.plugin = plugin
+        self.name = name
+        self.isolation = isolation
+        self.timeoutMs = timeoutMs
+        switch isolation {
+        case .inProcess:
+            backend = .native(try NativeInstance(plugin: plugin, name: name, configuration: configuration.serialized(), services: services))
+        case .process:
+            backend = .isolated(try IsolatedPlugin(plugin: plugin, name: name, configuration: configuration.serialized(),
+                                                   services: services, executable: hostExecutable, timeoutMs: timeoutMs))
+        }
+    }
+
+    /// This executable: it has the `plugin-host` command. `TANDEM_PLUGIN_HOST` names another.
+    public static var defaultHostExecutable: String {
+        if let named = ProcessInfo.processInfo.environment["TANDEM_PLUGIN_HOST"], !named.isEmpty { return named }
+        return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The plugin host's process id, for an isolated instance whose host runs.
+    public var pluginHostPID: Int32? {
+        if case .isolated(let isolated) = backend { return isolated.childPID }
+        return nil
     }
 
     /// Runs `operation` with JSON in and JSON out.
@@ -63,9 +85,19 @@ public final class PluginInstance: @unchecked Sendable {
             throw PluginCallError(.unsupported, "\(plugin.id) does not declare operation '\(operation)'; the node will not call it")
         }
         let inputBytes = input.serialized()
-        let outcome = plugin.isThreadSafe
-            ? invoke(operation, inputBytes, blob)
-            : serial.withLock { _ in invoke(operation, inputBytes, blob) }
+        let outcome: Outcome
+        switch backend {
+        case .native(let native):
+            outcome = plugin.isThreadSafe
+                ? monitored(native, operation, inputBytes, blob)
+                : serial.withLock { _ in monitored(native, operation, inputBytes, blob) }
+        case .isolated(let isolated):
+            let run = { () throws(PluginCallError) -> Outcome in
+                let answer = try isolated.call(operation, inputBytes, blob, timeoutMs: self.timeoutMs, monitor: self.monitor)
+                return answer.json.withUnsafeBufferPointer { Self.outcome(answer.status, $0, answer.blob.isEmpty ? nil : answer.blob) }
+            }
+            outcome = try plugin.isThreadSafe ? run() : serial.withLock { _ throws(PluginCallError) in try run() }
+        }
         switch outcome.json {
         case .success(let json): return PluginOutput(json: json, blob: outcome.blob)
         case .failure(let error):
@@ -84,42 +116,23 @@ public final class PluginInstance: @unchecked Sendable {
         var blob: [UInt8]?
     }
 
-    private func invoke(_ operation: String, _ input: [UInt8], _ blob: [UInt8]?) -> Outcome {
-        var result = tandem_result_t()
-        result.struct_size = UInt32(MemoryLayout<tandem_result_t>.size)
-        result.json = emptyBuffer()
-        result.blob = emptyBuffer()
-        let status: Int32 = operation.withCString { name in
-            input.withUnsafeBufferPointer { inputBuffer in
-                withOptionalBytes(blob) { blobBuffer in
-                    var call = tandem_call_t()
-                    call.struct_size = UInt32(MemoryLayout<tandem_call_t>.size)
-                    call.operation = name
-                    call.input = inputBuffer.baseAddress
-                    call.input_size = UInt64(inputBuffer.count)
-                    call.blob = blobBuffer?.baseAddress
-                    call.blob_size = UInt64(blobBuffer?.count ?? 0)
-                    return plugin.api.call(handle, &call, &result)
-                }
-            }
-        }
-        defer {
-            OwnedBuffer.release(&result.json)
-            OwnedBuffer.release(&result.blob)
-        }
-        let blob = result.blob.release == nil && result.blob.size == 0 ? nil : OwnedBuffer.bytes(result.blob)
-        guard status == TANDEM_STATUS_OK else {
-            return Outcome(status: status, json: nil, errorBody: OwnedBuffer.bytes(result.json), blob: nil)
-        }
+    /// A native call, recorded in flight for its whole duration (inside the
+    /// serial lock: waiting for another call is not running).
+    private func monitored(_ native: NativeInstance, _ operation: String, _ input: [UInt8], _ blob: [UInt8]?) -> Outcome {
+        let token = monitor?.begin(plugin: plugin.id, instance: name, operation: operation, timeoutMs: timeoutMs)
+        defer { if let token { monitor?.end(token) } }
+        return native.invoke(operation, input, blob) { status, json, blob in Self.outcome(status, json, blob) }
+    }
+
+    private static func outcome(_ status: Int32, _ json: UnsafeBufferPointer<UInt8>, _ blob: [UInt8]?) -> Outcome {
+        guard status == TANDEM_STATUS_OK else { return Outcome(status: status, json: nil, errorBody: Array(json), blob: nil) }
         // Parsed straight from the plugin's buffer: no intermediate copy.
-        let json: Result<JSON, JSONError>
-        if let data = result.json.data, result.json.size > 0 {
-            let bytes = UnsafeBufferPointer(start: data, count: Int(result.json.size))
-            do throws(JSONError) { json = .success(try JSON(parsing: bytes)) } catch { json = .failure(error) }
-        } else {
-            json = .success(.null)
+        guard json.count > 0 else { return Outcome(status: status, json: .success(.null), errorBody: [], blob: blob) }
+        do throws(JSONError) {
+            return Outcome(status: status, json: .success(try JSON(parsing: json)), errorBody: [], blob: blob)
+        } catch {
+            return Outcome(status: status, json: .failure(error), errorBody: [], blob: blob)
         }
-        return Outcome(status: status, json: json, errorBody: [], blob: blob)
     }
 
     static func error(status: Int32, body: [UInt8], fallback: String) -> PluginCallError {
@@ -136,15 +149,4 @@ public struct PluginOutput: Sendable {
     public let json: JSON
     /// Binary output (attachment bytes), when the operation has any.
     public let blob: [UInt8]?
-}
-
-func emptyBuffer() -> tandem_buffer_t {
-    var buffer = tandem_buffer_t()
-    buffer.struct_size = UInt32(MemoryLayout<tandem_buffer_t>.size)
-    return buffer
-}
-
-private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBufferPointer { body($0) }
 }

@@ -2,19 +2,21 @@ import TandemJSON
 
 /// The version of the node-to-node protocol, carried in every batch:
 ///
-///     {"protocol": "1.1", "messages": [PeerMessage, ...]}
+///     {"protocol": "1.3", "store": {"id": …, "epoch": …}, "messages": [PeerMessage, ...]}
 ///
 /// Within a major version messages only gain optional members and readers
 /// ignore members they do not know, so a node reads batches of any 1.x
 /// peer; a batch without `protocol` is 1.0. A batch of another major
 /// version is refused (400) with a reason naming both versions.
 ///
-/// History of minors: 1.0 the first nodes; 1.1 adds `appliedSeq` to replicas.
+/// History of minors: 1.0 the first nodes; 1.1 adds `appliedSeq` to replicas;
+/// 1.2 adds the sender's `store` identity to every batch (StoreIdentity.swift);
+/// 1.3 adds `previous` to replicas.
 struct ProtocolVersion: Sendable, Equatable, CustomStringConvertible {
     var major: Int
     var minor: Int
 
-    static let current = ProtocolVersion(major: 1, minor: 1)
+    static let current = ProtocolVersion(major: 1, minor: 3)
 
     var description: String { "\(major).\(minor)" }
 
@@ -45,8 +47,8 @@ struct ProtocolVersion: Sendable, Equatable, CustomStringConvertible {
         return messages
     }
 
-    /// A batch body in the current version.
-    static func batch(_ messages: [JSON]) -> JSON {
-        ["protocol": .string(current.description), "messages": .array(messages)]
+    /// A batch body in the current version, stamped with the sending store's identity.
+    static func batch(_ messages: [JSON], from store: StoreIdentity) -> JSON {
+        ["protocol": .string(current.description), "store": store.json, "messages": .array(messages)]
     }
 }

@@ -3,12 +3,15 @@ import TandemJSON
 /// `replica`: the sender's entity as its outgoing script built it.
 ///
 ///     {kind: "replica", seq, replica, source: EntityRef, target?: EntityRef,
-///      noticedAt?, sentAt?, appliedSeq?}
+///      noticedAt?, sentAt?, appliedSeq?, previous?}
 ///
 /// `seq` orders one entity's replicas (dense, never reused); `target` names
 /// the receiver's twin once the sender knows it; `appliedSeq` is the newest
 /// replica of the receiver's entity the sender had applied when it built
-/// this one, so the receiver can tell what the sender knew of its fields.
+/// this one, so the receiver can tell what the sender knew of its fields;
+/// `previous` is the replica the sender holds the receiver to have: the one
+/// it sent last, or, when it applied the receiver's changes since, what its
+/// script made of its entity then (the echo it did not send).
 struct ReplicaMessage: Sendable, Equatable {
     var seq: Int64
     var replica: JSON
@@ -18,9 +21,10 @@ struct ReplicaMessage: Sendable, Equatable {
     var noticedAt: Int64?
     var sentAt: Int64?
     var appliedSeq: Int64 = 0
+    var previous: JSON?
 
     init(seq: Int64, replica: JSON, source: EntityRef, target: EntityRef? = nil, noticedAt: Int64? = nil,
-         sentAt: Int64? = nil, appliedSeq: Int64 = 0) {
+         sentAt: Int64? = nil, appliedSeq: Int64 = 0, previous: JSON? = nil) {
         self.seq = seq
         self.replica = replica
         self.source = source
@@ -28,6 +32,7 @@ struct ReplicaMessage: Sendable, Equatable {
         self.noticedAt = noticedAt
         self.sentAt = sentAt
         self.appliedSeq = appliedSeq
+        self.previous = previous
     }
 
     init(decoding json: JSON) throws(ProtocolError) {
@@ -39,6 +44,10 @@ struct ReplicaMessage: Sendable, Equatable {
         noticedAt = try json.optionalInt("noticedAt", in: "replica")
         sentAt = try json.optionalInt("sentAt", in: "replica")
         appliedSeq = try json.optionalInt("appliedSeq", in: "replica") ?? 0
+        if let previous = json["previous"], previous != .null {
+            guard previous.objectValue != nil else { throw .wrongType("replica.previous", expected: "an object") }
+            self.previous = previous
+        }
     }
 
     var json: JSON {
@@ -49,6 +58,7 @@ struct ReplicaMessage: Sendable, Equatable {
         if let target { object["target"] = target.json }
         if let noticedAt { object["noticedAt"] = .int(noticedAt) }
         if let sentAt { object["sentAt"] = .int(sentAt) }
+        if let previous { object["previous"] = previous }
         return .object(object)
     }
 }

@@ -21,6 +21,12 @@
  *             a crash means "it may exist already: match by SHA-256 first".
  *   scope_decisions  whether an entity matched the connection's trigger query,
  *             and for which fields (a cache: losing it costs tracker requests only).
+ *   plugin_deaths  per lane, how many times in a row a plugin call for it
+ *             was running when the process (or its plugin host) died.
+ *   store_identity  this store's random id and epoch (one row).
+ *   peer_stores  per connection, the peer's store identity last trusted.
+ *   awaiting_recovery  connections of a store begun again or restored: no
+ *             peer batch is taken until `tandem recover` ('*': every connection).
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -230,6 +236,58 @@ enum Schema {
             matches INTEGER NOT NULL,
             fingerprint TEXT NOT NULL,
             decided_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, local_id)
+        );
+        """,
+        // Plugin deaths charged to an entity (PluginDeaths.swift): the
+        // process or plugin host died with a call for this lane in flight.
+        // Reset by a call that returns; at three the lane is parked.
+        """
+        CREATE TABLE plugin_deaths (
+            connection TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            deaths INTEGER NOT NULL,
+            last_reason TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (connection, lane)
+        );
+        """,
+        // Store identity (StoreIdentity.swift): this store's random id and
+        // epoch, one row; and per connection the peer's store as last
+        // trusted (PeerStores.swift). `state` is 'changed' while a batch from
+        // another id or epoch waits for `tandem recover`.
+        """
+        CREATE TABLE store_identity (
+            id TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE peer_stores (
+            connection TEXT PRIMARY KEY,
+            store_id TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'trusted',
+            seen_id TEXT,
+            seen_epoch INTEGER,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE awaiting_recovery (
+            connection TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            since INTEGER NOT NULL
+        );
+        """,
+        // An apply of a peer replica under way (ApplyIntent.swift): the
+        // fields about to be written, and their values before.
+        """
+        CREATE TABLE apply_intents (
+            connection TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            written BLOB NOT NULL,
+            before BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
             PRIMARY KEY (connection, local_id)
         );
         """,

@@ -14,25 +14,48 @@ final class Store: @unchecked Sendable {
     let path: String
     private let lock = NSLock()
     private let state: StoreState
+    /// Who this store is; given to it when it was created.
+    let identity: StoreIdentity
 
     /// Opens (creating if needed) the store at `path` and migrates it.
     init(path: String) throws {
         self.path = path
         let database = try Database(path: path)
         try database.migrate(Schema.migrations)
-        state = StoreState(database: database)
+        let state = StoreState(database: database)
+        self.state = state
+        identity = try database.transaction {
+            let tx = StoreTransaction(state: state)
+            return try tx.storeIdentity() ?? tx.createStoreIdentity()
+        }
     }
+
+    /// SQLite's failures as they happen, whoever asked: counted, logged and
+    /// reported by `/healthz` and `/readyz` even where a caller copes.
+    let faults = StoreFaults()
 
     /// Runs `body` with read access.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock { try body(StoreTransaction(state: state)) }
+        do {
+            return try lock.withLock { try body(StoreTransaction(state: state)) }
+        } catch let error as SQLError {
+            faults.failed("read", error)
+            throw error
+        }
     }
 
     /// Runs `body` in one transaction; returns after it has committed.
     @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock {
-            try state.database.transaction { try body(StoreTransaction(state: state)) }
+        do {
+            let result = try lock.withLock {
+                try state.database.transaction { try body(StoreTransaction(state: state)) }
+            }
+            faults.wrote()
+            return result
+        } catch let error as SQLError {
+            faults.failed("write", error)
+            throw error
         }
     }
 }

@@ -29,12 +29,16 @@ struct PeerReceiver {
         if request.method == "GET", request.path.hasPrefix(BlobEndpoint.pathPrefix) {
             return BlobEndpoint(context: context).serve(request)
         }
+        if request.method == "POST", request.path == PeerRecovery.path {
+            return PeerRecovery.serve(request, context: context)
+        }
         guard request.method == "POST", request.path == PeerSender.path else {
             return .json(404, ["error": "not found", "reason": .string("no peer endpoint \(request.method) \(request.path)")])
         }
         let messages: [PeerMessage]
         do {
             let body = try JSON(parsing: request.body)
+            if let refusal = PeerStoreCheck(store: store, logger: logger).admit(connection: name, batch: body) { return refusal }
             messages = try ProtocolVersion.messages(ofBatch: body).enumerated().map { index, json throws(ProtocolError) in
                 do throws(ProtocolError) {
                     return try PeerMessage(decoding: json)

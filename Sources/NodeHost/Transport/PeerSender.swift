@@ -38,8 +38,15 @@ final class PeerSender: @unchecked Sendable {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
-            guard let batch = try? context.store.read({ try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }),
-                  !batch.isEmpty else {
+            let batch: [QueuedMessage]
+            do {
+                batch = try context.store.read { try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }
+            } catch {
+                // Counted and logged by the store's faults; try again after the pause.
+                context.sendSignal.wait(timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
+                continue
+            }
+            guard !batch.isEmpty else {
                 context.sendSignal.wait(timeoutSeconds: 1)
                 continue
             }
@@ -72,19 +79,29 @@ final class PeerSender: @unchecked Sendable {
     /// A replica is a whole-state snapshot, so an older one of the same
     /// entity adds nothing the newer one lacks; after an outage this sends
     /// one message per entity instead of every change queued meanwhile. The
-    /// others are removed with the batch once the peer has stored it. Acks
-    /// and link messages are all sent.
+    /// others are removed with the batch once the peer has stored it, and
+    /// the one sent carries the oldest one's `previous`. Acks and link
+    /// messages are all sent.
     static func coalesced(_ batch: [QueuedMessage]) -> [QueuedMessage] {
         var newest: [String: Int64] = [:]
+        var oldest: [String: QueuedMessage] = [:]
         for message in batch where message.kind == .replica {
             newest[message.lane] = max(newest[message.lane] ?? 0, message.seq)
+            if oldest[message.lane].map({ message.seq < $0.seq }) ?? true { oldest[message.lane] = message }
         }
-        return batch.filter { $0.kind != .replica || newest[$0.lane] == $0.seq }
+        return batch.compactMap { message in
+            guard message.kind == .replica else { return message }
+            guard newest[message.lane] == message.seq else { return nil }
+            // The peer holds what preceded the oldest replica it now skips.
+            var sent = message
+            sent.body["previous"] = oldest[message.lane]?.body["previous"] ?? .null
+            return sent
+        }
     }
 
     /// Posts one batch; nil when the peer stored it.
     private func send(_ batch: [QueuedMessage]) -> String? {
-        let body = ProtocolVersion.batch(batch.map(\.body)).serialized()
+        let body = ProtocolVersion.batch(batch.map(\.body), from: context.store.identity).serialized()
         do throws(HTTPClientError) {
             let response = try context.peer.send(method: "POST", target: Self.path, body: body, contentType: "application/json",
                                                  timeoutSeconds: 30)

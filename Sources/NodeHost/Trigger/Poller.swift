@@ -32,6 +32,10 @@ final class Poller: @unchecked Sendable {
     private func loop() {
         var failures = 0
         while isRunning {
+            // While the store fails (a full disk), poll only after a growing
+            // pause: its commit is also the probe that notices space came back.
+            let pauseMs = context.store.faults.pauseMs
+            if pauseMs > 0 { wake.wait(timeoutSeconds: Double(pauseMs) / 1000) }
             do {
                 let found = try pollOnce()
                 if found > 0 { context.work.signal() }

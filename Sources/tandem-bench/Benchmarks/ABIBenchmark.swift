@@ -1,3 +1,4 @@
+import Foundation
 import NodeHost
 import TandemCLI
 import TandemJSON
@@ -19,8 +20,18 @@ struct ABIBenchmark: Command {
         Loads the plugins in DIR (default: plugins.d; run `make plugins` first),
         calls `describe` with a small JSON input N times (default 200000) on each,
         and prints nanoseconds per call through the ABI, per direct Swift call,
-        and the difference. Build with `swift build -c release` for real figures.
+        and the difference. Then the same call to an isolated instance
+        ("isolation": "process": a `tandem plugin-host` child answering over a
+        socketpair; N/20 calls) and its overhead per round trip over the
+        in-process call. The plugin host is the `tandem` beside this program.
+        Build with `swift build -c release` for real figures.
         """
+
+    /// `tandem` in the folder of this executable: it has the `plugin-host` command.
+    static var hostExecutable: String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("tandem").path
+    }
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         let directory = try arguments.option("--dir") ?? "plugins.d"
@@ -41,6 +52,12 @@ struct ABIBenchmark: Command {
             let inSwift = nanosPerIteration(iterations) { _ = direct.perform(input) }
             print("  \(plugin.id) (\(plugin.runtime)): ABI \(fixed(throughABI, 0)) ns/call, direct Swift \(fixed(inSwift, 0)) ns/call, "
                   + "overhead \(fixed((throughABI - inSwift) / 1000, 3)) µs/call, output \(answer.serialized().count) bytes")
+            let isolated = try PluginInstance(plugin: plugin, name: "bench", configuration: benchConfiguration(for: plugin.id),
+                                              services: silentServices, isolation: .process, hostExecutable: hostExecutable)
+            let isolatedIterations = max(1, iterations / 20)
+            let throughHost = try nanosPerIteration(isolatedIterations) { _ = try isolated.call("describe", input) }
+            print("    isolated (plugin host over a socketpair, \(isolatedIterations) calls): \(fixed(throughHost / 1000, 2)) µs/call, "
+                  + "overhead \(fixed((throughHost - throughABI) / 1000, 2)) µs per round trip vs in process")
         }
         return .success
     }

@@ -3,4 +3,5 @@ import TandemCLI
 
 let engineBenchmarks: [any Command.Type] = [
     SyncBenchmark.self,
+    HistoryBenchmark.self,
 ]

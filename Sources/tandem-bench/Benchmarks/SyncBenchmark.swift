@@ -6,21 +6,24 @@ import TandemJSON
 /// `tandem-bench sync`: the whole system under load, four real processes on
 /// this machine (Jira and ServiceNow simulators, two nodes), release build.
 ///
-/// Figures: latency from a webhook-triggered Jira change to the
-/// ServiceNow write (p50, p99); sustained synced changes per second across
-/// many entities; tracker HTTP requests per synced change, and how many of
-/// them checked `trigger.query`; time to drain
-/// changes queued while the peer node was down; peak RSS of each node.
+/// Figures: latency from a webhook-triggered Jira change to the ServiceNow
+/// write (p50, p99); sustained synced changes per second across many
+/// entities; distinct entity writes per second, one-sided and two-sided, and
+/// their ratio to the simulators' own write ceiling measured in the same
+/// run; tracker HTTP requests per synced change, and how many of them
+/// checked `trigger.query`; time to drain changes queued while the peer node
+/// was down; peak RSS of each node.
 ///
 /// A synced change is one write the node makes to ServiceNow. Writes are
 /// observed through the simulator's uncounted `/_sim/stats`, so the
 /// measurement adds no tracker requests of its own.
 struct SyncBenchmark: Command {
     static let path = ["sync"]
-    static let summary = "end-to-end latency, throughput, requests per change, outage drain, node RSS"
+    static let summary = "end-to-end latency, throughput, distinct writes against the simulators' ceiling, requests per change, outage drain, node RSS"
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
-                                 [--load-threads N] [--drain N] [--workers N] [--keep-folder]
+                                 [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S]
+                                 [--keep-folder]
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), then:
@@ -31,9 +34,18 @@ struct SyncBenchmark: Command {
              (default 60); the sustained rate is the edits over the time until
              all were synced (the load plus the catch-up), and tracker
              requests per synced change;
-          3. drain: with the ServiceNow node stopped, edits until N changes
+             and distinct entity writes per second: the node's writes to
+             ServiceNow (each one write of one entity, however many queued
+             edits it carries) over the same time;
+          3. two-sided: the same load made by people in both trackers, half
+             summary edits and comments in Jira, half in ServiceNow; the nodes'
+             writes to both trackers per second until idle;
+          4. drain: with the ServiceNow node stopped, edits until N changes
              (default 10000) are queued, then starts it and times the drain;
-          4. peak RSS of each node.
+          5. peak RSS of each node;
+          6. the simulators' own write ceiling (both nodes stopped): PATCH
+             /incident and PUT /issue answered per second, S seconds each
+             (default 3), and the ratio of the distinct writes to it.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
@@ -44,6 +56,7 @@ struct SyncBenchmark: Command {
         let rate = try arguments.intOption("--rate", in: 1...100_000) ?? 600
         let drain = try arguments.intOption("--drain", in: 0...100_000) ?? 10_000
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
+        let ceilingSeconds = try arguments.intOption("--ceiling-seconds", in: 1...600) ?? 3
         let keep = arguments.flag("--keep-folder")
         try arguments.finish()
 
@@ -54,18 +67,16 @@ struct SyncBenchmark: Command {
         let folder = NSTemporaryDirectory() + "/tandem-bench-sync-\(getpid())"
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
         options.workers = workers
-        // As in production, each node writes as its own integration account; the
-        // benchmark's "humans" edit Jira only, so the ServiceNow node can filter
-        // its own writes' webhooks by actor.
         // Webhooks signed as in production: a verified Jira webhook carries the
         // issue, which saves the read an unauthenticated notice would cost.
+        // People edit both trackers in the two-sided load, through the
+        // simulators' one account, so neither node's integration user is it.
         let hookSecret = "bench-webhook-secret-0123456789"
         options.jiraFlags = ["--webhook-secret", hookSecret]
         options.serviceNowFlags = ["--webhook-secret", hookSecret]
         options.editConfig = { node, config in
             let instance = node == "green" ? "servicenow" : "jira"
             config["instances"]?[instance]?["webhookSecret"] = .string(hookSecret)
-            if node == "green" { config["instances"]?["servicenow"]?["config"]?["integrationUser"] = "admin" }
         }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
                                             folder: folder)
@@ -94,6 +105,16 @@ struct SyncBenchmark: Command {
               + "\(fixed(Double(throughput.scopeRequests) / Double(max(1, throughput.synced)), 3)) per synced change "
               + "(linked issues are not checked); the first replicas of the \(entities) issues made \(firstReplicaChecks) before the load")
 
+        let oneSidedWrites = Double(throughput.synced) / (Double(seconds) + throughput.catchUp)
+        print("distinct entity writes, one-sided: \(fixed(oneSidedWrites, 1)) ServiceNow writes/s by the node "
+              + "(\(throughput.synced) writes over the load and its catch-up; each carries every edit queued for its entity)")
+
+        let both = try load.twoSidedThroughput(entities: entities, seconds: seconds, threads: threads, rate: rate)
+        let twoSidedWrites = Double(both.nodeWrites) / (Double(seconds) + both.catchUp)
+        print("distinct entity writes, two-sided: \(both.changes) edits and comments offered at \(rate)/s in both trackers over \(seconds) s, "
+              + "all synced \(fixed(both.catchUp, 2)) s after the load stopped = \(fixed(twoSidedWrites, 1)) tracker writes/s by the nodes "
+              + "(\(both.nodeWrites) writes to Jira and ServiceNow)")
+
         if drain > 0 {
             let drained = try load.drain(changes: drain, restart: { try deployment.startNode("green") })
             print("drain: \(drained.queued) changes queued during a peer outage, drained in \(fixed(drained.seconds, 2)) s "
@@ -103,6 +124,15 @@ struct SyncBenchmark: Command {
             let rss = SyncDeployment.peakRSS(of: process.processIdentifier).map { fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "?"
             print("peak RSS of node \(name): \(rss)")
         }
+
+        // The trackers' own ceiling, with both nodes stopped so only this load writes.
+        deployment.blue.stop()
+        deployment.green.stop()
+        let ceiling = try load.writeCeiling(seconds: Double(ceilingSeconds), threads: threads)
+        print("simulator write ceiling (\(threads) threads, \(ceilingSeconds) s, nodes stopped): ServiceNow \(fixed(ceiling.serviceNow, 0)) PATCH/s, "
+              + "Jira \(fixed(ceiling.jira, 0)) PUT/s")
+        print("ratio to the ceiling: one-sided \(fixed(100 * oneSidedWrites / max(ceiling.serviceNow, 1), 1))% of ServiceNow's, "
+              + "two-sided \(fixed(100 * twoSidedWrites / max(min(ceiling.serviceNow, ceiling.jira), 1), 1))% of the slower tracker's")
         return .success
     }
 }

@@ -12,6 +12,8 @@
  *   FIXTURE_RUNTIME="…"       the runtime tag
  *   FIXTURE_NO_CALL           the plugin table lacks `call`
  *   FIXTURE_ABORT_IN="op"     abort() inside that operation
+ *
+ * `echo` answers its input JSON, and its input blob as its blob.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <tandem/tandem.h>
@@ -71,6 +73,13 @@ static tandem_status_t call(void *instance, const tandem_call_t *call_info, tand
         result->json.data = (const uint8_t *)copy;
         result->json.size = call_info->input_size;
         result->json.release = release_malloced;
+        if (call_info->blob_size > 0) {  /* blobs come back too */
+            char *bytes = malloc(call_info->blob_size);
+            memcpy(bytes, call_info->blob, call_info->blob_size);
+            result->blob.data = (const uint8_t *)bytes;
+            result->blob.size = call_info->blob_size;
+            result->blob.release = release_malloced;
+        }
     } else {
         fill(&result->json, "{\"message\":\"unknown operation\"}");
         result->status = TANDEM_STATUS_UNSUPPORTED;

@@ -7,24 +7,40 @@ struct RunCommand: Command {
     static let path = ["run"]
     static let summary = "run a sync node from its configuration file"
     static let help = """
-        Usage: tandem run --config FILE [--log-level debug|info|warn|error]
+        Usage: tandem run --config FILE [--log-level debug|info|warn|error] [--new-store]
 
         Starts a node: opens its store (dataDir), loads the plugins its
         connections use from pluginsDir, parses their scripts, and serves
         webhooks, peer messages and the admin API on node.listen. Prints
         `listening on http://HOST:PORT` when ready. Logs go to stderr, one JSON
-        object per line. SIGTERM or SIGINT finishes the work in hand and exits 0;
-        a restarted node carries on from its store. SIGHUP (or `tandem reload`)
-        applies a changed configuration and new plugin files without a restart.
+        object per line. SIGTERM or SIGINT finishes the work in hand and exits 0
+        (within 8 s: a plugin call still running then is abandoned, its work
+        left queued in the store); a restarted node carries on from its store.
+        SIGHUP (or `tandem reload`) applies a changed configuration and new
+        plugin files without a restart.
+
+        The node refuses to start on a missing or empty tandem.db when its data
+        folder shows it held a store (the `store-id` file), on a damaged store
+        (SQLite's quick_check), on a data folder it cannot write, and when
+        another node holds the folder. --new-store begins a new, empty store
+        anyway; then run `tandem recover --connection NAME` for each
+        connection (docs/operations.md, Recovery).
+
+        Exit codes: 0 stopped on SIGTERM/SIGINT; 1 could not start (the
+        message says why and what to do); 2 bad configuration or options.
 
         `${NAME}` in any string of the file is replaced by the environment
         variable NAME; a missing one stops the start with its JSON path.
         Example: examples/jira-servicenow/ (see its README).
         """
 
+    /// Inside systemd's default 90 s and the 10 s a container runtime gives before SIGKILL.
+    static let stopSeconds = 8.0
+
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         guard let path = try arguments.option("--config") else { throw CommandError.usage("missing --config FILE") }
         let levelName = try arguments.option("--log-level") ?? "info"
+        let newStore = arguments.flag("--new-store")
         try arguments.finish()
         guard let level = Logger.Level(rawValue: levelName) else {
             throw CommandError.usage("--log-level takes debug, info, warn or error, not '\(levelName)'")
@@ -37,6 +53,7 @@ struct RunCommand: Command {
         // `listening on` must not find the default or an ignoring handler.
         TerminationSignal.install()
         let node = Node(config: config, logger: Logger(node: config.node.name, minimum: level))
+        node.allowNewStore = newStore
         node.configurationSource = { () throws(ConfigError) -> NodeConfig in try NodeConfig.load(path: path) }
         let port: Int
         do { port = try node.start() } catch {
@@ -48,7 +65,9 @@ struct RunCommand: Command {
         }
         printNow("listening on http://\(config.node.host):\(port)")
         TerminationSignal.wait()
-        node.stop()
+        // A plugin call that never returns must not keep the node from
+        // stopping: what it was doing stays queued in the store.
+        _ = node.stop(within: Self.stopSeconds)
         return .success
     }
 }
