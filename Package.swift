@@ -2,7 +2,7 @@
 //
 // Tandem: a sync node for issue trackers. No SwiftPM package dependencies (a
 // design rule): only the toolchain, Glibc, and the system libraries SQLite 3 and
-// OpenSSL's libcrypto through system-library targets.
+// OpenSSL's libcrypto and libssl through system-library targets.
 //
 // The targets are grouped by area, one list each, so that work on one area
 // touches only its own lines of this file.
@@ -36,6 +36,8 @@ let foundationTargets: [Target] = [
                    providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                    providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CSSL", path: "Sources/CSSL", pkgConfig: "libssl",
+                   providers: [.apt(["libssl-dev"])]),
     .target(name: "TandemCLI", path: "Sources/TandemCLI"),
     .target(name: "TandemJSON", path: "Sources/TandemJSON"),
     .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Sources/LocalDeployment"),
@@ -51,8 +53,8 @@ let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "
 // MARK: - HTTP layer (issue 3, part 1)
 
 let httpTargets: [Target] = [
-    .target(name: "TandemHTTP", dependencies: ["TandemJSON", "TandemThreads"], path: "Sources/TandemHTTP"),
-    .testTarget(name: "TandemHTTPTests", dependencies: ["TandemHTTP", "TandemJSON"], path: "Tests/TandemHTTPTests"),
+    .target(name: "TandemHTTP", dependencies: ["TandemJSON", "CSSL", "TandemThreads"], path: "Sources/TandemHTTP"),
+    .testTarget(name: "TandemHTTPTests", dependencies: ["TandemHTTP", "TandemJSON", "TestSupport"], path: "Tests/TandemHTTPTests"),
 ]
 let httpNodeHostDependencies: [Target.Dependency] = ["TandemHTTP"]
 let httpCommandDependencies: [Target.Dependency] = ["TandemHTTP"]

@@ -21,6 +21,11 @@ public final class SyncDeployment: @unchecked Sendable {
         public var fixedSimulatorPorts = false
         /// Changes the configuration of each node before it is written ("blue", "green").
         public var editConfig: (@Sendable (String, inout JSON) -> Void)?
+        /// Runs all four processes over HTTPS with certificates from this CA:
+        /// simulators and nodes serve TLS, peers, webhooks and tracker calls
+        /// use https:// and trust the CA (`caFile`, or SSL_CERT_FILE for the
+        /// simulators' webhooks).
+        public var certificateAuthority: LocalCertificateAuthority?
 
         public init(webhooks: Bool = true, pollSeconds: Double? = 60) {
             self.webhooks = webhooks
@@ -43,6 +48,7 @@ public final class SyncDeployment: @unchecked Sendable {
     public private(set) var serviceNow: TrackerClient!
     /// Each simulator's `tandem` arguments, to start it again the same way.
     private var simulatorArguments: [String: [String]] = [:]
+    private var simulatorEnvironment: [String: String] = [:]
 
     /// Prepares `folder` and starts the four processes.
     ///
@@ -64,6 +70,9 @@ public final class SyncDeployment: @unchecked Sendable {
             try? files.removeItem(atPath: folder + "/" + file)
             try files.copyItem(atPath: examples + "/" + file, toPath: folder + "/" + file)
         }
+        let issued = try options.certificateAuthority?.issue("deployment")
+        let caFile = options.certificateAuthority?.caFile
+        let scheme = issued == nil ? "http" : "https"
         for name in ["blue", "green"] {
             var config = try JSON(parsing: try String(contentsOfFile: examples + "/" + name + ".json", encoding: .utf8))
             let connection = Self.connection
@@ -75,20 +84,29 @@ public final class SyncDeployment: @unchecked Sendable {
             // apart: echo suppression then rests on replica hashes alone.
             let instance = name == "blue" ? "jira" : "servicenow"
             config["instances"]?[instance]?["config"]?["integrationUser"] = "tandem-integration"
+            if let issued, let caFile {
+                config["node"]?["tls"] = ["cert": .string(issued.certificateFile), "key": .string(issued.keyFile)]
+                let peerURL = config["connections"]?[connection]?["peer"]?["url"]?.stringValue ?? ""
+                config["connections"]?[connection]?["peer"]?["url"] = .string(peerURL.replacingOccurrences(of: "http://", with: "https://"))
+                config["connections"]?[connection]?["peer"]?["caFile"] = .string(caFile)
+                config["instances"]?[instance]?["config"]?["caFile"] = .string(caFile)
+            }
             options.editConfig?(name, &config)
             try config.text.write(toFile: folder + "/" + name + ".json", atomically: true, encoding: .utf8)
         }
-        let jiraHooks = options.webhooks ? ["--webhook", "http://127.0.0.1:\(bluePort)/hooks/jira"] : []
-        let serviceNowHooks = options.webhooks ? ["--webhook", "http://127.0.0.1:\(greenPort)/hooks/servicenow"] : []
+        let jiraHooks = options.webhooks ? ["--webhook", "\(scheme)://127.0.0.1:\(bluePort)/hooks/jira"] : []
+        let serviceNowHooks = options.webhooks ? ["--webhook", "\(scheme)://127.0.0.1:\(greenPort)/hooks/servicenow"] : []
+        let tlsFlags = issued.map { ["--tls-cert", $0.certificateFile, "--tls-key", $0.keyFile] } ?? []
+        if let caFile { simulatorEnvironment["SSL_CERT_FILE"] = caFile }
         let simulatorPort = { options.fixedSimulatorPorts ? String(freePort()) : "0" }
         simulatorArguments["jira"] = ["sim", "jira", "--port", simulatorPort(), "--user", "sync", "--password", "jira-pw"]
-            + jiraHooks + options.jiraFlags
+            + jiraHooks + tlsFlags + options.jiraFlags
         simulatorArguments["servicenow"] = ["sim", "servicenow", "--port", simulatorPort(), "--user", "admin", "--password", "snow-pw"]
-            + serviceNowHooks + options.serviceNowFlags
+            + serviceNowHooks + tlsFlags + options.serviceNowFlags
         try startSimulator("jira")
         try startSimulator("servicenow")
-        jira = TrackerClient(baseURL: jiraSim.url, user: "sync", password: "jira-pw")
-        serviceNow = TrackerClient(baseURL: serviceNowSim.url, user: "admin", password: "snow-pw")
+        jira = TrackerClient(baseURL: jiraSim.url, user: "sync", password: "jira-pw", caFile: caFile)
+        serviceNow = TrackerClient(baseURL: serviceNowSim.url, user: "admin", password: "snow-pw", caFile: caFile)
         try startNode("blue")
         try startNode("green")
     }
@@ -117,7 +135,7 @@ public final class SyncDeployment: @unchecked Sendable {
         guard let arguments = simulatorArguments[name] else {
             throw BackgroundProcess.StartError(description: "no simulator '\(name)': use 'jira' or 'servicenow'")
         }
-        let process = try BackgroundProcess(name + "-sim", tandem, arguments, logFolder: folder)
+        let process = try BackgroundProcess(name + "-sim", tandem, arguments, environment: simulatorEnvironment, logFolder: folder)
         if name == "jira" { jiraSim = process } else { serviceNowSim = process }
     }
 

@@ -10,7 +10,7 @@ extension TrackerClient {
                            timeoutSeconds: Double = 60) throws -> HTTPClientResponse {
         var headers = extra
         headers["Authorization"] = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-        let response = try HTTPClient(maxIdleConnectionsPerHost: 0).send(HTTPClientRequest(
+        let response = try HTTPClient(maxIdleConnectionsPerHost: 0, caFile: caFile).send(HTTPClientRequest(
             method: method, url: baseURL + path, headers: headers, body: body, timeoutSeconds: timeoutSeconds))
         guard (200..<300).contains(response.status) else {
             throw Failure(description: "\(method) \(path) → HTTP \(response.status): \(response.text.prefix(500))")

@@ -8,12 +8,16 @@ public struct TrackerClient: Sendable {
     public let baseURL: String
     public let user: String
     public let password: String
-    private let client = HTTPClient()
+    /// A private CA for an https tracker, beside the system's trust store.
+    public let caFile: String?
+    private let client: HTTPClient
 
-    public init(baseURL: String, user: String, password: String) {
+    public init(baseURL: String, user: String, password: String, caFile: String? = nil) {
         self.baseURL = baseURL
         self.user = user
         self.password = password
+        self.caFile = caFile
+        client = HTTPClient(caFile: caFile)
     }
 
     public struct Failure: Error, CustomStringConvertible {

@@ -32,7 +32,7 @@ public struct ConnectorConfiguration: Sendable {
         self.json = json
         let url = try Self.requiredString(json, "baseUrl", host: host)
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw .invalid("configuration key 'baseUrl' must start with http:// or https://, not '\(url)'")
+            throw .invalid("configuration key 'baseUrl' must start with http:// or https:// (the value is not shown: it may be a secret)")
         }
         baseUrl = url.hasSuffix("/") ? String(url.dropLast()) : url
         guard let authJSON = json["auth"], authJSON.objectValue != nil else {

@@ -7,11 +7,13 @@ import TandemJSON
 public struct NodeAdmin: Sendable {
     public let baseURL: String
     public let token: String
-    private let client = HTTPClient()
+    private let client: HTTPClient
 
-    public init(baseURL: String, token: String) {
+    /// `caFile`: what to trust for an https node (its CA, or its own certificate).
+    public init(baseURL: String, token: String, caFile: String? = nil) {
         self.baseURL = baseURL
         self.token = token
+        client = HTTPClient(caFile: caFile)
     }
 
     /// Sends a request; returns the answer's status and JSON body (null when

@@ -6,13 +6,17 @@ enum ChunkedDecoder {
     enum Failure: Error, Equatable {
         case malformed(String)
         case tooLarge
+        /// `reserve` refused a chunk's bytes.
+        case overBudget
         case read(ReadOutcome)
     }
 
     /// Appends the decoded body to `body`. Returns nil when the last chunk and
-    /// the trailer were read, else the failure.
+    /// the trailer were read, else the failure. `reserve` is asked for each
+    /// chunk's size before the chunk is read (the server's memory budget).
     static func decode(from reader: SocketReader, maxBytes: Int, maxTrailerBytes: Int,
-                       until deadline: Deadline, into body: inout [UInt8]) -> Failure? {
+                       until deadline: Deadline, into body: inout [UInt8],
+                       reserve: (Int) -> Bool = { _ in true }) -> Failure? {
         while true {
             let line: [UInt8]
             switch reader.readLine(maxLength: 1024, until: deadline) {
@@ -25,6 +29,7 @@ enum ChunkedDecoder {
             }
             if size == 0 { break }
             if size > maxBytes - body.count { return .tooLarge }
+            if !reserve(size) { return .overBudget }
             if let failure = reader.read(count: size, appendingTo: &body, until: deadline) { return .read(failure) }
             switch reader.readLine(maxLength: 0, until: deadline) {
             case .success: break

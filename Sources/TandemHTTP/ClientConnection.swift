@@ -1,8 +1,10 @@
+import CSSL
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One client socket to one host: connect, write a request, read a response.
+/// One client socket to one host: connect (and TLS handshake for https),
+/// write a request, read a response.
 ///
 /// The socket is non-blocking; every wait is a `poll` bounded by the request's
 /// deadline. Owned by one thread at a time (taken from and returned to the
@@ -10,28 +12,60 @@ import Glibc
 final class ClientConnection: @unchecked Sendable {
     let fd: Int32
     let authority: String
-    let reader: SocketReader
+    /// The idle-pool key (scheme and authority).
+    let poolKey: String
+    private(set) var reader: SocketReader
+    /// The TLS context when the connection runs TLS (for session reuse).
+    private(set) var tls: TLSClientContext?
     /// Requests completed on this socket; > 0 means it came from the pool.
     var completedExchanges = 0
     /// Set once a status line of the current exchange arrived; a failure
     /// before that on a pooled socket may be retried.
     var responseStarted = false
 
-    private init(fd: Int32, authority: String) {
+    private var stream: ByteStream { reader.stream }
+
+    private init(fd: Int32, url: ClientURL, stream: ByteStream) {
         self.fd = fd
-        self.authority = authority
-        reader = SocketReader(fd: fd, capacity: 64 * 1024)
+        self.authority = url.authority
+        self.poolKey = url.poolKey
+        reader = SocketReader(stream: stream, capacity: 64 * 1024)
     }
 
     deinit { close(fd) }
 
-    static func connect(to url: ClientURL, until deadline: Deadline) throws(HTTPClientError) -> ClientConnection {
+    /// Connects to `url`; for https, `tls` must be given and the handshake
+    /// verifies the server's certificate and host name.
+    static func connect(to url: ClientURL, tls: TLSClientContext?, until deadline: Deadline) throws(HTTPClientError) -> ClientConnection {
+        let connection = try connectTCP(to: url, until: deadline)
+        guard url.isTLS else { return connection }
+        guard let tls else { throw .tlsFailure("no TLS context for \(url.authority)") }
+        let stream = try tls.stream(fd: connection.fd, host: url.host, authority: url.authority)
+        if let problem = stream.handshake(until: deadline) {
+            throw .tlsFailure("https://\(url.authority): \(problem)\(hint(problem))")
+        }
+        connection.reader = SocketReader(stream: stream, capacity: 64 * 1024)
+        connection.tls = tls
+        return connection
+    }
+
+    /// What to do next for the usual certificate problems.
+    private static func hint(_ problem: String) -> String {
+        if problem.contains("local issuer") || problem.contains("self-signed") || problem.contains("unable to get issuer") {
+            return "; the server's certificate is from a CA this node does not trust: set caFile to that CA's PEM file"
+        }
+        if problem.contains("expired") { return "; renew the server's certificate" }
+        if problem.contains("mismatch") { return "; use the host name the certificate was issued for, or reissue it with this name" }
+        return ""
+    }
+
+    private static func connectTCP(to url: ClientURL, until deadline: Deadline) throws(HTTPClientError) -> ClientConnection {
         guard let address = Socket.resolveIPv4(url.host) else {
             throw .hostNotFound("'\(url.host)' does not resolve to an IPv4 address")
         }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .socketError("cannot create a socket: \(Socket.errorText(errno))") }
-        let connection = ClientConnection(fd: fd, authority: url.authority)   // closes fd on every error path
+        let connection = ClientConnection(fd: fd, url: url, stream: PlainStream(fd: fd))   // closes fd on every error path
         var target = sockaddr_in()
         target.sin_family = sa_family_t(AF_INET)
         target.sin_port = in_port_t(UInt16(url.port).bigEndian)
@@ -67,13 +101,14 @@ final class ClientConnection: @unchecked Sendable {
     /// closed by the server while idle.
     var isReusable: Bool {
         guard reader.available == 0 else { return false }
+        if let stream = stream as? TLSStream, SSL_pending(stream.ssl) > 0 { return false }
         var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&entry, 1, 0) == 0
     }
 
     func write(_ bytes: [UInt8], until deadline: Deadline) throws(HTTPClientError) {
         responseStarted = false
-        let failure = bytes.withUnsafeBytes { Socket.sendAll(fd, $0, until: deadline) }
+        let failure = bytes.withUnsafeBytes { Socket.sendAll(stream, $0, until: deadline) }
         switch failure {
         case nil: return
         case .timedOut?: throw .timedOut("sending the request to \(authority)")
@@ -96,7 +131,7 @@ final class ClientConnection: @unchecked Sendable {
                 switch failure {
                 case nil: break
                 case .malformed(let reason)?: throw .malformedResponse("\(authority): \(reason)")
-                case .tooLarge?: throw .malformedResponse("\(authority): chunked body too large")
+                case .tooLarge?, .overBudget?: throw .malformedResponse("\(authority): chunked body too large")
                 case .read(let outcome)?: throw mapRead(outcome, "the chunked body")
                 }
             } else if let lengthText = headers["Content-Length"] {
@@ -112,6 +147,7 @@ final class ClientConnection: @unchecked Sendable {
                 if let outcome = reader.readToEnd(appendingTo: &body, until: deadline) { throw mapRead(outcome, "the body") }
             }
             completedExchanges += 1
+            if completedExchanges == 1, let tls, let stream = stream as? TLSStream { tls.remember(stream, authority: authority) }
             return (HTTPClientResponse(status: status, headers: headers, body: body), keepAlive)
         }
     }

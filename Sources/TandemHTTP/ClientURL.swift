@@ -1,19 +1,26 @@
-/// The parts of an absolute http URL the client needs.
+/// The parts of an absolute http or https URL the client needs.
 struct ClientURL: Equatable {
+    /// True for https: the connection runs TLS and verifies the server.
+    var isTLS: Bool
     var host: String
     var port: Int
     /// Path and query, at least "/".
     var target: String
 
-    /// "host:port", the pool key and the Host header value.
-    var authority: String { port == 80 ? host : "\(host):\(port)" }
+    /// "host:port" (the port omitted when it is the scheme's default): the Host header value.
+    var authority: String { port == (isTLS ? 443 : 80) ? host : "\(host):\(port)" }
+
+    /// The idle-pool key: plain and TLS connections to one address never mix.
+    var poolKey: String { (isTLS ? "https://" : "http://") + authority }
 
     init(parsing url: String) throws(HTTPClientError) {
         guard let schemeEnd = url.firstRange(of: "://") else {
-            throw .invalidURL("'\(url)' has no scheme; expected http://host:port/path")
+            throw .invalidURL("'\(url)' has no scheme; expected http://host:port/path or https://…")
         }
-        guard url[..<schemeEnd.lowerBound].lowercased() == "http" else {
-            throw .invalidURL("'\(url)' is not http (plain http only, no TLS)")
+        switch url[..<schemeEnd.lowerBound].lowercased() {
+        case "http": isTLS = false
+        case "https": isTLS = true
+        default: throw .invalidURL("'\(url)' is neither http nor https")
         }
         var rest = url[schemeEnd.upperBound...]
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
@@ -33,7 +40,7 @@ struct ClientURL: Equatable {
             self.port = port
             authority = authority[..<colon]
         } else {
-            self.port = 80
+            self.port = isTLS ? 443 : 80
         }
         guard !authority.isEmpty else { throw .invalidURL("'\(url)' has no host") }
         host = String(authority)

@@ -1,6 +1,12 @@
 import Synchronization
 
-/// A blocking HTTP/1.1 client with per-host keep-alive connection reuse.
+/// A blocking HTTP/1.1 client with per-host keep-alive connection reuse,
+/// over plain TCP (http://) or TLS (https://).
+///
+/// TLS always verifies the server's certificate against the system trust
+/// store plus `caFile` when given, and checks the host name; there is no
+/// way to turn that off. Kept-alive TLS connections are reused like plain
+/// ones, and new ones resume the last TLS session with the host.
 ///
 /// Thread-safe: call it from your own threads (it blocks the caller, so not
 /// from Swift's cooperative pool). After a complete response that allows it,
@@ -10,10 +16,13 @@ import Synchronization
 /// no response byte arrived and the method is idempotent.
 public final class HTTPClient: Sendable {
     private let maxIdleConnectionsPerHost: Int
+    /// PEM file of a private CA trusted beside the system's; nil: system only.
+    public let caFile: String?
     private let idle = Mutex<[String: [ClientConnection]]>([:])
 
-    public init(maxIdleConnectionsPerHost: Int = 8) {
+    public init(maxIdleConnectionsPerHost: Int = 8, caFile: String? = nil) {
         self.maxIdleConnectionsPerHost = maxIdleConnectionsPerHost
+        self.caFile = caFile
     }
 
     /// Sends `request` and returns the complete response (any status).
@@ -24,7 +33,7 @@ public final class HTTPClient: Sendable {
         let url = try ClientURL(parsing: request.url)
         let deadline = Deadline.after(seconds: request.timeoutSeconds)
         let bytes = HTTPClient.serialize(request, url)
-        if let pooled = takeIdle(url.authority) {
+        if let pooled = takeIdle(url.poolKey) {
             do {
                 return try exchange(on: pooled, request.method, bytes, url, deadline)
             } catch {
@@ -35,8 +44,15 @@ public final class HTTPClient: Sendable {
                 }
             }
         }
-        let fresh = try ClientConnection.connect(to: url, until: deadline)
+        let tls = url.isTLS ? try TLSClientContext.shared(caFile: caFile) : nil
+        let fresh = try ClientConnection.connect(to: url, tls: tls, until: deadline)
         return try exchange(on: fresh, request.method, bytes, url, deadline)
+    }
+
+    /// Loads the trust set now (system store plus `caFile`), so a missing or
+    /// unreadable CA file shows at start-up rather than at the first request.
+    public func checkTrust() throws(HTTPClientError) {
+        _ = try TLSClientContext.shared(caFile: caFile)
     }
 
     /// Closes every idle connection.
@@ -52,8 +68,8 @@ public final class HTTPClient: Sendable {
         return response
     }
 
-    private func takeIdle(_ authority: String) -> ClientConnection? {
-        while let candidate = idle.withLock({ $0[authority]?.popLast() }) {
+    private func takeIdle(_ key: String) -> ClientConnection? {
+        while let candidate = idle.withLock({ $0[key]?.popLast() }) {
             if candidate.isReusable { return candidate }
         }
         return nil
@@ -62,10 +78,10 @@ public final class HTTPClient: Sendable {
     private func putIdle(_ connection: ClientConnection) {
         guard connection.reader.available == 0 else { return }
         idle.withLock { pool in
-            var list = pool[connection.authority, default: []]
+            var list = pool[connection.poolKey, default: []]
             guard list.count < maxIdleConnectionsPerHost else { return }
             list.append(connection)
-            pool[connection.authority] = list
+            pool[connection.poolKey] = list
         }
     }
 

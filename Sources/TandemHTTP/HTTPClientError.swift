@@ -1,6 +1,6 @@
 /// Why `HTTPClient.send` failed; each message names the address involved.
 public enum HTTPClientError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// Not an absolute `http://host[:port]/…` URL.
+    /// Not an absolute `http://host[:port]/…` or `https://…` URL.
     case invalidURL(String)
     /// Nothing listens at the address (ECONNREFUSED).
     case connectionRefused(String)
@@ -14,6 +14,10 @@ public enum HTTPClientError: Error, CustomStringConvertible, Sendable, Equatable
     case connectionClosed(String)
     /// Any other socket failure.
     case socketError(String)
+    /// TLS could not be set up: the certificate did not verify (unknown CA,
+    /// expired, issued for another host), the handshake failed, or the CA
+    /// file is unusable.
+    case tlsFailure(String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,7 @@ public enum HTTPClientError: Error, CustomStringConvertible, Sendable, Equatable
         case .hostNotFound(let detail): return "host not found: \(detail)"
         case .connectionClosed(let detail): return "connection closed: \(detail)"
         case .socketError(let detail): return "socket error: \(detail)"
+        case .tlsFailure(let detail): return "TLS failure: \(detail)"
         }
     }
 }

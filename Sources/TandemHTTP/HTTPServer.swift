@@ -11,16 +11,23 @@ import TandemThreads
 /// need a worker pool and a hand-off per request anyway. A dedicated thread
 /// blocked in `recv` costs one wake-up per request and no hand-off, which on
 /// this 2-core machine beats a loop plus pool for keep-alive traffic; the
-/// connection cap bounds the threads. Stacks are 8 MiB like the main thread
+/// connection cap bounds the threads, and the waiting-connection cap with
+/// its oldest-first eviction keeps idle floods from holding them. Stacks are 8 MiB like the main thread
 /// (address space only; handlers parse JSON nested 512 deep recursively). No work runs on
 /// Swift's cooperative pool.
+///
+/// With `configuration.tls` the server speaks HTTPS only (OpenSSL, TLS 1.2+).
 ///
 /// Limits and their answers (each closes the connection after answering):
 /// request line over `maxHeaderBytes` → 414; head over it → 431; body over
 /// `maxBodyBytes` → 413 (before reading it); head not complete in
 /// `headerTimeoutSeconds` → 408; body not complete in `bodyTimeoutSeconds`
-/// → 408; connections beyond `maxConnections` → 503; malformed → 400 with a
-/// JSON `reason`; unknown transfer coding → 501; other HTTP versions → 505.
+/// → 408; connections beyond `maxConnections` → 503; a request class at its
+/// `maxInProgress`, or a body beyond `maxBufferedBodyBytes` held → 503 with
+/// Retry-After; the admission hook's refusal → its response, body unread;
+/// malformed → 400 with a JSON `reason`; unknown transfer coding → 501;
+/// other HTTP versions → 505. Beyond `maxWaitingConnections`, the connection
+/// waiting longest for a request is closed without an answer.
 public final class HTTPServer: Sendable {
     private struct State {
         var listener: Int32 = -1
@@ -34,6 +41,7 @@ public final class HTTPServer: Sendable {
         /// called from a handler skip waiting for its own connection).
         var threads: [Int: pthread_t] = [:]
         var nextID = 0
+        var tls: TLSServerContext?
     }
 
     private let configuration: HTTPServerConfiguration
@@ -41,10 +49,18 @@ public final class HTTPServer: Sendable {
     private let state = Mutex(State())
     /// Read by every connection after each request, hence an atomic, not the lock.
     private let stoppingFlag = Atomic<Bool>(false)
+    private let budget: ConnectionBudget
 
     public init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
         self.configuration = configuration
         self.handler = handler
+        budget = ConnectionBudget(configuration)
+    }
+
+    /// Connections waiting for a request and request-body bytes held now.
+    public var load: (waitingConnections: Int, bufferedBodyBytes: Int) {
+        let snapshot = budget.snapshot
+        return (snapshot.waiting, snapshot.bufferedBodyBytes)
     }
 
     /// The bound port (0 before `start()`).
@@ -65,6 +81,8 @@ public final class HTTPServer: Sendable {
         guard state.withLock({ $0.listener < 0 && $0.acceptThread == nil }) else {
             throw HTTPServerError("the server is already running on port \(port); stop it first")
         }
+        let tls = try configuration.tls.map { files throws(HTTPServerError) in try TLSServerContext(files) }
+        FileLimit.raise(toAtLeast: configuration.maxConnections + 256)
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw HTTPServerError("cannot create a socket: \(Socket.errorText(errno))") }
         Socket.setOption(listener, SOL_SOCKET, SO_REUSEADDR, 1)
@@ -91,6 +109,7 @@ public final class HTTPServer: Sendable {
             state.listener = listener
             state.port = port
             state.stopping = false
+            state.tls = tls
             return true
         }
         guard claimed else {
@@ -160,22 +179,23 @@ public final class HTTPServer: Sendable {
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)   // accept4 is not exported to Swift
             Socket.setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            let id: Int? = state.withLock { state in
+            let admitted: (Int, TLSServerContext?)? = state.withLock { state in
                 guard !state.stopping, state.connections.count < configuration.maxConnections else { return nil }
                 let id = state.nextID
                 state.nextID += 1
                 state.connections[id] = fd
-                return id
+                return (id, state.tls)
             }
-            guard let id else {
-                rejectOverCapacity(fd)
+            guard let (id, tls) = admitted else {
+                if state.withLock({ $0.tls }) == nil { rejectOverCapacity(fd) } else { close(fd) }
                 continue
             }
+            budget.admit(id, fd: fd)
             let remote = Socket.describe(peer)
             let started = WorkerThread.start(name: "http-connection", detached: true) { [self] in
                 state.withLock { $0.threads[id] = pthread_self() }
-                ServerConnection(fd: fd, remoteAddress: remote, configuration: configuration, handler: handler,
-                                 isStopping: { [self] in stoppingFlag.load(ordering: .relaxed) }).run()
+                ServerConnection(id: id, fd: fd, remoteAddress: remote, configuration: configuration, budget: budget, tls: tls,
+                                 handler: handler, isStopping: { [self] in stoppingFlag.load(ordering: .relaxed) }).run()
                 finish(id, fd)
             }
             if started == nil {
@@ -185,6 +205,7 @@ public final class HTTPServer: Sendable {
     }
 
     private func finish(_ id: Int, _ fd: Int32) {
+        budget.remove(id)
         state.withLock {
             $0.connections[id] = nil
             $0.threads[id] = nil

@@ -4,40 +4,58 @@ import Glibc
 
 /// One accepted connection, served on its own thread until it closes.
 ///
-/// State per request: wait for the first byte (SO_RCVTIMEO: header timeout
-/// on a fresh connection, idle timeout between requests) → read the head
-/// (deadline: header timeout from its first byte) → read the body (deadline:
-/// body timeout) → call the handler → write the response. Any limit or
+/// State per request: (TLS: handshake, within the header timeout) → wait for
+/// the first byte (header timeout on a fresh connection, idle timeout between
+/// requests), counted as waiting in the budget → read the head (deadline:
+/// header timeout from its first byte) → take a slot of the request's class
+/// (503 when full) → admission hook → reserve the body's bytes (503 when the
+/// server holds too many) → read the body (deadline: body timeout) → call the
+/// handler → write the response. Any limit or
 /// malformation answers its status with `Connection: close` and ends the loop;
 /// the caller closes the socket. The fast path costs one `recv` and one `send`
 /// per request.
 final class ServerConnection {
+    let id: Int
     let fd: Int32
     let remoteAddress: String
+    let budget: ConnectionBudget
+    let tls: TLSServerContext?
     let configuration: HTTPServerConfiguration
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
     /// True once the server is stopping: the current response is the last.
     let isStopping: @Sendable () -> Bool
-    let reader: SocketReader
+    private(set) var reader: SocketReader
     var writer = ResponseWriter()
 
-    init(fd: Int32, remoteAddress: String, configuration: HTTPServerConfiguration,
-         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse, isStopping: @escaping @Sendable () -> Bool) {
+    init(id: Int, fd: Int32, remoteAddress: String, configuration: HTTPServerConfiguration, budget: ConnectionBudget,
+         tls: TLSServerContext?, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+         isStopping: @escaping @Sendable () -> Bool) {
         self.isStopping = isStopping
+        self.id = id
+        self.budget = budget
+        self.tls = tls
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.configuration = configuration
         self.handler = handler
-        reader = SocketReader(fd: fd, capacity: configuration.maxHeaderBytes + 16 * 1024)
+        reader = SocketReader(stream: PlainStream(fd: fd), capacity: configuration.maxHeaderBytes + 16 * 1024)
     }
 
     func run() {
-        Socket.setReceiveTimeout(fd, seconds: configuration.headerTimeoutSeconds)
+        if let tls {
+            // A failed handshake has no HTTP to answer in: the connection just closes.
+            guard let stream = TLSStream(context: tls.context, fd: fd, isServer: true),
+                  stream.handshake(until: .after(seconds: configuration.headerTimeoutSeconds)) == nil else { return }
+            reader = SocketReader(stream: stream, capacity: reader.capacity)
+        } else {
+            Socket.setReceiveTimeout(fd, seconds: configuration.headerTimeoutSeconds)
+        }
         var first = true
         while serveOne(first: first) {
+            budget.wait(id, fd: fd)
             if first {
                 first = false
-                Socket.setReceiveTimeout(fd, seconds: configuration.idleTimeoutSeconds)
+                if tls == nil { Socket.setReceiveTimeout(fd, seconds: configuration.idleTimeoutSeconds) }
             }
         }
     }
@@ -47,7 +65,7 @@ final class ServerConnection {
         if reader.available == 0 {
             reader.start = 0
             reader.end = 0
-            switch reader.fillBlocking() {
+            switch reader.fillBlocking(timeoutSeconds: first ? configuration.headerTimeoutSeconds : configuration.idleTimeoutSeconds) {
             case .data: break
             case .timedOut:
                 // A fresh connection that sent nothing is a slow client; an idle
@@ -98,13 +116,37 @@ final class ServerConnection {
             return false
         }
 
+        var request = HTTPRequest(method: head.method, target: head.target, headers: head.headers)
+        request.remoteAddress = remoteAddress
+        request.httpMinorVersion = head.minorVersion
+
+        // Budgets, then admission, both before any body byte is read.
+        let classIndex = budget.classIndex(of: request.path)
+        guard budget.startRequest(id, classIndex: classIndex) else {
+            let name = classIndex.map { budget.classes[$0].name } ?? "other"
+            reject(ServerConnection.retryLater("the server is at its limit of \(name) requests in progress; retry later"))
+            return false
+        }
+        defer { budget.finishRequest(classIndex: classIndex) }
+        if let hook = configuration.admission, let refusal = hook(request) {
+            reject(refusal)
+            return false
+        }
+
         // Body.
         var body: [UInt8] = []
+        var reserved = 0
+        defer { budget.releaseBody(reserved) }
         if let length = head.contentLength, length > 0 {
             if length > configuration.maxBodyBytes {
                 reject(413, "the request body of \(length) bytes is larger than the limit of \(configuration.maxBodyBytes) bytes")
                 return false
             }
+            guard budget.reserveBody(length) else {
+                reject(ServerConnection.retryLater("the server holds its limit of request bodies in memory; retry later"))
+                return false
+            }
+            reserved = length
             if head.expectsContinue && head.minorVersion >= 1 && reader.available == 0 { sendContinue() }
             body.reserveCapacity(length)
             if let failure = reader.read(count: length, appendingTo: &body, until: .after(seconds: configuration.bodyTimeoutSeconds)) {
@@ -114,11 +156,19 @@ final class ServerConnection {
             if head.expectsContinue && head.minorVersion >= 1 && reader.available == 0 { sendContinue() }
             let failure = ChunkedDecoder.decode(from: reader, maxBytes: configuration.maxBodyBytes,
                                                 maxTrailerBytes: configuration.maxHeaderBytes,
-                                                until: .after(seconds: configuration.bodyTimeoutSeconds), into: &body)
+                                                until: .after(seconds: configuration.bodyTimeoutSeconds), into: &body,
+                                                reserve: { [budget] size in
+                                                    guard budget.reserveBody(size) else { return false }
+                                                    reserved += size
+                                                    return true
+                                                })
             switch failure {
             case nil: break
             case .tooLarge?:
                 reject(413, "the chunked request body is larger than the limit of \(configuration.maxBodyBytes) bytes")
+                return false
+            case .overBudget?:
+                reject(ServerConnection.retryLater("the server holds its limit of request bodies in memory; retry later"))
                 return false
             case .malformed(let reason)?:
                 reject(400, reason)
@@ -129,13 +179,20 @@ final class ServerConnection {
         }
 
         // Handler and response.
-        var request = HTTPRequest(method: head.method, target: head.target, headers: head.headers, body: body)
-        request.remoteAddress = remoteAddress
-        request.httpMinorVersion = head.minorVersion
+        request.body = body
+        body = []
         let response = handler(request)
+        request.body = []
         let keepAlive = head.keepAlive && !ServerConnection.responseAsksToClose(response) && !isStopping()
         return write(response, minorVersion: head.minorVersion, keepAlive: keepAlive,
                      includeBody: head.method != "HEAD") && keepAlive
+    }
+
+    /// 503 with Retry-After: a limit that frees up on its own.
+    static func retryLater(_ reason: String) -> HTTPResponse {
+        var response = HTTPResponse.error(503, reason)
+        response.headers["Retry-After"] = "1"
+        return response
     }
 
     private static func responseAsksToClose(_ response: HTTPResponse) -> Bool {
@@ -147,10 +204,10 @@ final class ServerConnection {
     private func write(_ response: HTTPResponse, minorVersion: Int, keepAlive: Bool, includeBody: Bool) -> Bool {
         let complete = writer.serialize(response, minorVersion: minorVersion, keepAlive: keepAlive, includeBody: includeBody)
         let deadline = Deadline.after(seconds: configuration.bodyTimeoutSeconds)
-        let headFailed = writer.buffer.withUnsafeBytes { Socket.sendAll(fd, $0, until: deadline) }
+        let headFailed = writer.buffer.withUnsafeBytes { Socket.sendAll(reader.stream, $0, until: deadline) }
         if headFailed != nil { return false }
         if !complete {
-            let bodyFailed = response.body.withUnsafeBytes { Socket.sendAll(fd, $0, until: deadline) }
+            let bodyFailed = response.body.withUnsafeBytes { Socket.sendAll(reader.stream, $0, until: deadline) }
             if bodyFailed != nil { return false }
         }
         return true
@@ -158,7 +215,7 @@ final class ServerConnection {
 
     private func sendContinue() {
         let line: StaticString = "HTTP/1.1 100 Continue\r\n\r\n"
-        _ = Socket.sendAll(fd, UnsafeRawBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount),
+        _ = Socket.sendAll(reader.stream, UnsafeRawBufferPointer(start: line.utf8Start, count: line.utf8CodeUnitCount),
                            until: .after(seconds: configuration.bodyTimeoutSeconds))
     }
 
@@ -183,12 +240,16 @@ final class ServerConnection {
     /// side is shut down and what the client still sends is drained briefly,
     /// so the client reads the answer instead of a reset.
     func reject(_ status: Int, _ reason: String) {
-        _ = write(.error(status, reason), minorVersion: 1, keepAlive: false, includeBody: true)
+        reject(.error(status, reason))
+    }
+
+    func reject(_ response: HTTPResponse) {
+        _ = write(response, minorVersion: 1, keepAlive: false, includeBody: true)
         lingeringClose()
     }
 
     private func lingeringClose() {
-        shutdown(fd, Int32(SHUT_WR))
+        reader.stream.shutdownWrite()
         let deadline = Deadline.after(seconds: min(2, configuration.headerTimeoutSeconds))
         var discarded = 0
         while discarded < 1 << 20 {

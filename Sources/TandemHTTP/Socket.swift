@@ -20,20 +20,19 @@ enum Socket {
         }
     }
 
-    /// Sends all of `bytes`, waiting up to the deadline for buffer space.
-    /// Returns nil on success or the failure.
-    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, until deadline: Deadline) -> ReadOutcome? {
+    /// Sends all of `bytes` over `stream`, waiting up to the deadline for
+    /// buffer space. Returns nil on success or the failure.
+    static func sendAll(_ stream: ByteStream, _ bytes: UnsafeRawBufferPointer, until deadline: Deadline) -> ReadOutcome? {
         var offset = 0
         while offset < bytes.count {
-            let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
-            if sent > 0 { offset += sent; continue }
-            if sent < 0 && errno == EINTR { continue }
-            if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                let waited = wait(fd, forWriting: true, until: deadline)
+            switch stream.send(from: bytes.baseAddress! + offset, count: bytes.count - offset) {
+            case .transferred(let count): offset += count
+            case .wouldBlock(let forWriting):
+                let waited = wait(stream.fd, forWriting: forWriting, until: deadline)
                 if waited != .data { return waited }
-                continue
+            case .closed: return .failed(EPIPE)
+            case .failed(let code): return .failed(code)
             }
-            return .failed(sent < 0 ? errno : EPIPE)
         }
         return nil
     }

@@ -8,14 +8,14 @@ import Glibc
 /// received and not yet consumed. The buffer is allocated once per connection
 /// and reused for every request on it.
 final class SocketReader {
-    let fd: Int32
+    let stream: ByteStream
     let storage: UnsafeMutablePointer<UInt8>
     let capacity: Int
     var start = 0
     var end = 0
 
-    init(fd: Int32, capacity: Int) {
-        self.fd = fd
+    init(stream: ByteStream, capacity: Int) {
+        self.stream = stream
         self.capacity = capacity
         storage = .allocate(capacity: capacity)
     }
@@ -32,12 +32,14 @@ final class SocketReader {
         start = 0
     }
 
-    /// Receives more bytes with a plain blocking `recv`, limited by the
-    /// socket's SO_RCVTIMEO (the server's wait for the next request).
-    func fillBlocking() -> ReadOutcome {
+    /// Receives more bytes, waiting at most `timeoutSeconds` (the server's
+    /// wait for the next request). On a plain socket this is one blocking
+    /// `recv` limited by SO_RCVTIMEO, which the caller has set to the same value.
+    func fillBlocking(timeoutSeconds: Double) -> ReadOutcome {
+        guard stream.supportsBlockingReceive else { return fill(until: .after(seconds: timeoutSeconds)) }
         if end == capacity { compact() }
         while true {
-            let count = recv(fd, storage + end, capacity - end, 0)
+            let count = recv(stream.fd, storage + end, capacity - end, 0)
             if count > 0 { end += count; return .data }
             if count == 0 { return .closed }
             if errno == EINTR { continue }
@@ -51,16 +53,14 @@ final class SocketReader {
     func fill(until deadline: Deadline) -> ReadOutcome {
         if end == capacity { compact() }
         while true {
-            let count = recv(fd, storage + end, capacity - end, Int32(MSG_DONTWAIT))
-            if count > 0 { end += count; return .data }
-            if count == 0 { return .closed }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK {
-                let waited = Socket.wait(fd, until: deadline)
+            switch stream.receive(into: storage + end, count: capacity - end) {
+            case .transferred(let count): end += count; return .data
+            case .closed: return .closed
+            case .failed(let code): return .failed(code)
+            case .wouldBlock(let forWriting):
+                let waited = Socket.wait(stream.fd, forWriting: forWriting, until: deadline)
                 if waited != .data { return waited }
-                continue
             }
-            return .failed(errno)
         }
     }
 

@@ -68,4 +68,53 @@ final class PeerSecurityTests: XCTestCase {
         Thread.sleep(forTimeInterval: 0.5)
         XCTAssertEqual(try nodes.entities("green").count, 1, "the replay created nothing")
     }
+
+    func testUnsignedHugeBody_Gets401BeforeTheBodyIsSent() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(nodes.greenPort).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(connected, 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        // 20 MiB announced, none sent: only a check before the body can answer.
+        let head = Array("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: \(20 << 20)\r\n\r\n".utf8)
+        _ = head.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var answer = [UInt8](repeating: 0, count: 512)
+        let count = answer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        XCTAssertTrue(String(decoding: answer.prefix(max(0, count)), as: UTF8.self).hasPrefix("HTTP/1.1 401"),
+                      String(decoding: answer.prefix(max(0, count)), as: UTF8.self))
+    }
+
+    func testReplayedNonceWithALargeBody_Gets401() throws {
+        let headers = signed(nonce: "ffeeddccbbaa99887766554433221100")
+        XCTAssertEqual(try post(headers), 200)
+        XCTAssertEqual(try post(headers, body: Array(repeating: 0x20, count: 1 << 20)), 401)
+    }
+
+    func testNoncesOlderThanTwiceTheWindow_ArePrunedAtMostOncePerInterval() throws {
+        let folder = TemporaryDirectory("nonces")
+        let store = try Store(path: folder.file("tandem.db"))
+        let now: Int64 = 10_000_000
+        let pruning = NoncePruning()
+        try store.write { tx in
+            _ = try tx.useNonce("old", now: now - 601_000)
+            _ = try tx.useNonce("recent", now: now - 100_000)
+            try pruning.pruneIfDue(tx, now: now)
+        }
+        XCTAssertFalse(try store.read { try $0.isNonceUsed("old") })
+        XCTAssertTrue(try store.read { try $0.isNonceUsed("recent") })
+        try store.write { tx in
+            _ = try tx.useNonce("old-again", now: now - 700_000)
+            try pruning.pruneIfDue(tx, now: now + 1_000)
+        }
+        XCTAssertTrue(try store.read { try $0.isNonceUsed("old-again") }, "pruned at most once a minute")
+        try store.write { try pruning.pruneIfDue($0, now: now + NoncePruning.intervalMs) }
+        XCTAssertFalse(try store.read { try $0.isNonceUsed("old-again") })
+    }
 }

@@ -74,7 +74,7 @@ final class NodeConfigTests: XCTestCase {
     func testParse_BadListenAddress() {
         var json = valid()
         json["node"]?["listen"] = "7101"
-        assertError(json, "$.node.listen: expected HOST:PORT, e.g. 127.0.0.1:7101, not '7101'")
+        assertError(json, "$.node.listen: expected HOST:PORT, e.g. 127.0.0.1:7101 (the value is not shown: it may be a secret)")
     }
 
     func testParse_ConflictPolicyPerField() throws {
@@ -88,12 +88,66 @@ final class NodeConfigTests: XCTestCase {
     func testParse_UnknownConflictPolicyListsTheChoices() {
         var json = valid()
         json["connections"]?["sup"]?["conflicts"] = "mine"
-        assertError(json, "$.connections.sup.conflicts: unknown policy 'mine' (expected one of: remote-wins, local-wins, newest-wins, park)")
+        assertError(json, "$.connections.sup.conflicts: unknown policy (expected one of: remote-wins, local-wins, newest-wins, park)")
     }
 
     func testParse_ShortSecretIsRefused() {
         var json = valid()
         json["connections"]?["sup"]?["peer"]?["secret"] = "short"
         assertError(json, "$.connections.sup.peer.secret: must be at least 16 characters")
+    }
+
+    func testParse_BadURLFromTheEnvironmentDoesNotEchoTheSecret() {
+        var json = valid()
+        json["connections"]?["sup"]?["peer"]?["url"] = "${LEAK}"
+        XCTAssertThrowsError(try NodeConfig.parse(json, baseDirectory: "/etc", environment: environment.merging(["LEAK": "jira-pw-SECRETVALUE"]) { $1 })) { error in
+            XCTAssertFalse("\(error)".contains("SECRETVALUE"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("$.connections.sup.peer.url: must be an http:// or https:// URL"), "\(error)")
+        }
+    }
+
+    func testParse_LiteralValueIsNotEchoedEither() {
+        var json = valid()
+        json["connections"]?["sup"]?["peer"]?["url"] = "jira-pw-SECRETVALUE"
+        XCTAssertThrowsError(try parse(json)) { error in
+            XCTAssertFalse("\(error)".contains("SECRETVALUE"), "\(error)")
+        }
+    }
+
+    func testParse_UnterminatedReferenceDoesNotEchoTheText() {
+        var json = valid()
+        json["node"]?["adminToken"] = "SECRETVALUE-${ADMIN"
+        assertError(json, "$.node.adminToken: has a ${ without its closing }")
+    }
+
+    func testConfigError_MasksEveryGivenSecret() {
+        let error = ConfigError("$.x", "got 'a-SECRETVALUE-b'").masking(["SECRETVALUE"])
+        XCTAssertEqual(error.description, "$.x: got 'a-***-b'")
+    }
+
+    func testParse_TLSKeysAreAcceptedAndResolvedAgainstTheConfigFolder() throws {
+        var json = valid()
+        json["node"]?["tls"] = ["cert": "tls/blue.pem", "key": "/abs/blue.key"]
+        json["connections"]?["sup"]?["peer"]?["caFile"] = "tls/ca.pem"
+        json["instances"]?["jira"]?["config"]?["caFile"] = "tls/jira-ca.pem"
+        let config = try parse(json)
+        XCTAssertEqual(config.node.tls?.certificateFile, "/etc/tandem/tls/blue.pem")
+        XCTAssertEqual(config.node.tls?.privateKeyFile, "/abs/blue.key")
+        XCTAssertEqual(config.connections["sup"]?.peer.caFile, "/etc/tandem/tls/ca.pem")
+        XCTAssertEqual(config.instances["jira"]?.caFile, "/etc/tandem/tls/jira-ca.pem")
+    }
+
+    func testParse_TLSWithoutAKeyNamesThePath() {
+        var json = valid()
+        json["node"]?["tls"] = ["cert": "blue.pem"]
+        assertError(json, "$.node.tls.key: is required")
+    }
+
+    func testParse_UnknownKeyInTLSIsAnError() {
+        var json = valid()
+        json["node"]?["tls"] = ["cert": "a.pem", "key": "a.key", "verify": false]
+        XCTAssertThrowsError(try parse(json)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("$.node.tls.verify: unknown key"), "\(error)")
+        }
     }
 }

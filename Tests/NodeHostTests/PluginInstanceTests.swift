@@ -58,7 +58,7 @@ final class PluginInstanceTests: XCTestCase {
         let plugin = try load(TestPaths.products + "/libJiraLike.so")
         let bad: [(JSON, String)] = [
             (["auth": ["type": "basic", "user": "u", "password": "p"], "project": "SUP"], "configuration key 'baseUrl' is missing or empty"),
-            (["baseUrl": "ftp://x", "auth": ["type": "basic"], "project": "SUP"], "configuration key 'baseUrl' must start with http:// or https://, not 'ftp://x'"),
+            (["baseUrl": "ftp://x", "auth": ["type": "basic"], "project": "SUP"], "configuration key 'baseUrl' must start with http:// or https:// (the value is not shown: it may be a secret)"),
             (["baseUrl": "http://x", "auth": ["type": "oauth"], "project": "SUP"], "configuration key 'auth.type' must be 'basic' or 'bearer'"),
             (["baseUrl": "http://x", "auth": ["type": "basic", "user": "u"], "project": "SUP"], "configuration key 'auth.password' is missing or empty"),
             (["baseUrl": "http://x", "auth": ["type": "bearer", "token": "t"]], "configuration key 'project' is missing or empty"),

@@ -37,9 +37,9 @@ struct BlobStore: Sendable {
     func write(_ bytes: [UInt8], sha256: String) throws(BlobStoreError) {
         guard Self.isHash(sha256) else { throw BlobStoreError("'\(sha256)' is not a SHA-256") }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try PrivateFiles.directory(directory)
         } catch {
-            throw BlobStoreError("cannot create \(directory): \(error)")
+            throw BlobStoreError("\(error)")
         }
         let temporary = path(sha256) + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).part"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)

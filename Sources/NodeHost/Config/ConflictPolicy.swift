@@ -39,7 +39,7 @@ public struct ConflictPolicy: Sendable, Equatable {
     private static func rule(_ reader: ConfigReader) throws(ConfigError) -> Rule {
         let text = try reader.string()
         guard let rule = Rule(rawValue: text) else {
-            throw ConfigError(reader.path, "unknown policy '\(text)' (expected one of: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ConfigError(reader.path, "unknown policy (expected one of: \(Rule.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return rule
     }

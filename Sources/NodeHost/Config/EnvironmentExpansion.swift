@@ -28,6 +28,23 @@ enum EnvironmentExpansion {
         }
     }
 
+    /// The values of every variable `json` refers to (to mask them in errors).
+    static func referencedValues(_ json: JSON, environment: [String: String]) -> [String] {
+        switch json {
+        case .string(let text):
+            var values: [String] = []
+            var rest = Substring(text)
+            while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+                if let value = environment[String(rest[start.upperBound..<end])], !value.isEmpty { values.append(value) }
+                rest = rest[rest.index(after: end)...]
+            }
+            return values
+        case .array(let items): return items.flatMap { referencedValues($0, environment: environment) }
+        case .object(let members): return members.values.flatMap { referencedValues($0, environment: environment) }
+        default: return []
+        }
+    }
+
     static func expand(_ text: String, path: String, environment: [String: String]) throws(ConfigError) -> String {
         guard text.contains("${") else { return text }
         var output = ""
@@ -40,7 +57,7 @@ enum EnvironmentExpansion {
             }
             output += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                throw ConfigError(path, "unterminated ${ in '\(text)'")
+                throw ConfigError(path, "has a ${ without its closing }")
             }
             let name = String(rest[start.upperBound..<end])
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {

@@ -1,4 +1,5 @@
 import Foundation
+import TandemHTTP
 import TandemJSON
 
 /// A node's configuration file, validated.
@@ -13,6 +14,8 @@ public struct NodeConfig: Sendable, Equatable {
         public var port: Int
         public var dataDir: String
         public var adminToken: String
+        /// `node.tls`: the listener serves HTTPS with this certificate and key.
+        public var tls: HTTPServerTLS?
     }
 
     public struct Instance: Sendable, Equatable {
@@ -22,6 +25,8 @@ public struct NodeConfig: Sendable, Equatable {
         /// Host-side limits on the plugin's HTTP requests.
         public var timeoutMs: UInt32
         public var maxRequestsPerSecond: Double?
+        /// `config.caFile`: a private CA trusted for the tracker's HTTPS, beside the system's.
+        public var caFile: String?
         /// The secret the tracker signs its webhooks with; nil: webhooks are
         /// notices only (the node re-reads every entity they name).
         public var webhookSecret: String?
@@ -32,6 +37,8 @@ public struct NodeConfig: Sendable, Equatable {
     public struct Peer: Sendable, Equatable {
         public var url: String
         public var secret: String
+        /// A private CA trusted for the peer's HTTPS, beside the system's.
+        public var caFile: String?
     }
 
     public struct Trigger: Sendable, Equatable {
@@ -99,21 +106,36 @@ public struct NodeConfig: Sendable, Equatable {
     }
 
     /// Validates configuration JSON; relative paths resolve against `baseDirectory`.
+    /// Errors never echo a configuration value; as a second guard, any value
+    /// that came from `${NAME}` or `{"secret": NAME}` is masked should a
+    /// message contain it.
     public static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> NodeConfig {
-        let json = try EnvironmentExpansion.expand(raw, environment: environment)
+        do {
+            return try parseExpanded(try EnvironmentExpansion.expand(raw, environment: environment), baseDirectory: baseDirectory,
+                                     environment: environment)
+        } catch {
+            // `{"secret": NAME}` reads TANDEM_SECRET_NAME: those values are masked too.
+            let named = environment.filter { $0.key.hasPrefix("TANDEM_SECRET_") }.map(\.value)
+            throw error.masking(EnvironmentExpansion.referencedValues(raw, environment: environment) + named)
+        }
+    }
+
+    private static func parseExpanded(_ json: JSON, baseDirectory: String,
+                                      environment: [String: String]) throws(ConfigError) -> NodeConfig {
         let root = ConfigReader(json)
         try root.rejectUnknownKeys(["node", "pluginsDir", "instances", "connections"])
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
 
         let nodeReader = try root.required("node")
-        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken"])
+        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken", "tls"])
         let listenReader = try nodeReader.required("listen")
         let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
         let adminReader = try nodeReader.required("adminToken")
         let adminToken = try adminReader.nonEmptyString()
         guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
         let node = Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
-                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken)
+                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken,
+                        tls: try parseTLS(nodeReader, resolve: resolve))
 
         var instances: [String: Instance] = [:]
         let instancesReader = try root.required("instances")
@@ -122,10 +144,12 @@ public struct NodeConfig: Sendable, Equatable {
             try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret", "isolation"])
             let config = try reader.required("config")
             _ = try config.object()
+            let caFile = try config.member("caFile")?.nonEmptyString()
             instances[name] = Instance(
                 plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
                 timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
                 maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
+                caFile: caFile.map(resolve),
                 webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16),
                 isolation: try parseIsolation(reader.member("isolation")))
         }
@@ -151,11 +175,11 @@ public struct NodeConfig: Sendable, Equatable {
             throw ConfigError(instanceReader.path, "names instance '\(instance)', which $.instances does not define")
         }
         let peerReader = try reader.required("peer")
-        try peerReader.rejectUnknownKeys(["url", "secret"])
+        try peerReader.rejectUnknownKeys(["url", "secret", "caFile"])
         let urlReader = try peerReader.required("url")
         let url = try urlReader.nonEmptyString()
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw ConfigError(urlReader.path, "must be an http:// or https:// URL, not '\(url)'")
+            throw ConfigError(urlReader.path, "must be an http:// or https:// URL (the value is not shown: it may be a secret)")
         }
         let secretReader = try peerReader.required("secret")
         let secret = try secretReader.nonEmptyString()
@@ -177,7 +201,9 @@ public struct NodeConfig: Sendable, Equatable {
             conflicts = ConflictPolicy(default: .remoteWins, fields: [:])
         }
         return Connection(
-            name: name, instance: instance, peer: Peer(url: url.hasSuffix("/") ? String(url.dropLast()) : url, secret: secret),
+            name: name, instance: instance,
+            peer: Peer(url: url.hasSuffix("/") ? String(url.dropLast()) : url, secret: secret,
+                       caFile: (try peerReader.member("caFile")?.nonEmptyString()).map(resolve)),
             trigger: trigger,
             outgoingScript: resolve(try reader.required("outgoing").nonEmptyString()),
             incomingScript: resolve(try reader.required("incoming").nonEmptyString()),
@@ -188,11 +214,19 @@ public struct NodeConfig: Sendable, Equatable {
                 ?? Connection.defaultMaxCreatesPerMinute)
     }
 
+    /// `node.tls`: `{"cert": FILE, "key": FILE}`, both required when present.
+    private static func parseTLS(_ nodeReader: ConfigReader, resolve: (String) -> String) throws(ConfigError) -> HTTPServerTLS? {
+        guard let reader = try nodeReader.member("tls") else { return nil }
+        try reader.rejectUnknownKeys(["cert", "key"])
+        return HTTPServerTLS(certificateFile: resolve(try reader.required("cert").nonEmptyString()),
+                             privateKeyFile: resolve(try reader.required("key").nonEmptyString()))
+    }
+
     private static func parseIsolation(_ reader: ConfigReader?) throws(ConfigError) -> PluginIsolation {
         guard let reader else { return .inProcess }
         let text = try reader.nonEmptyString()
         guard let isolation = PluginIsolation(rawValue: text) else {
-            throw ConfigError(reader.path, "must be \"in-process\" or \"process\", not '\(text)'")
+            throw ConfigError(reader.path, "must be \"in-process\" or \"process\"")
         }
         return isolation
     }
@@ -200,7 +234,7 @@ public struct NodeConfig: Sendable, Equatable {
     static func parseListen(_ text: String, path: String) throws(ConfigError) -> (String, Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
               (0...65_535).contains(port), colon != text.startIndex else {
-            throw ConfigError(path, "expected HOST:PORT, e.g. 127.0.0.1:7101, not '\(text)'")
+            throw ConfigError(path, "expected HOST:PORT, e.g. 127.0.0.1:7101 (the value is not shown: it may be a secret)")
         }
         return (String(text[..<colon]), port)
     }

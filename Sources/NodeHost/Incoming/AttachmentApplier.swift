@@ -37,7 +37,7 @@ struct AttachmentApplier {
     }
 
     private func add(_ attachment: JSON, to twin: Twin) throws -> String? {
-        let filename = attachment["filename"]?.stringValue ?? "attachment"
+        let filename = SafeFileName(attachment["filename"]?.stringValue ?? "").value
         let sha256 = attachment["sha256"]?.stringValue ?? ""
         let remoteID = attachment["remoteId"]?.stringValue ?? sha256
         let known = try context.store.read { try $0.attachmentTwins(connection: context.name, localEntity: twin.localID) }

@@ -147,7 +147,7 @@ public final class Node: @unchecked Sendable {
     /// (`StoreMarker`), undamaged (`PRAGMA quick_check`).
     private func openStore() throws(NodeStartError) -> Store {
         let folder = config.node.dataDir
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+        do { try PrivateFiles.directory(folder) } catch {
             throw NodeStartError("cannot create the data folder \(folder): \(error)")
         }
         guard access(folder, W_OK) == 0 else {
@@ -222,6 +222,8 @@ public final class Node: @unchecked Sendable {
         guard let plugin = plugins[instance.plugin] else {
             throw NodeStartError("$.instances.\(name).plugin: plugin '\(instance.plugin)' is not loaded from \(config.pluginsDir) (loaded: \(plugins.keys.sorted().joined(separator: ", "))); `tandem plugins list --dir \(config.pluginsDir)` shows why")
         }
+        let client = instance.caFile == nil ? self.client : HTTPClient(caFile: instance.caFile)
+        try checkTrust(client, path: "$.instances.\(name).config.caFile")
         let http = TrackerHTTPService(baseUrl: instance.config["baseUrl"]?.stringValue ?? "http://invalid", client: client,
                                       defaultTimeoutMs: instance.timeoutMs, maxRequestsPerSecond: instance.maxRequestsPerSecond)
         let logger = self.logger
@@ -251,6 +253,7 @@ public final class Node: @unchecked Sendable {
     /// The connection's context; records its scripts' text in `scriptSources`.
     func makeContext(_ name: String, _ connection: NodeConfig.Connection, config: NodeConfig, instance: InstanceHandle,
                      store: Store) throws(NodeStartError) -> ConnectionContext {
+        try checkTrust(HTTPClient(caFile: connection.peer.caFile), path: "$.connections.\(name).peer.caFile")
         let outgoing = try readScript(connection.outgoingScript), incoming = try readScript(connection.incomingScript)
         scriptSources[name] = [outgoing.text, incoming.text]
         return ConnectionContext(
@@ -258,6 +261,12 @@ public final class Node: @unchecked Sendable {
             outgoingScript: outgoing.script, incomingScript: incoming.script,
             store: store, logger: logger, metrics: metrics,
             samePeer: Self.samePeer(name, connection, config: config))
+    }
+
+    /// Loads a configured CA file now, so a bad one stops the start with its path.
+    private func checkTrust(_ client: HTTPClient, path: String) throws(NodeStartError) {
+        guard client.caFile != nil else { return }
+        do { try client.checkTrust() } catch { throw NodeStartError("\(path): \(error)") }
     }
 
     /// The other connections over the same instance towards the same peer
@@ -375,7 +384,8 @@ public final class Node: @unchecked Sendable {
             guard let self else { return .error(503, "stopping") }
             return self.reloadResponse()
         }
-        var check = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" })
+        var check = HealthCheck(trackers: config.instances.mapValues { $0.config["baseUrl"]?.stringValue ?? "http://invalid" },
+                                caFiles: config.instances.compactMapValues(\.caFile))
         check.storeProblem = { [faults = store.faults] in faults.problem }
         let health = check
         state.withLock { routes = NodeRoutes(receiver: receiver, hooks: hooks, admin: admin, health: health) }
@@ -407,6 +417,13 @@ public final class Node: @unchecked Sendable {
         var configuration = HTTPServerConfiguration()
         configuration.host = config.node.host
         configuration.port = config.node.port
+        configuration.tls = config.node.tls
+        // Peer requests are authenticated from their head before the body is read.
+        configuration.admission = { [weak self] request in
+            guard request.path.hasPrefix("/peer/") else { return nil }
+            guard let routes = self?.state.withLock({ self?.routes }) else { return .error(503, "stopping") }
+            return routes.receiver.admit(request)
+        }
         let server = HTTPServer(configuration: configuration) { [weak self] request in
             guard let routes = self?.state.withLock({ self?.routes }) else { return .error(503, "stopping") }
             // Authentication before routing: nothing under /peer/v1/ is routed unsigned.

@@ -24,12 +24,16 @@ struct HealthCheck: Sendable {
     let trackers: [String: String]
     /// Bounds each probe, so a black-holed tracker cannot hang the check.
     var timeoutSeconds = 2.0
+    /// Instance name → private CA file for its HTTPS.
+    let caFiles: [String: String]
     /// Why the node's own store is failing, if it is: reported as `"store"`
     /// (present only then) with `status` "degraded".
     var storeProblem: @Sendable () -> String? = { nil }
-    private let client = HTTPClient(maxIdleConnectionsPerHost: 0)
 
-    init(trackers: [String: String]) { self.trackers = trackers }
+    init(trackers: [String: String], caFiles: [String: String] = [:]) {
+        self.trackers = trackers
+        self.caFiles = caFiles
+    }
 
     func handle() -> HTTPResponse {
         let report = probeAll()
@@ -46,15 +50,15 @@ struct HealthCheck: Sendable {
         let results = Mutex<[String: String]>([:])
         DispatchQueue.concurrentPerform(iterations: names.count) { index in
             let name = names[index]
-            let outcome = probe(trackers[name]!)
+            let outcome = probe(trackers[name]!, caFile: caFiles[name])
             results.withLock { $0[name] = outcome }
         }
         return results.withLock { $0 }
     }
 
-    private func probe(_ baseURL: String) -> String {
+    private func probe(_ baseURL: String, caFile: String?) -> String {
         do {
-            _ = try client.send(HTTPClientRequest(method: "GET", url: baseURL, timeoutSeconds: timeoutSeconds))
+            _ = try HTTPClient(maxIdleConnectionsPerHost: 0, caFile: caFile).send(HTTPClientRequest(method: "GET", url: baseURL, timeoutSeconds: timeoutSeconds))
             return "ok"
         } catch {
             return "unreachable: \(error)"

@@ -46,7 +46,7 @@ final class ConnectionContext: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         signer = RequestSigner(secret: config.peer.secret)
-        peer = PeerClient(connection: config.name, baseURL: config.peer.url, signer: signer, http: HTTPClient())
+        peer = PeerClient(connection: config.name, baseURL: config.peer.url, signer: signer, http: HTTPClient(caFile: config.peer.caFile))
         paused = !config.enabled
         creations = CreationBreaker(limit: config.maxCreatesPerMinute)
         self.samePeer = samePeer

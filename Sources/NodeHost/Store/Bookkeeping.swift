@@ -35,6 +35,11 @@ extension StoreTransaction {
         try run("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", [.text(nonce), .integer(now)]) > 0
     }
 
+    /// Whether `nonce` was used within the window (read-only; `useNonce` records).
+    func isNonceUsed(_ nonce: String) throws -> Bool {
+        try query("SELECT 1 FROM nonces WHERE nonce = ?", [.text(nonce)]) { _ in true }.first ?? false
+    }
+
     /// Forgets nonces older than the signature window: a request that old is refused by its timestamp anyway.
     func pruneNonces(olderThan cutoff: Int64) throws {
         try run("DELETE FROM nonces WHERE seen_at < ?", [.integer(cutoff)])

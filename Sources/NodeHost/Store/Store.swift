@@ -17,9 +17,11 @@ final class Store: @unchecked Sendable {
     /// Who this store is; given to it when it was created.
     let identity: StoreIdentity
 
-    /// Opens (creating if needed) the store at `path` and migrates it.
+    /// Opens (creating if needed, mode 0600) the store at `path` and migrates it.
     init(path: String) throws {
         self.path = path
+        try PrivateFiles.file(path)
+        for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
         let database = try Database(path: path)
         try database.migrate(Schema.migrations)
         let state = StoreState(database: database)

@@ -9,12 +9,40 @@ import TandemTime
 /// connection, or that reuses a nonce gets a bare 401 and changes nothing.
 /// Accepted messages are stored in the inbox and the nonce recorded in one
 /// transaction; the 2xx answer is sent only after it committed.
+///
+/// `admit` runs on the head alone, before the server reads the body: a
+/// request for an unknown connection, without well-formed signature headers,
+/// outside the window or with a used nonce is refused there, so an
+/// unauthenticated body never costs memory. Used nonces older than the window
+/// are pruned at most once a minute, inside the write that records a new one.
 struct PeerReceiver {
     let contexts: [String: ConnectionContext]
     let store: Store
     let logger: Logger
+    let pruning = NoncePruning()
 
     static let unauthorized = HTTPResponse.json(401, ["error": "unauthorized"])
+
+    /// The pre-body check (the server's admission hook); nil lets the request in.
+    func admit(_ head: HTTPRequest) -> HTTPResponse? {
+        guard let name = head.headers[RequestSigner.connectionHeader], contexts[name] != nil else {
+            return refuse(head, "unknown or missing connection")
+        }
+        if let problem = RequestSigner.verifyHead(
+            timestamp: head.headers[RequestSigner.timestampHeader], nonce: head.headers[RequestSigner.nonceHeader],
+            signature: head.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
+            return refuse(head, problem, connection: name)
+        }
+        do {
+            if try store.read({ try $0.isNonceUsed(head.headers[RequestSigner.nonceHeader] ?? "") }) {
+                return refuse(head, "nonce reused", connection: name)
+            }
+        } catch {
+            logger.error("cannot check a peer nonce: \(error)", connection: name)
+            return .json(503, ["error": "unavailable", "reason": "the node could not read its store; send again"])
+        }
+        return nil
+    }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         guard let name = request.headers[RequestSigner.connectionHeader], let context = contexts[name] else {
@@ -55,6 +83,7 @@ struct PeerReceiver {
         do {
             let stored: Int? = try store.write { tx in
                 guard try tx.useNonce(nonce) else { return nil }
+                try pruning.pruneIfDue(tx)
                 var stored = 0
                 for message in messages {
                     if case .replica(let replica) = message, let twin = try tx.twin(connection: name, remoteID: replica.source.id),

@@ -47,14 +47,26 @@ public struct RequestSigner: Sendable {
     ///   client, which gets a bare 401: an unsigned probe learns nothing).
     public func verify(method: String, target: String, body: [UInt8], timestamp: String?, nonce: String?,
                        signature: String?, now: Int64) -> String? {
+        if let problem = Self.verifyHead(timestamp: timestamp, nonce: nonce, signature: signature, now: now) { return problem }
         guard let timestamp, let nonce, let signature else { return "missing signature headers" }
-        guard let seconds = Int64(timestamp) else { return "timestamp is not a number" }
-        guard abs(now - seconds) <= Self.maxSkewSeconds else { return "timestamp is \(now - seconds) s away from now" }
-        guard nonce.utf8.count == 32, nonce.utf8.allSatisfy(isHexDigit) else { return "nonce is not 32 hex digits" }
         let expected = self.signature(method: method, target: target, timestamp: timestamp, nonce: nonce, body: body)
         guard Digest.constantTimeEqual(Array(expected.utf8), Array(signature.lowercased().utf8)) else {
             return "signature does not match"
         }
+        return nil
+    }
+}
+
+extension RequestSigner {
+    /// The checks that need no body: all three headers present, the timestamp
+    /// inside the window, the nonce well-formed. Run before a body is read,
+    /// so an unsigned or stale request is refused without reading it.
+    public static func verifyHead(timestamp: String?, nonce: String?, signature: String?, now: Int64) -> String? {
+        guard let timestamp, let nonce, let signature else { return "missing signature headers" }
+        guard let seconds = Int64(timestamp) else { return "timestamp is not a number" }
+        guard abs(now - seconds) <= maxSkewSeconds else { return "timestamp is \(now - seconds) s away from now" }
+        guard nonce.utf8.count == 32, nonce.utf8.allSatisfy(isHexDigit) else { return "nonce is not 32 hex digits" }
+        guard signature.utf8.count == 64, signature.lowercased().utf8.allSatisfy(isHexDigit) else { return "signature is not 64 hex digits" }
         return nil
     }
 }

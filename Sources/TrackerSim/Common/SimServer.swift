@@ -41,8 +41,9 @@ final class SimServer: Sendable {
     }
 
     /// Binds and starts serving; returns the port.
-    func start(host: String, port: Int, maxBodyBytes: Int) throws -> Int {
+    func start(host: String, port: Int, maxBodyBytes: Int, tls: HTTPServerTLS? = nil) throws -> Int {
         var configuration = HTTPServerConfiguration()
+        configuration.tls = tls
         configuration.host = host
         configuration.port = port
         configuration.maxBodyBytes = maxBodyBytes

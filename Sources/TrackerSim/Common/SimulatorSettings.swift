@@ -1,3 +1,5 @@
+import TandemHTTP
+
 /// The settings every simulator has, whatever tracker it plays; the command
 /// line sets them the same way for both.
 public protocol SimulatorSettings: Sendable {
@@ -13,6 +15,8 @@ public protocol SimulatorSettings: Sendable {
     var faults: FaultPolicy { get set }
     /// Larger uploads are refused with 413.
     var maxAttachmentBytes: Int { get set }
+    /// Certificate and key: the simulator serves HTTPS. nil: plain HTTP.
+    var tls: HTTPServerTLS? { get set }
 }
 
 extension JiraSimulatorConfiguration: SimulatorSettings {}

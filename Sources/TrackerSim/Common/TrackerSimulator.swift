@@ -27,7 +27,8 @@ public class TrackerSimulator: @unchecked Sendable {
     /// Starts serving; returns the bound port (the configured one, or a free one for 0).
     @discardableResult
     public func start() throws -> Int {
-        let port = try server.start(host: settings.host, port: settings.port, maxBodyBytes: settings.maxAttachmentBytes + 1024 * 1024)
+        let port = try server.start(host: settings.host, port: settings.port, maxBodyBytes: settings.maxAttachmentBytes + 1024 * 1024,
+                                    tls: settings.tls)
         boundPort.withLock { $0 = port }
         didBind(baseURL: baseURL)
         dispatcher.start()
@@ -41,7 +42,7 @@ public class TrackerSimulator: @unchecked Sendable {
     }
 
     public var port: Int { boundPort.withLock { $0 } }
-    public var baseURL: String { "http://\(settings.host):\(port)" }
+    public var baseURL: String { "\(settings.tls == nil ? "http" : "https")://\(settings.host):\(port)" }
 
     /// Requests answered so far (all, and POST/PUT/PATCH/DELETE); `/_sim/*` not counted.
     public var stats: SimStatsSnapshot { server.stats.snapshot }

@@ -1,3 +1,4 @@
+import TandemHTTP
 /// How to run a `JiraSimulator`.
 public struct JiraSimulatorConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -16,6 +17,8 @@ public struct JiraSimulatorConfiguration: Sendable {
     public var faults = FaultPolicy()
     /// Largest attachment accepted (413 above); Jira's default is 10 MiB.
     public var maxAttachmentBytes = 10 * 1024 * 1024
+    /// Certificate and key: serve HTTPS. nil: plain HTTP.
+    public var tls: HTTPServerTLS?
 
     public init(port: Int = 0, user: String = "admin", password: String = "admin", projectKey: String = "SUP",
                 dataPath: String? = nil, webhooks: [String] = [], faults: FaultPolicy = FaultPolicy()) {

@@ -1,3 +1,4 @@
+import TandemHTTP
 /// How to run a `ServiceNowSimulator`.
 public struct ServiceNowSimulatorConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -15,6 +16,8 @@ public struct ServiceNowSimulatorConfiguration: Sendable {
     public var faults = FaultPolicy()
     /// Largest attachment accepted (413 above).
     public var maxAttachmentBytes = 32 * 1024 * 1024
+    /// Certificate and key: serve HTTPS. nil: plain HTTP.
+    public var tls: HTTPServerTLS?
 
     public init(port: Int = 0, user: String = "admin", password: String = "admin", dataPath: String? = nil,
                 webhooks: [String] = [], faults: FaultPolicy = FaultPolicy()) {

@@ -6,18 +6,35 @@ import Glibc
 
 /// A throw-away nginx for benchmarks: one worker, in the foreground, with its
 /// prefix, config, pid and logs in a temporary folder, serving `hello.txt` on
-/// a free loopback port. `stop()` ends it and removes the folder.
+/// a free loopback port, and over TLS on a second one when given a
+/// certificate. `stop()` ends it and removes the folder.
 final class NginxInstance {
     let port: Int
+    /// The HTTPS port (0 without a certificate).
+    let tlsPort: Int
     private let process: Process
     private let folder: String
 
-    init(nginx: String, body: [UInt8]) throws {
+    init(nginx: String, body: [UInt8], tls: (certificateFile: String, keyFile: String)? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-nginx-\(getpid())").path
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder + "/www", withIntermediateDirectories: true)
         try Data(body).write(to: URL(fileURLWithPath: folder + "/www/hello.txt"))
         port = try NginxInstance.freePort()
+        let tlsPort = tls == nil ? 0 : try NginxInstance.freePort()
+        self.tlsPort = tlsPort
+        let folder = self.folder
+        let tlsServer = tls.map { files in
+            """
+                server {
+                    listen 127.0.0.1:\(tlsPort) ssl;
+                    ssl_certificate \(files.certificateFile);
+                    ssl_certificate_key \(files.keyFile);
+                    ssl_protocols TLSv1.2 TLSv1.3;
+                    root \(folder)/www;
+                }
+            """
+        } ?? ""
         let config = """
             worker_processes 1;
             daemon off;
@@ -37,6 +54,7 @@ final class NginxInstance {
                     listen 127.0.0.1:\(port);
                     root \(folder)/www;
                 }
+            \(tlsServer)
             }
             """
         try config.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import TandemCLI
+import TandemHTTP
 import TrackerSim
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +15,15 @@ enum SimCommandOptions {
         guard let user = try arguments.option("--user"), !user.isEmpty else { throw CommandError.usage("missing --user NAME") }
         guard let password = try arguments.option("--password"), !password.isEmpty else { throw CommandError.usage("missing --password SECRET") }
         let webhooks = try arguments.options("--webhook")
-        for url in webhooks where !url.hasPrefix("http://") {
-            throw CommandError.usage("--webhook takes an http:// URL, not '\(url)'")
+        for url in webhooks where !url.hasPrefix("http://") && !url.hasPrefix("https://") {
+            throw CommandError.usage("--webhook takes an http:// or https:// URL, not '\(url)'")
+        }
+        let certificate = try arguments.option("--tls-cert")
+        let key = try arguments.option("--tls-key")
+        switch (certificate, key) {
+        case let (certificate?, key?): settings.tls = HTTPServerTLS(certificateFile: certificate, privateKeyFile: key)
+        case (nil, nil): settings.tls = nil
+        default: throw CommandError.usage("--tls-cert FILE and --tls-key FILE go together; give both to serve HTTPS")
         }
         var faults = FaultPolicy()
         if let limit = try arguments.intOption("--rate-limit", in: 0...1_000_000) { faults.rateLimitPerSecond = limit == 0 ? nil : limit }
@@ -37,13 +45,13 @@ enum SimCommandOptions {
     }
 
     /// Starts, announces `listening on …` (flushed), waits for SIGTERM/SIGINT, stops.
-    static func serve(start: () throws -> Int, stop: () -> Void) throws -> ExitCode {
+    static func serve(tls: Bool, start: () throws -> Int, stop: () -> Void) throws -> ExitCode {
         TerminationSignal.install()
         let port: Int
         do { port = try start() } catch {
-            throw CommandError("cannot listen: \(error); pick another --port or use --port 0")
+            throw CommandError("cannot listen: \(error); pick another --port or use --port 0, and check --tls-cert/--tls-key")
         }
-        print("listening on http://127.0.0.1:\(port)")
+        print("listening on \(tls ? "https" : "http")://127.0.0.1:\(port)")
         fflush(nil)  // all output streams: the parent reads this line through a pipe
         TerminationSignal.wait()
         stop()

@@ -10,6 +10,7 @@ struct SimServiceNowCommand: Command {
                                      [--data FILE] [--webhook URL]... [--webhook-secret S]
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                      [--max-attachment-bytes N]
+                                     [--tls-cert FILE --tls-key FILE]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
         Attachment API as in docs/simulators.md on 127.0.0.1 and prints one line
@@ -27,6 +28,9 @@ struct SimServiceNowCommand: Command {
           --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
           --fail-rate F       answer 503 to a fraction F (0..1) of requests
           --latency-ms N      wait N ms before answering each request
+          --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...
+          --tls-key FILE      ... and its PEM private key; the line printed
+                              then reads 'listening on https://127.0.0.1:PORT'
           --max-attachment-bytes N
                               refuse uploads above N bytes with 413 (default 33554432)
 
@@ -42,6 +46,6 @@ struct SimServiceNowCommand: Command {
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
             throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
         }
-        return try SimCommandOptions.serve(start: simulator.start, stop: simulator.stop)
+        return try SimCommandOptions.serve(tls: configuration.tls != nil, start: simulator.start, stop: simulator.stop)
     }
 }

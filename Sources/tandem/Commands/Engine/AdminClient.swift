@@ -19,7 +19,10 @@ struct AdminClient {
             throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
         }
         let host = config.node.host == "0.0.0.0" ? "127.0.0.1" : config.node.host
-        return AdminClient(admin: NodeAdmin(baseURL: "http://\(host):\(config.node.port)", token: config.node.adminToken))
+        // An HTTPS node is reached over HTTPS, trusting its own certificate.
+        let scheme = config.node.tls == nil ? "http" : "https"
+        return AdminClient(admin: NodeAdmin(baseURL: "\(scheme)://\(host):\(config.node.port)", token: config.node.adminToken,
+                                            caFile: config.node.tls?.certificateFile))
     }
 
     /// Sends a request; returns the JSON body of a 2xx answer.

@@ -63,7 +63,7 @@ struct RunCommand: Command {
         HangupSignal.install {
             do throws(NodeReloadError) { _ = try node.reload() } catch { node.logger.warn("reload refused: \(error)") }
         }
-        printNow("listening on http://\(config.node.host):\(port)")
+        printNow("listening on \(config.node.tls == nil ? "http" : "https")://\(config.node.host):\(port)")
         TerminationSignal.wait()
         // A plugin call that never returns must not keep the node from
         // stopping: what it was doing stays queued in the store.
