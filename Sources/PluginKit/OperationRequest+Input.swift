@@ -27,6 +27,19 @@ extension OperationRequest {
         throw .invalid("\(operation): input needs \"id\" or \"key\"")
     }
 
+    /// The JSON of a `webhook.parse` input's `body` string, the payload a
+    /// tracker (`trackerName`, for the message) posted to the node.
+    ///
+    /// - Throws: `.invalid` when `body` is missing, not a string or not JSON.
+    public func webhookPayload(from trackerName: String) throws(ConnectorError) -> JSON {
+        guard let text = input["body"]?.stringValue else {
+            throw .invalid("webhook.parse: input member 'body' is missing or not a string")
+        }
+        do { return try JSON(parsing: text) } catch {
+            throw .invalid("webhook.parse: body is not JSON (\(error.message)), so not a \(trackerName) webhook")
+        }
+    }
+
     /// A required object member.
     public func object(_ key: String, for operation: String) throws(ConnectorError) -> [String: JSON] {
         guard let members = input[key]?.objectValue else {

@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 7 item 6 end to end: `tandem sync --query`, `tandem connect` and
+/// Linking end to end: `tandem sync --query`, `tandem connect` and
 /// `tandem unsync` against four real processes; tracker state is asserted
 /// through the simulators' own APIs.
 final class LinkingEndToEndTests: XCTestCase {

@@ -1,7 +1,7 @@
 import TandemHTTP
 import TandemJSON
 
-/// Admin routes of bulk sync and linking (issue 7 item 6), used by
+/// Admin routes of bulk sync and linking (docs/linking.md), used by
 /// `tandem sync --query`, `tandem sync KEY`, `tandem connect` and `tandem unsync`:
 ///
 ///     POST /admin/v1/sync/query     {connection, query, pageSize?} → 202 progress of the new run

@@ -108,6 +108,13 @@ public struct NodeConfig: Sendable, Equatable {
         return try parse(json, baseDirectory: base, environment: environment)
     }
 
+    /// Parses and validates the bytes of a configuration file called `name`
+    /// (named in the error when they are not JSON).
+    public static func parse(bytes: [UInt8], named name: String, baseDirectory: String,
+                             environment: [String: String]) throws(ConfigError) -> NodeConfig {
+        try parse(try json(bytes: bytes, named: name), baseDirectory: baseDirectory, environment: environment)
+    }
+
     /// Validates configuration JSON; relative paths resolve against `baseDirectory`.
     /// Errors never echo a configuration value; as a second guard, any value
     /// that came from `${NAME}` or `{"secret": NAME}` is masked should a
@@ -269,8 +276,12 @@ public struct NodeConfig: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError("$", "cannot read configuration file '\(path)'")
         }
-        do { return try JSON(parsing: [UInt8](data)) } catch {
-            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
+        return try json(bytes: [UInt8](data), named: path)
+    }
+
+    private static func json(bytes: [UInt8], named name: String) throws(ConfigError) -> JSON {
+        do { return try JSON(parsing: bytes) } catch {
+            throw ConfigError("$", "'\(name)' is not valid JSON: \(error)")
         }
     }
 

@@ -5,6 +5,8 @@ import TandemJSON
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemTime
+import TandemThreads
 
 /// One Tandem node: its store, plugin instances, connections and HTTP listener.
 ///
@@ -102,14 +104,14 @@ public final class Node: @unchecked Sendable {
     /// (nothing was committed for it) and is taken up again after a restart.
     public func stop(within seconds: Double) -> Bool {
         let done = DispatchSemaphore(value: 0)
-        let stopper = Thread { [self] in
+        // Detached: when a plugin call never returns, neither does this thread.
+        let stopper = WorkerThread.start(name: "tandem.stop", detached: true) { [self] in
             stop()
             done.signal()
         }
-        stopper.name = "tandem.stop"
-        stopper.start()
+        if stopper == nil { stop(); return true }
         if done.wait(timeout: .now() + seconds) == .success { return true }
-        let now = nowMs()
+        let now = Timestamp.now()
         let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
         monitor?.calls.markCleanExit()
         logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
@@ -132,7 +134,7 @@ public final class Node: @unchecked Sendable {
         workers = [:]
         pruner?.stop()
         if busy > 0 {
-            let now = nowMs()
+            let now = Timestamp.now()
             let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
             logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
                          ["calls": .array(stuck.map(JSON.string)), "threads": .int(Int64(busy))])
@@ -247,7 +249,7 @@ public final class Node: @unchecked Sendable {
                 return result
             },
             secret: { secretName in ProcessInfo.processInfo.environment["TANDEM_SECRET_" + secretName] },
-            nowMs: { nowMs() })
+            nowMs: { Timestamp.now() })
         do {
             let created = try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services,
                                              isolation: instance.isolation, timeoutMs: Int64(instance.timeoutMs))

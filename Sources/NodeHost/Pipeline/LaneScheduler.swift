@@ -1,5 +1,7 @@
 import Foundation
 import TandemJSON
+import TandemTime
+import TandemThreads
 
 /// Runs a connection's work on its own worker threads: parallel across
 /// entities, strictly in order within one.
@@ -58,7 +60,7 @@ final class LaneScheduler: @unchecked Sendable {
     /// The next item no other worker holds, with the lane keys taken for it.
     private func next() -> (Item, [String])? {
         choosing.withLock {
-            let now = nowMs()
+            let now = Timestamp.now()
             let heads: [QueuedMessage], pending: [PendingChange]
             do {
                 (heads, pending) = try context.store.read { tx in

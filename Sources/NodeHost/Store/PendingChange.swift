@@ -1,5 +1,6 @@
 import TandemJSON
 import TandemSQL
+import TandemTime
 
 /// A noticed change of a local entity that the outgoing stage has yet to
 /// turn into a replica (table `pending`).
@@ -26,7 +27,7 @@ extension StoreTransaction {
     /// merged row keeps the newest carried entity, and none as soon as one
     /// notice came without it (then only a fresh read is trustworthy).
     func notePending(connection: String, localID: String, localKey: String?, source: String, entity: JSON? = nil,
-                     now: Int64 = nowMs()) throws {
+                     now: Int64 = Timestamp.now()) throws {
         let updated = entity?["updated"]?.stringValue
         let carried = updated == nil ? nil : entity
         try run("""

@@ -142,7 +142,7 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_comment)
         );
         """,
-        // Linking (issue 7 item 6): one row per `tandem connect`, `unsync` or
+        // Linking (docs/linking.md): one row per `tandem connect`, `unsync` or
         // re-link this node asked its peer for, answered by a `link-ack`.
         // `previous_status`/`previous_remote_key` restore the twin when the
         // peer refuses a link (NULL status: there was no twin before).
@@ -163,7 +163,7 @@ enum Schema {
             PRIMARY KEY (connection, local_id, seq)
         );
         """,
-        // Attachments (issue 7 item 5): the SHA-256 of each attachment on this
+        // Attachments (docs/attachments.md): the SHA-256 of each attachment on this
         // side, the peer's id for those that came from it, and puts in flight.
         """
         CREATE TABLE attachment_twins (
@@ -185,7 +185,7 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_attachment)
         );
         """,
-            // The entity a webhook carried with its notice (issue 7): the outgoing
+        // The entity a webhook carried with its notice: the outgoing
         // stage sends it without reading the tracker again, as long as every
         // notice merged into the row carried one (the newest is kept).
         """
@@ -193,12 +193,12 @@ enum Schema {
         ALTER TABLE pending ADD COLUMN entity_updated TEXT;
         """,
         // When the entity last sent was modified (a late webhook's older copy is
-        // never sent), and an exact snapshot of it with its version (issue 7).
+        // never sent), and an exact snapshot of it with its version.
         """
         ALTER TABLE twins ADD COLUMN sent_updated TEXT;
         ALTER TABLE twins ADD COLUMN snapshot BLOB;
         """,
-        // Comment adds in flight (issue 7 item 2): a comment added just before
+        // Comment adds in flight: a comment added just before
         // a crash is found again by its body instead of being added twice.
         """
         CREATE TABLE comment_intents (
@@ -211,7 +211,7 @@ enum Schema {
         );
         """,
         // The fields behind each of our replicas the peer may not have seen
-        // yet (issue 7, conflicts): a peer replica naming the one it had
+        // yet (docs/conflicts.md): a peer replica naming the one it had
         // applied is judged against those fields (ReplicaFields.swift).
         """
         CREATE TABLE replica_fields (

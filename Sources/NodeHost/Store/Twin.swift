@@ -1,5 +1,6 @@
 import TandemSQL
 import TandemJSON
+import TandemTime
 
 /// Where a twin stands.
 enum TwinStatus: String, Sendable {
@@ -120,7 +121,7 @@ extension StoreTransaction {
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
                 .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
                 .optional(twin.sentUpdated), .json(twin.snapshot),
-                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(nowMs()),
+                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(Timestamp.now()),
             ])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemThreads
 
 /// Drains a connection's outbox to the peer node (docs/architecture.md, Transport).
 ///

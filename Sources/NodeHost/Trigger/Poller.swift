@@ -1,8 +1,9 @@
 import Foundation
 import TandemJSON
+import TandemThreads
 
-/// Polls a connection's tracker for changes, for connections whose trigger
-/// has `pollSeconds`.
+/// Polls a connection's tracker for changes (docs/architecture.md, "One replica's path"), for
+/// connections whose trigger has `pollSeconds`.
 ///
 /// A poll follows the connector's `search` cursor page by page (`pageSize`
 /// refs a call, at most `pagesPerPoll` calls): the cursor is a position in the

@@ -1,3 +1,5 @@
+import TandemTime
+
 /// JQL search over the issues.
 extension JiraState {
     /// Parses, validates and runs `jql` as `user`; the matching issues in order.
@@ -11,7 +13,7 @@ extension JiraState {
     /// - Parameter requireBound: true for `/search/jql`, which refuses a query without a condition.
     func search(_ jql: String, user: String, requireBound: Bool = false) throws(JiraFailure) -> JiraMatches {
         let query: JQLQuery
-        let evaluator = JQLEvaluator(catalog: catalog, currentUser: user, nowMillis: SimTime.nowMillis())
+        let evaluator = JQLEvaluator(catalog: catalog, currentUser: user, nowMillis: Timestamp.now())
         do {
             query = try JQLParser.parse(jql)
             try evaluator.validate(query)

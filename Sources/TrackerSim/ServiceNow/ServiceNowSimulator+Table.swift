@@ -1,5 +1,7 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
+import TandemTime
 
 /// The Table API: `/api/now/table/{table}[/{sys_id}]` (also under `/api/now/v1|v2`).
 extension ServiceNowSimulator {
@@ -103,7 +105,7 @@ extension ServiceNowSimulator {
             for clause in query.queries[0] where clause.count == 1 {
                 let term = clause[0]
                 guard term.field == "sys_updated_on", term.op == .greaterOrEqual || term.op == .greater,
-                      let value = SimTime.parseLiteral(term.value) else { continue }
+                      let value = Timestamp.parseLiteral(term.value) else { continue }
                 bound = max(bound ?? value, value)
             }
         }
@@ -206,7 +208,7 @@ func percentEncodeQuery(_ text: String) -> String {
              UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             result.append(Character(Unicode.Scalar(byte)))
         default:
-            result += "%" + SimCrypto.hex([byte]).uppercased()
+            result += "%" + Digest.hex([byte]).uppercased()
         }
     }
     return result

@@ -1,5 +1,6 @@
 import Foundation
 import TandemJSON
+import TandemTime
 
 /// Everything a simulated ServiceNow instance holds, and the writes on it.
 ///
@@ -50,7 +51,7 @@ final class ServiceNowState {
     }
 
     static func updatedMillis(_ record: ServiceNowRecord) -> Int64 {
-        SimTime.parseLiteral(record.fields["sys_updated_on"] ?? "") ?? 0
+        Timestamp.parseLiteral(record.fields["sys_updated_on"] ?? "") ?? 0
     }
 
     private static func parent(of record: ServiceNowRecord?) -> String? {
@@ -162,12 +163,12 @@ final class ServiceNowState {
 
     func insert(_ tableName: String, _ input: [String: String], user: String) throws -> ServiceNowRecord {
         let table = try self.table(tableName)
-        let now = SimTime.serviceNow(SimTime.nowMillis())
+        let now = Timestamp.spaced(Timestamp.now())
         var fields = table.defaults
         for field in table.fields where fields[field] == nil { fields[field] = "" }
         let journal = (input["comments"] ?? "", input["work_notes"] ?? "")
         for (key, value) in input where key != "comments" && key != "work_notes" { fields[key] = value }
-        fields["sys_id"] = SimCrypto.sysID()
+        fields["sys_id"] = SimIdentifiers.sysID()
         fields["sys_created_on"] = now
         fields["sys_created_by"] = user
         fields["sys_updated_on"] = now
@@ -198,7 +199,7 @@ final class ServiceNowState {
         let previous = record.fields
         var fields = record.fields
         for (key, value) in input where key != "comments" && key != "work_notes" && table.fields.contains(key) { fields[key] = value }
-        let now = SimTime.serviceNow(SimTime.nowMillis())
+        let now = Timestamp.spaced(Timestamp.now())
         return try transaction {
             if tableName == "incident" { try applyIncidentRules(&fields, previous: previous, user: user, now: now) }
             var changed = Set(fields.keys.filter { fields[$0] != previous[$0] })
@@ -240,7 +241,7 @@ final class ServiceNowState {
         for (element, value) in [("comments", comments), ("work_notes", workNotes)] where !value.isEmpty {
             sequence += 1
             let entry = ServiceNowRecord(table: "sys_journal_field", sequence: sequence, fields: [
-                "sys_id": SimCrypto.sysID(), "name": record.table, "element": element, "element_id": record.sysID, "value": value,
+                "sys_id": SimIdentifiers.sysID(), "name": record.table, "element": element, "element_id": record.sysID, "value": value,
                 "sys_created_on": now, "sys_created_by": user, "sys_updated_on": now, "sys_updated_by": user, "sys_mod_count": "0",
             ])
             try store.put("sn.record", entry.sysID, entry)
@@ -287,7 +288,7 @@ final class ServiceNowState {
     private func notify(_ record: ServiceNowRecord, operation: String, changed: Set<String>) {
         guard record.table == "incident" else { return }
         outbox.append(.object([
-            "schema": "tandem.servicenow.event/1", "delivery_id": .string(SimCrypto.uuid()), "table": .string(record.table),
+            "schema": "tandem.servicenow.event/1", "delivery_id": .string(SimIdentifiers.uuid()), "table": .string(record.table),
             "sys_id": .string(record.sysID), "number": .string(record.fields["number"] ?? ""), "operation": .string(operation),
             "sys_updated_on": .string(record.fields["sys_updated_on"] ?? ""), "sys_mod_count": .string(record.fields["sys_mod_count"] ?? "0"),
             "sys_updated_by": .string(record.fields["sys_updated_by"] ?? ""),

@@ -1,7 +1,6 @@
 import Foundation
 import NodeHost
 import TandemCLI
-import TrackerSim
 
 /// `tandem run --config FILE`: runs a node until SIGTERM or SIGINT.
 struct RunCommand: Command {
