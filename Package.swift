@@ -4,8 +4,9 @@
 // design rule): only the toolchain, Glibc, and the system libraries SQLite 3 and
 // OpenSSL's libcrypto and libssl through system-library targets.
 //
-// The targets are grouped by area, one list each, so that work on one area
-// touches only its own lines of this file.
+// Read top to bottom by layer: system libraries, the libraries, the plugin
+// ABI and SDK, the engine, the tools and executables, the bundled
+// connectors, and the tests. Each target depends only on targets above it.
 import PackageDescription
 
 /// Linker flags every connector plugin gets: never unloaded (the Swift runtime
@@ -17,100 +18,93 @@ let pluginLinkerSettings: [LinkerSetting] = [
     ])
 ]
 
-// MARK: - Foundation: ABI, SDK, loader, command line
+// MARK: - System libraries
 
-let foundationTargets: [Target] = [
-    .target(name: "PluginAPI", path: "Sources/PluginAPI", exclude: ["sdk"]),
-    .target(name: "TandemRuntime", dependencies: ["PluginAPI"], path: "Sources/TandemRuntime"),
-    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemTime"], path: "Sources/PluginKit"),
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CSSL", path: "Sources/CSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+]
+
+// MARK: - Libraries
+
+let libraries: [Target] = [
+    .target(name: "TandemJSON", path: "Sources/TandemJSON"),
     .target(name: "TandemTime", path: "Sources/TandemTime"),
     .target(name: "TandemDigest", dependencies: ["CCrypto"], path: "Sources/TandemDigest"),
     .target(name: "TandemThreads", path: "Sources/TandemThreads"),
-    .testTarget(name: "TandemThreadsTests", dependencies: ["TandemThreads"], path: "Tests/TandemThreadsTests"),
-    .testTarget(name: "TandemTimeTests", dependencies: ["TandemTime"], path: "Tests/TandemTimeTests"),
-    .target(name: "JiraLike", dependencies: ["PluginKit"], path: "Plugins/JiraLike",
-            linkerSettings: pluginLinkerSettings),
-    .target(name: "ServiceNowLike", dependencies: ["PluginKit"], path: "Plugins/ServiceNowLike",
-            linkerSettings: pluginLinkerSettings),
-    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
-                   providers: [.apt(["libsqlite3-dev"])]),
-    .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
-                   providers: [.apt(["libssl-dev"])]),
-    .systemLibrary(name: "CSSL", path: "Sources/CSSL", pkgConfig: "libssl",
-                   providers: [.apt(["libssl-dev"])]),
-    .target(name: "TandemCLI", path: "Sources/TandemCLI"),
-    .target(name: "TandemJSON", path: "Sources/TandemJSON"),
-    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Sources/LocalDeployment"),
-    .target(name: "TandemAdminClient", dependencies: ["TandemJSON", "TandemHTTP"], path: "Sources/TandemAdminClient"),
-    .target(name: "TestSupport", dependencies: ["LocalDeployment"], path: "Tests/TestSupport"),
-    .testTarget(name: "NodeHostTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemDigest"], path: "Tests/NodeHostTests"),
-    .testTarget(name: "PluginAPITests", dependencies: ["TestSupport"], path: "Tests/PluginAPITests"),
-    .testTarget(name: "CommandTests", dependencies: ["TestSupport", "TandemJSON"], path: "Tests/CommandTests"),
-    .testTarget(name: "TandemJSONTests", dependencies: ["TandemJSON"], path: "Tests/TandemJSONTests"),
-]
-let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads"]
-
-// MARK: - HTTP layer (issue 3, part 1)
-
-let httpTargets: [Target] = [
-    .target(name: "TandemHTTP", dependencies: ["TandemJSON", "CSSL", "TandemThreads"], path: "Sources/TandemHTTP"),
-    .testTarget(name: "TandemHTTPTests", dependencies: ["TandemHTTP", "TandemJSON", "TestSupport"], path: "Tests/TandemHTTPTests"),
-]
-let httpNodeHostDependencies: [Target.Dependency] = ["TandemHTTP"]
-let httpCommandDependencies: [Target.Dependency] = ["TandemHTTP"]
-
-// MARK: - Tracker simulators and SQLite wrapper (issue 3, part 2)
-
-let simTargets: [Target] = [
     .target(name: "TandemSQL", dependencies: ["CSQLite"], path: "Sources/TandemSQL"),
-    .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads"],
-            path: "Sources/TrackerSim"),
-    .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
-    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
-                path: "Tests/TrackerSimTests", exclude: ["python"]),
-]
-let simNodeHostDependencies: [Target.Dependency] = ["TandemSQL"]
-let simCommandDependencies: [Target.Dependency] = ["TrackerSim"]
-
-// MARK: - SyncScript (issue 5)
-
-let scriptTargets: [Target] = [
+    .target(name: "TandemHTTP", dependencies: ["TandemJSON", "CSSL", "TandemThreads"], path: "Sources/TandemHTTP"),
     .target(name: "SyncScript", dependencies: ["TandemJSON"], path: "Sources/SyncScript"),
-    .testTarget(name: "SyncScriptTests", dependencies: ["SyncScript", "TandemJSON"],
-                path: "Tests/SyncScriptTests", exclude: ["Fixtures"]),
 ]
-let scriptNodeHostDependencies: [Target.Dependency] = ["SyncScript"]
-let scriptCommandDependencies: [Target.Dependency] = ["SyncScript"]
 
-// MARK: - Connectors and conformance checker (issue 4)
+// MARK: - Plugin ABI and SDK
 
-let connectorTargets: [Target] = [
+let abiAndSDK: [Target] = [
+    .target(name: "PluginAPI", path: "Sources/PluginAPI", exclude: ["sdk"]),
+    .target(name: "TandemRuntime", dependencies: ["PluginAPI"], path: "Sources/TandemRuntime"),
+    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemTime"], path: "Sources/PluginKit"),
     .target(name: "ConnectorContract", dependencies: ["TandemJSON"], path: "Sources/ConnectorContract",
             resources: [.copy("schemas")]),
+]
+
+// MARK: - Engine
+
+let engine: [Target] = [
+    .target(name: "NodeHost",
+            dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads",
+                           "TandemHTTP", "TandemSQL", "SyncScript"],
+            path: "Sources/NodeHost"),
+]
+
+// MARK: - Tools and executables
+
+/// What both executables link besides their own code.
+let commandDependencies: [Target.Dependency] = [
+    "NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "TandemHTTP", "TandemAdminClient", "TandemDigest",
+    "SyncScript", "ConnectorContract", "TrackerSim", "LocalDeployment",
+]
+
+let tools: [Target] = [
+    .target(name: "TandemCLI", path: "Sources/TandemCLI"),
+    .target(name: "TandemAdminClient", dependencies: ["TandemJSON", "TandemHTTP"], path: "Sources/TandemAdminClient"),
+    .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads"],
+            path: "Sources/TrackerSim"),
+    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Sources/LocalDeployment"),
+    .executableTarget(name: "tandem", dependencies: commandDependencies + ["TandemThreads"], path: "Sources/tandem"),
+    .executableTarget(name: "tandem-bench", dependencies: commandDependencies, path: "Sources/tandem-bench"),
+]
+
+// MARK: - Bundled connectors
+
+let connectors: [Target] = [
+    .target(name: "JiraLike", dependencies: ["PluginKit"], path: "Plugins/JiraLike", linkerSettings: pluginLinkerSettings),
+    .target(name: "ServiceNowLike", dependencies: ["PluginKit"], path: "Plugins/ServiceNowLike", linkerSettings: pluginLinkerSettings),
+]
+
+// MARK: - Tests
+
+let tests: [Target] = [
+    .target(name: "TestSupport", dependencies: ["LocalDeployment"], path: "Tests/TestSupport"),
+    .testTarget(name: "PluginAPITests", dependencies: ["TestSupport"], path: "Tests/PluginAPITests"),
+    .testTarget(name: "TandemJSONTests", dependencies: ["TandemJSON"], path: "Tests/TandemJSONTests"),
+    .testTarget(name: "TandemTimeTests", dependencies: ["TandemTime"], path: "Tests/TandemTimeTests"),
+    .testTarget(name: "TandemThreadsTests", dependencies: ["TandemThreads"], path: "Tests/TandemThreadsTests"),
+    .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
+    .testTarget(name: "TandemHTTPTests", dependencies: ["TandemHTTP", "TandemJSON", "TestSupport"], path: "Tests/TandemHTTPTests"),
+    .testTarget(name: "SyncScriptTests", dependencies: ["SyncScript", "TandemJSON"], path: "Tests/SyncScriptTests",
+                exclude: ["Fixtures"]),
+    .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
+                path: "Tests/TrackerSimTests", exclude: ["python"]),
+    .testTarget(name: "NodeHostTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemDigest"], path: "Tests/NodeHostTests"),
+    .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemTime", "TandemDigest", "TandemSQL"],
+                path: "Tests/EngineTests"),
     .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit",
                                                        "ConnectorContract"],
                 path: "Tests/ConnectorTests", exclude: ["BusinessRule"]),
-]
-let connectorCommandDependencies: [Target.Dependency] = ["ConnectorContract"]
-
-// MARK: - Engine and executables
-
-let engineTargets: [Target] = [
-    .target(name: "NodeHost",
-            dependencies: nodeHostDependencies + httpNodeHostDependencies + simNodeHostDependencies
-                + scriptNodeHostDependencies,
-            path: "Sources/NodeHost"),
-    .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemTime", "TandemDigest"], path: "Tests/EngineTests"),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Tests/EndToEndTests"),
-    .executableTarget(name: "tandem",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient",
-                                     "TandemDigest", "TandemThreads"] + httpCommandDependencies + simCommandDependencies + scriptCommandDependencies
-                          + connectorCommandDependencies,
-                      path: "Sources/tandem"),
-    .executableTarget(name: "tandem-bench",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient", "TandemDigest"] + httpCommandDependencies
-                          + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
-                      path: "Sources/tandem-bench"),
+    .testTarget(name: "CommandTests", dependencies: ["TestSupport", "TandemJSON"], path: "Tests/CommandTests"),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP", "TandemAdminClient"],
+                path: "Tests/EndToEndTests"),
 ]
 
 let package = Package(
@@ -123,5 +117,5 @@ let package = Package(
         .library(name: "JiraLike", type: .dynamic, targets: ["JiraLike"]),
         .library(name: "ServiceNowLike", type: .dynamic, targets: ["ServiceNowLike"]),
     ],
-    targets: foundationTargets + httpTargets + simTargets + scriptTargets + connectorTargets + engineTargets
+    targets: systemLibraries + libraries + abiAndSDK + engine + tools + connectors + tests
 )

@@ -32,6 +32,7 @@ final class JiraSearchTests: XCTestCase {
     func testSearch_OrderedByUpdated_AfterEditsAndADelete_MatchesAFullSort() throws {
         for (number, key) in ["SUP-3", "SUP-1", "SUP-5", "SUP-3"].enumerated() {
             XCTAssertEqual(try client.send("PUT", "/rest/api/2/issue/\(key)", json: ["fields": ["summary": .string("edit \(number)")]]).status, 204)
+            Thread.sleep(forTimeInterval: 0.003)  // distinct `updated` milliseconds: equal ones order by id
         }
         XCTAssertEqual(try client.send("DELETE", "/rest/api/2/issue/SUP-6").status, 204)
         let indexed = try search("project = SUP ORDER BY updated ASC, key ASC", "&maxResults=100&fields=updated")

@@ -157,12 +157,13 @@ public final class Node: @unchecked Sendable {
     /// (`StoreMarker`), undamaged (`PRAGMA quick_check`).
     private func openStore() throws(NodeStartError) -> Store {
         let folder = config.node.dataDir
+        let notWritable = { NodeStartError("the data folder \(folder) is not writable (\(String(cString: strerror(errno)))); the node writes its store there: fix its permissions or mount it read-write") }
         do { try PrivateFiles.directory(folder) } catch {
+            // An existing folder on a read-only mount cannot be narrowed either: say what matters.
+            if access(folder, F_OK) == 0, access(folder, W_OK) != 0 { throw notWritable() }
             throw NodeStartError("cannot create the data folder \(folder): \(error)")
         }
-        guard access(folder, W_OK) == 0 else {
-            throw NodeStartError("the data folder \(folder) is not writable (\(String(cString: strerror(errno)))); the node writes its store there: fix its permissions or mount it read-write")
-        }
+        guard access(folder, W_OK) == 0 else { throw notWritable() }
         lock = try DataFolderLock(dataDir: folder)
         let path = folder + "/tandem.db"
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil

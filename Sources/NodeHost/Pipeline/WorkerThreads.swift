@@ -50,7 +50,8 @@ final class WorkerThreads: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while alive > 0 {
-            if !condition.wait(until: deadline) { return alive == 0 }
+            // Foundation's wait(until:) traps on a date as far away as distantFuture.
+            if !condition.wait(until: min(deadline, Date(timeIntervalSinceNow: 86_400))) { return alive == 0 }
         }
         return true
     }

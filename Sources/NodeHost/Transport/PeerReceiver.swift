@@ -25,6 +25,8 @@ struct PeerReceiver {
 
     /// The pre-body check (the server's admission hook); nil lets the request in.
     func admit(_ head: HTTPRequest) -> HTTPResponse? {
+        // The handshake answers an unknown connection with exactly that (PeerHello).
+        if head.path == PeerHello.path { return nil }
         guard let name = head.headers[RequestSigner.connectionHeader], contexts[name] != nil else {
             return refuse(head, "unknown or missing connection")
         }
