@@ -48,7 +48,7 @@ final class PluginHostProcess: @unchecked Sendable {
             throw PluginCallError(.transient, "cannot start the plugin host \(executable): \(String(cString: strerror(rc)))")
         }
         self.pid = pid
-        channel = FrameChannel(fd: fds[0], handler: handler)
+        channel = FrameChannel(fd: fds[0], reading: .callers, handler: handler)
         channel.start(name: "tandem.plugin-host.\(pid).reader")
     }
 

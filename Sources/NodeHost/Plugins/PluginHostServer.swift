@@ -20,7 +20,8 @@ public enum PluginHostServer {
         case .failure(let refusal): return "cannot load \(pluginPath): \(refusal)"
         }
         let session = Session(plugin: plugin)
-        let channel = FrameChannel(fd: fd, handler: { session.handle($0) }, onClose: { exit(0) })
+        let channel = FrameChannel(fd: fd, reading: .workers(concurrent: plugin.isThreadSafe), handler: { session.handle($0) },
+                                   onClose: { exit(0) })
         session.channel.withLock { $0 = channel }
         channel.start(name: "tandem.plugin-host.reader")
         while true { pause() }
