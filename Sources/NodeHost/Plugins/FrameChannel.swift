@@ -14,20 +14,22 @@ import Glibc
 /// calls in the middle of an operation is just a request the other way.
 ///
 /// Who reads the socket is a token passed between threads (leader and
-/// followers), so that a small round trip wakes as few threads as possible:
+/// followers), so that a small round trip wakes one thread on each side:
 /// - a thread waiting for a response reads the socket itself when nobody
 ///   else does, and hands a response meant for another waiter to it; when
 ///   its own comes, it passes the reading on to another waiter, if any;
 /// - `.callers` (the node): nobody else reads. A request from the other
 ///   side read by a waiting caller runs on a worker thread. Between calls
 ///   the socket is unread: the child's log lines wait there for the next
-///   call, and its death is seen by the next call.
+///   call, and its death is seen by the next call. A request sent while
+///   others are in flight also rings the doorbell, if there is one.
 /// - `.workers` (the plugin host): a worker reads whenever no caller does
-///   and answers the request it reads on its own thread. With
-///   `concurrent`, it first wakes another worker to read on, so requests
-///   run side by side; without, the next request waits until it has
-///   answered (the node sends one at a time to a plugin that is not
-///   thread-safe, and a host service answer is read by the plugin's thread).
+///   and answers the request it reads on its own thread, reading again once
+///   it has answered. With a doorbell, a ring wakes another worker to read
+///   on, so requests sent side by side run side by side while a lone
+///   request wakes nobody else. Without, the next request waits (the node
+///   sends one at a time to a plugin that is not thread-safe, and a host
+///   service answer is read by the plugin's own thread).
 ///
 /// Thread: any. Invariant: at most one thread reads (`leading`), and only it
 /// touches `reader`; handing the token over goes through `state`.
@@ -39,10 +41,12 @@ final class FrameChannel: @unchecked Sendable {
         case timedOut
     }
 
-    /// Which threads read the socket when no request of this side waits.
+    /// Which threads read the socket when no request of this side waits, and
+    /// the doorbell: a byte stream the `.callers` side writes to (non-blocking)
+    /// and the `.workers` side reads; this channel closes its end.
     enum Reading: Sendable, Equatable {
-        case callers
-        case workers(concurrent: Bool)
+        case callers(doorbell: Int32?)
+        case workers(doorbell: Int32?)
     }
 
     typealias Handler = @Sendable (PluginFrame) -> PluginFrame?
@@ -74,28 +78,49 @@ final class FrameChannel: @unchecked Sendable {
         reader = BufferedReader(fd: fd)
     }
 
-    deinit { Glibc.close(fd) }
+    deinit {
+        Glibc.close(fd)
+        if let bell = doorbell { Glibc.close(bell) }
+    }
 
-    /// With `.workers`, starts the first worker, which reads; call once.
+    private var doorbell: Int32? {
+        switch reading {
+        case .callers(let bell), .workers(let bell): return bell
+        }
+    }
+
+    /// With `.workers`, starts the first worker, which reads, and the thread
+    /// that answers the doorbell; call once.
     func start(name: String) {
         state.withLock { self.name = name }
-        guard case .workers = reading else { return }
+        guard case .workers(let bell) = reading else { return }
         state.withLock { spawnWorker() }
+        if let bell {
+            let ringer = Thread { [self] in answerDoorbell(bell) }
+            ringer.name = "\(name).doorbell"
+            ringer.start()
+        }
     }
 
     /// Sends `operation` and waits for the response.
     func request(_ operation: String, json: [UInt8], blob: [UInt8] = [], timeoutMs: Int64? = nil) throws(Failure) -> PluginFrame {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let waiter = Waiter()
-        let registered = state.withLock {
-            guard !closed else { return false }
+        let others: Int? = state.withLock {
+            guard !closed else { return nil }
             waiters[id] = waiter
-            return true
+            return waiters.count - 1
         }
-        guard registered else { throw .closed }
+        guard let others else { throw .closed }
         guard write(PluginFrame(id: id, kind: .request, operation: operation, json: json, blob: blob)) else {
             state.withLock { forget(id, waiter) }
             throw .closed
+        }
+        if others > 0, case .callers(let bell?) = reading {
+            // The other side may be answering one of the others on its reading
+            // thread: make it read on. A full pipe is a bell already ringing.
+            var ring: UInt8 = 1
+            _ = Glibc.write(bell, &ring, 1)
         }
         let deadline: DispatchTime = timeoutMs.map { .now() + .milliseconds(Int(clamping: $0)) } ?? .distantFuture
         state.lock()
@@ -189,11 +214,25 @@ final class FrameChannel: @unchecked Sendable {
             return
         }
         leading = false
-        guard wakingWorkers, case .workers(let concurrent) = reading else { return }
-        if idleWorkers > 0 {
-            state.signal()
-        } else if concurrent {
-            spawnWorker()
+        guard wakingWorkers, case .workers = reading else { return }
+        state.signal()
+    }
+
+    /// Wakes a worker to read whenever the other side rings while nobody reads.
+    private func answerDoorbell(_ bell: Int32) {
+        var rings = [UInt8](repeating: 0, count: 64)
+        while true {
+            let got = rings.withUnsafeMutableBytes { Glibc.read(bell, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { return }
+            let over = state.withLock { () -> Bool in
+                guard !closed else { return true }
+                if !leading {
+                    if idleWorkers > 0 { state.signal() } else { spawnWorker() }
+                }
+                return false
+            }
+            if over { return }
         }
     }
 
@@ -234,10 +273,10 @@ final class FrameChannel: @unchecked Sendable {
 
     /// Runs queued requests; with `.workers`, also reads when nobody does and answers what it reads.
     private func workLoop() {
-        let reads: Bool, concurrent: Bool
+        let reads: Bool
         switch reading {
-        case .callers: (reads, concurrent) = (false, false)
-        case .workers(let both): (reads, concurrent) = (true, both)
+        case .callers: reads = false
+        case .workers: reads = true
         }
         state.lock()
         while true {
@@ -269,8 +308,8 @@ final class FrameChannel: @unchecked Sendable {
                     }
                 }
                 request = next!
-                // Not concurrent: this worker reads again once it has answered.
-                passReading(wakingWorkers: concurrent)
+                // This worker reads again once it has answered; the doorbell wakes another meanwhile.
+                passReading(wakingWorkers: false)
             }
             state.unlock()
             answer(request)
