@@ -35,18 +35,18 @@ extension OperationRequest {
         return members
     }
 
-    /// The `search` cursor as milliseconds since the epoch: nil for a missing,
-    /// null or empty cursor (search from the start), else a timestamp this
-    /// connector wrote (`Timestamp.iso`).
-    public func searchCursor() throws(ConnectorError) -> Int64? {
+    /// The `search` cursor: nil for a missing, null or empty cursor (search
+    /// from the start), else a `SearchCursor` this connector wrote (or a bare
+    /// timestamp, the older form).
+    public func searchCursor() throws(ConnectorError) -> SearchCursor? {
         switch input["cursor"] {
         case nil, .null?: return nil
         case .string(let text)? where text.isEmpty: return nil
         case .string(let text)?:
-            guard let millis = Timestamp.parse(text) else {
-                throw .invalid("search: cursor '\(text)' is not a timestamp this connector wrote")
+            guard let cursor = SearchCursor(text: text) else {
+                throw .invalid("search: cursor '\(text)' is not a cursor this connector wrote")
             }
-            return millis
+            return cursor
         default: throw .invalid("search: cursor must be a string or null")
         }
     }

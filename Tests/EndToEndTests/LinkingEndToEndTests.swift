@@ -40,6 +40,20 @@ final class LinkingEndToEndTests: XCTestCase {
         XCTAssertEqual(keys.count, 15)
     }
 
+    func testBulkSync_PagesPastTheSearchPage_EveryMatchSyncsOnce() throws {
+        try startWithoutTriggers()
+        for number in 1...12 { _ = try deployment.jira.createIssue("Paged bulk \(number)") }
+
+        // Five refs a search call: one call used to be the whole run.
+        let result = try deployment.run(["sync", "--query", "project = SUP", "--connection", connection, "--timeout", "60",
+                                         "--page-size", "5"], node: "blue")
+
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("12 matched, 12 synced, 0 parked, 0 still pending, 0 skipped"), result.stdout)
+        let summaries = try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }.sorted()
+        XCTAssertEqual(summaries, (1...12).map { "Paged bulk \($0)" }.sorted(), "each issue arrives exactly once")
+    }
+
     func testBulkSync_ReportsStillPendingAndFailsWhenThePeerIsDown() throws {
         try startWithoutTriggers()
         _ = try deployment.jira.createIssue("Waits for green")

@@ -10,8 +10,9 @@ import Glibc
 ///
 /// `start` validates everything an operator can get wrong before serving
 /// (plugins present and loadable, configs accepted by their plugins, scripts
-/// that parse) and fails with a message naming the problem; `stop` finishes
-/// the work in hand and closes the store. A restarted node resumes from its
+/// that parse) and fails with a message naming the problem; `stop` lets the
+/// work in hand finish for at most `stopGraceSeconds`, since every step is
+/// crash-safe. A restarted node resumes from its
 /// store: pending changes, outbox and inbox survive.
 ///
 /// HTTP routes: `/hooks/{instance}` (tracker webhooks), `/peer/v1/…` (other
@@ -43,6 +44,9 @@ public final class Node: @unchecked Sendable {
     private var monitor: PluginCallMonitor?
     private var stallWatch: StallWatch?
     private var lock: DataFolderLock?
+    private var pruner: HistoryPruner?
+    /// Plugin files refused at start, `file: reason`, for the console.
+    private var refusedPlugins: [String] = []
     /// Lets `start` begin a new, empty store where the data folder shows it had one (`tandem run --new-store`).
     public var allowNewStore = false
     private var server: HTTPServer?
@@ -66,6 +70,7 @@ public final class Node: @unchecked Sendable {
         let config = self.config
         logger.redact(secrets(config))
         let store = try openStore()
+        store.recordsHistory = config.node.history.enabled
         self.store = store
         try startMonitor(store: store)
         plugins = try loadPlugins()
@@ -75,6 +80,7 @@ public final class Node: @unchecked Sendable {
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
             contexts[name] = try makeContext(name, connection, config: config, instance: instances[connection.instance]!, store: store)
         }
+        try restorePauses(store: store)
         registerGauges(store: store)
         observeStoreFaults(store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
@@ -83,6 +89,9 @@ public final class Node: @unchecked Sendable {
             workers[context.name] = ConnectionWorkers.start(context)
         }
         stallWatch?.start()
+        let pruner = HistoryPruner(store: store, retention: config.node.history, logger: logger)
+        pruner.start()
+        self.pruner = pruner
         readiness.withLock { ready = true }
         logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
         return port
@@ -108,37 +117,38 @@ public final class Node: @unchecked Sendable {
         return false
     }
 
-    /// Finishes the item each worker has in hand, stops serving, and returns.
+    /// Stops polling, working and serving; returns within about `stopGraceSeconds`
+    /// (plus the server's own stop): a thread still in a plugin or peer call
+    /// then is left to the process exit, as every step commits atomically.
     public func stop() {
         readiness.withLock { ready = false }
         changes.lock()
         defer { changes.unlock() }
         stallWatch?.stop()
-        workers.values.forEach { $0.poller?.stop() }
+        let deadline = Date(timeIntervalSinceNow: Self.stopGraceSeconds)
+        workers.values.forEach { $0.requestStop() }
         server?.stop()
-        workers.values.forEach { $0.stop() }
+        let busy = workers.values.reduce(0) { $0 + $1.stop(until: deadline) }
         workers = [:]
+        pruner?.stop()
+        if busy > 0 {
+            let now = nowMs()
+            let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
+            logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
+                         ["calls": .array(stuck.map(JSON.string)), "threads": .int(Int64(busy))])
+        }
         monitor?.calls.markCleanExit()
         lock = nil
         logger.info("node stopped")
     }
 
+    /// How long `stop` lets threads finish the step in hand: a stop must be
+    /// prompt whatever a tracker is doing, and every step is crash-safe.
+    static let stopGraceSeconds = 0.7
+
     // MARK: - Start-up steps
 
-    func secrets(_ config: NodeConfig) -> [String] {
-        var values = [config.node.adminToken] + config.connections.values.map(\.peer.secret)
-            + config.instances.values.compactMap(\.webhookSecret)
-        func collect(_ json: JSON, key: String) {
-            switch json {
-            case .object(let members): for (name, value) in members { collect(value, key: name) }
-            case .array(let items): items.forEach { collect($0, key: key) }
-            case .string(let text) where ["password", "token", "secret", "apiKey", "clientSecret"].contains(key): values.append(text)
-            default: break
-            }
-        }
-        config.instances.values.forEach { collect($0.config, key: "") }
-        return values
-    }
+    func secrets(_ config: NodeConfig) -> [String] { config.secretValues }
 
     /// Opens the store after checking the data folder: writable, not in use
     /// by another node (`DataFolderLock`), and holding the store it had
@@ -207,7 +217,7 @@ public final class Node: @unchecked Sendable {
     private func loadPlugins() throws(NodeStartError) -> LoadedPlugins {
         var loaded = LoadedPlugins()
         do {
-            try loaded.rescan(config.pluginsDir, snapshots: PluginSnapshots(folder: config.node.dataDir + "/plugins"), logger: logger)
+            refusedPlugins = try loaded.rescan(config.pluginsDir, snapshots: PluginSnapshots(folder: config.node.dataDir + "/plugins"), logger: logger).refused
         } catch {
             throw NodeStartError("\(error); set \"pluginsDir\" or run `make plugins`")
         }
@@ -324,6 +334,17 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// An operator's pause holds across restarts; a disabled connection stays paused.
+    private func restorePauses(store: Store) throws(NodeStartError) {
+        for context in contexts.values where context.config.enabled {
+            do {
+                if let paused = try store.read({ try $0.storedPause(connection: context.name) }) { context.setPaused(paused) }
+            } catch {
+                throw NodeStartError("cannot read the connections' pause state from the store: \(error)")
+            }
+        }
+    }
+
     private func registerGauges(store: Store) {
         metrics.addGaugeSource { [weak self] in
             let names = self?.config.connections.keys.sorted() ?? []
@@ -377,7 +398,8 @@ public final class Node: @unchecked Sendable {
         let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
         let byInstance = Self.webhookConnections(contexts)
         let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store, trust: trust)
-        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
+        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken, config: config,
+                             loadedPlugins: Array(plugins.byID.values), refusedPlugins: refusedPlugins)
         admin.router.add("POST", "/admin/v1/reload") { [weak self] _ in
             guard let self else { return .error(503, "stopping") }
             return self.reloadResponse()
@@ -392,6 +414,7 @@ public final class Node: @unchecked Sendable {
     private func startServer(store: Store) throws(NodeStartError) -> Int {
         publishRoutes(store: store, config: config, trust: try webhookTrust(config, contexts: contexts))
         let router = Router()
+        Console.register(on: router)
         router.add("POST", "/hooks/{instance}") { [weak self] in
             guard let hooks = self?.state.withLock({ self?.routes?.hooks }) else { return .error(503, "stopping") }
             return hooks.handle($0)

@@ -40,6 +40,7 @@ extension StoreTransaction {
                               WHEN excluded.entity_updated >= entity_updated THEN excluded.entity_updated ELSE entity_updated END
             """, [.text(connection), .text(localID), .optional(localKey), .text(source), .integer(now),
                   .json(carried), .optional(carried == nil ? nil : updated)])
+        try recordHistory(.noticed, connection: connection, entity: localID, ["source": .string(source)], now: now)
     }
 
     /// Runnable notices, oldest first, skipping lanes that are parked.
@@ -71,13 +72,13 @@ extension StoreTransaction {
     }
 
     func pendingCount(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM pending WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "pending")
     }
 
     /// The earliest notice time still pending, for the oldest-pending age.
     func oldestPending(connection: String) throws -> Int64? {
-        try query("SELECT min(noticed_at) FROM pending WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        try query("SELECT noticed_at FROM pending WHERE connection = ? ORDER BY noticed_at LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 }

@@ -66,13 +66,14 @@ extension StoreTransaction {
     }
 
     func outboxDepth(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM outbox WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "outbox")
     }
 
     func oldestOutbox(connection: String) throws -> Int64? {
-        try query("SELECT min(created_at) FROM outbox WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        // The first queued is the oldest: ids grow with time.
+        try query("SELECT created_at FROM outbox WHERE connection = ? ORDER BY id LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 
     // MARK: Inbox
@@ -120,12 +121,13 @@ extension StoreTransaction {
     }
 
     func inboxDepth(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM inbox WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "inbox")
     }
 
     func oldestInbox(connection: String) throws -> Int64? {
-        try query("SELECT min(received_at) FROM inbox WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        // The first queued is the oldest: ids grow with time.
+        try query("SELECT received_at FROM inbox WHERE connection = ? ORDER BY id LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 }

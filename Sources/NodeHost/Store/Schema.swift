@@ -27,6 +27,10 @@
  *   peer_stores  per connection, the peer's store identity last trusted.
  *   awaiting_recovery  connections of a store begun again or restored: no
  *             peer batch is taken until `tandem recover` ('*': every connection).
+ *   history   append-only events of each entity (HistoryEvent.swift), written
+ *             in the transaction of the event they record; pruned by age and
+ *             count per entity in the background (HistoryPruner).
+ *   connection_state  operator pauses, so they survive restarts.
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -290,6 +294,90 @@ enum Schema {
             created_at INTEGER NOT NULL,
             PRIMARY KEY (connection, local_id)
         );
+        """,
+        // An entity's history and persisted operator pauses. `entity` is the
+        // local id once known; `remote` the peer's entity id once known; a
+        // row has at least one, so both indexes together find every event.
+        """
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connection TEXT NOT NULL,
+            entity TEXT,
+            remote TEXT,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            tx TEXT,
+            detail BLOB
+        );
+        CREATE INDEX history_by_entity ON history(connection, entity, at);
+        CREATE INDEX history_by_remote ON history(connection, remote, at);
+        CREATE TABLE connection_state (
+            connection TEXT PRIMARY KEY,
+            paused INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        """,
+        // Every query the pipeline runs per change is a SEARCH on an index, and
+        // `tandem status` reads counts kept by triggers instead of counting
+        // rows, so neither grows with the number of linked entities
+        // (StoreQueryPlanTests checks the plans). `row_counts` holds, per
+        // connection: 'twins' (linked, remote_id set), 'pending', 'outbox',
+        // 'inbox'. The store enables recursive_triggers, so the delete half of
+        // an INSERT OR REPLACE is counted too.
+        """
+        CREATE INDEX twins_by_local_key ON twins(connection, local_key) WHERE local_key IS NOT NULL;
+        CREATE INDEX twins_by_remote_key ON twins(connection, remote_key) WHERE remote_key IS NOT NULL;
+        CREATE INDEX twins_by_last_synced ON twins(connection, last_synced_at) WHERE last_synced_at IS NOT NULL;
+        CREATE INDEX pending_by_noticed ON pending(connection, noticed_at);
+        CREATE INDEX outbox_by_connection ON outbox(connection, id);
+        CREATE INDEX inbox_by_connection ON inbox(connection, id);
+        CREATE TABLE row_counts (
+            connection TEXT NOT NULL,
+            name TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (connection, name)
+        );
+        INSERT INTO row_counts SELECT connection, 'twins', count(*) FROM twins WHERE remote_id IS NOT NULL GROUP BY connection;
+        INSERT INTO row_counts SELECT connection, 'pending', count(*) FROM pending GROUP BY connection;
+        INSERT INTO row_counts SELECT connection, 'outbox', count(*) FROM outbox GROUP BY connection;
+        INSERT INTO row_counts SELECT connection, 'inbox', count(*) FROM inbox GROUP BY connection;
+        CREATE TRIGGER twins_counted_in AFTER INSERT ON twins WHEN NEW.remote_id IS NOT NULL BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'twins', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER twins_counted_out AFTER DELETE ON twins WHEN OLD.remote_id IS NOT NULL BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'twins';
+        END;
+        CREATE TRIGGER twins_counted_linked AFTER UPDATE OF remote_id ON twins
+        WHEN OLD.remote_id IS NULL AND NEW.remote_id IS NOT NULL BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'twins', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER twins_counted_unlinked AFTER UPDATE OF remote_id ON twins
+        WHEN OLD.remote_id IS NOT NULL AND NEW.remote_id IS NULL BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'twins';
+        END;
+        CREATE TRIGGER pending_counted_in AFTER INSERT ON pending BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'pending', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER pending_counted_out AFTER DELETE ON pending BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'pending';
+        END;
+        CREATE TRIGGER outbox_counted_in AFTER INSERT ON outbox BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'outbox', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER outbox_counted_out AFTER DELETE ON outbox BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'outbox';
+        END;
+        CREATE TRIGGER inbox_counted_in AFTER INSERT ON inbox BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'inbox', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER inbox_counted_out AFTER DELETE ON inbox BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'inbox';
+        END;
         """,
     ]
 }

@@ -23,6 +23,8 @@ final class Store: @unchecked Sendable {
         try PrivateFiles.file(path)
         for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
         let database = try Database(path: path)
+        // row_counts triggers must see the delete half of INSERT OR REPLACE.
+        try database.execute("PRAGMA recursive_triggers = ON")
         try database.migrate(Schema.migrations)
         let state = StoreState(database: database)
         self.state = state
@@ -35,6 +37,8 @@ final class Store: @unchecked Sendable {
     /// SQLite's failures as they happen, whoever asked: counted, logged and
     /// reported by `/healthz` and `/readyz` even where a caller copes.
     let faults = StoreFaults()
+    /// Every statement this store has prepared, for checking their query plans.
+    var preparedSQL: [String] { lock.withLock { Array(state.statements.keys) } }
 
     /// Runs `body` with read access.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
@@ -60,12 +64,19 @@ final class Store: @unchecked Sendable {
             throw error
         }
     }
+
+    /// Whether `recordHistory` writes events (config `node.history.enabled`).
+    var recordsHistory: Bool {
+        get { lock.withLock { state.recordsHistory } }
+        set { lock.withLock { state.recordsHistory = newValue } }
+    }
 }
 
 /// The store's connection and its prepared statements.
 final class StoreState {
     let database: Database
     var statements: [String: Statement] = [:]
+    var recordsHistory = true
 
     init(database: Database) { self.database = database }
 }
@@ -98,6 +109,12 @@ struct StoreTransaction {
     }
 
     var lastInsertRowID: Int64 { state.database.lastInsertRowID }
+
+    var recordsHistory: Bool { state.recordsHistory }
+    /// A count kept by the `row_counts` triggers: 'twins' (linked), 'pending', 'outbox' or 'inbox'.
+    func rowCount(connection: String, _ name: String) throws -> Int {
+        try query("SELECT count FROM row_counts WHERE connection = ? AND name = ?", [.text(connection), .text(name)]) { $0.int(0) }.first ?? 0
+    }
 
     private func prepared(_ sql: String) throws -> Statement {
         if let statement = state.statements[sql] { return statement }

@@ -16,41 +16,28 @@ final class PeerSender: @unchecked Sendable {
     static let backoff = Backoff(baseMs: 100, capMs: 2_000)
     static let path = "/peer/v1/messages"
     private let context: ConnectionContext
-    private let state = NSLock()
-    private var running = false
-    private var thread: Thread?
-    private let stopped = NSCondition()
-    private var exited = false
+    let threads = WorkerThreads()
 
     init(context: ConnectionContext) { self.context = context }
 
     func start() {
-        state.withLock { running = true }
-        let thread = Thread { [self] in
-            loop()
-            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
-        }
-        thread.name = "tandem.\(context.name).sender"
-        self.thread = thread
-        thread.start()
+        threads.spawn(name: "tandem.\(context.name).sender") { [self] in loop() }
     }
 
-    /// Finishes the request in flight, then returns.
-    func stop() {
-        state.withLock { running = false }
+    /// Asks the sender to stop after the request in flight; `threads.waitExited` waits for it.
+    func requestStop() {
+        threads.requestStop()
         context.sendSignal.signal()
-        stopped.lock()
-        while thread != nil && !exited { stopped.wait() }
-        stopped.unlock()
     }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { threads.isRunning }
 
     private func loop() {
         var failures = 0
         while isRunning {
+            let mark = context.sendSignal.mark()
             if context.isPaused {
-                context.sendSignal.wait(timeoutSeconds: 1)
+                context.sendSignal.wait(since: mark, timeoutSeconds: 1)
                 continue
             }
             let batch: [QueuedMessage]
@@ -58,11 +45,11 @@ final class PeerSender: @unchecked Sendable {
                 batch = try context.store.read { try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }
             } catch {
                 // Counted and logged by the store's faults; try again after the pause.
-                context.sendSignal.wait(timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
+                context.sendSignal.wait(since: mark, timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
                 continue
             }
             guard !batch.isEmpty else {
-                context.sendSignal.wait(timeoutSeconds: 1)
+                context.sendSignal.wait(since: mark, timeoutSeconds: 1)
                 continue
             }
             if let problem = send(Self.coalesced(batch)) {
@@ -73,7 +60,10 @@ final class PeerSender: @unchecked Sendable {
                 }
                 failures += 1
                 context.metrics.increment("tandem_retries_total", ["connection": context.name, "stage": "send"])
-                context.sendSignal.wait(timeoutSeconds: Double(delay) / 1000)
+                // A fresh mark: work queued during the failed send must not cut
+                // the back-off short; a stop after the mark still ends the wait.
+                let backoffMark = context.sendSignal.mark()
+                if isRunning { context.sendSignal.wait(since: backoffMark, timeoutSeconds: Double(delay) / 1000) }
                 continue
             }
             if failures > 0 {
@@ -81,7 +71,10 @@ final class PeerSender: @unchecked Sendable {
             }
             failures = 0
             do {
-                try context.store.write { try $0.deleteOutbox(ids: batch.map(\.id)) }
+                try context.store.write { tx in
+                    try tx.deleteOutbox(ids: batch.map(\.id))
+                    try tx.recordSent(Self.coalesced(batch), connection: context.name)
+                }
             } catch {
                 context.logger.error("cannot remove delivered messages: \(error)", connection: context.name)
             }
@@ -123,7 +116,11 @@ final class PeerSender: @unchecked Sendable {
             switch response.status {
             case 200..<300: return nil
             case 400: return "the peer refused the batch (HTTP 400): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
-            case 401: return "the peer refused our signature (HTTP 401): check that both nodes have the same secret for connection '\(context.name)' and synchronised clocks"
+            case 401:  // the hello says which: an unknown connection, or a different secret or clock
+                let verdict = PeerHello.ask(connection: context.name, peerURL: context.config.peer.url,
+                                            secret: context.config.peer.secret, client: context.peer.http)
+                return verdict.isCompatible ? "the peer refused our messages (HTTP 401) though it knows the connection and our secret: check both clocks"
+                    : verdict.explanation(connection: context.name, peerURL: context.config.peer.url)
             default: return "the peer answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             }
         } catch {

@@ -23,6 +23,7 @@ extension ServiceNowSimulator {
     func registerRoutes() {
         registerTableRoutes()
         registerAttachmentRoutes()
+        registerOAuthRoute()
         server.addControlRoute("GET", "/_sim/webhooks") { [weak self] _ in
             guard let self else { return .error(503, "simulator stopped") }
             let counts = self.webhookDeliveries
@@ -76,14 +77,50 @@ extension ServiceNowSimulator {
         let query: EncodedQuery
         do { query = try EncodedQueryParser.parse(text) } catch { throw ServiceNowFailure(400, error.message, "sysparm_query: \(text)") }
         let evaluator = EncodedQueryEvaluator(knownFields: Set(table.fields))
+        if query.queries.count == 1,
+           let sysID = query.queries[0].first(where: { $0.count == 1 && $0[0].field == "sys_id" && $0[0].op == .equals })?[0].value {
+            // `sys_id=X` AND'ed at the top level: one candidate, by key.
+            return state.tables[table.name]?[sysID].flatMap { evaluator.matches($0.fields, query) ? [$0] : nil } ?? []
+        }
+        if let ordered = updateOrdered(query, table: table, state: state, evaluator: evaluator) { return ordered }
         let rows = state.rows(table.name).filter { evaluator.matches($0.fields, query) }
         let order = evaluator.sort(rows.map(\.fields), query.orderBy)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.sysID, $0) })
         return order.compactMap { byID[$0["sys_id"] ?? ""] }
     }
 
+    /// A query ordered by `sys_updated_on` (then `sys_id`) ascending, served
+    /// from the table's update-order index from the query's own
+    /// `sys_updated_on>=`/`>` bound: a poll near the present reads only what
+    /// changed since, however large the table. Nil for any other query.
+    private static func updateOrdered(_ query: EncodedQuery, table: ServiceNowTable, state: ServiceNowState,
+                                      evaluator: EncodedQueryEvaluator) -> [ServiceNowRecord]? {
+        let orders = query.orderBy.filter { table.fields.contains($0.field) }
+        guard let first = orders.first, first.field == "sys_updated_on", !first.descending, orders.count <= 2,
+              orders.dropFirst().allSatisfy({ $0.field == "sys_id" && !$0.descending }) else { return nil }
+        var bound: Int64?
+        if query.queries.count == 1 {
+            for clause in query.queries[0] where clause.count == 1 {
+                let term = clause[0]
+                guard term.field == "sys_updated_on", term.op == .greaterOrEqual || term.op == .greater,
+                      let value = SimTime.parseLiteral(term.value) else { continue }
+                bound = max(bound ?? value, value)
+            }
+        }
+        guard let index = state.byUpdated[table.name], let records = state.tables[table.name] else { return [] }
+        var found: [ServiceNowRecord] = []
+        var yielded: Set<String> = []
+        for entry in index.entries[index.start(at: bound)...] {
+            guard let record = records[entry.id], ServiceNowState.updatedMillis(record) == entry.updated,
+                  evaluator.matches(record.fields, query), yielded.insert(entry.id).inserted else { continue }
+            found.append(record)
+        }
+        return found
+    }
+
     /// 200 list with `X-Total-Count` and, when there is more than one page, `Link`.
     static func listResponse(_ request: HTTPRequest, rows: [ServiceNowRecord], defaultLimit: Int, state: ServiceNowState,
+                             visible: (ServiceNowRecord) -> Bool = { _ in true },
                              render: (ServiceNowRecord) -> JSON) throws -> HTTPResponse {
         func number(_ name: String, _ fallback: Int) throws -> Int {
             guard let text = request.query(name), !text.isEmpty else { return fallback }
@@ -107,18 +144,33 @@ extension ServiceNowSimulator {
             links.append(link(((rows.count - 1) / limit) * limit, "last"))
             headers["Link"] = links.joined(separator: ",")
         }
-        let page = rows.dropFirst(offset).prefix(limit)
+        // The limit is applied before the ACL, as ServiceNow does.
+        let page = rows.dropFirst(offset).prefix(limit).filter(visible)
         return .json(200, ["result": .array(page.map(render))], headers: headers)
     }
 
     private func registerTableRoutes() {
+        let marker = configuration.aclHiddenMarker.flatMap { $0.isEmpty ? nil : $0 }
+        let journalReadable = configuration.journalReadable
+        let visible: @Sendable (ServiceNowRecord) -> Bool = { record in
+            guard let marker, let text = record.fields["short_description"] else { return true }
+            return !text.contains(marker)
+        }
+        let checkJournal: @Sendable (String) throws -> Void = { table in
+            guard table == "sys_journal_field", !journalReadable else { return }
+            throw ServiceNowFailure(403, "Insufficient rights to query records", "Fields present in the query do not have permission to be read")
+        }
         api("GET", "/table/{table}") { request, _, state in
             let table = try state.table(request.pathParameters["table"] ?? "")
+            try checkJournal(table.name)
             let renderer = Self.renderer(request, state)
-            return try Self.listResponse(request, rows: try Self.select(request, table: table, state: state), defaultLimit: 10000, state: state, render: renderer.render)
+            return try Self.listResponse(request, rows: try Self.select(request, table: table, state: state), defaultLimit: 10000, state: state,
+                                         visible: visible, render: renderer.render)
         }
         api("GET", "/table/{table}/{sys_id}") { request, _, state in
+            try checkJournal(request.pathParameters["table"] ?? "")
             let record = try state.record(request.pathParameters["table"] ?? "", request.pathParameters["sys_id"] ?? "")
+            guard visible(record) else { throw ServiceNowFailure(404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval") }
             return .json(200, ["result": Self.renderer(request, state).render(record)])
         }
         api("POST", "/table/{table}") { request, user, state in

@@ -17,7 +17,7 @@ extension ServiceNowState {
                 "sys_created_on": now, "sys_created_by": user, "sys_updated_on": now, "sys_updated_by": user, "sys_mod_count": "0",
             ])
             try store.put("sn.record", sysID, record)
-            tables["sys_attachment", default: [:]][sysID] = record
+            set("sys_attachment", sysID, record)
             return record
         }
     }
