@@ -81,11 +81,12 @@ final class FrameChannelTests: XCTestCase {
         var fds: [Int32] = [-1, -1]
         XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
         let release = DispatchSemaphore(value: 0)
-        let server = FrameChannel(fd: fds[1], handler: { frame in
+        let bell = Self.doorbell()
+        let server = FrameChannel(fd: fds[1], reading: .workers(doorbell: bell.read), handler: { frame in
             if frame.operation == "slow" { release.wait() }
             return PluginFrame(id: frame.id, kind: .response, json: Array(frame.operation.utf8))
         })
-        let client = FrameChannel(fd: fds[0], handler: { _ in nil })
+        let client = FrameChannel(fd: fds[0], reading: .callers(doorbell: bell.write), handler: { _ in nil })
         server.start(name: "server")
         client.start(name: "client")
         let slowAnswer = Locked<String?>(nil)
@@ -99,10 +100,66 @@ final class FrameChannelTests: XCTestCase {
         server.close()
     }
 
+    func testAWaiterThatTimesOutWhileReading_HandsTheReadingOn_SoAnotherWaiterGetsItsAnswer() throws {
+        var fds: [Int32] = [-1, -1]
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        let arrived = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let bell = Self.doorbell()
+        let server = FrameChannel(fd: fds[1], reading: .workers(doorbell: bell.read), handler: { frame in
+            arrived.signal()
+            release.wait()
+            return PluginFrame(id: frame.id, kind: .response, json: Array(frame.operation.utf8))
+        })
+        let client = FrameChannel(fd: fds[0], reading: .callers(doorbell: bell.write), handler: { _ in nil })
+        server.start(name: "server")
+        let first = Locked<FrameChannel.Failure?>(nil)
+        let impatient = Thread {
+            do throws(FrameChannel.Failure) { _ = try client.request("impatient", json: [], timeoutMs: 300) } catch { first.set(error) }
+        }
+        impatient.start()
+        XCTAssertEqual(arrived.wait(timeout: .now() + 30), .success)
+        let patientAnswer = Locked<String?>(nil)
+        let patient = Thread { patientAnswer.set((try? client.request("patient", json: [], timeoutMs: 60_000)).map { String(decoding: $0.json, as: UTF8.self) }) }
+        patient.start()
+        XCTAssertEqual(arrived.wait(timeout: .now() + 30), .success)
+        XCTAssertTrue(eventually { first.get() == .timedOut }, "the first request gives up at its deadline")
+        release.signal()
+        release.signal()
+        XCTAssertTrue(eventually { patientAnswer.get() == "patient" }, "the other request is still read and answered")
+        server.close()
+    }
+
+    func testARequestFromTheOtherSideDuringACall_IsAnsweredByThisSide() throws {
+        var fds: [Int32] = [-1, -1]
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        let serverBox = Locked<FrameChannel?>(nil)
+        let server = FrameChannel(fd: fds[1], reading: .workers(doorbell: nil), handler: { frame in
+            let back = try? serverBox.get()?.request("host.echo", json: frame.json, timeoutMs: 30_000)
+            return PluginFrame(id: frame.id, kind: .response, json: Array("echoed ".utf8) + (back?.json ?? []))
+        })
+        serverBox.set(server)
+        let client = FrameChannel(fd: fds[0], reading: .callers(doorbell: nil), handler: { frame in
+            PluginFrame(id: frame.id, kind: .response, json: frame.json)
+        })
+        server.start(name: "server")
+        let answer = try client.request("ask", json: Array("hello".utf8), timeoutMs: 30_000)
+        XCTAssertEqual(String(decoding: answer.json, as: UTF8.self), "echoed hello")
+        server.close()
+        serverBox.set(nil)
+    }
+
+    /// A pipe like the plugin host's doorbell: read end blocking, write end not.
+    static func doorbell() -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        XCTAssertEqual(pipe(&ends), 0)
+        _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+        return (ends[0], ends[1])
+    }
+
     func testAClosedPeer_FailsTheWaitingRequest() throws {
         var fds: [Int32] = [-1, -1]
         XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
-        let client = FrameChannel(fd: fds[0], handler: { _ in nil })
+        let client = FrameChannel(fd: fds[0], reading: .callers(doorbell: nil), handler: { _ in nil })
         client.start(name: "client")
         let other = fds[1]
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { close(other) }

@@ -25,14 +25,22 @@ extension AdminAPI {
             guard let value = body[name]?.stringValue, !value.isEmpty else { throw Linker.failure(400, "body needs \"\(name)\"") }
             return value
         }
+        /// A route that calls the connection's plugin answers within `AdminAPI.lookupSeconds`.
+        @Sendable func bounded(_ context: ConnectionContext, _ what: String, _ work: @escaping @Sendable () throws -> HTTPResponse) -> HTTPResponse {
+            BoundedWait.answer(atMost: AdminAPI.lookupSeconds, plugin: context.instance.plugin.id, doing: what,
+                               name: "tandem.admin.\(context.name)", work)
+        }
         let runs = bulkRuns
         router.add("POST", "/admin/v1/sync/query") { request in
             let body = try request.jsonBody()
             let pageSize = body["pageSize"]?.intValue ?? BulkSync.defaultPageSize
             guard (1...10_000).contains(pageSize) else { throw Linker.failure(400, "\"pageSize\" must be from 1 to 10000") }
-            let bulk = BulkSync(context: try context(body))
-            let run = try bulk.start(query: body["query"]?.stringValue ?? "", pageSize: pageSize, runs: runs)
-            return .json(202, try bulk.progress(run))
+            let connection = try context(body), query = body["query"]?.stringValue ?? ""
+            return bounded(connection, "the search for '\(query)'") {
+                let bulk = BulkSync(context: connection)
+                let run = try bulk.start(query: query, pageSize: pageSize, runs: runs)
+                return .json(202, try bulk.progress(run))
+            }
         }
         router.add("POST", "/admin/v1/sync/progress") { request in
             let body = try request.jsonBody()
@@ -44,16 +52,20 @@ extension AdminAPI {
         }
         router.add("POST", "/admin/v1/connect") { request in
             let body = try request.jsonBody()
-            let linker = Linker(context: try context(body))
-            return .json(202, try linker.connect(localKey: try text(body, "localKey"), remoteKey: try text(body, "remoteKey")))
+            let connection = try context(body), localKey = try text(body, "localKey"), remoteKey = try text(body, "remoteKey")
+            return bounded(connection, "connecting \(localKey) with \(remoteKey)") {
+                .json(202, try Linker(context: connection).connect(localKey: localKey, remoteKey: remoteKey))
+            }
         }
         router.add("POST", "/admin/v1/unsync") { request in
             let body = try request.jsonBody()
-            return .json(202, try Linker(context: try context(body)).unsync(key: try text(body, "key")))
+            let connection = try context(body), key = try text(body, "key")
+            return bounded(connection, "unsyncing \(key)") { .json(202, try Linker(context: connection).unsync(key: key)) }
         }
         router.add("POST", "/admin/v1/relink") { request in
             let body = try request.jsonBody()
-            return .json(200, try Linker(context: try context(body)).relink(key: try text(body, "key")))
+            let connection = try context(body), key = try text(body, "key")
+            return bounded(connection, "re-linking \(key)") { .json(200, try Linker(context: connection).relink(key: key)) }
         }
         router.add("POST", "/admin/v1/links/state") { request in
             let body = try request.jsonBody()

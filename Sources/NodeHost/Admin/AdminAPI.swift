@@ -179,7 +179,8 @@ struct AdminAPI {
         }
     }
 
-    /// How long `POST /admin/v1/sync` waits for the plugin to find the entity.
+    /// How long an admin route that calls a plugin (sync, sync/query, connect,
+    /// unsync, relink) waits for it before answering without it.
     static let lookupSeconds = 3.0
 
     private func status() throws -> HTTPResponse {

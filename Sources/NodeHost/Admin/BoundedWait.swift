@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TandemHTTP
 import TandemThreads
 
 /// Runs work that calls a plugin on a thread of its own and waits for it at
@@ -19,6 +20,25 @@ enum BoundedWait {
         guard started != nil else { return work() }  // no thread to spare: answer late rather than never
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }
         return box.get()
+    }
+
+    /// The answer of an admin request whose `work` calls `plugin`: the work's
+    /// own answer (a thrown `HTTPResponseError` as its response) when it comes
+    /// within `seconds`; else 503 saying the plugin is not answering, while the
+    /// work goes on and does what it does once the plugin answers.
+    static func answer(atMost seconds: Double, plugin: String, doing what: String, name: String,
+                       _ work: @escaping @Sendable () throws -> HTTPResponse) -> HTTPResponse {
+        let answer = run(atMost: seconds, name: name) { () -> HTTPResponse in
+            do {
+                return try work()
+            } catch let error as HTTPResponseError {
+                return error.response
+            } catch {
+                return .error(500, "\(what) failed: \(error)")
+            }
+        }
+        return answer ?? .error(503, "plugin \(plugin) is not answering: \(what) has waited \(Int(seconds)) s for it "
+                                    + "and goes on in the background; see /readyz and `tandem status`, then check the outcome before trying again")
     }
 
     private final class ResultBox<T: Sendable>: @unchecked Sendable {

@@ -6,7 +6,8 @@ import Glibc
 
 /// One running `tandem plugin-host` child and the node's end of its socketpair.
 ///
-/// The child gets its end as fd 3 and closes every other descriptor it
+/// The child gets its end as fd 3, and its end of the doorbell
+/// (`FrameChannel.Reading`) as fd 4, and closes every other descriptor it
 /// inherited first thing (`PluginHostServer.closeInheritedDescriptors`), so
 /// it never holds the node's listening socket or store.
 /// It exits when its end reports EOF, so a node that dies takes its plugin
@@ -21,20 +22,25 @@ final class PluginHostProcess: @unchecked Sendable {
 
     /// Starts `executable plugin-host --plugin pluginPath --fd 3`; `handler` serves its host-service requests.
     init(executable: String, pluginPath: String, handler: @escaping FrameChannel.Handler) throws(PluginCallError) {
-        var fds: [Int32] = [-1, -1]
+        var fds: [Int32] = [-1, -1], bell: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
             throw PluginCallError(.transient, "cannot create a socketpair for the plugin host: \(String(cString: strerror(errno)))")
         }
-        if fds[1] == 3 {  // dup2(3, 3) would keep FD_CLOEXEC: move it first
-            let moved = fcntl(fds[1], F_DUPFD_CLOEXEC, 10)
-            Glibc.close(fds[1])
-            fds[1] = moved
+        // A socketpair rather than a pipe: close-on-exec from the start, as for the channel.
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &bell) == 0 else {
+            let reason = String(cString: strerror(errno))
+            fds.forEach { Glibc.close($0) }
+            throw PluginCallError(.transient, "cannot create the doorbell for the plugin host: \(reason)")
         }
+        _ = fcntl(bell[1], F_SETFL, fcntl(bell[1], F_GETFL) | O_NONBLOCK)
+        // dup2 onto 3 and 4 must not overwrite the other, and dup2(n, n) would keep FD_CLOEXEC.
+        let socketEnd = Self.movedAbove4(fds[1]), bellEnd = Self.movedAbove4(bell[0])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 3)
-        let arguments = [executable, "plugin-host", "--plugin", pluginPath, "--fd", "3"]
+        posix_spawn_file_actions_adddup2(&actions, socketEnd, 3)
+        posix_spawn_file_actions_adddup2(&actions, bellEnd, 4)
+        let arguments = [executable, "plugin-host", "--plugin", pluginPath, "--fd", "3", "--doorbell", "4"]
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         let argv = arguments.map { strdup($0) } + [nil]
@@ -42,13 +48,15 @@ final class PluginHostProcess: @unchecked Sendable {
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        Glibc.close(fds[1])
+        Glibc.close(socketEnd)
+        Glibc.close(bellEnd)
         guard rc == 0 else {
             Glibc.close(fds[0])
+            Glibc.close(bell[1])
             throw PluginCallError(.transient, "cannot start the plugin host \(executable): \(String(cString: strerror(rc)))")
         }
         self.pid = pid
-        channel = FrameChannel(fd: fds[0], handler: handler)
+        channel = FrameChannel(fd: fds[0], reading: .callers(doorbell: bell[1]), handler: handler)
         channel.start(name: "tandem.plugin-host.\(pid).reader")
     }
 
@@ -73,6 +81,14 @@ final class PluginHostProcess: @unchecked Sendable {
             status = raw
             return raw
         }
+    }
+
+    /// `fd`, or a close-on-exec copy of it above 4 when it is 3 or 4.
+    private static func movedAbove4(_ fd: Int32) -> Int32 {
+        guard fd == 3 || fd == 4 else { return fd }
+        let moved = fcntl(fd, F_DUPFD_CLOEXEC, 10)
+        Glibc.close(fd)
+        return moved
     }
 
     /// "crashed (SIGSEGV)", or "exited with status N", for a reaped wait status.

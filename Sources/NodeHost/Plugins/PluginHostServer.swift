@@ -12,26 +12,29 @@ import TandemJSON
 /// process exits when the node closes the socket (or dies).
 public enum PluginHostServer {
     /// Serves until the node goes away; returns only on a start-up failure, with its reason.
-    public static func run(pluginPath: String, fd: Int32) -> String {
-        closeInheritedDescriptors(keeping: fd)
+    /// `doorbell`: the read end of the pipe the node rings when it sends a
+    /// request while others are in flight; without it, requests run one at a time.
+    public static func run(pluginPath: String, fd: Int32, doorbell: Int32?) -> String {
+        closeInheritedDescriptors(keeping: [fd] + (doorbell.map { [$0] } ?? []))
         let plugin: LoadedPlugin
         switch PluginLoader().load(path: pluginPath) {
         case .success(let loaded): plugin = loaded
         case .failure(let refusal): return "cannot load \(pluginPath): \(refusal)"
         }
         let session = Session(plugin: plugin)
-        let channel = FrameChannel(fd: fd, handler: { session.handle($0) }, onClose: { exit(0) })
+        let channel = FrameChannel(fd: fd, reading: .workers(doorbell: plugin.isThreadSafe ? doorbell : nil), handler: { session.handle($0) },
+                                   onClose: { exit(0) })
         session.channel.withLock { $0 = channel }
         channel.start(name: "tandem.plugin-host.reader")
         while true { pause() }
     }
 
-    /// Closes every descriptor above stderr except `fd`: what the node had
+    /// Closes every descriptor above stderr except `kept`: what the node had
     /// open without close-on-exec (sockets, files) is none of the plugin's business.
-    static func closeInheritedDescriptors(keeping fd: Int32) {
+    static func closeInheritedDescriptors(keeping kept: [Int32]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         for name in names {
-            guard let number = Int32(name), number > 2, number != fd else { continue }
+            guard let number = Int32(name), number > 2, !kept.contains(number) else { continue }
             close(number)
         }
     }
