@@ -238,7 +238,11 @@ struct ReplicaApplier {
                 final.lastAppliedSeq = message.seq
                 final.lastReceivedReplica = message.replica
                 let agreedNow = initial == nil ? Set(after["fields"]?.objectValue?.keys.map { $0 } ?? []) : agreed
-                ConflictBase.record(agreed: agreedNow, after: after["fields"], mark: final.nextSeq - 1, into: &final)
+                // Agreed on: what the apply wrote, else the local value it found equal.
+                let agreedValues: JSON? = initial == nil ? nil : .object(
+                    (local?["fields"]?.objectValue ?? [:]).merging(fields.objectValue ?? [:]) { $1 })
+                ConflictBase.record(agreed: agreedNow, after: after["fields"], agreedValues: agreedValues,
+                                    mark: final.nextSeq - 1, into: &final)
                 final.snapshot = exact && after["version"] != nil ? after : nil
                 switch baseline {
                 case .adopted(let replica):
