@@ -4,7 +4,7 @@
 SWIFT  ?= swift
 CONFIG ?= debug
 
-.PHONY: all build plugins test demo bench clean cjson
+.PHONY: all build plugins test browser-deps demo bench clean cjson
 all: plugins
 
 build:
@@ -26,7 +26,7 @@ plugins: build cjson
 
 # Quiet when green: the build's output only if it fails, each failing test's
 # output, then "N passed, N failed".
-test: cjson
+test: cjson browser-deps
 	@mkdir -p .build && $(MAKE) -s plugins > .build/build-output.log 2>&1 || { cat .build/build-output.log; exit 1; }
 	@Tests/run-all.sh
 
@@ -35,6 +35,10 @@ cjson:
 	@dpkg -s libcjson-dev >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y libcjson-dev >/dev/null || { apt-get update -qq && apt-get install -y libcjson-dev; }; \
 	  else echo "libcjson-dev is missing: run  sudo apt-get install -y libcjson-dev" >&2; exit 1; fi; }
+
+# The console's browser tests drive Debian's chromium through chromium-driver.
+browser-deps:
+	@sh Tests/browser-deps.sh
 
 # Two simulated trackers and two nodes play a scenario; exits 0 when every
 # step held. `make demo DEMO_ARGS=--keep` leaves them running until Ctrl-C.

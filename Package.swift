@@ -83,7 +83,7 @@ let connectorTargets: [Target] = [
             resources: [.copy("schemas")]),
     .testTarget(name: "ConnectorTests", dependencies: ["NodeHost", "TrackerSim", "TandemHTTP", "TestSupport", "TandemJSON", "PluginKit",
                                                        "ConnectorContract"],
-                path: "Tests/ConnectorTests"),
+                path: "Tests/ConnectorTests", exclude: ["BusinessRule"]),
 ]
 let connectorCommandDependencies: [Target.Dependency] = ["ConnectorContract"]
 

@@ -3,8 +3,10 @@ import Synchronization
 
 /// The Jira REST API v2 connector, plugin id `jira-like`.
 ///
-/// Speaks Jira Server/Data Center's REST API v2 through the node's HTTP
-/// service (`ConnectorHost.http`); it never opens a socket itself. One instance
+/// Speaks Jira's REST API v2 through the node's HTTP service
+/// (`ConnectorHost.http`); it never opens a socket itself. Data Center and
+/// Cloud differ in search, users and downloads (`JiraDeployment`); the
+/// operations ask `deployment(for:)` where they differ. One instance
 /// per configured connection side; the operations are one file each in
 /// `Operations/`.
 ///

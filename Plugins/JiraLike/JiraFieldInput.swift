@@ -34,17 +34,20 @@ extension JiraConnector {
         return result
     }
 
-    /// `{"name": …}` for a user given by email, by `{"email"}`, or already by name/accountId.
+    /// The user given by email, by `{"email"}`, or already by name/accountId, as
+    /// the deployment writes users: `{"accountId"}` on Cloud, `{"name"}` on Data Center.
     private func userReference(_ value: JSON, field: String, for operation: String) throws(ConnectorError) -> JSON {
         if value.isNull { return .null }
         let email = value["email"]?.stringValue ?? value.stringValue.flatMap { $0.contains("@") ? $0 : nil }
-        if let email {
-            let user = try jiraUser(email: email, for: operation)
-            if let name = user["name"]?.stringValue, !name.isEmpty { return .object(["name": .string(name)]) }
-            return .object(["accountId": user["accountId"] ?? .null])
+        if let email { return try userWriteReference(try jiraUser(email: email, for: operation), for: operation) }
+        let cloud = try deployment(for: operation) == .cloud
+        if let id = value.stringValue ?? value["id"]?.stringValue {
+            return .object([cloud ? "accountId" : "name": .string(id)])
         }
-        if let name = value.stringValue { return .object(["name": .string(name)]) }
-        if value["name"] != nil || value["accountId"] != nil { return value }
+        if value["accountId"] != nil || (!cloud && value["name"] != nil) { return value }
+        if cloud && value["name"] != nil {
+            throw .invalid("\(operation): field '\(field)': Jira Cloud names users by accountId; give an email or {\"accountId\": …}")
+        }
         throw .invalid("\(operation): field '\(field)' must be an email, {\"email\": …}, or null")
     }
 

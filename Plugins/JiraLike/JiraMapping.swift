@@ -15,12 +15,13 @@ enum JiraMapping {
     static let droppedFields: Set<String> = ["comment", "attachment", "watches", "votes", "worklog", "timetracking",
                                               "aggregateprogress", "progress", "thumbnail"]
 
-    static func entity(_ issue: JSON, browse: (String) -> String) -> JSON {
+    /// - Parameter emails: e-mails by accountId for Cloud users whose e-mail Jira hides.
+    static func entity(_ issue: JSON, browse: (String) -> String, emails: [String: String] = [:]) -> JSON {
         let key = issue["key"]?.stringValue ?? ""
         let fields = issue["fields"]?.objectValue ?? [:]
         var mapped: [String: JSON] = [:]
         for (name, value) in fields where !droppedFields.contains(name) {
-            mapped[name] = field(name, value)
+            mapped[name] = field(name, value, emails: emails)
         }
         let comments = fields["comment"]?["comments"]?.arrayValue ?? []
         let attachments = fields["attachment"]?.arrayValue ?? []
@@ -28,15 +29,15 @@ enum JiraMapping {
             "id": .string(idText(issue["id"])), "key": .string(key), "type": "issue", "url": .string(browse(key)),
             "updated": time(fields["updated"]),
             "fields": .object(mapped),
-            "comments": .array(comments.map(comment)),
+            "comments": .array(comments.map { comment($0, emails: emails) }),
             "attachments": .array(attachments.map(attachment)),
         ])
     }
 
-    static func field(_ name: String, _ value: JSON) -> JSON {
+    static func field(_ name: String, _ value: JSON, emails: [String: String] = [:]) -> JSON {
         if value.isNull { return .null }
         if namedFields.contains(name) { return named(value) }
-        if userFields.contains(name) { return user(value) }
+        if userFields.contains(name) { return user(value, emails: emails) }
         if timeFields.contains(name) { return time(value) }
         if name == "project" {
             return .object(["id": .string(idText(value["id"])), "key": value["key"] ?? .null, "name": value["name"] ?? .null])
@@ -51,22 +52,28 @@ enum JiraMapping {
     }
 
     /// `{"id","email","name"}`: id is the Server user name, or the Cloud accountId.
-    static func user(_ value: JSON) -> JSON {
+    /// A hidden Cloud e-mail comes from `emails` (the `userMap`), else is null.
+    static func user(_ value: JSON, emails: [String: String] = [:]) -> JSON {
         guard value.objectValue != nil else { return .null }
         let name = value["name"]?.stringValue ?? ""
         let id = name.isEmpty ? (value["accountId"]?.stringValue ?? value["key"]?.stringValue ?? "") : name
+        let shown = value["emailAddress"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let email = shown ?? value["accountId"]?.stringValue.flatMap { emails[$0] }
         return .object([
             "id": .string(id),
-            "email": value["emailAddress"]?.stringValue.map(JSON.string) ?? .null,
+            "email": email.map(JSON.string) ?? .null,
             "name": value["displayName"] ?? value["name"] ?? .null,
         ])
     }
 
-    static func comment(_ value: JSON) -> JSON {
-        .object([
-            "id": .string(idText(value["id"])), "author": user(value["author"] ?? .null),
+    /// Internal when Service Management marks it so (`jsdPublic: false`) or it
+    /// is restricted to a role or group (`visibility`).
+    static func comment(_ value: JSON, emails: [String: String] = [:]) -> JSON {
+        let restricted = !(value["visibility"]?.isNull ?? true)
+        return .object([
+            "id": .string(idText(value["id"])), "author": user(value["author"] ?? .null, emails: emails),
             "body": value["body"] ?? "", "created": time(value["created"]),
-            "internal": .bool(!(value["visibility"]?.isNull ?? true)),
+            "internal": .bool(restricted || value["jsdPublic"]?.boolValue == false),
         ])
     }
 

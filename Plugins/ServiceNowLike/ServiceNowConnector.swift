@@ -21,13 +21,19 @@ final class ServiceNowConnector: Connector {
     let config: ServiceNowConfig
     let host: ConnectorHost
     let directory = ServiceNowUserDirectory()
+    let preflightState = ServiceNowPreflight()
+    let oauthToken = ServiceNowOAuthToken()
 
+    /// Refuses a table without `correlation_id` and an account that cannot
+    /// read the journal (`ServiceNowPreflight`).
     init(configuration json: JSON, host: ConnectorHost) throws(ConnectorError) {
         config = try ServiceNowConfig(json, host: host)
         self.host = host
+        try preflightAtCreation()
     }
 
     func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
+        if ["get", "create", "lookup", "comment.add"].contains(operation) { try preflight(for: operation) }
         switch operation {
         case "search": return OperationResult(try search(request))
         case "get": return OperationResult(try get(request))

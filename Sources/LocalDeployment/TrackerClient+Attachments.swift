@@ -37,7 +37,8 @@ extension TrackerClient {
 
     /// The stored bytes of a Jira attachment.
     public func jiraAttachmentBytes(_ id: String) throws -> [UInt8] {
-        try rawRequest("GET", "/rest/api/2/attachment/content/\(id)").body
+        // redirect=false: Cloud (and its simulator) otherwise answers 303.
+        try rawRequest("GET", "/rest/api/2/attachment/content/\(id)?redirect=false").body
     }
 
     // MARK: ServiceNow

@@ -70,10 +70,21 @@ public struct TrackerClient: Sendable {
         try request("POST", "/rest/api/2/issue/\(key)/transitions", ["transition": ["id": id]])
     }
 
-    /// Every issue `jql` finds, all pages; `fields` as Jira takes it (`*all`), else its default.
+    /// Every issue `jql` finds, all pages, through `/search/jql` (token paging),
+    /// which Jira Cloud and both simulator flavours serve; `fields` as Jira
+    /// takes it (default `*all`).
     public func searchIssues(_ jql: String, fields: String? = nil) throws -> [JSON] {
         let encoded = jql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? jql
-        return try allPages("/rest/api/2/search?jql=\(encoded)" + (fields.map { "&fields=\($0)" } ?? ""), member: "issues")
+        let fieldList = (fields ?? "*all").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "*all"
+        var issues: [JSON] = []
+        var token: String?
+        repeat {
+            let tokenPart = token.map { "&nextPageToken=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
+            let page = try request("GET", "/rest/api/2/search/jql?jql=\(encoded)&maxResults=100&fields=\(fieldList)" + tokenPart)
+            issues += page["issues"]?.arrayValue ?? []
+            token = page["nextPageToken"]?.stringValue
+        } while token != nil
+        return issues
     }
 
     /// Every page of a Jira list (`startAt`, `maxResults`, `total`), joined:
@@ -87,6 +98,22 @@ public struct TrackerClient: Sendable {
             if batch.isEmpty || items.count >= (page["total"]?.intValue ?? items.count) { return items }
         }
     }
+
+    /// A comment a Service Management agent marks internal (`jsdPublic: false`).
+    public func commentIssueInternally(_ key: String, _ body: String) throws {
+        try request("POST", "/rest/api/2/issue/\(key)/comment", ["body": .string(body),
+                                                                    "properties": [["key": "sd.public.comment", "value": ["internal": true]]]])
+    }
+
+    /// The issue's comments as (body, internal).
+    public func issueCommentVisibility(_ key: String) throws -> [(body: String, internal: Bool)] {
+        (try request("GET", "/rest/api/2/issue/\(key)/comment")["comments"]?.arrayValue ?? []).map {
+            ($0["body"]?.stringValue ?? "", $0["jsdPublic"]?.boolValue == false)
+        }
+    }
+
+    /// The simulator's counters (`/_sim/stats`).
+    public func simulatorStats() throws -> JSON { try request("GET", "/_sim/stats") }
 
     // MARK: ServiceNow
 
@@ -105,6 +132,12 @@ public struct TrackerClient: Sendable {
 
     public func updateIncident(_ sysID: String, _ fields: JSON) throws {
         try request("PATCH", "/api/now/table/incident/\(sysID)", fields)
+    }
+
+    /// The incident's work notes (internal journal entries).
+    public func incidentWorkNotes(_ sysID: String) throws -> [String] {
+        try request("GET", "/api/now/table/sys_journal_field?sysparm_query=element_id=\(sysID)^element=work_notes&sysparm_limit=1000")["result"]?
+            .arrayValue?.compactMap { $0["value"]?.stringValue } ?? []
     }
 
     public func incidentComments(_ sysID: String) throws -> [String] {

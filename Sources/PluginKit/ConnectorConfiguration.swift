@@ -1,19 +1,27 @@
 /// Reads a connector's configuration JSON with errors that name the key.
 ///
 /// The common keys of every tracker connector (DESIGN.md §7): `baseUrl`,
-/// `auth` (`basic` with `user`/`password`, or `bearer` with `token`; any value
+/// `auth` (`basic` with `user`/`password`, `bearer` with `token`, or `oauth`
+/// with `clientId`/`clientSecret` and optionally `user`/`password`; any value
 /// may be `{"secret": "NAME"}` to read it from the node's secret store), and an
 /// optional `integrationUser`.
 public struct ConnectorConfiguration: Sendable {
     public enum Auth: Sendable, Equatable {
         case basic(user: String, password: String)
         case bearer(token: String)
+        /// Tokens from the tracker's OAuth token endpoint, which the connector
+        /// asks for (and again when they expire): the password grant with
+        /// `user`/`password`, else client credentials.
+        case oauth(clientID: String, clientSecret: String, user: String?, password: String?)
 
-        /// The `Authorization` header value.
+        /// The `Authorization` header value of `basic` and `bearer`. Empty for
+        /// `oauth`, which only a connector that obtains tokens itself accepts
+        /// (`init(_:host:acceptsOAuth:)`).
         public var headerValue: String {
             switch self {
             case .basic(let user, let password): return "Basic " + base64(Array("\(user):\(password)".utf8))
             case .bearer(let token): return "Bearer " + token
+            case .oauth: return ""
             }
         }
     }
@@ -27,7 +35,9 @@ public struct ConnectorConfiguration: Sendable {
     ///
     /// - Throws: `ConnectorError.invalid` naming the offending key, e.g.
     ///   "configuration key 'auth.type' must be 'basic' or 'bearer'".
-    public init(_ json: JSON, host: ConnectorHost?) throws(ConnectorError) {
+    /// - Parameter acceptsOAuth: true for a connector that runs the OAuth
+    ///   grant itself; others refuse `auth.type` `oauth` like any unknown type.
+    public init(_ json: JSON, host: ConnectorHost?, acceptsOAuth: Bool = false) throws(ConnectorError) {
         guard json.objectValue != nil else { throw .invalid("configuration must be a JSON object") }
         self.json = json
         let url = try Self.requiredString(json, "baseUrl", host: host)
@@ -44,8 +54,17 @@ public struct ConnectorConfiguration: Sendable {
                           password: try Self.requiredString(authJSON, "password", path: "auth.password", host: host))
         case "bearer":
             auth = .bearer(token: try Self.requiredString(authJSON, "token", path: "auth.token", host: host))
+        case "oauth" where acceptsOAuth:
+            let user = try Self.optionalString(authJSON, "user", path: "auth.user", host: host)
+            let password = try Self.optionalString(authJSON, "password", path: "auth.password", host: host)
+            guard (user == nil) == (password == nil) else {
+                throw .invalid("configuration keys 'auth.user' and 'auth.password' go together (password grant) or are both left out (client credentials)")
+            }
+            auth = .oauth(clientID: try Self.requiredString(authJSON, "clientId", path: "auth.clientId", host: host),
+                          clientSecret: try Self.requiredString(authJSON, "clientSecret", path: "auth.clientSecret", host: host),
+                          user: user, password: password)
         default:
-            throw .invalid("configuration key 'auth.type' must be 'basic' or 'bearer'")
+            throw .invalid("configuration key 'auth.type' must be 'basic'" + (acceptsOAuth ? ", 'bearer' or 'oauth'" : " or 'bearer'"))
         }
         integrationUser = try Self.optionalString(json, "integrationUser", host: host)
     }

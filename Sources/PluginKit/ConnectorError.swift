@@ -54,13 +54,19 @@ public struct ConnectorError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The uniform mapping of a tracker's HTTP answer to an error, or nil for 2xx/3xx.
     ///
-    /// 401/403 → auth; 404 → not found; 400 and 409/422 → invalid (with the
+    /// 401 → auth; 403 → auth only when `credentialsRefused` (the tracker said
+    /// the login itself was refused), else invalid: trackers answer 403 for a
+    /// missing permission, a data policy or an XSRF check, which new credentials
+    /// would not fix; 404 → not found; 400 and 409/422 → invalid (with the
     /// tracker's own message); 429 → rate limited using `Retry-After` seconds
     /// (1 s when absent); 5xx and anything else unexpected → transient.
-    public static func from(httpStatus: Int, retryAfter: String?, trackerMessage: String) -> ConnectorError? {
+    public static func from(httpStatus: Int, retryAfter: String?, trackerMessage: String,
+                            credentialsRefused: Bool = false) -> ConnectorError? {
         switch httpStatus {
         case 200..<400: return nil
-        case 401, 403: return .auth("tracker refused the credentials (HTTP \(httpStatus)): \(trackerMessage)")
+        case 401: return .auth("tracker refused the credentials (HTTP 401): \(trackerMessage)")
+        case 403 where credentialsRefused: return .auth("tracker refused the login (HTTP 403): \(trackerMessage)")
+        case 403: return .invalid("tracker forbids this to the connector's account (HTTP 403): \(trackerMessage)")
         case 404: return .notFound("not found (HTTP 404): \(trackerMessage)")
         case 400, 409, 422: return .invalid("tracker refused the request (HTTP \(httpStatus)): \(trackerMessage)")
         case 429:

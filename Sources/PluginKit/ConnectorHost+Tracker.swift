@@ -15,10 +15,19 @@ extension ConnectorHost {
             throw ConnectorError(error.kind, "\(operation): \(method) \(url): \(error.message)")
         }
         if let failure = ConnectorError.from(httpStatus: response.status, retryAfter: response.headers["retry-after"],
-                                             trackerMessage: trackerMessage(response)) {
+                                             trackerMessage: trackerMessage(response),
+                                             credentialsRefused: Self.loginRefused(response)) {
             throw ConnectorError(failure.kind, "\(operation): \(failure.message)")
         }
         return response
+    }
+
+    /// Whether a 403 refuses the login rather than the action: Jira says so in
+    /// `X-Seraph-LoginReason` (e.g. `AUTHENTICATION_DENIED` after too many
+    /// failures, when a CAPTCHA is required). Other 403s are permissions.
+    static func loginRefused(_ response: Response) -> Bool {
+        guard let reason = response.headers["x-seraph-loginreason"]?.uppercased() else { return false }
+        return reason.contains("AUTHENTICATION_DENIED") || reason.contains("AUTHENTICATED_FAILED")
     }
 
     /// `send` and parse the answer as JSON.

@@ -22,7 +22,7 @@ final class CSDKTests: XCTestCase {
             http 200 0
             http 400 4
             http 401 5
-            http 403 5
+            http 403 4
             http 404 3
             http 409 4
             http 418 1

@@ -36,9 +36,9 @@ final class ConnectorConfigurationTests: XCTestCase {
     }
 
     func testBoth_RefuseAnUnknownAuthType() throws {
-        for file in ["libJiraLike.so", "libServiceNowLike.so"] {
-            let error = try refusal(file, ["baseUrl": "http://h", "auth": ["type": "oauth"], "project": "SUP"])
-            XCTAssertEqual(error, PluginCallError(.invalid, "configuration key 'auth.type' must be 'basic' or 'bearer'"), file)
+        for (file, types) in [("libJiraLike.so", "'basic' or 'bearer'"), ("libServiceNowLike.so", "'basic', 'bearer' or 'oauth'")] {
+            let error = try refusal(file, ["baseUrl": "http://h", "auth": ["type": "kerberos"], "project": "SUP"])
+            XCTAssertEqual(error, PluginCallError(.invalid, "configuration key 'auth.type' must be \(types)"), file)
         }
     }
 

@@ -6,7 +6,7 @@ import TrackerSim
 import XCTest
 
 /// Tracker answers → error kinds, the same way for both connectors:
-/// 401/403 auth, 404 not found, 400 invalid with the tracker's words,
+/// 401 auth (403 only for a refused login), 404 not found, 400 invalid with the tracker's words,
 /// 429 rate limited with Retry-After, 5xx and refused connections transient.
 final class ConnectorErrorMappingTests: XCTestCase {
     private let trackers: [TrackerSide.Tracker] = [.jira, .serviceNow]
@@ -59,10 +59,10 @@ final class ConnectorErrorMappingTests: XCTestCase {
     }
 
     func testServiceNowBadRequest_IsInvalidCarryingServiceNowsMessage() throws {
-        let snow = try TrackerSide(.serviceNow) { $0["table"] = "no_such_table" }
-        let error = snow.failure("search", ["cursor": nil])
-        XCTAssertEqual(error?.kind, .invalid)
-        XCTAssertTrue(error?.message.contains("no_such_table") ?? false, error?.message ?? "")
+        XCTAssertThrowsError(try TrackerSide(.serviceNow) { $0["table"] = "no_such_table" }) { error in
+            XCTAssertEqual((error as? PluginCallError)?.kind, .invalid)
+            XCTAssertTrue((error as? PluginCallError)?.message.contains("Invalid table no_such_table") ?? false, "\(error)")
+        }
     }
 
     func testRateLimit_IsRateLimitedWithRetryAfterInMilliseconds() throws {

@@ -47,4 +47,13 @@ final class PluginKitHelpersTests: XCTestCase {
         let body = MultipartBody(name: "file", filename: "f", mimeType: "text/plain", content: Array("--XYZ".utf8), boundary: "XYZ")
         XCTAssertNotEqual(body.contentType, "multipart/form-data; boundary=XYZ")
     }
+
+    func testErrorMapping_403IsInvalidWithTheTrackersWordsUnlessTheLoginWasRefused() {
+        let permission = ConnectorError.from(httpStatus: 403, retryAfter: nil, trackerMessage: "Insufficient rights to query records")
+        XCTAssertEqual(permission?.kind, .invalid)
+        XCTAssertTrue(permission?.message.hasSuffix("(HTTP 403): Insufficient rights to query records") ?? false, permission?.message ?? "")
+        let login = ConnectorError.from(httpStatus: 403, retryAfter: nil, trackerMessage: "CAPTCHA required", credentialsRefused: true)
+        XCTAssertEqual(login?.kind, .auth)
+        XCTAssertEqual(ConnectorError.from(httpStatus: 401, retryAfter: nil, trackerMessage: "no")?.kind, .auth)
+    }
 }

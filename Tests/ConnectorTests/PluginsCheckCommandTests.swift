@@ -1,4 +1,5 @@
 import Foundation
+import TandemHTTP
 import TandemJSON
 import TestSupport
 import TrackerSim
@@ -29,6 +30,60 @@ final class PluginsCheckCommandTests: XCTestCase {
                                ["baseUrl": .string(simulator.baseURL), "auth": ["type": "basic", "user": "sync", "password": "pw"], "project": "SUP"])
         XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
         XCTAssertEqual(result.status, 0)
+    }
+
+    func testJiraLike_PassesEveryCheckAgainstTheJiraCloudSimulatorWithoutRemovedCalls() throws {
+        var configuration = JiraSimulatorConfiguration(user: "sync@example.com", password: "api-token")
+        configuration.flavor = .cloud
+        configuration.labelsOnCreateScreen = false
+        let simulator = try JiraSimulator(configuration: configuration)
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libJiraLike.so",
+                               ["baseUrl": .string(simulator.baseURL), "auth": ["type": "basic", "user": "sync@example.com", "password": "api-token"],
+                                "project": "SUP"])
+        XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(simulator.stats.legacySearches, 0)
+        XCTAssertEqual(simulator.stats.usernameLookups, 0)
+    }
+
+    func testServiceNowLike_PassesEveryCheckAgainstAStrictServiceNowSimulator() throws {
+        var configuration = ServiceNowSimulatorConfiguration(user: "sync", password: "pw")
+        configuration.aclHiddenMarker = "[restricted]"
+        let simulator = try ServiceNowSimulator(configuration: configuration)
+        try simulator.start()
+        defer { simulator.stop() }
+        for _ in 0..<3 { _ = try SimClientForCheck.createIncident(simulator.baseURL) }
+        let result = try check(TestPaths.products + "/libServiceNowLike.so",
+                               ["baseUrl": .string(simulator.baseURL), "auth": ["type": "basic", "user": "sync", "password": "pw"]])
+        XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testServiceNowLike_PassesEveryCheckWithOAuth() throws {
+        var configuration = ServiceNowSimulatorConfiguration(user: "sync", password: "pw")
+        configuration.oauthClient = (id: "tandem", secret: "client-secret")
+        let simulator = try ServiceNowSimulator(configuration: configuration)
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libServiceNowLike.so",
+                               ["baseUrl": .string(simulator.baseURL),
+                                "auth": ["type": "oauth", "clientId": "tandem", "clientSecret": "client-secret", "user": "sync", "password": "pw"]])
+        XCTAssertEqual(result.stdout, allChecks.map { "PASS \($0)\n" }.joined(), result.stderr)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testServiceNowLike_ReportsAJournalItCannotReadBeforeAnyCheck() throws {
+        var configuration = ServiceNowSimulatorConfiguration(user: "sync", password: "pw")
+        configuration.journalReadable = false
+        let simulator = try ServiceNowSimulator(configuration: configuration)
+        try simulator.start()
+        defer { simulator.stop() }
+        let result = try check(TestPaths.products + "/libServiceNowLike.so",
+                               ["baseUrl": .string(simulator.baseURL), "auth": ["type": "basic", "user": "sync", "password": "pw"]])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue((result.stdout + result.stderr).contains("cannot read sys_journal_field"), result.stdout + result.stderr)
     }
 
     func testServiceNowLike_PassesEveryCheckAgainstTheServiceNowSimulator() throws {
@@ -108,3 +163,14 @@ final class PluginsCheckCommandTests: XCTestCase {
         XCTAssertEqual(try ChildProcess.tandem(["plugins", "check", TestPaths.products + "/libJiraLike.so"]).status, 2)
     }
 }
+
+/// Records made in a simulator by someone else than the connector.
+private enum SimClientForCheck {
+    static func createIncident(_ base: String) throws -> HTTPClientResponse {
+        try HTTPClient().send(HTTPClientRequest(method: "POST", url: base + "/api/now/table/incident",
+                                                headers: ["Authorization": "Basic " + Data("sync:pw".utf8).base64EncodedString(),
+                                                          "Content-Type": "application/json", "Accept": "application/json"],
+                                                body: Array(#"{"short_description":"[restricted] someone else's"}"#.utf8), timeoutSeconds: 10))
+    }
+}
+

@@ -11,9 +11,12 @@ import XCTest
 /// port, wired the way a node wires it: the real plugin from the build
 /// products, the real `TrackerHTTPService`, host logs recorded.
 final class TrackerSide: @unchecked Sendable {
-    enum Tracker { case jira, serviceNow }
+    /// Jira Data Center (`jira`), Jira Cloud (`jiraCloud`, signing in with an
+    /// e-mail and an API token, as Cloud does), or ServiceNow.
+    enum Tracker { case jira, jiraCloud, serviceNow }
 
     static let user = "sync"
+    static let cloudUser = "sync@example.com"
     static let password = "s3cret-Pa55"
 
     let tracker: Tracker
@@ -25,29 +28,41 @@ final class TrackerSide: @unchecked Sendable {
     let setFaults: (FaultPolicy) -> Void
     /// Registers a URL that gets every webhook the simulator sends.
     let addWebhook: (String) -> Void
+    /// The simulator's request counters.
+    let stats: () -> SimStatsSnapshot
 
     var logLines: [String] { logs.lines }
 
-    /// Starts the simulator and creates an instance; `configure` may change the config first.
-    init(_ tracker: Tracker, configure: (inout [String: JSON]) -> Void = { _ in }) throws {
+    /// Starts the simulator and creates an instance; `jira`/`serviceNow` may set
+    /// simulator options, `configure` may change the config first.
+    init(_ tracker: Tracker, configure: (inout [String: JSON]) -> Void = { _ in },
+         jira: (inout JiraSimulatorConfiguration) -> Void = { _ in },
+         serviceNow: (inout ServiceNowSimulatorConfiguration) -> Void = { _ in }) throws {
         self.tracker = tracker
         let plugin: LoadedPlugin
         switch tracker {
-        case .jira:
-            let simulator = try JiraSimulator(configuration: JiraSimulatorConfiguration(user: Self.user, password: Self.password))
+        case .jira, .jiraCloud:
+            var settings = JiraSimulatorConfiguration(user: tracker == .jiraCloud ? Self.cloudUser : Self.user, password: Self.password)
+            settings.flavor = tracker == .jiraCloud ? .cloud : .datacenter
+            jira(&settings)
+            let simulator = try JiraSimulator(configuration: settings)
             try simulator.start()
             baseURL = simulator.baseURL
             stopSimulator = simulator.stop
             setFaults = simulator.setFaults
             addWebhook = simulator.addWebhook
+            stats = { simulator.stats }
             plugin = try PluginLoader().load(path: TestPaths.products + "/libJiraLike.so").get()
         case .serviceNow:
-            let simulator = try ServiceNowSimulator(configuration: ServiceNowSimulatorConfiguration(user: Self.user, password: Self.password))
+            var settings = ServiceNowSimulatorConfiguration(user: Self.user, password: Self.password)
+            serviceNow(&settings)
+            let simulator = try ServiceNowSimulator(configuration: settings)
             try simulator.start()
             baseURL = simulator.baseURL
             stopSimulator = simulator.stop
             setFaults = simulator.setFaults
             addWebhook = simulator.addWebhook
+            stats = { simulator.stats }
             plugin = try PluginLoader().load(path: TestPaths.products + "/libServiceNowLike.so").get()
         }
         var config = Self.configuration(tracker, baseURL: baseURL)
@@ -62,9 +77,9 @@ final class TrackerSide: @unchecked Sendable {
     static func configuration(_ tracker: Tracker, baseURL: String) -> [String: JSON] {
         var config: [String: JSON] = [
             "baseUrl": .string(baseURL),
-            "auth": ["type": "basic", "user": .string(user), "password": .string(password)],
+            "auth": ["type": "basic", "user": .string(tracker == .jiraCloud ? cloudUser : user), "password": .string(password)],
         ]
-        if tracker == .jira { config["project"] = "SUP" }
+        if tracker != .serviceNow { config["project"] = "SUP" }
         return config
     }
 
@@ -100,7 +115,7 @@ final class TrackerSide: @unchecked Sendable {
     }
 
     /// The tracker's own name of the one-line title field.
-    var titleField: String { tracker == .jira ? "summary" : "short_description" }
+    var titleField: String { tracker == .serviceNow ? "short_description" : "summary" }
 }
 
 /// Host log lines, kept for assertions.

@@ -99,16 +99,7 @@ final class LosslessRegressionTests: XCTestCase {
     /// crossed again, and entities multiplied without end.
     func testTaskAndBugConnectionsOnOneInstance_EachIssueCrossesOnce_AndNothingMultiplies() throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
-        options.editConfig = { node, config in
-            guard var tasks = config["connections"]?[SyncDeployment.connection] else { return }
-            var bugs = tasks
-            if node == "blue" {
-                tasks["trigger"]?["query"] = "project = SUP AND issuetype = Task"
-                bugs["trigger"]?["query"] = "project = SUP AND issuetype = Bug"
-            }
-            config["connections"]?[SyncDeployment.connection] = tasks
-            config["connections"]?["sup-bugs"] = bugs
-        }
+        options.addBugsConnection()
         deployment = try SyncDeployment.local(options)
         let jira = deployment.jira!
         var keys: [String] = []

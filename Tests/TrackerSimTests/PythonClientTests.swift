@@ -50,6 +50,8 @@ final class PythonClientTests: XCTestCase {
         let script = Self.packageRoot.appendingPathComponent("Tests/TrackerSimTests/python/clients_test.py").path
         let result = try run(venvPython, [script, tandem.path])
         XCTAssertEqual(result.status, 0, result.output)
-        XCTAssertTrue(result.output.contains("jira client: ok") && result.output.contains("pysnow client: ok"), result.output)
+        for line in ["jira client: ok", "jira client (cloud): ok", "pysnow client: ok", "pysnow client (strict): ok"] {
+            XCTAssertTrue(result.output.contains(line), "missing '\(line)' in:\n" + result.output)
+        }
     }
 }

@@ -14,7 +14,7 @@ final class SimControlTests: XCTestCase {
         try client.json("POST", "/rest/api/2/issue", ["fields": ["project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": "s"]], expect: 201)
         try client.send("DELETE", "/rest/api/2/issue/SUP-1")
         let stats = try client.json("GET", "/_sim/stats")
-        XCTAssertEqual(stats, ["requests": 3, "writes": 2])
+        XCTAssertEqual(stats, ["requests": 3, "writes": 2, "legacySearches": 0, "usernameLookups": 0])
         XCTAssertEqual(simulator.stats, SimStatsSnapshot(requests: 3, writes: 2))
     }
 
@@ -25,7 +25,7 @@ final class SimControlTests: XCTestCase {
         let client = SimClient(base: simulator.baseURL)
         try client.json("POST", "/api/now/table/incident", ["short_description": "x"], expect: 201)
         XCTAssertEqual(try client.send("POST", "/_sim/stats/reset").status, 204)
-        XCTAssertEqual(try client.json("GET", "/_sim/stats"), ["requests": 0, "writes": 0])
+        XCTAssertEqual(try client.json("GET", "/_sim/stats"), ["requests": 0, "writes": 0, "legacySearches": 0, "usernameLookups": 0])
     }
 
     func testRateLimit_Answers429WithWholeSecondRetryAfter() throws {

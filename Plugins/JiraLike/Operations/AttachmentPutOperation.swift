@@ -17,6 +17,7 @@ extension JiraConnector {
         headers["Accept"] = "application/json"
         let response = try host.send("attachment.put", "POST", "\(Self.api)/issue/\(Self.segment(reference))/attachments",
                                      headers: headers, body: multipart.bytes, trackerMessage: Self.trackerMessage)
+        directory.rememberWrite(reference)
         let answer: JSON
         do { answer = try JSON(parsing: response.body) } catch {
             throw .transient("attachment.put: Jira answered with a body that is not JSON (\(error.message))")

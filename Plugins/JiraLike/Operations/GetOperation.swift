@@ -6,6 +6,6 @@ extension JiraConnector {
     func get(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         let reference = try request.entityReference(for: "get")
         let issue = try jira("get", "GET", "/issue/\(Self.segment(reference))", query: [("fields", "*all,comment,attachment")])
-        return JiraMapping.entity(issue, browse: config.browseURL)
+        return JiraMapping.entity(issue, browse: config.browseURL, emails: emailsByAccountID)
     }
 }

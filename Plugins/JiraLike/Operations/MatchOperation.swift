@@ -4,7 +4,8 @@ extension JiraConnector {
     /// `match` {"query", "id"} → {"matches"}: whether issue `id` matches the
     /// JQL `query` (empty: the configured project) now.
     ///
-    /// One request: `search` for `(<query>) AND id = <id>` with one result.
+    /// One request: a search (`searchPage`: `/search` on Data Center,
+    /// `/search/jql` on Cloud) for `(<query>) AND id = <id>` with one result.
     /// The id must be Jira's numeric id, so it cannot change the JQL around it.
     func match(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         let query = request.input["query"]?.stringValue ?? ""
@@ -13,10 +14,7 @@ extension JiraConnector {
             throw .invalid("match: 'id' must be a numeric Jira issue id, not '\(id)'")
         }
         let scope = query.isEmpty ? "project = \"\(config.project)\"" : "(\(query))"
-        let page = try jira("match", "GET", "/search", query: [
-            ("jql", "\(scope) AND id = \(id)"), ("startAt", "0"), ("maxResults", "1"), ("fields", "id"),
-        ])
-        let found = page["issues"]?.arrayValue ?? []
+        let found = try searchPage("\(scope) AND id = \(id)", fields: "id", pageSize: 1, at: nil, for: "match").issues
         return ["matches": .bool(found.contains { JiraMapping.idText($0["id"]) == id })]
     }
 }

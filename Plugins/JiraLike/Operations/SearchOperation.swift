@@ -8,7 +8,8 @@ extension JiraConnector {
     /// at minute resolution in the searching user's zone, so the bound is the
     /// cursor minus the overlap (at least 60 s), floored to the minute, in that
     /// zone. Refs carry Jira's precise `updated`; the host de-duplicates repeats.
-    /// Pages with startAt/maxResults (100 a page) until `limit` refs.
+    /// Pages (100 a page, `searchPage`: offsets on Data Center, tokens on
+    /// Cloud) until `limit` refs.
     func search(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         let query = request.input["query"]?.stringValue ?? ""
         let overlap = max(60, request.input["overlapSeconds"]?.intValue ?? 60)
@@ -24,14 +25,11 @@ extension JiraConnector {
 
         var refs: [JSON] = []
         var newest = cursor
-        var startAt = 0
+        var position: SearchPosition?
         while refs.count < limit {
             let pageSize = min(100, limit - refs.count)
-            let page = try jira("search", "GET", "/search", query: [
-                ("jql", jql), ("startAt", String(startAt)), ("maxResults", String(pageSize)), ("fields", "updated"),
-            ])
-            let issues = page["issues"]?.arrayValue ?? []
-            for issue in issues {
+            let page = try searchPage(jql, fields: "updated", pageSize: pageSize, at: position, for: "search")
+            for issue in page.issues.prefix(pageSize) {
                 let updatedText = issue["fields"]?["updated"]?.stringValue ?? ""
                 guard let updated = Timestamp.parse(updatedText) else {
                     throw .transient("search: Jira sent an issue with an unreadable 'updated': '\(updatedText)'")
@@ -40,9 +38,8 @@ extension JiraConnector {
                              "updated": .string(Timestamp.iso(updated))])
                 newest = max(newest ?? updated, updated)
             }
-            startAt += issues.count
-            let total = page["total"]?.intValue ?? startAt
-            if issues.isEmpty || startAt >= total { break }
+            position = page.next
+            if position == nil { break }
         }
         return ["refs": .array(refs), "cursor": newest.map { .string(Timestamp.iso($0)) } ?? .null]
     }

@@ -15,6 +15,7 @@ extension JiraConnector {
         if let status = input.status {
             try transition(reference, to: status, for: "update")
         }
+        directory.rememberWrite(reference)
         var answer: [String: JSON] = ["id": .string(reference)]
         if let key = request.optionalString("key") { answer["key"] = .string(key) }
         if reference.contains("-") { answer["key"] = .string(reference) }

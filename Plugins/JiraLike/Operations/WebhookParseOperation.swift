@@ -29,23 +29,34 @@ extension JiraConnector {
         default: throw .invalid("webhook.parse: Jira event '\(event)' is not about an issue")
         }
         let actorJSON = payload["user"] ?? payload["comment"]?["author"]
-        let actor = actorJSON.map(JiraMapping.user) ?? .null
+        let emails = emailsByAccountID
+        let actor = actorJSON.map { JiraMapping.user($0, emails: emails) } ?? .null
         let fields = issue["fields"]?.objectValue ?? [:]
         let updated = fields["updated"]?.stringValue.flatMap(Timestamp.parse) ?? payload["timestamp"]?.intValue.map(Int64.init)
         var result: [String: JSON] = [
             "kind": .string(kind), "id": .string(JiraMapping.idText(issue["id"])), "key": issue["key"] ?? .null,
             "updated": updated.map { .string(Timestamp.iso($0)) } ?? .null,
-            "actor": actor, "byIntegrationUser": .bool(isIntegrationUser(actorJSON)),
+            "actor": actor, "byIntegrationUser": .bool(try isIntegrationUser(actorJSON)),
         ]
         if kind != "deleted", fields["comment"] != nil, fields["attachment"] != nil, fields["updated"] != nil {
-            result["entity"] = JiraMapping.entity(issue, browse: config.browseURL)
+            result["entity"] = JiraMapping.entity(issue, browse: config.browseURL, emails: emails)
         }
         return ["events": [.object(result)]]
     }
 
-    /// Whether Jira's user object is the configured integration user (by name, key, accountId or email).
-    func isIntegrationUser(_ user: JSON?) -> Bool {
-        guard let wanted = config.integrationUser?.lowercased(), let user else { return false }
-        return ["name", "key", "accountId", "emailAddress"].contains { user[$0]?.stringValue?.lowercased() == wanted }
+    /// Whether Jira's user object is the integration user: the configured
+    /// `integrationUser` (by name, key, accountId or email) when given; else on
+    /// Data Center the basic-auth user, and on Cloud the account the connector
+    /// signs in as, by the accountId `/myself` answers (asked once), since
+    /// Cloud names actors by accountId and may hide their e-mail.
+    func isIntegrationUser(_ user: JSON?) throws(ConnectorError) -> Bool {
+        guard let user, user.objectValue != nil else { return false }
+        func matches(_ wanted: String) -> Bool {
+            ["name", "key", "accountId", "emailAddress"].contains { user[$0]?.stringValue?.lowercased() == wanted.lowercased() }
+        }
+        if let configured = config.integrationUser { return matches(configured) }
+        if try deployment(for: "webhook.parse") == .datacenter { return config.login.map(matches) ?? false }
+        guard let accountID = user["accountId"]?.stringValue, !accountID.isEmpty else { return false }
+        return try myAccountID(for: "webhook.parse") == accountID
     }
 }

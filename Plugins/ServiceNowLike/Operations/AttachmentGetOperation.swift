@@ -8,10 +8,8 @@ extension ServiceNowConnector {
     func getAttachment(_ request: OperationRequest) throws(ConnectorError) -> OperationResult {
         let sysID = try resolveSysID(request, for: "attachment.get")
         let attachmentID = try request.string("attachmentId", for: "attachment.get")
-        var headers = config.headers
-        headers["Accept"] = "*/*"
-        let response = try host.send("attachment.get", "GET", "/api/now/attachment/\(URLEncoding.component(attachmentID))/file",
-                                     headers: headers, trackerMessage: Self.trackerMessage)
+        let response = try sendAuthorized("attachment.get", "GET", "/api/now/attachment/\(URLEncoding.component(attachmentID))/file",
+                                          headers: ["Accept": "*/*"])
         let meta = response.headers["x-attachment-metadata"].flatMap { try? JSON(parsing: $0) } ?? .object([:])
         if let owner = meta["table_sys_id"]?.stringValue, owner != sysID {
             throw .notFound("attachment.get: attachment \(attachmentID) does not belong to record \(sysID)")

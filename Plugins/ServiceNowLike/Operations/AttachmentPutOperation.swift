@@ -8,13 +8,11 @@ extension ServiceNowConnector {
         let filename = try request.string("filename", for: "attachment.put")
         let mimeType = request.optionalString("mimeType") ?? "application/octet-stream"
         guard let bytes = request.blob else { throw .invalid("attachment.put: the call carries no bytes (blob)") }
-        var headers = config.headers
-        headers["Content-Type"] = mimeType
-        headers["Accept"] = "application/json"
+        let headers = ["Content-Type": mimeType, "Accept": "application/json"]
         let url = URLEncoding.url("/api/now/attachment/file", [
             ("table_name", config.table), ("table_sys_id", sysID), ("file_name", filename),
         ])
-        let response = try host.send("attachment.put", "POST", url, headers: headers, body: bytes, trackerMessage: Self.trackerMessage)
+        let response = try sendAuthorized("attachment.put", "POST", url, headers: headers, body: bytes)
         guard let meta = (try? JSON(parsing: response.body))?["result"], let id = meta["sys_id"]?.stringValue else {
             throw .transient("attachment.put: ServiceNow answered without the stored attachment")
         }

@@ -34,10 +34,12 @@ struct AckStage {
                     // Later peer replicas name this one or a newer one.
                     try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: ack.seq)
                     try tx.save(twin)
+                    try tx.recordAcked(connection: context.name, entity: twin.localID, remote: peer.id, seq: ack.seq, failure: nil)
                     return .done("peer applied replica \(ack.seq) of \(label)")
                 case .failed(let reason):
                     twin.remoteStatus = "failed: " + reason
                     try tx.save(twin)
+                    try tx.recordAcked(connection: context.name, entity: twin.localID, remote: twin.remoteID, seq: ack.seq, failure: reason)
                     return .done("peer failed replica \(ack.seq) of \(label)")
                 }
             }

@@ -1,13 +1,26 @@
+import Foundation
 import TandemHTTP
 import TandemJSON
 
 /// `GET /admin/v1/plugins`: the plugins a running node loaded for its
 /// connections, and which instances and connections use each one; what
-/// `tandem plugins list --config FILE` prints.
+/// `tandem plugins list --config FILE` prints. `scanned` lists every file
+/// the plugins folder held at start, loaded or refused with the reason.
 extension AdminAPI {
     func registerPluginRoutes(on router: Router) {
         let contexts = self.contexts
-        router.add("GET", "/admin/v1/plugins") { _ in .json(200, ["plugins": .array(Self.pluginsInUse(contexts))]) }
+        let loaded: [JSON] = loadedPlugins.sorted { $0.file < $1.file }.map { plugin in
+            ["file": .string(URL(fileURLWithPath: plugin.file).lastPathComponent), "loaded": true,
+             "id": .string(plugin.id), "version": .string(plugin.version)]
+        }
+        let refused: [JSON] = refusedPlugins.map { line in
+            let parts = line.components(separatedBy: ": ")
+            return ["file": .string(parts[0]), "loaded": false, "reason": .string(parts.dropFirst().joined(separator: ": "))]
+        }
+        let scanned = loaded + refused
+        router.add("GET", "/admin/v1/plugins") { _ in
+            .json(200, ["plugins": .array(Self.pluginsInUse(contexts)), "scanned": .array(scanned)])
+        }
     }
 
     /// One object per plugin id, sorted by id; instance and connection names sorted.

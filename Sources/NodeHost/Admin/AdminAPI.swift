@@ -11,12 +11,21 @@ struct AdminAPI {
     let contexts: [String: ConnectionContext]
     let store: Store
     let adminToken: String
+    /// The running configuration, shown masked by `GET /admin/v1/config`.
+    let config: NodeConfig?
+    /// The plugins loaded at start, and the files refused (`file: reason`).
+    let loadedPlugins: [LoadedPlugin]
+    let refusedPlugins: [String]
     let router = Router()
 
-    init(contexts: [String: ConnectionContext], store: Store, adminToken: String) {
+    init(contexts: [String: ConnectionContext], store: Store, adminToken: String, config: NodeConfig? = nil,
+         loadedPlugins: [LoadedPlugin] = [], refusedPlugins: [String] = []) {
         self.contexts = contexts
         self.store = store
         self.adminToken = adminToken
+        self.config = config
+        self.loadedPlugins = loadedPlugins
+        self.refusedPlugins = refusedPlugins
         let api = self
         router.add("GET", "/admin/v1/errors") { _ in try api.listErrors() }
         router.add("POST", "/admin/v1/errors/retry") { request in try api.retry(request) }
@@ -26,8 +35,13 @@ struct AdminAPI {
         router.add("GET", "/admin/v1/status") { _ in try api.status() }
         router.add("POST", "/admin/v1/connections/{name}/pause") { request in try api.setPaused(request, true) }
         router.add("POST", "/admin/v1/connections/{name}/resume") { request in try api.setPaused(request, false) }
+        router.add("GET", "/admin/v1/config") { _ in
+            guard let config = api.config else { return .error(404, "this node has no configuration to show") }
+            return .json(200, config.masked)
+        }
         api.registerLinkingRoutes(on: router)
         registerPluginRoutes(on: router)
+        registerHistoryRoutes(on: router)
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -61,7 +75,10 @@ struct AdminAPI {
         let retried: [Int64] = try store.write { tx in
             let targets = body["all"]?.boolValue == true ? try tx.openParked().map(\.id) : [try Self.id(body)]
             var done: [Int64] = []
-            for id in targets where try tx.closeParked(id: id, state: "retried") { done.append(id) }
+            for id in targets where try tx.closeParked(id: id, state: "retried") {
+                done.append(id)
+                try Self.recordOperatorAction(.retried, errorID: id, tx)
+            }
             return done
         }
         guard !retried.isEmpty || body["all"]?.boolValue == true else {
@@ -77,6 +94,7 @@ struct AdminAPI {
         let id = try Self.id(try request.jsonBody())
         let resolved: ParkedError? = try store.write { tx in
             guard let error = try tx.parkedError(id: id), try tx.closeParked(id: id, state: "resolved") else { return nil }
+            try Self.recordOperatorAction(.resolved, errorID: id, tx)
             if error.lane.hasPrefix("in:") {
                 // The lane's queued replicas were coalesced into the one that
                 // failed (the newest stands for all): skip them together.
@@ -90,6 +108,15 @@ struct AdminAPI {
         guard let resolved else { return .error(404, "no open error with id \(id); `tandem errors list` shows the open ones") }
         contexts[resolved.connection]?.work.signal()
         return .json(200, ["resolved": .int(id), "skipped": .string(resolved.entity)])
+    }
+
+    /// Appends the operator's retry or resolve to the parked entity's history.
+    private static func recordOperatorAction(_ kind: HistoryEvent.Kind, errorID: Int64, _ tx: StoreTransaction) throws {
+        guard let error = try tx.parkedError(id: errorID) else { return }
+        let isOutgoing = error.lane.hasPrefix("out:")
+        let id = String(error.lane.drop { $0 != ":" }.dropFirst())
+        try tx.recordHistory(kind, connection: error.connection, entity: isOutgoing ? id : nil, remote: isOutgoing ? nil : id,
+                             ["error": .int(errorID), "stage": .string(error.stage)])
     }
 
     /// Syncs one entity now: finds it by key and queues it like a change.
@@ -167,17 +194,26 @@ struct AdminAPI {
                     "inbox": .int(Int64(try tx.inboxDepth(connection: name))),
                     "oldestPendingSeconds": oldest.map { .double(Double(now - $0) / 1000) } ?? .null,
                     "parked": .int(Int64(try tx.openParked(connection: name).count)),
+                    "peer": .string(context.config.peer.url),
+                    "conflicts": .int(Int64(ConflictPolicy.Rule.allCases.reduce(0) {
+                        $0 + context.metrics.counter("tandem_conflicts_total", ["connection": name, "policy": $1.rawValue])
+                    })),
+                    // Items done in every stage since start: the console draws throughput from its deltas.
+                    "synced": .int(Int64(["outgoing", "incoming", "ack"].reduce(0) {
+                        $0 + context.metrics.counter("tandem_syncs_total", ["connection": name, "stage": $1, "outcome": "done"])
+                    })),
                     "twins": .int(Int64(try tx.twinCount(connection: name))),
                     "lastSync": try tx.lastSyncedAt(connection: name).map { .string(isoTimestamp(Date(timeIntervalSince1970: Double($0) / 1000))) } ?? .null,
                 ]
             }
         }
-        return .json(200, ["connections": .array(connections)])
+        return .json(200, ["node": config.map { .string($0.node.name) } ?? .null, "connections": .array(connections)])
     }
 
     private func setPaused(_ request: HTTPRequest, _ paused: Bool) throws -> HTTPResponse {
         let name = request.pathParameters["name"] ?? ""
         guard let context = contexts[name] else { return .error(404, "no connection '\(name)'") }
+        try store.write { try $0.storePause(connection: name, paused: paused) }
         context.setPaused(paused)
         return .json(200, ["connection": .string(name), "paused": .bool(paused)])
     }

@@ -1,13 +1,23 @@
 import TandemJSON
 
+/// Problems gathered instead of stopping at the first (`tandem config check`).
+final class ConfigProblems {
+    var errors: [ConfigError] = []
+}
+
 /// Reads typed values out of configuration JSON, naming the path on error.
+///
+/// With `problems`, unknown keys are all recorded there instead of thrown,
+/// and so are the errors of each section the parser guards with `section`.
 struct ConfigReader {
     let json: JSON
     let path: String
+    let problems: ConfigProblems?
 
-    init(_ json: JSON, path: String = "$") {
+    init(_ json: JSON, path: String = "$", problems: ConfigProblems? = nil) {
         self.json = json
         self.path = path
+        self.problems = problems
     }
 
     func child(_ key: String) -> String { path + "." + key }
@@ -20,7 +30,7 @@ struct ConfigReader {
     func member(_ key: String) throws(ConfigError) -> ConfigReader? {
         let members = try object()
         guard let value = members[key], !value.isNull else { return nil }
-        return ConfigReader(value, path: child(key))
+        return ConfigReader(value, path: child(key), problems: problems)
     }
 
     func required(_ key: String) throws(ConfigError) -> ConfigReader {
@@ -81,7 +91,19 @@ struct ConfigReader {
     /// Fails on keys outside `known`, so a typo is an error rather than ignored.
     func rejectUnknownKeys(_ known: Set<String>) throws(ConfigError) {
         for key in try object().keys.sorted() where !known.contains(key) {
-            throw ConfigError(child(key), "unknown key (expected one of: \(known.sorted().joined(separator: ", ")))")
+            let error = ConfigError(child(key), "unknown key (expected one of: \(known.sorted().joined(separator: ", ")))")
+            guard let problems else { throw error }
+            problems.errors.append(error)
+        }
+    }
+
+    /// Runs one independent part of the parse: with `problems`, its error is
+    /// recorded and nil returned, so the next part is checked too.
+    func section<T>(_ body: () throws(ConfigError) -> T) throws(ConfigError) -> T? {
+        do { return try body() } catch {
+            guard let problems else { throw error }
+            problems.errors.append(error)
+            return nil
         }
     }
 }

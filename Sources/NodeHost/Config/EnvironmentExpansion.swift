@@ -6,21 +6,27 @@ import TandemJSON
 ///
 /// A missing variable is an error naming the path and the variable, so a node
 /// never starts with an empty secret. `$${` writes a literal `${`.
+///
+/// With `unset`, a missing variable is reported to it (JSON path, name) and
+/// left as written, so every missing variable is found in one pass.
 enum EnvironmentExpansion {
-    static func expand(_ json: JSON, path: String = "$", environment: [String: String]) throws(ConfigError) -> JSON {
+    typealias Unset = (_ path: String, _ name: String) -> Void
+
+    static func expand(_ json: JSON, path: String = "$", environment: [String: String],
+                       unset: Unset? = nil) throws(ConfigError) -> JSON {
         switch json {
         case .string(let text):
-            return .string(try expand(text, path: path, environment: environment))
+            return .string(try expand(text, path: path, environment: environment, unset: unset))
         case .array(let items):
             var result: [JSON] = []
             for (index, item) in items.enumerated() {
-                result.append(try expand(item, path: "\(path)[\(index)]", environment: environment))
+                result.append(try expand(item, path: "\(path)[\(index)]", environment: environment, unset: unset))
             }
             return .array(result)
         case .object(let members):
             var result: [String: JSON] = [:]
-            for (key, value) in members {
-                result[key] = try expand(value, path: path + "." + key, environment: environment)
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+                result[key] = try expand(value, path: path + "." + key, environment: environment, unset: unset)
             }
             return .object(result)
         default:
@@ -45,7 +51,7 @@ enum EnvironmentExpansion {
         }
     }
 
-    static func expand(_ text: String, path: String, environment: [String: String]) throws(ConfigError) -> String {
+    static func expand(_ text: String, path: String, environment: [String: String], unset: Unset? = nil) throws(ConfigError) -> String {
         guard text.contains("${") else { return text }
         var output = ""
         var rest = Substring(text)
@@ -64,7 +70,11 @@ enum EnvironmentExpansion {
                 throw ConfigError(path, "'${\(name)}' is not a valid environment variable name")
             }
             guard let value = environment[name] else {
-                throw ConfigError(path, "environment variable \(name) is not set")
+                guard let unset else { throw ConfigError(path, "environment variable \(name) is not set") }
+                unset(path, name)
+                output += "${\(name)}"
+                rest = rest[rest.index(after: end)...]
+                continue
             }
             output += value
             rest = rest[rest.index(after: end)...]

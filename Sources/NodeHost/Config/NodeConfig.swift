@@ -2,7 +2,7 @@ import Foundation
 import TandemHTTP
 import TandemJSON
 
-/// A node's configuration file (DESIGN.md §7), validated.
+/// A node's configuration file (docs/operations.md, Configuration), validated.
 ///
 /// Relative paths (`dataDir`, `pluginsDir`, scripts) are resolved against the
 /// folder of the configuration file, so a node runs the same from any
@@ -16,6 +16,17 @@ public struct NodeConfig: Sendable, Equatable {
         public var adminToken: String
         /// `node.tls`: the listener serves HTTPS with this certificate and key.
         public var tls: HTTPServerTLS?
+        public var history: History
+    }
+
+    /// The entity history (`node.history`): on by default, bounded per
+    /// entity by count and age.
+    public struct History: Sendable, Equatable {
+        public var enabled: Bool = true
+        public var maxEventsPerEntity: Int = 200
+        public var maxAgeDays: Double = 30
+
+        public init() {}
     }
 
     public struct Instance: Sendable, Equatable {
@@ -87,13 +98,7 @@ public struct NodeConfig: Sendable, Equatable {
     /// - Throws: `ConfigError` naming the JSON path of the first bad value, or
     ///   `$` when the file cannot be read or parsed.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> NodeConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError("$", "cannot read configuration file '\(path)'")
-        }
-        let json: JSON
-        do { json = try JSON(parsing: [UInt8](data)) } catch {
-            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
-        }
+        let json = try readJSON(path: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(json, baseDirectory: base, environment: environment)
     }
@@ -104,8 +109,7 @@ public struct NodeConfig: Sendable, Equatable {
     /// message contain it.
     public static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String]) throws(ConfigError) -> NodeConfig {
         do {
-            return try parseExpanded(try EnvironmentExpansion.expand(raw, environment: environment), baseDirectory: baseDirectory,
-                                     environment: environment)
+            return try parse(raw, baseDirectory: baseDirectory, environment: environment, problems: nil)
         } catch {
             // `{"secret": NAME}` reads TANDEM_SECRET_NAME: those values are masked too.
             let named = environment.filter { $0.key.hasPrefix("TANDEM_SECRET_") }.map(\.value)
@@ -113,58 +117,74 @@ public struct NodeConfig: Sendable, Equatable {
         }
     }
 
-    private static func parseExpanded(_ json: JSON, baseDirectory: String,
-                                      environment: [String: String]) throws(ConfigError) -> NodeConfig {
-        let root = ConfigReader(json)
+    /// With `problems`, every independent part is checked and each error
+    /// recorded there (a missing variable once, not again as the bad value it
+    /// leaves behind); what parsed is returned, with a placeholder for a node
+    /// section that did not.
+    static func parse(_ raw: JSON, baseDirectory: String, environment: [String: String],
+                      problems: ConfigProblems?) throws(ConfigError) -> NodeConfig {
+        var unset: Set<String> = []
+        let json = try EnvironmentExpansion.expand(raw, environment: environment, unset: problems == nil ? nil : { path, name in
+            problems?.errors.append(ConfigError(path, "environment variable \(name) is not set"))
+            unset.insert(path)
+        })
+        let reported = problems?.errors.count ?? 0
+        let root = ConfigReader(json, problems: problems)
         try root.rejectUnknownKeys(["node", "pluginsDir", "instances", "connections"])
         func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : baseDirectory + "/" + file }
+        defer {
+            // Drop errors about values a missing variable left unexpanded: the variable is the problem.
+            if let problems {
+                let fresh = problems.errors[reported...].filter { error in !unset.contains { error.path.hasPrefix($0) } }
+                problems.errors = Array(problems.errors[..<reported]) + fresh
+            }
+        }
 
-        let nodeReader = try root.required("node")
-        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken", "tls"])
-        let listenReader = try nodeReader.required("listen")
-        let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
-        let adminReader = try nodeReader.required("adminToken")
-        let adminToken = try adminReader.nonEmptyString()
-        guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
-        let node = Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
-                        dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken,
-                        tls: try parseTLS(nodeReader, resolve: resolve))
+        let node = try root.section { () throws(ConfigError) in try parseNode(try root.required("node"), resolve: resolve) }
+            ?? Node(name: "?", host: "127.0.0.1", port: 0, dataDir: resolve("data"), adminToken: "", tls: nil, history: History())
 
         var instances: [String: Instance] = [:]
         let instancesReader = try root.required("instances")
-        for (name, _) in try instancesReader.object() {
-            let reader = try instancesReader.required(name)
-            try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret", "isolation"])
-            let config = try reader.required("config")
-            _ = try config.object()
-            let caFile = try config.member("caFile")?.nonEmptyString()
-            instances[name] = Instance(
-                plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
-                timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
-                maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
-                caFile: caFile.map(resolve),
-                webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16),
-                isolation: try parseIsolation(reader.member("isolation")))
+        let declared = Set(try instancesReader.object().keys)
+        for name in declared.sorted() {
+            instances[name] = try root.section { () throws(ConfigError) in try parseInstance(try instancesReader.required(name), environment: environment, resolve: resolve) }
         }
 
         var connections: [String: Connection] = [:]
         let connectionsReader = try root.required("connections")
-        for (name, _) in try connectionsReader.object() {
-            let reader = try connectionsReader.required(name)
-            connections[name] = try parseConnection(name, reader, instances: instances, resolve: resolve)
+        for (name, _) in try connectionsReader.object().sorted(by: { $0.key < $1.key }) {
+            connections[name] = try root.section { () throws(ConfigError) in
+                try parseConnection(name, try connectionsReader.required(name), instances: declared, resolve: resolve)
+            }
         }
-        guard !connections.isEmpty else { throw ConfigError(connectionsReader.path, "must name at least one connection") }
-        return NodeConfig(node: node, pluginsDir: resolve(try root.member("pluginsDir")?.nonEmptyString() ?? "plugins.d"),
+        guard !(try connectionsReader.object().isEmpty) else { throw ConfigError(connectionsReader.path, "must name at least one connection") }
+        let pluginsDir = try root.section { () throws(ConfigError) in try root.member("pluginsDir")?.nonEmptyString() } ?? nil
+        return NodeConfig(node: node, pluginsDir: resolve(pluginsDir ?? "plugins.d"),
                           instances: instances, connections: connections, baseDirectory: baseDirectory)
     }
 
-    private static func parseConnection(_ name: String, _ reader: ConfigReader, instances: [String: Instance],
+    private static func parseInstance(_ reader: ConfigReader, environment: [String: String],
+                                      resolve: (String) -> String) throws(ConfigError) -> Instance {
+        try reader.rejectUnknownKeys(["plugin", "config", "timeoutMs", "maxRequestsPerSecond", "webhookSecret", "isolation"])
+        let config = try reader.required("config")
+        _ = try config.object()
+        let caFile = try config.member("caFile")?.nonEmptyString()
+        return Instance(
+            plugin: try reader.required("plugin").nonEmptyString(), config: config.json,
+            timeoutMs: UInt32(try reader.member("timeoutMs")?.int(in: 100...600_000) ?? 30_000),
+            maxRequestsPerSecond: try reader.member("maxRequestsPerSecond")?.double(in: 0.1...100_000),
+            caFile: caFile.map(resolve),
+            webhookSecret: try reader.member("webhookSecret")?.secret(environment: environment, minimumLength: 16),
+            isolation: try parseIsolation(reader.member("isolation")))
+    }
+
+    private static func parseConnection(_ name: String, _ reader: ConfigReader, instances: Set<String>,
                                         resolve: (String) -> String) throws(ConfigError) -> Connection {
         try reader.rejectUnknownKeys(["instance", "peer", "trigger", "outgoing", "incoming", "conflicts", "enabled",
                                       "workers", "maxAttachmentBytes", "maxCreatesPerMinute"])
         let instanceReader = try reader.required("instance")
         let instance = try instanceReader.nonEmptyString()
-        guard instances[instance] != nil else {
+        guard instances.contains(instance) else {
             throw ConfigError(instanceReader.path, "names instance '\(instance)', which $.instances does not define")
         }
         let peerReader = try reader.required("peer")
@@ -213,6 +233,48 @@ public struct NodeConfig: Sendable, Equatable {
         try reader.rejectUnknownKeys(["cert", "key"])
         return HTTPServerTLS(certificateFile: resolve(try reader.required("cert").nonEmptyString()),
                              privateKeyFile: resolve(try reader.required("key").nonEmptyString()))
+    }
+
+    private static func parseNode(_ nodeReader: ConfigReader, resolve: (String) -> String) throws(ConfigError) -> Node {
+        try nodeReader.rejectUnknownKeys(["name", "listen", "dataDir", "adminToken", "tls", "history"])
+        let listenReader = try nodeReader.required("listen")
+        let (host, port) = try parseListen(try listenReader.nonEmptyString(), path: listenReader.path)
+        let adminReader = try nodeReader.required("adminToken")
+        let adminToken = try adminReader.nonEmptyString()
+        guard adminToken.count >= 16 else { throw ConfigError(adminReader.path, "must be at least 16 characters") }
+        return Node(name: try nodeReader.required("name").nonEmptyString(), host: host, port: port,
+                    dataDir: resolve(try nodeReader.required("dataDir").nonEmptyString()), adminToken: adminToken,
+                    tls: try parseTLS(nodeReader, resolve: resolve), history: try parseHistory(try nodeReader.member("history")))
+    }
+
+    /// Reads only the `node` section, expanding only its `${NAME}`s: what the
+    /// operator commands need (address and admin token), so they run without
+    /// the trackers' credentials in the environment.
+    public static func loadNode(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Node {
+        let json = try readJSON(path: path)
+        guard let raw = json["node"] else { throw ConfigError("$.node", "is required") }
+        let expanded = try EnvironmentExpansion.expand(raw, path: "$.node", environment: environment)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parseNode(ConfigReader(expanded, path: "$.node")) { file in file.hasPrefix("/") ? file : base + "/" + file }
+    }
+
+    static func readJSON(path: String) throws(ConfigError) -> JSON {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("$", "cannot read configuration file '\(path)'")
+        }
+        do { return try JSON(parsing: [UInt8](data)) } catch {
+            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
+        }
+    }
+
+    private static func parseHistory(_ reader: ConfigReader?) throws(ConfigError) -> History {
+        var history = History()
+        guard let reader else { return history }
+        try reader.rejectUnknownKeys(["enabled", "maxEventsPerEntity", "maxAgeDays"])
+        history.enabled = try reader.member("enabled")?.bool() ?? history.enabled
+        history.maxEventsPerEntity = try reader.member("maxEventsPerEntity")?.int(in: 1...1_000_000) ?? history.maxEventsPerEntity
+        history.maxAgeDays = try reader.member("maxAgeDays")?.double(in: 0.001...36_500) ?? history.maxAgeDays
+        return history
     }
 
     private static func parseIsolation(_ reader: ConfigReader?) throws(ConfigError) -> PluginIsolation {

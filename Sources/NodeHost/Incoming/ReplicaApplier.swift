@@ -97,6 +97,7 @@ struct ReplicaApplier {
 
         var written = changes
         var keptLocal: Set<String> = []
+        var decided: [ConflictResolver.Conflict] = []
         let sent: JSON?
         let intent: ApplyIntent?
         do {
@@ -116,15 +117,23 @@ struct ReplicaApplier {
             switch outcome {
             case .apply(let resolved, let conflicts, let kept):
                 record(conflicts, entity: label)
+                decided = conflicts
                 written = resolved
                 keptLocal = kept
             case .park(let reason, let conflicts):
                 record(conflicts, entity: label)
+                do {  // the decision, before the park that follows from it
+                    try context.store.write { try $0.recordConflicts(conflicts, connection: context.name, entity: twin.localID,
+                                                                     remote: message.source.id, tx: "\(message.source.id)#\(message.seq)") }
+                } catch {
+                    return failures.retry(queued, "store: \(error)")
+                }
                 return failures.park(queued, label: label, reason, answer: failed(reason))
             }
         }
         let agreed = Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
-        return write(written, agreed: agreed, queued: queued, message: message, twin: twin, local: local, interrupted: intent,
+        return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
+                     interrupted: intent,
                      creator: creator)
     }
 
@@ -157,6 +166,7 @@ struct ReplicaApplier {
     }
 
     private func write(_ changes: JSON, agreed: Set<String>, queued: QueuedMessage, message: ReplicaMessage,
+                       conflicts: [ConflictResolver.Conflict] = [],
                        twin initial: Twin?, local: JSON?, interrupted: ApplyIntent?, creator: EntityCreator) -> StageOutcome {
         let label = message.source.label
         var twin = initial
@@ -262,6 +272,9 @@ struct ReplicaApplier {
                 try tx.enqueueOutbox(connection: context.name, .ack(AckMessage(
                     lane: message.source.id, seq: message.seq,
                     outcome: .applied(local: EntityRef(id: final.localID, key: final.localKey, url: final.localURL)))))
+                try tx.recordConflicts(conflicts, connection: context.name, entity: final.localID, remote: message.source.id, tx: "\(message.source.id)#\(message.seq)")
+                try tx.recordApplied(connection: context.name, entity: final.localID, remote: message.source.id, seq: message.seq, changes: changes,
+                                     created: initial == nil, comments: addedComments.count, attachments: addedAttachments.count)
             }
         } catch {
             return failures.retry(queued, "store: \(error)")

@@ -43,6 +43,9 @@ public final class Node: @unchecked Sendable {
     private var monitor: PluginCallMonitor?
     private var stallWatch: StallWatch?
     private var lock: DataFolderLock?
+    private var pruner: HistoryPruner?
+    /// Plugin files refused at start, `file: reason`, for the console.
+    private var refusedPlugins: [String] = []
     /// Lets `start` begin a new, empty store where the data folder shows it had one (`tandem run --new-store`).
     public var allowNewStore = false
     private var server: HTTPServer?
@@ -66,6 +69,7 @@ public final class Node: @unchecked Sendable {
         let config = self.config
         logger.redact(secrets(config))
         let store = try openStore()
+        store.recordsHistory = config.node.history.enabled
         self.store = store
         try startMonitor(store: store)
         plugins = try loadPlugins()
@@ -75,6 +79,7 @@ public final class Node: @unchecked Sendable {
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
             contexts[name] = try makeContext(name, connection, config: config, instance: instances[connection.instance]!, store: store)
         }
+        try restorePauses(store: store)
         registerGauges(store: store)
         observeStoreFaults(store)
         metrics.declareStandardSeries(connections: contexts.keys.sorted())
@@ -83,6 +88,9 @@ public final class Node: @unchecked Sendable {
             workers[context.name] = ConnectionWorkers.start(context)
         }
         stallWatch?.start()
+        let pruner = HistoryPruner(store: store, retention: config.node.history, logger: logger)
+        pruner.start()
+        self.pruner = pruner
         readiness.withLock { ready = true }
         logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
         return port
@@ -118,6 +126,7 @@ public final class Node: @unchecked Sendable {
         server?.stop()
         workers.values.forEach { $0.stop() }
         workers = [:]
+        pruner?.stop()
         monitor?.calls.markCleanExit()
         lock = nil
         logger.info("node stopped")
@@ -125,20 +134,7 @@ public final class Node: @unchecked Sendable {
 
     // MARK: - Start-up steps
 
-    func secrets(_ config: NodeConfig) -> [String] {
-        var values = [config.node.adminToken] + config.connections.values.map(\.peer.secret)
-            + config.instances.values.compactMap(\.webhookSecret)
-        func collect(_ json: JSON, key: String) {
-            switch json {
-            case .object(let members): for (name, value) in members { collect(value, key: name) }
-            case .array(let items): items.forEach { collect($0, key: key) }
-            case .string(let text) where ["password", "token", "secret", "apiKey", "clientSecret"].contains(key): values.append(text)
-            default: break
-            }
-        }
-        config.instances.values.forEach { collect($0.config, key: "") }
-        return values
-    }
+    func secrets(_ config: NodeConfig) -> [String] { config.secretValues }
 
     /// Opens the store after checking the data folder: writable, not in use
     /// by another node (`DataFolderLock`), and holding the store it had
@@ -207,7 +203,7 @@ public final class Node: @unchecked Sendable {
     private func loadPlugins() throws(NodeStartError) -> LoadedPlugins {
         var loaded = LoadedPlugins()
         do {
-            try loaded.rescan(config.pluginsDir, snapshots: PluginSnapshots(folder: config.node.dataDir + "/plugins"), logger: logger)
+            refusedPlugins = try loaded.rescan(config.pluginsDir, snapshots: PluginSnapshots(folder: config.node.dataDir + "/plugins"), logger: logger).refused
         } catch {
             throw NodeStartError("\(error); set \"pluginsDir\" or run `make plugins`")
         }
@@ -324,6 +320,17 @@ public final class Node: @unchecked Sendable {
         }
     }
 
+    /// An operator's pause holds across restarts; a disabled connection stays paused.
+    private func restorePauses(store: Store) throws(NodeStartError) {
+        for context in contexts.values where context.config.enabled {
+            do {
+                if let paused = try store.read({ try $0.storedPause(connection: context.name) }) { context.setPaused(paused) }
+            } catch {
+                throw NodeStartError("cannot read the connections' pause state from the store: \(error)")
+            }
+        }
+    }
+
     private func registerGauges(store: Store) {
         metrics.addGaugeSource { [weak self] in
             let names = self?.config.connections.keys.sorted() ?? []
@@ -377,7 +384,8 @@ public final class Node: @unchecked Sendable {
         let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
         let byInstance = Self.webhookConnections(contexts)
         let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store, trust: trust)
-        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken)
+        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken, config: config,
+                             loadedPlugins: Array(plugins.byID.values), refusedPlugins: refusedPlugins)
         admin.router.add("POST", "/admin/v1/reload") { [weak self] _ in
             guard let self else { return .error(503, "stopping") }
             return self.reloadResponse()
@@ -392,6 +400,7 @@ public final class Node: @unchecked Sendable {
     private func startServer(store: Store) throws(NodeStartError) -> Int {
         publishRoutes(store: store, config: config, trust: try webhookTrust(config, contexts: contexts))
         let router = Router()
+        Console.register(on: router)
         router.add("POST", "/hooks/{instance}") { [weak self] in
             guard let hooks = self?.state.withLock({ self?.routes?.hooks }) else { return .error(503, "stopping") }
             return hooks.handle($0)

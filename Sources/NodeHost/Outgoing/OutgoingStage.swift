@@ -62,6 +62,7 @@ struct OutgoingStage {
                     return .skipped("\(label) already syncs with the same peer through connection '\(holder.connection)'\(holder.remoteKey.map { " (as \($0))" } ?? ""); not announcing it again")
                 }
                 if hash == twin.lastSentHash {
+                    try tx.recordNotSent(connection: context.name, entity: change.localID, remote: twin.remoteID)
                     try tx.completePending(change)
                     try tx.save(twin)
                     return .skipped("replica of \(label) unchanged since last sent")
@@ -75,6 +76,8 @@ struct OutgoingStage {
                     noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq,
                     previous: twin.lastSentReplica)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
+                try tx.recordBuilt(connection: context.name, entity: change.localID, remote: twin.remoteID, seq: seq, replica: replica,
+                                   previous: twin.lastSentReplica)
                 try tx.recordReplicaFields(connection: context.name, localID: change.localID, seq: seq, fields: entity["fields"])
                 twin.nextSeq = seq + 1
                 // The originating side's base starts as its first replica; from

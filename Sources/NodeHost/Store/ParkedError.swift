@@ -27,7 +27,12 @@ extension StoreTransaction {
         }
         try run("INSERT INTO parked (connection, lane, entity, stage, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(connection), .text(lane), .text(entity), .text(stage), .text(reason), .integer(now)])
-        return lastInsertRowID
+        let id = lastInsertRowID
+        let outgoing = lane.hasPrefix("out:")
+        let laneEntity = String(lane.drop { $0 != ":" }.dropFirst())
+        try recordHistory(.parked, connection: connection, entity: outgoing ? laneEntity : nil, remote: outgoing ? nil : laneEntity,
+                          ["stage": .string(stage), "reason": .string(reason), "error": .int(id)], now: now)
+        return id
     }
 
     private func parked(where clause: String, _ values: [SQLValue]) throws -> [ParkedError] {

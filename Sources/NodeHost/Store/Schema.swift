@@ -27,6 +27,10 @@
  *   peer_stores  per connection, the peer's store identity last trusted.
  *   awaiting_recovery  connections of a store begun again or restored: no
  *             peer batch is taken until `tandem recover` ('*': every connection).
+ *   history   append-only events of each entity (HistoryEvent.swift), written
+ *             in the transaction of the event they record; pruned by age and
+ *             count per entity in the background (HistoryPruner).
+ *   connection_state  operator pauses, so they survive restarts.
  *
  * Invariants
  *   (1) Nothing is acknowledged (HTTP 2xx to a peer or a webhook sender) before
@@ -289,6 +293,28 @@ enum Schema {
             before BLOB NOT NULL,
             created_at INTEGER NOT NULL,
             PRIMARY KEY (connection, local_id)
+        );
+        """,
+        // An entity's history and persisted operator pauses. `entity` is the
+        // local id once known; `remote` the peer's entity id once known; a
+        // row has at least one, so both indexes together find every event.
+        """
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            connection TEXT NOT NULL,
+            entity TEXT,
+            remote TEXT,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            tx TEXT,
+            detail BLOB
+        );
+        CREATE INDEX history_by_entity ON history(connection, entity, at);
+        CREATE INDEX history_by_remote ON history(connection, remote, at);
+        CREATE TABLE connection_state (
+            connection TEXT PRIMARY KEY,
+            paused INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
         );
         """,
     ]

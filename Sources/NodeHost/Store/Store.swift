@@ -60,12 +60,19 @@ final class Store: @unchecked Sendable {
             throw error
         }
     }
+
+    /// Whether `recordHistory` writes events (config `node.history.enabled`).
+    var recordsHistory: Bool {
+        get { lock.withLock { state.recordsHistory } }
+        set { lock.withLock { state.recordsHistory = newValue } }
+    }
 }
 
 /// The store's connection and its prepared statements.
 final class StoreState {
     let database: Database
     var statements: [String: Statement] = [:]
+    var recordsHistory = true
 
     init(database: Database) { self.database = database }
 }
@@ -98,6 +105,8 @@ struct StoreTransaction {
     }
 
     var lastInsertRowID: Int64 { state.database.lastInsertRowID }
+
+    var recordsHistory: Bool { state.recordsHistory }
 
     private func prepared(_ sql: String) throws -> Statement {
         if let statement = state.statements[sql] { return statement }

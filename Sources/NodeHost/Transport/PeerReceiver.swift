@@ -44,6 +44,7 @@ struct PeerReceiver {
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.path == PeerHello.path { return PeerHello.answer(request, contexts: contexts) }
         guard let name = request.headers[RequestSigner.connectionHeader], let context = contexts[name] else {
             return refuse(request, "unknown or missing connection")
         }
@@ -90,7 +91,10 @@ struct PeerReceiver {
                         continue  // applied already: a resend after a lost answer
                     }
                     if try tx.storeInbox(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq,
-                                         body: message.json) { stored += 1 }
+                                         body: message.json) {
+                        stored += 1
+                        try tx.recordReceived(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq)
+                    }
                 }
                 return stored
             }

@@ -81,7 +81,10 @@ final class PeerSender: @unchecked Sendable {
             }
             failures = 0
             do {
-                try context.store.write { try $0.deleteOutbox(ids: batch.map(\.id)) }
+                try context.store.write { tx in
+                    try tx.deleteOutbox(ids: batch.map(\.id))
+                    try tx.recordSent(Self.coalesced(batch), connection: context.name)
+                }
             } catch {
                 context.logger.error("cannot remove delivered messages: \(error)", connection: context.name)
             }
@@ -123,7 +126,11 @@ final class PeerSender: @unchecked Sendable {
             switch response.status {
             case 200..<300: return nil
             case 400: return "the peer refused the batch (HTTP 400): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
-            case 401: return "the peer refused our signature (HTTP 401): check that both nodes have the same secret for connection '\(context.name)' and synchronised clocks"
+            case 401:  // the hello says which: an unknown connection, or a different secret or clock
+                let verdict = PeerHello.ask(connection: context.name, peerURL: context.config.peer.url,
+                                            secret: context.config.peer.secret, client: context.peer.http)
+                return verdict.isCompatible ? "the peer refused our messages (HTTP 401) though it knows the connection and our secret: check both clocks"
+                    : verdict.explanation(connection: context.name, peerURL: context.config.peer.url)
             default: return "the peer answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             }
         } catch {

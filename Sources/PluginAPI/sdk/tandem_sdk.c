@@ -8,10 +8,10 @@
 
 tandem_status_t tandem_sdk_status_for_http(int32_t http_status) {
     if (http_status >= 200 && http_status < 400) return TANDEM_STATUS_OK;
-    if (http_status == 401 || http_status == 403) return TANDEM_STATUS_AUTH;
+    if (http_status == 401) return TANDEM_STATUS_AUTH;
     if (http_status == 404) return TANDEM_STATUS_NOT_FOUND;
     if (http_status == 429) return TANDEM_STATUS_RATE_LIMITED;
-    if (http_status == 400 || http_status == 409 || http_status == 422) return TANDEM_STATUS_INVALID;
+    if (http_status == 400 || http_status == 403 || http_status == 409 || http_status == 422) return TANDEM_STATUS_INVALID;
     return TANDEM_STATUS_TRANSIENT;
 }
 

@@ -21,9 +21,11 @@
 /* ---- status and results ------------------------------------------------ */
 
 /* The uniform mapping of a tracker's HTTP status (the same table as the Swift
- * SDK and docs/connector-guide.md): 2xx/3xx OK; 401, 403 AUTH; 404 NOT_FOUND;
- * 400, 409, 422 INVALID; 429 RATE_LIMITED; 5xx, 0 (nothing received) and any
- * other status TRANSIENT. */
+ * SDK and docs/connector-guide.md): 2xx/3xx OK; 401 AUTH; 404 NOT_FOUND;
+ * 400, 403, 409, 422 INVALID (a 403 is a permission, a data policy or an XSRF
+ * check, which new credentials would not fix; a connector that can tell a
+ * refused login, e.g. Jira's X-Seraph-LoginReason, answers AUTH itself);
+ * 429 RATE_LIMITED; 5xx, 0 (nothing received) and any other status TRANSIENT. */
 tandem_status_t tandem_sdk_status_for_http(int32_t http_status);
 
 /* Frees a buffer this SDK filled (its data was malloc'd). Set as `release`. */

@@ -20,6 +20,8 @@ final class SimServer: Sendable {
     let faults: FaultInjector
     let credentials: SimCredentials
     let flavor: SimFlavor
+    /// Bearer tokens issued by an OAuth token endpoint, accepted besides the credentials.
+    let oauthTokens = SimOAuthTokens()
     private let server = Mutex<HTTPServer?>(nil)
     private let controlRouter = Router()
 
@@ -80,7 +82,7 @@ final class SimServer: Sendable {
         case .fail:
             return flavor.error(503, "Service Unavailable (fault injected by the simulator's fail rate)")
         }
-        if let user = credentials.authenticate(request.headers) {
+        if let user = credentials.authenticate(request.headers) ?? oauthUser(request.headers) {
             request.headers[Self.userHeader] = user
         } else if !flavor.anonymousPaths.contains(request.path) {
             return flavor.error(401, request.headers["Authorization"] == nil ? "Required to provide Auth information" : "Bad credentials")
@@ -88,11 +90,19 @@ final class SimServer: Sendable {
         return router.handle(request)
     }
 
+    /// The account of an unexpired OAuth access token in `Authorization: Bearer`.
+    private func oauthUser(_ headers: HTTPHeaders) -> String? {
+        guard let value = headers["Authorization"], value.lowercased().hasPrefix("bearer ") else { return nil }
+        return oauthTokens.user(of: String(value.dropFirst(7)).trimmingSpaces(), now: SimTime.nowMillis())
+    }
+
     /// `/_sim/stats` and `/_sim/faults`; the simulators add their own `/_sim/*` routes.
     private func registerControlRoutes() {
         controlRouter.add("GET", "/_sim/stats") { [stats] _ in
             let snapshot = stats.snapshot
-            return .json(200, ["requests": .int(Int64(snapshot.requests)), "writes": .int(Int64(snapshot.writes))])
+            return .json(200, ["requests": .int(Int64(snapshot.requests)), "writes": .int(Int64(snapshot.writes)),
+                               "legacySearches": .int(Int64(snapshot.legacySearches)),
+                               "usernameLookups": .int(Int64(snapshot.usernameLookups))])
         }
         controlRouter.add("POST", "/_sim/stats/reset") { [stats] _ in
             stats.reset()

@@ -15,6 +15,9 @@ final class SimStats: Sendable {
         }
     }
 
+    func recordLegacySearch() { counts.withLock { $0.legacySearches += 1 } }
+    func recordUsernameLookup() { counts.withLock { $0.usernameLookups += 1 } }
+
     var snapshot: SimStatsSnapshot { counts.withLock { $0 } }
 
     func reset() { counts.withLock { $0 = SimStatsSnapshot(requests: 0, writes: 0) } }

@@ -27,12 +27,23 @@ struct JiraCatalog {
     ]
     /// The custom field every simulated project has, for a sync node's remote key.
     let remoteKeyField = "customfield_10010"
+    /// Cloud: users are accountIds (no name/key), `/search` and `username=` are refused.
+    var cloud = false
+    /// Cloud: `emailAddress` is left out of users, as profile visibility may ask.
+    var hideEmails = false
+    /// false: a create that sets `labels` is refused, as when the create screen lacks them.
+    var labelsOnCreateScreen = true
+    /// Cloud: how long a change stays out of `/search/jql` unless reconciled.
+    var searchLagMilliseconds = 0
 
     init(projectKey: String, user: String) {
         self.projectKey = projectKey
         self.projectName = projectKey == "SUP" ? "Support" : "Project \(projectKey)"
-        var users = [JiraUser(name: user, displayName: user.capitalized, email: "\(user)@example.com")]
-        for extra in ["alice", "bob"] where extra != user {
+        // A Cloud login is an e-mail (`sync@example.com`): its name is the part before '@'.
+        let login = user.split(separator: "@", maxSplits: 1).first.map(String.init) ?? user
+        let email = user.contains("@") ? user : "\(user)@example.com"
+        var users = [JiraUser(name: login, displayName: login.capitalized, email: email)]
+        for extra in ["alice", "bob"] where extra != login {
             users.append(JiraUser(name: extra, displayName: extra.capitalized, email: "\(extra)@example.com"))
         }
         self.users = users

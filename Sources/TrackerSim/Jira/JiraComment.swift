@@ -7,4 +7,9 @@ struct JiraComment: Codable, Equatable {
     var body: String
     var created: Int64
     var updated: Int64
+    /// A Service Management internal note (`jsdPublic: false`); nil in data
+    /// written before the simulator knew internal notes, meaning public.
+    var internalNote: Bool?
+
+    var isInternal: Bool { internalNote ?? false }
 }

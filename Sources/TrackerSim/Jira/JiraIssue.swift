@@ -20,6 +20,13 @@ struct JiraIssue: Codable, Equatable {
     /// Custom field values by id (`customfield_10010`), as JSON text so any shape survives.
     var customFields: [String: String]
     var histories: [JiraHistory]
+    /// Entity properties by key, as JSON text; nil in data written before the
+    /// simulator kept them.
+    var properties: [String: String]?
+
+    func property(_ key: String) -> JSON? {
+        properties?[key].flatMap { try? JSON(parsing: $0) }
+    }
 
     func customValue(_ id: String) -> JSON {
         guard let text = customFields[id], let value = try? JSON(parsing: text) else { return .null }

@@ -11,6 +11,17 @@ struct JiraRenderer {
     func user(_ name: String?) -> JSON {
         guard let name else { return .null }
         let found = catalog.user(name) ?? JiraUser(name: name, displayName: name, email: "", active: false)
+        if catalog.cloud {
+            // Cloud: accountId only; the e-mail only when the profile lets it show.
+            var object: [String: JSON] = [
+                "self": .string("\(api)/user?accountId=\(found.accountID)"), "accountId": .string(found.accountID),
+                "accountType": "atlassian", "displayName": .string(found.displayName),
+                "active": .bool(found.active), "timeZone": .string(found.timeZone),
+                "avatarUrls": .object(["48x48": .string("\(base)/secure/useravatar?ownerId=\(found.accountID)")]),
+            ]
+            if !catalog.hideEmails { object["emailAddress"] = .string(found.email) }
+            return .object(object)
+        }
         return .object([
             "self": .string("\(api)/user?username=\(found.name)"),
             "name": .string(found.name), "key": .string(found.name), "accountId": .string(found.accountID),
@@ -72,6 +83,7 @@ struct JiraRenderer {
             "self": .string("\(api)/issue/\(comment.issueID)/comment/\(comment.id)"), "id": .string(String(comment.id)),
             "author": user(comment.author), "updateAuthor": user(comment.updateAuthor), "body": .string(comment.body),
             "created": .string(SimTime.jira(comment.created)), "updated": .string(SimTime.jira(comment.updated)),
+            "jsdPublic": .bool(!comment.isInternal),
         ])
     }
 
@@ -81,7 +93,8 @@ struct JiraRenderer {
             "filename": .string(attachment.filename), "author": user(attachment.author),
             "created": .string(SimTime.jira(attachment.created)), "size": .int(Int64(attachment.size)),
             "mimeType": .string(attachment.mimeType),
-            "content": .string("\(base)/secure/attachment/\(attachment.id)/\(percentEncodePathSegment(attachment.filename))"),
+            "content": .string(catalog.cloud ? "\(api)/attachment/content/\(attachment.id)"
+                : "\(base)/secure/attachment/\(attachment.id)/\(percentEncodePathSegment(attachment.filename))"),
         ])
     }
 

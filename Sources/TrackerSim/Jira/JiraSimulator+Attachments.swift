@@ -42,7 +42,19 @@ extension JiraSimulator {
             try state.deleteAttachment(request.pathParameters["id"] ?? "", user: user)
             return HTTPResponse(status: 204)
         }
-        api("GET", "/attachment/content/{id}") { request, _, state in try Self.content(request.pathParameters["id"] ?? "", state: state) }
+        api("GET", "/attachment/content/{id}", versions: ["2", "latest", "3"]) { request, _, state in
+            let idText = request.pathParameters["id"] ?? ""
+            // Cloud hands the bytes out elsewhere (303) unless asked not to redirect.
+            guard state.catalog.cloud, request.query("redirect")?.lowercased() != "false" else {
+                return try Self.content(idText, state: state)
+            }
+            guard let id = Int(idText), let attachment = state.attachments[id] else {
+                throw JiraFailure(404, "The attachment with id '\(idText)' does not exist")
+            }
+            return HTTPResponse(status: 303, headers: [
+                "Location": "\(state.baseURL)/secure/attachment/\(id)/\(percentEncodePathSegment(attachment.filename))",
+            ])
+        }
         for pattern in ["/secure/attachment/{id}/{filename}", "/secure/attachment/{id}"] {
             server.router.add("GET", pattern) { [weak self] request in
                 guard let self else { return .error(503, "simulator stopped") }

@@ -12,9 +12,16 @@ extension JiraSimulator {
         Set(values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces().lowercased() })
     }
 
-    static func render(_ issue: JiraIssue, state: JiraState, selection: JiraFieldSelection, expand: Set<String>) -> JSON {
-        state.renderer.issue(issue, comments: state.comments(of: issue.id), attachments: state.attachments(of: issue.id),
-                             selection: selection, expand: expand)
+    static func render(_ issue: JiraIssue, state: JiraState, selection: JiraFieldSelection, expand: Set<String>,
+                       properties: [String] = []) -> JSON {
+        let rendered = state.renderer.issue(issue, comments: state.comments(of: issue.id), attachments: state.attachments(of: issue.id),
+                                            selection: selection, expand: expand)
+        let keys = properties.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        guard !keys.isEmpty, case .object(var object) = rendered else { return rendered }
+        var found: [String: JSON] = [:]
+        for key in keys { if let value = issue.property(key) { found[key] = value } }
+        object["properties"] = .object(found)
+        return .object(object)
     }
 
     func registerIssueRoutes() {
@@ -54,6 +61,24 @@ extension JiraSimulator {
         api("PUT", "/issue/{key}/assignee") { request, user, state in
             try state.assign(request.pathParameters["key"] ?? "", try request.jsonBody(), user: user)
             return HTTPResponse(status: 204)
+        }
+        api("GET", "/issue/{key}/properties") { request, _, state in
+            let issue = try state.issue(request.pathParameters["key"] ?? "")
+            let keys = (issue.properties ?? [:]).keys.sorted()
+            return .json(200, ["keys": .array(keys.map { key in
+                ["self": .string("\(state.renderer.api)/issue/\(issue.id)/properties/\(key)"), "key": .string(key)]
+            })])
+        }
+        api("GET", "/issue/{key}/properties/{property}") { request, _, state in
+            let issue = try state.issue(request.pathParameters["key"] ?? "")
+            let key = request.pathParameters["property"] ?? ""
+            guard let value = issue.property(key) else { throw JiraFailure(404, "The property with key '\(key)' does not exist.") }
+            return .json(200, ["key": .string(key), "value": value])
+        }
+        api("PUT", "/issue/{key}/properties/{property}") { request, _, state in
+            let existed = try state.setProperty(request.pathParameters["key"] ?? "", key: request.pathParameters["property"] ?? "",
+                                                value: try request.jsonBody())
+            return HTTPResponse(status: existed ? 200 : 201)
         }
         api("GET", "/issue/{key}/watchers") { request, _, state in
             let issue = try state.issue(request.pathParameters["key"] ?? "")

@@ -27,9 +27,12 @@ extension JiraSimulator {
 
     private func registerMetaRoutes() {
         api("GET", "/serverInfo") { _, _, state in
-            .json(200, [
-                "baseUrl": .string(state.baseURL), "version": "9.12.0", "versionNumbers": [9, 12, 0],
-                "deploymentType": "Server", "buildNumber": 912000, "buildDate": "2023-11-21T00:00:00.000+0000",
+            let cloud = state.catalog.cloud
+            return .json(200, [
+                "baseUrl": .string(state.baseURL), "version": cloud ? "1001.0.0-SNAPSHOT" : "9.12.0",
+                "versionNumbers": cloud ? [1001, 0, 0] : [9, 12, 0],
+                "deploymentType": cloud ? "Cloud" : "Server", "buildNumber": cloud ? 100265 : 912000,
+                "buildDate": "2023-11-21T00:00:00.000+0000",
                 "serverTime": .string(SimTime.jira(SimTime.nowMillis())), "scmInfo": "tandem-sim",
                 "serverTitle": "Tandem Jira simulator",
             ])
@@ -77,15 +80,27 @@ extension JiraSimulator {
                 ["self": .string("\(state.renderer.api)/issuetype/\(type.id)"), "id": .string(type.id), "name": .string(type.name), "subtask": false, "statuses": statuses]
             }))
         }
+        let stats = server.stats
+        /// Counts `username=` (both flavours) and refuses it on Cloud, as GDPR strict mode does.
+        let checkUsername: @Sendable (HTTPRequest, JiraState) throws -> Void = { request, state in
+            guard request.query("username") != nil || request.query("key") != nil else { return }
+            stats.recordUsernameLookup()
+            if state.catalog.cloud {
+                throw JiraFailure(400, "The query parameter 'username' is not supported in GDPR strict mode.")
+            }
+        }
         api("GET", "/user") { request, _, state in
+            try checkUsername(request, state)
             let wanted = request.query("username") ?? request.query("key") ?? request.query("accountId") ?? ""
             guard let user = state.catalog.user(wanted) else { throw JiraFailure(404, "The user named '\(wanted)' does not exist") }
             return .json(200, state.renderer.user(user.name))
         }
         let userSearch: APIHandler = { request, _, state in
+            try checkUsername(request, state)
             let wanted = (request.query("username") ?? request.query("query") ?? "").lowercased()
             let limit = max(0, min(1000, Int(request.query("maxResults") ?? "") ?? 50))
             let includeInactive = request.query("includeInactive")?.lowercased() == "true"
+            // A hidden e-mail still matches a query (Cloud searches it), it just is not shown.
             let found = state.catalog.users.filter { user in
                 (user.active || includeInactive)
                     && (wanted.isEmpty || wanted == "." || user.name.lowercased().hasPrefix(wanted)

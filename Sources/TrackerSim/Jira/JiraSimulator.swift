@@ -2,8 +2,9 @@ import Synchronization
 import TandemHTTP
 import TandemJSON
 
-/// A simulated Jira Server/Data Center (REST API v2) served over HTTP, in this
-/// process; lifecycle in `TrackerSimulator`. Requests take one lock around the
+/// A simulated Jira (REST API v2), Data Center or Cloud flavour
+/// (`JiraSimulatorConfiguration.Flavor`), served over HTTP in this process;
+/// lifecycle in `TrackerSimulator`. Requests take one lock around the
 /// state, so every request sees and leaves a consistent state.
 public final class JiraSimulator: TrackerSimulator {
     public let configuration: JiraSimulatorConfiguration
@@ -14,7 +15,11 @@ public final class JiraSimulator: TrackerSimulator {
     public init(configuration: JiraSimulatorConfiguration) throws {
         self.configuration = configuration
         let store = try SimStore(path: configuration.dataPath)
-        let catalog = JiraCatalog(projectKey: configuration.projectKey.uppercased(), user: configuration.user)
+        var catalog = JiraCatalog(projectKey: configuration.projectKey.uppercased(), user: configuration.user)
+        catalog.cloud = configuration.flavor == .cloud
+        catalog.hideEmails = configuration.hideEmails
+        catalog.labelsOnCreateScreen = configuration.labelsOnCreateScreen
+        catalog.searchLagMilliseconds = configuration.searchLagMilliseconds
         state = Mutex(try JiraState(catalog: catalog, store: store, baseURL: "http://\(configuration.host):\(configuration.port)"))
         var registrations = try store.all("jira.webhook", as: JiraWebhookRegistration.self)
         for (offset, url) in configuration.webhooks.enumerated() {

@@ -1,6 +1,24 @@
 import TandemHTTP
 /// How to run a `JiraSimulator`.
 public struct JiraSimulatorConfiguration: Sendable {
+    /// Which Jira the simulator plays. Data Center: `/search` with offsets,
+    /// users by name. Cloud: `/search` answers 410 (only `/search/jql`),
+    /// `username=` answers 400, users are accountIds, attachment content
+    /// redirects (303) unless `redirect=false`.
+    public enum Flavor: String, Sendable, CaseIterable {
+        case datacenter, cloud
+    }
+
+    public var flavor = Flavor.datacenter
+    /// Cloud: users' `emailAddress` is left out, as when profile visibility hides it.
+    public var hideEmails = false
+    /// false: the create screen lacks `labels`, so a create that sets them is
+    /// refused (400), as on projects whose screen was trimmed; edits still may.
+    public var labelsOnCreateScreen = true
+    /// Cloud: `/search/jql` leaves out issues changed in the last N ms (not
+    /// indexed yet: Cloud's search is eventually consistent) unless the request
+    /// names them in `reconcileIssues`. 0: consistent at once.
+    public var searchLagMilliseconds = 0
     public var host = "127.0.0.1"
     /// 0 picks a free port.
     public var port = 0

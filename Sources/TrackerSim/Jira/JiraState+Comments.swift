@@ -2,10 +2,14 @@ import TandemJSON
 
 /// Comment CRUD and attachments.
 extension JiraState {
-    func insertComment(issueID: Int, body: String, user: String, at time: Int64) throws(JiraFailure) -> JiraComment {
+    /// The comment property that makes a Service Management comment internal
+    /// (`{"internal": true}`), shown as `jsdPublic: false`.
+    static let publicCommentProperty = "sd.public.comment"
+
+    func insertComment(issueID: Int, body: String, user: String, at time: Int64, isInternal: Bool = false) throws(JiraFailure) -> JiraComment {
         guard !body.trimmingSpaces().isEmpty else { throw JiraFailure(400, field: "comment", "Comment body can not be empty!") }
         let comment = JiraComment(id: try next("jira.comment.id", after: 10000), issueID: issueID, author: user, updateAuthor: user,
-                                  body: body, created: time, updated: time)
+                                  body: body, created: time, updated: time, internalNote: isInternal ? true : nil)
         try save(comment)
         return comment
     }
@@ -20,9 +24,10 @@ extension JiraState {
     func addComment(_ idOrKey: String, _ body: JSON, user: String) throws(JiraFailure) -> JiraComment {
         var issue = try issue(idOrKey)
         guard let text = body["body"]?.stringValue else { throw JiraFailure(400, field: "comment", "Comment body can not be empty!") }
+        let internalNote = try Self.properties(body["properties"])[Self.publicCommentProperty]?["internal"]?.boolValue ?? false
         return try transaction { () throws(JiraFailure) -> JiraComment in
             let now = SimTime.nowMillis()
-            let comment = try insertComment(issueID: issue.id, body: text, user: user, at: now)
+            let comment = try insertComment(issueID: issue.id, body: text, user: user, at: now, isInternal: internalNote)
             issue.updated = now
             try save(issue)
             emitIssueEvent("jira:issue_updated", type: "issue_commented", issue: issue, user: user, comment: comment, at: now)

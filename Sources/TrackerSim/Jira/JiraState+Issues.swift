@@ -19,9 +19,11 @@ extension JiraState {
         } else { errors["issuetype"] = "issue type is required" }
         let summary = members["summary"]?.stringValue?.trimmingSpaces() ?? ""
         if summary.isEmpty { errors["summary"] = "You must specify a summary of the issue." }
-        for key in members.keys where !Self.editableFields.contains(key) && key != "project" {
+        for key in members.keys where (!Self.editableFields.contains(key) && key != "project")
+            || (key == "labels" && !catalog.labelsOnCreateScreen) {
             errors[key] = "Field '\(key)' cannot be set. It is not on the appropriate screen, or unknown."
         }
+        let properties = try Self.properties(body["properties"])
         guard errors.isEmpty else { throw JiraFailure(400, errors: errors) }
 
         return try transaction { () throws(JiraFailure) -> JiraIssue in
@@ -35,10 +37,37 @@ extension JiraState {
             var others = members
             for key in ["project", "issuetype", "summary"] { others[key] = nil }
             _ = try apply(fields: others, update: [:], to: &issue)
+            if !properties.isEmpty { issue.properties = properties.mapValues { $0.text } }
             try save(issue)
             emitIssueEvent("jira:issue_created", type: "issue_created", issue: issue, user: user, at: now)
             return issue
         }
+    }
+
+    /// The create body's `properties`: `[{"key", "value"}]`, keys up to 255 characters.
+    static func properties(_ value: JSON?) throws(JiraFailure) -> [String: JSON] {
+        guard let value, !value.isNull else { return [:] }
+        guard let list = value.arrayValue else { throw JiraFailure(400, field: "properties", "'properties' must be a list of {\"key\", \"value\"}.") }
+        var result: [String: JSON] = [:]
+        for entry in list {
+            guard let key = entry["key"]?.stringValue, !key.isEmpty, key.count <= 255, let stored = entry["value"] else {
+                throw JiraFailure(400, field: "properties", "Every property needs a 'key' (1 to 255 characters) and a 'value'.")
+            }
+            result[key] = stored
+        }
+        return result
+    }
+
+    /// PUT /issue/{k}/properties/{key}: stores the value (any JSON) without touching `updated`.
+    func setProperty(_ idOrKey: String, key: String, value: JSON) throws(JiraFailure) -> Bool {
+        var issue = try issue(idOrKey)
+        guard !key.isEmpty, key.count <= 255 else { throw JiraFailure(400, "The property key must be 1 to 255 characters.") }
+        let existed = issue.properties?[key] != nil
+        var properties = issue.properties ?? [:]
+        properties[key] = value.text
+        issue.properties = properties
+        try transaction { () throws(JiraFailure) in try save(issue) }
+        return existed
     }
 
     /// PUT /issue/{k}: `fields` sets, `update` runs `set`/`add`/`remove` operations.
@@ -143,7 +172,8 @@ extension JiraState {
     /// PUT /issue/{k}/assignee: `{"name"}`, `{"accountId"}` or `{"name": null}` to unassign.
     func assign(_ idOrKey: String, _ body: JSON, user: String) throws(JiraFailure) {
         let target = try userReference(body, field: "assignee")
-        try editIssue(idOrKey, .object(["fields": .object(["assignee": target.map { .object(["name": .string($0)]) } ?? .null])]), user: user)
+        let reference: JSON = target.flatMap { catalog.user($0) }.map { .object(["accountId": .string($0.accountID)]) } ?? .null
+        try editIssue(idOrKey, .object(["fields": .object(["assignee": reference])]), user: user)
     }
 
     /// Applies `fields` (set) and `update` (operations) to `issue`; returns changelog items.

@@ -46,6 +46,10 @@ final class JiraState {
     /// Finds a user by `name`, `key`, `accountId`, `username` or `emailAddress` member.
     func userReference(_ value: JSON, field: String) throws(JiraFailure) -> String? {
         if value.isNull { return nil }
+        if catalog.cloud, let member = ["name", "key", "username"].first(where: { value[$0]?.stringValue != nil }) {
+            // GDPR strict mode: Cloud knows users by accountId only.
+            throw JiraFailure(400, field: field, "Users are identified by 'accountId' in Jira Cloud; '\(member)' is not accepted.")
+        }
         for member in ["name", "key", "accountId", "username", "emailAddress", "id"] {
             if value[member] == .null { return nil }
             if let text = value[member]?.stringValue {

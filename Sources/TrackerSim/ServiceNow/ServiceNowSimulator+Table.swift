@@ -23,6 +23,7 @@ extension ServiceNowSimulator {
     func registerRoutes() {
         registerTableRoutes()
         registerAttachmentRoutes()
+        registerOAuthRoute()
         server.addControlRoute("GET", "/_sim/webhooks") { [weak self] _ in
             guard let self else { return .error(503, "simulator stopped") }
             let counts = self.webhookDeliveries
@@ -84,6 +85,7 @@ extension ServiceNowSimulator {
 
     /// 200 list with `X-Total-Count` and, when there is more than one page, `Link`.
     static func listResponse(_ request: HTTPRequest, rows: [ServiceNowRecord], defaultLimit: Int, state: ServiceNowState,
+                             visible: (ServiceNowRecord) -> Bool = { _ in true },
                              render: (ServiceNowRecord) -> JSON) throws -> HTTPResponse {
         func number(_ name: String, _ fallback: Int) throws -> Int {
             guard let text = request.query(name), !text.isEmpty else { return fallback }
@@ -107,18 +109,33 @@ extension ServiceNowSimulator {
             links.append(link(((rows.count - 1) / limit) * limit, "last"))
             headers["Link"] = links.joined(separator: ",")
         }
-        let page = rows.dropFirst(offset).prefix(limit)
+        // The limit is applied before the ACL, as ServiceNow does.
+        let page = rows.dropFirst(offset).prefix(limit).filter(visible)
         return .json(200, ["result": .array(page.map(render))], headers: headers)
     }
 
     private func registerTableRoutes() {
+        let marker = configuration.aclHiddenMarker.flatMap { $0.isEmpty ? nil : $0 }
+        let journalReadable = configuration.journalReadable
+        let visible: @Sendable (ServiceNowRecord) -> Bool = { record in
+            guard let marker, let text = record.fields["short_description"] else { return true }
+            return !text.contains(marker)
+        }
+        let checkJournal: @Sendable (String) throws -> Void = { table in
+            guard table == "sys_journal_field", !journalReadable else { return }
+            throw ServiceNowFailure(403, "Insufficient rights to query records", "Fields present in the query do not have permission to be read")
+        }
         api("GET", "/table/{table}") { request, _, state in
             let table = try state.table(request.pathParameters["table"] ?? "")
+            try checkJournal(table.name)
             let renderer = Self.renderer(request, state)
-            return try Self.listResponse(request, rows: try Self.select(request, table: table, state: state), defaultLimit: 10000, state: state, render: renderer.render)
+            return try Self.listResponse(request, rows: try Self.select(request, table: table, state: state), defaultLimit: 10000, state: state,
+                                         visible: visible, render: renderer.render)
         }
         api("GET", "/table/{table}/{sys_id}") { request, _, state in
+            try checkJournal(request.pathParameters["table"] ?? "")
             let record = try state.record(request.pathParameters["table"] ?? "", request.pathParameters["sys_id"] ?? "")
+            guard visible(record) else { throw ServiceNowFailure(404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval") }
             return .json(200, ["result": Self.renderer(request, state).render(record)])
         }
         api("POST", "/table/{table}") { request, user, state in

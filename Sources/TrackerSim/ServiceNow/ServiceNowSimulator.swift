@@ -26,7 +26,7 @@ public final class ServiceNowSimulator: TrackerSimulator {
                     default: return ServiceNowSimulator.envelope(ServiceNowFailure(status, message))
                     }
                 },
-                anonymousPaths: [],
+                anonymousPaths: ["/oauth_token.do"],
                 rateLimitHeaders: { limit in
                     [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Reset", String(SimTime.nowMillis() / 1000 + 1)),
                      ("X-RateLimit-Rule", "tandem-sim-rate-limit")]

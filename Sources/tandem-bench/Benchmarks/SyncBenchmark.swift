@@ -1,5 +1,6 @@
 import Foundation
 import LocalDeployment
+import NodeHost
 import TandemCLI
 import TandemJSON
 
@@ -22,8 +23,8 @@ struct SyncBenchmark: Command {
     static let summary = "end-to-end latency, throughput, distinct writes against the simulators' ceiling, requests per change, outage drain, node RSS"
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
-                                 [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S]
-                                 [--keep-folder]
+                                 [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S] [--history on|off]
+                                 [--keep-folder] [--flavor datacenter|cloud]
 
         Starts both simulators and both nodes from this build (run
         `swift build -c release` and `make plugins CONFIG=release` first), then:
@@ -46,6 +47,14 @@ struct SyncBenchmark: Command {
           6. the simulators' own write ceiling (both nodes stopped): PATCH
              /incident and PUT /issue answered per second, S seconds each
              (default 3), and the ratio of the distinct writes to it.
+        --history off runs the nodes without the entity history
+        (node.history.enabled false), to measure what it costs; the end
+        prints the history's size in each store (bytes per event).
+
+        --flavor picks the Jira the simulator plays (default datacenter; cloud:
+        token-paged /search/jql, accountIds, redirected downloads); the figures,
+        tracker requests per synced change among them, are printed for it. Run
+        once per flavour to compare them.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
@@ -56,9 +65,15 @@ struct SyncBenchmark: Command {
         let rate = try arguments.intOption("--rate", in: 1...100_000) ?? 600
         let drain = try arguments.intOption("--drain", in: 0...100_000) ?? 10_000
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
+        let history = try arguments.option("--history") ?? "on"
         let ceilingSeconds = try arguments.intOption("--ceiling-seconds", in: 1...600) ?? 3
         let keep = arguments.flag("--keep-folder")
+        let flavor = try arguments.option("--flavor") ?? "datacenter"
+        guard flavor == "datacenter" || flavor == "cloud" else {
+            throw CommandError.usage("--flavor takes datacenter or cloud, not '\(flavor)'")
+        }
         try arguments.finish()
+        guard history == "on" || history == "off" else { throw CommandError.usage("--history takes on or off, not '\(history)'") }
 
         let build: LocalBuild
         do { build = try LocalBuild.locate(binaryFolder: LocalBuild.currentBinaryFolder) } catch {
@@ -72,11 +87,12 @@ struct SyncBenchmark: Command {
         // People edit both trackers in the two-sided load, through the
         // simulators' one account, so neither node's integration user is it.
         let hookSecret = "bench-webhook-secret-0123456789"
-        options.jiraFlags = ["--webhook-secret", hookSecret]
+        options.jiraFlags = ["--webhook-secret", hookSecret, "--flavor", flavor]
         options.serviceNowFlags = ["--webhook-secret", hookSecret]
         options.editConfig = { node, config in
             let instance = node == "green" ? "servicenow" : "jira"
             config["instances"]?[instance]?["webhookSecret"] = .string(hookSecret)
+            config["node"]?["history"] = ["enabled": .bool(history == "on")]
         }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
                                             folder: folder)
@@ -84,7 +100,7 @@ struct SyncBenchmark: Command {
             deployment.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
-        print("four processes up (logs in \(folder)); workers per connection: \(workers)")
+        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor)")
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
@@ -98,7 +114,7 @@ struct SyncBenchmark: Command {
         print("throughput: \(throughput.edits) Jira edits offered at \(rate)/s over \(seconds) s on \(entities) issues by \(threads) threads, all synced "
               + "\(fixed(throughput.catchUp, 2)) s after the load stopped = \(fixed(sustained, 1)) synced changes/s sustained "
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
-        print("tracker requests per synced change: \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
+        print("tracker requests per synced change (Jira \(flavor)): \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
               + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
         print("of which trigger.query checks: \(throughput.scopeRequests) = "
@@ -123,6 +139,11 @@ struct SyncBenchmark: Command {
         for (name, process) in [("blue", deployment.blue!), ("green", deployment.green!)] {
             let rss = SyncDeployment.peakRSS(of: process.processIdentifier).map { fixed(Double($0) / 1_048_576, 1) + " MiB" } ?? "?"
             print("peak RSS of node \(name): \(rss)")
+        }
+        for name in ["blue", "green"] {
+            let footprint = try HistoryFootprint.measure(storePath: folder + "/data/" + name + "/tandem.db")
+            print("entity history of node \(name): \(footprint.events) events, \(footprint.bytes) bytes "
+                  + "(\(fixed(footprint.bytesPerEvent, 1)) bytes per event, table and indexes)")
         }
 
         // The trackers' own ceiling, with both nodes stopped so only this load writes.

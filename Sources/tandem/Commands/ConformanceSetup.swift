@@ -69,6 +69,7 @@ struct ConformanceSetup: Sendable {
         switch auth["type"]?.stringValue {
         case "basic": auth["password"] = "tandem-conformance-wrong-password"
         case "bearer": auth["token"] = "tandem-conformance-wrong-token"
+        case "oauth": auth["clientSecret"] = "tandem-conformance-wrong-secret"
         default: return nil
         }
         var copy = configuration

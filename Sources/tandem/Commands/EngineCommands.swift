@@ -16,6 +16,9 @@ let engineCommands: [any Command.Type] = [
     BackupCommand.self,
     RestoreCommand.self,
     ReloadCommand.self,
+    HistoryCommand.self,
+    ConfigCheckCommand.self,
+    EntityGetCommand.self,
     ConnectionsPauseCommand.self,
     ConnectionsResumeCommand.self,
 ]

@@ -10,6 +10,8 @@ struct SimJiraCommand: Command {
     static let summary = "run a Jira (REST API v2) simulator on a loopback port"
     static let help = """
         Usage: tandem sim jira --port N --user NAME --password SECRET [--project KEY]
+                               [--flavor datacenter|cloud] [--hide-emails] [--no-create-labels]
+                               [--search-lag-ms N]
                                [--data FILE] [--webhook URL]... [--webhook-secret S]
                                [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                [--max-attachment-bytes N]
@@ -25,6 +27,17 @@ struct SimJiraCommand: Command {
           --password SECRET   its password
           --project KEY       the project key (default SUP): Task and Bug,
                               workflow To Do -> In Progress -> Done
+          --flavor F          datacenter (default): /search with offsets, users
+                              by name; cloud: /search answers 410 (use
+                              /search/jql), username= answers 400, users are
+                              accountIds, attachment content answers 303
+          --hide-emails       cloud: leave users' emailAddress out (profile
+                              visibility), so only accountIds identify them
+          --no-create-labels  refuse creates that set labels (400), as a
+                              project whose create screen lacks them
+          --search-lag-ms N   cloud: /search/jql leaves out issues changed in the
+                              last N ms unless named in reconcileIssues (Cloud's
+                              search is eventually consistent)
           --data FILE         keep the data in this SQLite file across restarts
                               (default: in memory)
           --webhook URL       POST every webhook event to URL (repeatable)
@@ -39,10 +52,12 @@ struct SimJiraCommand: Command {
                               refuse uploads above N bytes with 413 (default 10485760)
 
         Fault injection and request counters are also at /_sim/faults and
-        /_sim/stats (see docs/simulators.md).
+        /_sim/stats (see docs/simulators.md); the counters include the calls
+        Cloud refuses (legacySearches, usernameLookups) in both flavours.
 
         Example:
           tandem sim jira --port 8081 --user sync --password s3cret --project SUP
+          tandem sim jira --port 8081 --user sync@example.com --password token --flavor cloud
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
@@ -53,6 +68,21 @@ struct SimJiraCommand: Command {
                 throw CommandError.usage("--project takes a key of letters and digits starting with a letter, like SUP, not '\(key)'")
             }
             configuration.projectKey = key.uppercased()
+        }
+        if let flavor = try arguments.option("--flavor") {
+            guard let parsed = JiraSimulatorConfiguration.Flavor(rawValue: flavor) else {
+                throw CommandError.usage("--flavor takes datacenter or cloud, not '\(flavor)'")
+            }
+            configuration.flavor = parsed
+        }
+        configuration.hideEmails = arguments.flag("--hide-emails")
+        if configuration.hideEmails && configuration.flavor != .cloud {
+            throw CommandError.usage("--hide-emails needs --flavor cloud (Data Center always shows e-mails)")
+        }
+        configuration.labelsOnCreateScreen = !arguments.flag("--no-create-labels")
+        if let lag = try arguments.intOption("--search-lag-ms", in: 0...3_600_000) {
+            guard configuration.flavor == .cloud else { throw CommandError.usage("--search-lag-ms needs --flavor cloud") }
+            configuration.searchLagMilliseconds = lag
         }
         try arguments.finish()
         let simulator: JiraSimulator

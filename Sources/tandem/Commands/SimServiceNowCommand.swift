@@ -10,6 +10,8 @@ struct SimServiceNowCommand: Command {
                                      [--data FILE] [--webhook URL]... [--webhook-secret S]
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                      [--max-attachment-bytes N]
+                                     [--acl-hide TEXT] [--deny-journal-read]
+                                     [--oauth-client ID:SECRET] [--oauth-token-seconds N]
                                      [--tls-cert FILE --tls-key FILE]
 
         Serves the Table API (incident, sys_user, sys_journal_field) and the
@@ -33,6 +35,17 @@ struct SimServiceNowCommand: Command {
                               then reads 'listening on https://127.0.0.1:PORT'
           --max-attachment-bytes N
                               refuse uploads above N bytes with 413 (default 33554432)
+          --acl-hide TEXT     an ACL hides records whose short_description contains
+                              TEXT; sysparm_limit applies before it, so pages come
+                              back short in the middle of a result, as on a real instance
+          --deny-journal-read answer 403 to reads of sys_journal_field, as for a
+                              user without the role to read comments and work notes
+          --oauth-client ID:SECRET
+                              serve POST /oauth_token.do for this OAuth client
+                              (password grant with the account, or client
+                              credentials); its tokens work as Bearer
+          --oauth-token-seconds N
+                              lifetime of those tokens (default 1800)
 
         Example:
           tandem sim servicenow --port 8082 --user admin --password s3cret
@@ -41,6 +54,19 @@ struct SimServiceNowCommand: Command {
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         var configuration = ServiceNowSimulatorConfiguration()
         try SimCommandOptions.parse(&arguments, into: &configuration)
+        if let marker = try arguments.option("--acl-hide") {
+            guard !marker.isEmpty else { throw CommandError.usage("--acl-hide takes a non-empty text, like [restricted]") }
+            configuration.aclHiddenMarker = marker
+        }
+        configuration.journalReadable = !arguments.flag("--deny-journal-read")
+        if let client = try arguments.option("--oauth-client") {
+            let parts = client.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw CommandError.usage("--oauth-client takes ID:SECRET, like tandem:s3cret")
+            }
+            configuration.oauthClient = (id: parts[0], secret: parts[1])
+        }
+        if let seconds = try arguments.intOption("--oauth-token-seconds", in: 1...86_400) { configuration.oauthTokenSeconds = seconds }
         try arguments.finish()
         let simulator: ServiceNowSimulator
         do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {

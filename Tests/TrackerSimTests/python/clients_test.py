@@ -2,10 +2,11 @@
 
 Usage: python clients_test.py /path/to/tandem
 
-Starts `tandem sim jira` and `tandem sim servicenow` on free ports, then uses
-pycontribs `jira` (create, read, edit, comment, transition, search, attach,
-assign) and `pysnow` (create, query, update, delete, attach) and asserts the
-results. Exits 0 on success; any failed assertion or client error exits non-zero
+Starts `tandem sim jira` (Data Center and Cloud flavours) and `tandem sim
+servicenow` (lenient and strict) on free ports, then uses pycontribs `jira`
+(create, read, edit, comment, transition, search, attach, assign; on Cloud the
+client's own Cloud paths) and `pysnow` (create, query, update, delete, attach;
+ACL-short pages and a journal read denial) and asserts the results. Exits 0 on success; any failed assertion or client error exits non-zero
 with a traceback. Both simulators are stopped with SIGTERM and must exit 0.
 """
 import os
@@ -15,9 +16,9 @@ import sys
 import tempfile
 
 
-def start(tandem, kind, *extra):
+def start(tandem, kind, *extra, user="admin"):
     process = subprocess.Popen(
-        [tandem, "sim", kind, "--port", "0", "--user", "admin", "--password", "secret", *extra],
+        [tandem, "sim", kind, "--port", "0", "--user", user, "--password", "secret", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline().strip()
     if not line.startswith("listening on http://127.0.0.1:"):
@@ -89,6 +90,78 @@ def check_jira(url):
     assert len(jira.search_issues("project = SUP")) == 6
 
 
+def check_jira_cloud(url):
+    """The same client against the Cloud flavour: it switches to /search/jql,
+    accountIds and query= user search because serverInfo says Cloud."""
+    from jira import JIRA, JIRAError
+    jira = JIRA(server=url, basic_auth=("admin@example.com", "secret"), max_retries=0)
+    assert jira.deploymentType == "Cloud", jira.deploymentType
+    assert jira._is_cloud
+
+    issue = jira.create_issue(project="SUP", issuetype={"name": "Task"}, summary="Cloud printer", labels=["hardware"])
+    assert issue.key == "SUP-1", issue.key
+    for n in range(2, 8):
+        jira.create_issue(project="SUP", issuetype={"name": "Bug"}, summary=f"Cloud issue {n}")
+
+    found = jira.search_issues("project = SUP ORDER BY key ASC", maxResults=3)
+    assert [i.key for i in found] == ["SUP-1", "SUP-2", "SUP-3"], [i.key for i in found]
+    everything = jira.search_issues("project = SUP ORDER BY key ASC", maxResults=False)
+    assert len(everything) == 7, len(everything)
+    try:
+        jira.search_issues("project = SUP", startAt=3)
+        raise AssertionError("startAt > 0 must be refused on Cloud")
+    except JIRAError:
+        pass
+
+    jira.assign_issue("SUP-2", "alice@example.com")
+    assignee = jira.issue("SUP-2").fields.assignee
+    assert assignee.accountId.startswith("5b10a"), assignee.accountId
+    assert not getattr(assignee, "name", None), "Cloud users have no name"
+
+    internal = jira.add_comment("SUP-1", "agents only", is_internal=True)
+    public = jira.add_comment("SUP-1", "hello customer")
+    assert internal.jsdPublic is False and public.jsdPublic is True
+
+    payload = bytes(range(256)) * 10
+    with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
+        handle.write(payload)
+        handle.flush()
+        attachment = jira.add_attachment("SUP-2", handle.name, filename="blob.bin")
+    assert "/attachment/content/" in attachment.content, attachment.content
+    assert jira.attachment(attachment.id).get() == payload, "the 303 to the bytes is followed"
+
+    stats = jira._session.get(url + "/_sim/stats").json()
+    assert stats["legacySearches"] == 0 and stats["usernameLookups"] == 0, stats
+
+
+def check_servicenow_strict(url, denied_url):
+    """pysnow against a ServiceNow whose ACL hides records after the limit,
+    and one whose account may not read the journal."""
+    import pysnow
+    import requests
+    client = pysnow.Client(host=url[len("http://"):], user="admin", password="secret", use_ssl=False)
+    incidents = client.resource(api_path="/table/incident")
+    for n in range(1, 5):
+        text = f"[restricted] secret {n}" if n % 2 == 0 else f"open {n}"
+        incidents.create(payload={"short_description": text})
+    page = incidents.get(query={}, limit=2, offset=0).all()
+    assert [r["number"] for r in page] == ["INC0010001"], page
+    rest = incidents.get(query={}, limit=2, offset=2).all()
+    assert [r["number"] for r in rest] == ["INC0010003"], rest
+    try:
+        incidents.get(query={"number": "INC0010002"}).one()
+        raise AssertionError("a record hidden by the ACL was returned")
+    except pysnow.exceptions.NoResults:
+        pass
+
+    denied = pysnow.Client(host=denied_url[len("http://"):], user="admin", password="secret", use_ssl=False)
+    try:
+        denied.resource(api_path="/table/sys_journal_field").get(query={}).all()
+        raise AssertionError("the journal was readable")
+    except requests.exceptions.HTTPError as error:
+        assert error.response.status_code == 403, error.response.status_code
+
+
 def check_servicenow(url):
     import pysnow
     client = pysnow.Client(host=url[len("http://"):], user="admin", password="secret", use_ssl=False)
@@ -134,15 +207,25 @@ def check_servicenow(url):
 def main():
     tandem = sys.argv[1]
     jira_process, jira_url = start(tandem, "jira", "--project", "SUP")
+    cloud_process, cloud_url = start(tandem, "jira", "--project", "SUP", "--flavor", "cloud", user="admin@example.com")
     snow_process, snow_url = start(tandem, "servicenow")
+    strict_process, strict_url = start(tandem, "servicenow", "--acl-hide", "[restricted]")
+    denied_process, denied_url = start(tandem, "servicenow", "--deny-journal-read")
     try:
         check_jira(jira_url)
         print("jira client: ok")
+        check_jira_cloud(cloud_url)
+        print("jira client (cloud): ok")
         check_servicenow(snow_url)
         print("pysnow client: ok")
+        check_servicenow_strict(strict_url, denied_url)
+        print("pysnow client (strict): ok")
     finally:
         stop(jira_process, "jira")
+        stop(cloud_process, "jira cloud")
         stop(snow_process, "servicenow")
+        stop(strict_process, "servicenow strict")
+        stop(denied_process, "servicenow denied")
 
 
 if __name__ == "__main__":

@@ -14,15 +14,16 @@ struct AdminClient {
         guard let path = try arguments.option("--config") ?? ProcessInfo.processInfo.environment["TANDEM_CONFIG"] else {
             throw CommandError.usage("missing --config FILE (the running node's configuration), or set TANDEM_CONFIG")
         }
-        let config: NodeConfig
-        do { config = try NodeConfig.load(path: path) } catch {
-            throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
+        // Only the node section: operators need not hold the trackers' credentials.
+        let node: NodeConfig.Node
+        do { node = try NodeConfig.loadNode(path: path) } catch {
+            throw CommandError("configuration \(path): \(error)", exitCode: .configError)
         }
-        let host = config.node.host == "0.0.0.0" ? "127.0.0.1" : config.node.host
+        let host = node.host == "0.0.0.0" ? "127.0.0.1" : node.host
         // An HTTPS node is reached over HTTPS, trusting its own certificate.
-        let scheme = config.node.tls == nil ? "http" : "https"
-        return AdminClient(admin: NodeAdmin(baseURL: "\(scheme)://\(host):\(config.node.port)", token: config.node.adminToken,
-                                            caFile: config.node.tls?.certificateFile))
+        let scheme = node.tls == nil ? "http" : "https"
+        return AdminClient(admin: NodeAdmin(baseURL: "\(scheme)://\(host):\(node.port)", token: node.adminToken,
+                                            caFile: node.tls?.certificateFile))
     }
 
     /// Sends a request; returns the JSON body of a 2xx answer.

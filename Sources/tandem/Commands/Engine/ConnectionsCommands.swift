@@ -14,7 +14,8 @@ struct ConnectionsPauseCommand: Command {
         nothing to the peer until `tandem connections resume NAME`, which
         delivers the queue in order. Replicas that arrive from the peer are
         still applied. `tandem status` shows the connection as paused and its
-        OUTBOX growing. A pause lasts until resume or until the node restarts.
+        OUTBOX growing. A pause is kept in the store: it lasts until resume,
+        across restarts of the node.
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {

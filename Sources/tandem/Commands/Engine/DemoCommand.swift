@@ -22,9 +22,9 @@ struct DemoCommand: Command {
         status on each side, assign by email, change the priority, and make
         one deliberate conflict: with the connection paused, the summary is
         edited on both sides, then the connection resumes and the nodes'
-        `conflicts` policies keep Jira's edit on both (the demo sets blue to
-        local-wins and green to remote-wins; the example configs have
-        remote-wins on both). After each action it reads the other tracker through
+        `conflicts` policies keep Jira's edit on both (blue.json, the Jira
+        side, says local-wins and green.json remote-wins, as in the example
+        configs). After each action it reads the other tracker through
         its REST API until the change is there, and prints the step, where it
         landed (for the conflict: which edit won, under which policies) and
         how many milliseconds that took.
@@ -34,7 +34,8 @@ struct DemoCommand: Command {
 
         Options:
           --keep   leave the four processes running after the scenario and
-                   print their URLs (simulator APIs, each node's /healthz,
+                   print their URLs (each node's console, logged in through
+                   the token in the URL's fragment; simulator APIs; /healthz,
                    /metrics and admin status) until Ctrl-C
 
         Needs the connector libraries: run it as `make demo`, which builds
@@ -119,6 +120,7 @@ struct DemoCommand: Command {
             let url = process.url
             return """
                   node \(name) (\(name == "blue" ? "Jira" : "ServiceNow") side)
+                    console  \(url)/ui/#token=\(deployment.adminToken)
                     \(url)/healthz   \(url)/readyz   \(url)/metrics
                     curl -H 'Authorization: Bearer \(deployment.adminToken)' \(url)/admin/v1/status
                     tandem status --config \(deployment.folder)/\(name).json

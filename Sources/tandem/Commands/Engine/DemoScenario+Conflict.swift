@@ -7,17 +7,14 @@ import TandemJSON
 /// other's value for a field it changed itself since the last sync, and its
 /// `conflicts` policy decides. The demo pairs `local-wins` on blue with
 /// `remote-wins` on green (`conflictPolicies`), so Jira's edit wins on both
-/// sides; `remote-wins` on both, as in the example configs, would swap the
-/// two edits. The step holds only when the nodes are idle, both trackers
+/// sides, as the example configs say too; `remote-wins` on both would swap
+/// the two edits. The step holds only when the nodes are idle, both trackers
 /// agree on one of the two edits and the nodes' `tandem_conflicts_total`
 /// moved. Its milliseconds run from the resume to that settled agreement.
 extension DemoScenario {
-    /// The demo's `conflicts` policies, set through `SyncDeployment.Options.editConfig`.
-    /// Not in the example configs: until a node's field base advances when
-    /// the peer applies what it sent, `local-wins` also keeps a node's value
-    /// against a later, sequential edit from the peer of a field it changed
-    /// since it last received a change. The demo's steps always give blue an
-    /// incoming change in between, so the conflict step's base is current.
+    /// The demo's `conflicts` policies, set through `SyncDeployment.Options.editConfig`
+    /// so that the step holds whatever the example configs are edited to
+    /// (they say the same today: blue local-wins, green remote-wins).
     static let conflictPolicies: @Sendable (String, inout JSON) -> Void = { node, config in
         config["connections"]?[SyncDeployment.connection]?["conflicts"] = .string(node == "blue" ? "local-wins" : "remote-wins")
     }

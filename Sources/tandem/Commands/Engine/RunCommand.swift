@@ -33,6 +33,11 @@ struct RunCommand: Command {
         `${NAME}` in any string of the file is replaced by the environment
         variable NAME; a missing one stops the start with its JSON path.
         Example: examples/jira-servicenow/ (see its README).
+
+        Before starting it checks the file, the scripts and the plugins like
+        `tandem config check` and reports every problem at once (exit 3);
+        once started it logs whether each tracker accepts the connection's
+        query and credentials and whether each peer knows the connection.
         """
 
     /// Inside systemd's default 90 s and the 10 s a container runtime gives before SIGKILL.
@@ -46,9 +51,13 @@ struct RunCommand: Command {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw CommandError.usage("--log-level takes debug, info, warn or error, not '\(levelName)'")
         }
-        let config: NodeConfig
-        do { config = try NodeConfig.load(path: path) } catch {
-            throw CommandError("configuration \(path): \(error)", exitCode: .validationFailure)
+        // Every problem of the file, its scripts and plugins at once (as `tandem config check --offline`).
+        let check = ConfigCheck(path: path)
+        let report = check.run(trackers: false, peers: false)
+        guard let config = report.config, report.problems.isEmpty else {
+            throw CommandError("configuration \(path) has \(report.problems.count) problem(s):\n"
+                               + report.problems.map { "  " + $0.message.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n"),
+                               exitCode: .configError)
         }
         // Before anything can announce readiness: a SIGTERM sent right after
         // `listening on` must not find the default or an ignoring handler.
@@ -65,10 +74,22 @@ struct RunCommand: Command {
             do throws(NodeReloadError) { _ = try node.reload() } catch { node.logger.warn("reload refused: \(error)") }
         }
         printNow("listening on \(config.node.tls == nil ? "http" : "https")://\(config.node.host):\(port)")
+        logOutsideChecks(check, node.logger)
         TerminationSignal.wait()
         // A plugin call that never returns must not keep the node from
         // stopping: what it was doing stays queued in the store.
         _ = node.stop(within: Self.stopSeconds)
         return .success
+    }
+
+    /// The tracker and peer checks, logged once: a tracker or peer that is
+    /// down does not stop the node (it queues until they are back).
+    private static func logOutsideChecks(_ check: ConfigCheck, _ logger: Logger) {
+        let thread = Thread {
+            let report = check.run(trackers: true, peers: true)
+            for problem in report.problems where problem.kind == .outside { logger.warn("start-up check: \(problem.message)") }
+            for line in report.passed where line.hasPrefix("connection ") { logger.info("start-up check: \(line)") }
+        }
+        thread.start()
     }
 }

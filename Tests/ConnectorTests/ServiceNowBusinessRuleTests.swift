@@ -1,0 +1,77 @@
+import Foundation
+import NodeHost
+import TandemJSON
+import TestSupport
+import XCTest
+
+/// The business rule shipped in examples/servicenow, run in Node with
+/// stand-ins for the Glide API (BusinessRule/harness.js): it sends what the
+/// simulator sends, signed as the connector declares (`X-Tandem-Signature`).
+final class ServiceNowBusinessRuleTests: XCTestCase {
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private static let rule = root.appendingPathComponent("examples/servicenow/tandem-notify.js").path
+    private static let harness = root.appendingPathComponent("Tests/ConnectorTests/BusinessRule/harness.js").path
+
+    private func node() throws -> String {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(folder)/node"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw XCTSkip("node is not installed; the business rule check needs it")
+    }
+
+    /// Runs the rule on `record`; answers `{"sent": [requests], "errors": [gs.error texts]}`.
+    private func runRule(_ record: JSON) throws -> JSON {
+        let folder = TemporaryDirectory("business-rule")
+        let recordPath = folder.path + "/record.json"
+        try record.text.write(toFile: recordPath, atomically: true, encoding: .utf8)
+        let result = try ChildProcess.run(try node(), [Self.harness, Self.rule, recordPath])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try JSON(parsing: result.stdout)
+    }
+
+    private func record(properties: JSON) -> JSON {
+        [
+            "table": "incident", "operation": "update",
+            "fields": ["sys_id": "0123456789abcdef0123456789abcdef", "number": "INC0010002", "short_description": "Printer",
+                       "comments": "", "state": "2", "sys_updated_on": "2024-01-15 09:19:44", "sys_mod_count": "4",
+                       "sys_updated_by": "fred"],
+            "changed": ["comments", "sys_mod_count", "sys_updated_on"],
+            "properties": properties,
+        ]
+    }
+
+    func testNotification_IsSignedAndParsedByTheConnectorAsTheSimulatorsIs() throws {
+        let output = try runRule(record(properties: ["x_tandem.hook_url": "https://tandem.example.com/hooks/servicenow",
+                                                     "x_tandem.hook_secret": "hook-secret-1"]))
+        let request = try XCTUnwrap(output["sent"]?[0])
+        XCTAssertEqual(output["sent"]?.arrayValue?.count, 1)
+        XCTAssertEqual(request["url"], "https://tandem.example.com/hooks/servicenow")
+        let body = try XCTUnwrap(request["body"]?.stringValue)
+        let hmac = try ChildProcess.run(try node(), ["-e", "process.stdout.write(require('crypto').createHmac('sha256', process.argv[1]).update(process.argv[2], 'utf8').digest('hex'))",
+                                                     "hook-secret-1", body])
+        XCTAssertEqual(request["headers"]?["X-Tandem-Signature"]?.stringValue, "sha256=" + hmac.stdout,
+                       "the node checks this header (X-Tandem-Signature, sha256-hex) against the instance's webhookSecret")
+
+        let snow = try TrackerSide(.serviceNow)
+        let events = try snow.call("webhook.parse", ["headers": request["headers"] ?? [:], "body": .string(body)])["events"]
+        XCTAssertEqual(events?[0]?["kind"], "commented", "only comments changed besides system fields")
+        XCTAssertEqual(events?[0]?["id"], "0123456789abcdef0123456789abcdef")
+        XCTAssertEqual(events?[0]?["key"], "INC0010002")
+        XCTAssertEqual(events?[0]?["actor"]?["id"], "fred")
+        XCTAssertEqual(events?[0]?["updated"], "2024-01-15T09:19:44.000Z")
+
+        // The same members as the simulator's notification.
+        let receiver = try WebhookReceiver()
+        snow.addWebhook(receiver.url)
+        _ = try snow.createEntity("reference")
+        let simulated = try JSON(parsing: receiver.deliveries(count: 1)[0].body)
+        XCTAssertEqual(Set(try JSON(parsing: body).objectValue?.keys.map { $0 } ?? []), Set(simulated.objectValue?.keys.map { $0 } ?? []))
+    }
+
+    func testWithoutItsSystemProperties_TheRuleSendsNothingAndSaysWhatToSet() throws {
+        let output = try runRule(record(properties: [:]))
+        XCTAssertEqual(output["sent"]?.arrayValue?.count, 0)
+        XCTAssertTrue(output["errors"]?[0]?.stringValue?.contains("x_tandem.hook_url") ?? false, output.text)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import TandemJSON
+import TestSupport
+import XCTest
+
+/// `tandem history`: one change's steps on both nodes, joined by its tx.
+final class HistoryEndToEndTests: XCTestCase {
+    private var deployment: SyncDeployment!
+
+    override func tearDown() {
+        if let deployment, testRun?.hasSucceeded == false { print(deployment.logs) }
+        deployment?.stop()
+    }
+
+    private func events(_ key: String, node: String) throws -> [JSON] {
+        let result = try deployment.run(["history", key, "--json"], node: node)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try JSON(parsing: result.stdout)["entities"]?[0]?["events"]?.arrayValue ?? []
+    }
+
+    func testACreatedIssue_IsNoticedBuiltSentAndAckedOnOneNode_AndReceivedAndAppliedOnTheOther_UnderOneTx() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 1))
+        let key = try deployment.jira.createIssue("History of a printer")
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incident(shortDescription: "History of a printer") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+
+        let blue = try events(key, node: "blue")
+        let blueKinds = blue.compactMap { $0["kind"]?.stringValue }
+        for kind in ["noticed", "built", "sent", "acked"] { XCTAssertTrue(blueKinds.contains(kind), "\(kind) in \(blueKinds)") }
+        XCTAssertLessThan(blueKinds.firstIndex(of: "noticed")!, blueKinds.firstIndex(of: "built")!)
+        let built = try XCTUnwrap(blue.first { $0["kind"] == "built" })
+        let tx = try XCTUnwrap(built["tx"]?.stringValue)
+        XCTAssertTrue(built["detail"]?["changed"]?.arrayValue?.contains("summary") == true, built.text)
+
+        // Green knows the entity by the Jira key too (its peer's key).
+        let green = try events(key, node: "green")
+        let applied = try XCTUnwrap(green.first { $0["kind"] == "applied" }, "\(green)")
+        XCTAssertEqual(applied["tx"]?.stringValue, tx, "one tx names the replica on both nodes")
+        XCTAssertEqual(applied["detail"]?["created"], true)
+        XCTAssertTrue(green.contains { $0["kind"] == "received" && $0["tx"]?.stringValue == tx })
+
+        let table = try deployment.run(["history", key], node: "green").stdout
+        XCTAssertTrue(table.contains("replica 1 applied: created"), table)
+        let unknown = try deployment.run(["history", "NOPE-1"], node: "blue")
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("no connection knows an entity 'NOPE-1'"), unknown.stderr)
+    }
+
+    func testAnOperatorsRetry_IsInTheHistoryOfTheParkedEntity() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 1)
+        options.editConfig = { node, config in
+            if node == "green" { config["connections"]?[SyncDeployment.connection]?["conflicts"] = "park" }
+        }
+        deployment = try SyncDeployment.local(options)
+        let key = try deployment.jira.createIssue("Park me")
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incident(shortDescription: "Park me") != nil })
+        let sysID = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: "Park me")?["sys_id"]?.stringValue)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+        XCTAssertEqual(deployment.green.stop(), 0)
+        try deployment.serviceNow.updateIncident(sysID, ["short_description": "green's edit"])
+        try deployment.jira.editIssue(key, ["summary": "blue's edit"])
+        try deployment.startNode("green")
+        XCTAssertTrue(try eventually(timeout: 20) { (try deployment.status("green")["parked"]?.intValue ?? 0) > 0 })
+        let green = try events(key, node: "green")
+        let conflict = try XCTUnwrap(green.first { $0["kind"] == "conflict" }, "\(green)")
+        XCTAssertEqual(conflict["detail"]?["local"], "green's edit")
+        XCTAssertEqual(conflict["detail"]?["remote"], "blue's edit")
+        XCTAssertEqual(conflict["detail"]?["policy"], "park")
+        XCTAssertTrue(green.contains { $0["kind"] == "parked" })
+        XCTAssertEqual(try deployment.run(["errors", "retry", "--all"], node: "green").status, 0)
+        XCTAssertTrue(try events(key, node: "green").contains { $0["kind"] == "retried" })
+    }
+}
