@@ -4,7 +4,7 @@
 SWIFT  ?= swift
 CONFIG ?= debug
 
-.PHONY: all build plugins test browser-deps demo bench clean cjson
+.PHONY: all build plugins test browser-deps demo bench fuzz clean cjson
 all: plugins
 
 build:
@@ -49,6 +49,12 @@ demo: plugins
 bench:
 	$(SWIFT) build -c release
 	@echo "run: $$($(SWIFT) build -c release --show-bin-path)/tandem-bench --help"
+
+# Builds and runs every libFuzzer target under Fuzz/ for FUZZ_SECONDS each
+# (see README.md, Fuzzing); exits non-zero when any target found a crash.
+FUZZ_SECONDS ?= 60
+fuzz:
+	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build plugins.d/*.so Examples/CConnector/build

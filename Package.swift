@@ -22,7 +22,12 @@ let pluginLinkerSettings: [LinkerSetting] = [
 let foundationTargets: [Target] = [
     .target(name: "PluginAPI", path: "Sources/PluginAPI", exclude: ["sdk"]),
     .target(name: "TandemRuntime", dependencies: ["PluginAPI"], path: "Sources/TandemRuntime"),
-    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON"], path: "Sources/PluginKit"),
+    .target(name: "PluginKit", dependencies: ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemTime"], path: "Sources/PluginKit"),
+    .target(name: "TandemTime", path: "Sources/TandemTime"),
+    .target(name: "TandemDigest", dependencies: ["CCrypto"], path: "Sources/TandemDigest"),
+    .target(name: "TandemThreads", path: "Sources/TandemThreads"),
+    .testTarget(name: "TandemThreadsTests", dependencies: ["TandemThreads"], path: "Tests/TandemThreadsTests"),
+    .testTarget(name: "TandemTimeTests", dependencies: ["TandemTime"], path: "Tests/TandemTimeTests"),
     .target(name: "JiraLike", dependencies: ["PluginKit"], path: "Plugins/JiraLike",
             linkerSettings: pluginLinkerSettings),
     .target(name: "ServiceNowLike", dependencies: ["PluginKit"], path: "Plugins/ServiceNowLike",
@@ -35,19 +40,20 @@ let foundationTargets: [Target] = [
                    providers: [.apt(["libssl-dev"])]),
     .target(name: "TandemCLI", path: "Sources/TandemCLI"),
     .target(name: "TandemJSON", path: "Sources/TandemJSON"),
-    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP"], path: "Sources/LocalDeployment"),
+    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Sources/LocalDeployment"),
+    .target(name: "TandemAdminClient", dependencies: ["TandemJSON", "TandemHTTP"], path: "Sources/TandemAdminClient"),
     .target(name: "TestSupport", dependencies: ["LocalDeployment"], path: "Tests/TestSupport"),
-    .testTarget(name: "NodeHostTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/NodeHostTests"),
+    .testTarget(name: "NodeHostTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemDigest"], path: "Tests/NodeHostTests"),
     .testTarget(name: "PluginAPITests", dependencies: ["TestSupport"], path: "Tests/PluginAPITests"),
     .testTarget(name: "CommandTests", dependencies: ["TestSupport", "TandemJSON"], path: "Tests/CommandTests"),
     .testTarget(name: "TandemJSONTests", dependencies: ["TandemJSON"], path: "Tests/TandemJSONTests"),
 ]
-let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "TandemJSON", "CSQLite", "CCrypto"]
+let nodeHostDependencies: [Target.Dependency] = ["PluginAPI", "TandemRuntime", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads"]
 
 // MARK: - HTTP layer (issue 3, part 1)
 
 let httpTargets: [Target] = [
-    .target(name: "TandemHTTP", dependencies: ["TandemJSON", "CSSL"], path: "Sources/TandemHTTP"),
+    .target(name: "TandemHTTP", dependencies: ["TandemJSON", "CSSL", "TandemThreads"], path: "Sources/TandemHTTP"),
     .testTarget(name: "TandemHTTPTests", dependencies: ["TandemHTTP", "TandemJSON", "TestSupport"], path: "Tests/TandemHTTPTests"),
 ]
 let httpNodeHostDependencies: [Target.Dependency] = ["TandemHTTP"]
@@ -57,7 +63,7 @@ let httpCommandDependencies: [Target.Dependency] = ["TandemHTTP"]
 
 let simTargets: [Target] = [
     .target(name: "TandemSQL", dependencies: ["CSQLite"], path: "Sources/TandemSQL"),
-    .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
+    .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads"],
             path: "Sources/TrackerSim"),
     .testTarget(name: "TandemSQLTests", dependencies: ["TandemSQL"], path: "Tests/TandemSQLTests"),
     .testTarget(name: "TrackerSimTests", dependencies: ["TrackerSim", "TandemHTTP", "TandemSQL", "TandemJSON", "CCrypto"],
@@ -94,14 +100,15 @@ let engineTargets: [Target] = [
             dependencies: nodeHostDependencies + httpNodeHostDependencies + simNodeHostDependencies
                 + scriptNodeHostDependencies,
             path: "Sources/NodeHost"),
-    .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON"], path: "Tests/EngineTests"),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP"], path: "Tests/EndToEndTests"),
+    .testTarget(name: "EngineTests", dependencies: ["NodeHost", "TestSupport", "TandemJSON", "TandemTime", "TandemDigest"], path: "Tests/EngineTests"),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Tests/EndToEndTests"),
     .executableTarget(name: "tandem",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment"] + httpCommandDependencies
-                          + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient",
+                                     "TandemDigest", "TandemThreads"] + httpCommandDependencies + simCommandDependencies + scriptCommandDependencies
+                          + connectorCommandDependencies,
                       path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench",
-                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment"] + httpCommandDependencies
+                      dependencies: ["NodeHost", "TandemCLI", "TandemRuntime", "TandemJSON", "LocalDeployment", "TandemAdminClient", "TandemDigest"] + httpCommandDependencies
                           + simCommandDependencies + scriptCommandDependencies + connectorCommandDependencies,
                       path: "Sources/tandem-bench"),
 ]

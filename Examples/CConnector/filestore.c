@@ -198,27 +198,51 @@ static tandem_status_t op_update(filestore *store, const cJSON *input, tandem_re
     return tandem_sdk_ok(result, entity);
 }
 
-/* Entities whose `updated` is at or after (cursor - overlapSeconds); a null
- * cursor means every entity. The cursor is the newest `updated` seen, as
- * ISO-8601: it never moves backwards, and a search that finds nothing returns
- * the cursor it was given. The boundary is inclusive: the node de-duplicates
- * what it has seen, so repeats are harmless and misses are not. */
+typedef struct { int64_t ms; long long id; cJSON *ref; } search_ref;
+
+static int compare_refs(const void *a, const void *b) {
+    const search_ref *x = a, *y = b;
+    if (x->ms != y->ms) return x->ms < y->ms ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Entities in (`updated`, id) order after the cursor's position, at most
+ * `limit` (default 1000) a call, with "more": true while others follow.
+ *
+ * Cursor forms: null = every entity; "<iso>|<id>|m" = after that position;
+ * "<iso>|<id>|c" (caught up there) or a bare "<iso>" = a new sweep from
+ * (iso - overlapSeconds, default 60): a change stamped late with an earlier
+ * time is not missed, and the node drops what it has already seen. The
+ * position includes the id, so a page of equal times always moves on. */
 static tandem_status_t op_search(filestore *store, const cJSON *input, tandem_result_t *result) {
     const cJSON *cursor = cJSON_GetObjectItemCaseSensitive(input, "cursor");
     const cJSON *overlap = cJSON_GetObjectItemCaseSensitive(input, "overlapSeconds");
-    int64_t since = INT64_MIN, newest = INT64_MIN;
+    const cJSON *limit_item = cJSON_GetObjectItemCaseSensitive(input, "limit");
+    size_t limit = cJSON_IsNumber(limit_item) && limit_item->valuedouble >= 1 ? (size_t)limit_item->valuedouble : 1000;
+    int64_t since = INT64_MIN, position = 0;
+    long long after_id = -1;
+    char state = 'c';
     if (cursor && !cJSON_IsNull(cursor)) {
         const char *text = cJSON_GetStringValue(cursor);
-        if (!text || tandem_sdk_parse_iso8601(text, &newest) != 0)
+        char iso[40] = "";
+        const char *bar = text ? strchr(text, '|') : NULL;
+        size_t iso_length = text ? (bar ? (size_t)(bar - text) : strlen(text)) : sizeof iso;
+        if (iso_length < sizeof iso) { memcpy(iso, text, iso_length); iso[iso_length] = '\0'; }
+        if (!text || iso_length >= sizeof iso || tandem_sdk_parse_iso8601(iso, &position) != 0 ||
+            (bar && (sscanf(bar, "|%lld|%c", &after_id, &state) != 2 || (state != 'm' && state != 'c'))))
             return tandem_sdk_fail(result, TANDEM_STATUS_INVALID, "search: \"cursor\" must be null or a cursor this connector returned");
-        since = newest - (int64_t)((cJSON_IsNumber(overlap) ? overlap->valuedouble : 60.0) * 1000.0);
+        since = position;
+        if (state == 'c') {
+            since = position - (int64_t)((cJSON_IsNumber(overlap) ? overlap->valuedouble : 60.0) * 1000.0);
+            after_id = -1;
+        }
     }
     DIR *dir = opendir(store->dir);
     if (!dir) return tandem_sdk_fail(result, TANDEM_STATUS_TRANSIENT, "search: cannot read the store folder");
-    cJSON *answer = cJSON_CreateObject();
-    cJSON *refs = cJSON_AddArrayToObject(answer, "refs");
+    search_ref *found = NULL;
+    size_t count = 0, capacity = 0;
     struct dirent *entry;
-    while (refs && (entry = readdir(dir)) != NULL) {
+    while ((entry = readdir(dir)) != NULL) {
         char id[32], path[4200];
         size_t length = strlen(entry->d_name);
         if (length < 6 || length - 5 >= sizeof id || strcmp(entry->d_name + length - 5, ".json") != 0) continue;
@@ -229,20 +253,47 @@ static tandem_status_t op_search(filestore *store, const cJSON *input, tandem_re
         cJSON *entity = read_entity(path); /* NULL for a file a create has claimed but not written yet */
         const char *updated = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entity, "updated"));
         int64_t ms;
-        if (updated && tandem_sdk_parse_iso8601(updated, &ms) == 0 && ms >= since) {
-            if (ms > newest) newest = ms;
+        long long number = atoll(id);
+        if (updated && tandem_sdk_parse_iso8601(updated, &ms) == 0 &&
+            (ms > since || (ms == since && number > after_id))) {
+            if (count == capacity) {
+                capacity = capacity ? capacity * 2 : 64;
+                search_ref *grown = realloc(found, capacity * sizeof *found);
+                if (!grown) { cJSON_Delete(entity); break; }
+                found = grown;
+            }
             cJSON *ref = cJSON_CreateObject();
             cJSON_AddStringToObject(ref, "id", id);
             cJSON_AddItemToObject(ref, "key", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(entity, "key"), 1));
             cJSON_AddStringToObject(ref, "updated", updated);
-            cJSON_AddItemToArray(refs, ref);
+            found[count++] = (search_ref){ms, number, ref};
         }
         cJSON_Delete(entity);
     }
     closedir(dir);
-    char cursor_text[25];
-    if (newest == INT64_MIN) cJSON_AddNullToObject(answer, "cursor");
-    else if (tandem_sdk_iso8601(newest, cursor_text) == 0) cJSON_AddStringToObject(answer, "cursor", cursor_text);
+    if (count > 0) qsort(found, count, sizeof *found, compare_refs);
+    size_t taken = count < limit ? count : limit;
+    cJSON *answer = cJSON_CreateObject();
+    cJSON *refs = cJSON_AddArrayToObject(answer, "refs");
+    for (size_t i = 0; i < count; i++) {
+        if (i < taken && refs) cJSON_AddItemToArray(refs, found[i].ref);
+        else cJSON_Delete(found[i].ref);
+    }
+    char iso[25], next[80];
+    int more = taken < count;
+    if (taken > 0 && tandem_sdk_iso8601(found[taken - 1].ms, iso) == 0) {
+        snprintf(next, sizeof next, "%s|%lld|%c", iso, found[taken - 1].id, more ? 'm' : 'c');
+        cJSON_AddStringToObject(answer, "cursor", next);
+    } else if (taken == 0 && state == 'm' && tandem_sdk_iso8601(position, iso) == 0) {
+        snprintf(next, sizeof next, "%s|%lld|c", iso, after_id); /* caught up where it stood */
+        cJSON_AddStringToObject(answer, "cursor", next);
+    } else if (taken == 0 && cursor && !cJSON_IsNull(cursor)) {
+        cJSON_AddItemToObject(answer, "cursor", cJSON_Duplicate(cursor, 1));
+    } else {
+        cJSON_AddNullToObject(answer, "cursor");
+    }
+    cJSON_AddBoolToObject(answer, "more", more);
+    free(found);
     return tandem_sdk_ok(result, answer);
 }
 

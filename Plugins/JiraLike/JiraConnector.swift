@@ -16,8 +16,19 @@ final class JiraConnector: Connector {
     static let id = "jira-like"
     static let name = "Jira (REST API v2)"
     static let version = "1.0.0"
-    static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
-                             "attachment.get", "attachment.put", "user.find", "webhook.parse", "match"]
+    static let operationTable = OperationTable<JiraConnector>([
+        ("search", .json(JiraConnector.search)),
+        ("get", .json(JiraConnector.get)),
+        ("create", .json(JiraConnector.create)),
+        ("lookup", .json(JiraConnector.lookup)),
+        ("update", .json(JiraConnector.update)),
+        ("comment.add", .json(JiraConnector.addComment)),
+        ("attachment.get", .result(JiraConnector.getAttachment)),
+        ("attachment.put", .json(JiraConnector.putAttachment)),
+        ("user.find", .json(JiraConnector.findUser)),
+        ("webhook.parse", .json(JiraConnector.parseWebhook)),
+        ("match", .json(JiraConnector.match)),
+    ])
     static let isThreadSafe = true
     static let configurationKeys = JiraConfig.keys
 
@@ -28,23 +39,6 @@ final class JiraConnector: Connector {
     init(configuration json: JSON, host: ConnectorHost) throws(ConnectorError) {
         config = try JiraConfig(json, host: host)
         self.host = host
-    }
-
-    func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
-        switch operation {
-        case "search": return OperationResult(try search(request))
-        case "get": return OperationResult(try get(request))
-        case "create": return OperationResult(try create(request))
-        case "lookup": return OperationResult(try lookup(request))
-        case "update": return OperationResult(try update(request))
-        case "comment.add": return OperationResult(try addComment(request))
-        case "attachment.get": return try getAttachment(request)
-        case "attachment.put": return OperationResult(try putAttachment(request))
-        case "user.find": return OperationResult(try findUser(request))
-        case "webhook.parse": return OperationResult(try parseWebhook(request))
-        case "match": return OperationResult(try match(request))
-        default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
-        }
     }
 }
 

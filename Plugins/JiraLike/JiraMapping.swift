@@ -1,6 +1,6 @@
 import PluginKit
 
-/// Jira's REST shapes → the entity JSON of DESIGN.md §5.
+/// Jira's REST shapes → the entity JSON (docs/connector-guide.md, "The operations").
 ///
 /// Field names stay Jira's own (`summary`, `status`, `customfield_10010`);
 /// only the value shapes are normalised: status, priority, issue type and

@@ -1,6 +1,6 @@
 import PluginKit
 
-/// One instance's configuration (DESIGN.md §7), read once at instance creation.
+/// One instance's configuration, read once at instance creation.
 ///
 /// | key | meaning |
 /// |---|---|

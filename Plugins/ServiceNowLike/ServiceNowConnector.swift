@@ -13,8 +13,20 @@ final class ServiceNowConnector: Connector {
     static let id = "servicenow-like"
     static let name = "ServiceNow (Table API)"
     static let version = "1.0.0"
-    static let operations = ["search", "get", "create", "lookup", "update", "comment.add",
-                             "attachment.get", "attachment.put", "user.find", "webhook.parse", "version", "match"]
+    static let operationTable = OperationTable<ServiceNowConnector>([
+        ("search", .json(ServiceNowConnector.search)),
+        ("get", .json(ServiceNowConnector.get)),
+        ("create", .json(ServiceNowConnector.create)),
+        ("lookup", .json(ServiceNowConnector.lookup)),
+        ("update", .json(ServiceNowConnector.update)),
+        ("comment.add", .json(ServiceNowConnector.addComment)),
+        ("attachment.get", .result(ServiceNowConnector.getAttachment)),
+        ("attachment.put", .json(ServiceNowConnector.putAttachment)),
+        ("user.find", .json(ServiceNowConnector.findUser)),
+        ("webhook.parse", .json(ServiceNowConnector.parseWebhook)),
+        ("version", .json(ServiceNowConnector.version)),
+        ("match", .json(ServiceNowConnector.match)),
+    ])
     static let isThreadSafe = true
     static let configurationKeys = ServiceNowConfig.keys
 
@@ -30,25 +42,6 @@ final class ServiceNowConnector: Connector {
         config = try ServiceNowConfig(json, host: host)
         self.host = host
         try preflightAtCreation()
-    }
-
-    func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
-        if ["get", "create", "lookup", "comment.add"].contains(operation) { try preflight(for: operation) }
-        switch operation {
-        case "search": return OperationResult(try search(request))
-        case "get": return OperationResult(try get(request))
-        case "create": return OperationResult(try create(request))
-        case "lookup": return OperationResult(try lookup(request))
-        case "update": return OperationResult(try update(request))
-        case "comment.add": return OperationResult(try addComment(request))
-        case "attachment.get": return try getAttachment(request)
-        case "attachment.put": return OperationResult(try putAttachment(request))
-        case "user.find": return OperationResult(try findUser(request))
-        case "webhook.parse": return OperationResult(try parseWebhook(request))
-        case "match": return OperationResult(try match(request))
-        case "version": return OperationResult(try version(request))
-        default: throw .unsupported("operation '\(operation)' is not implemented by \(Self.id)")
-        }
     }
 }
 

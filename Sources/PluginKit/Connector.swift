@@ -1,4 +1,5 @@
 @_exported import TandemJSON
+@_exported import TandemTime
 
 /// A tracker connector, written once and exported as a plugin with one line.
 ///
@@ -20,9 +21,9 @@ public protocol Connector: AnyObject, Sendable {
     static var name: String { get }
     /// The connector's own version.
     static var version: String { get }
-    /// Operations `perform` implements. `describe` is answered by PluginKit and
-    /// must not be listed here.
-    static var operations: [String] { get }
+    /// The operations this connector implements, by name, with their
+    /// handlers. `describe` is answered by PluginKit and must not be listed.
+    static var operationTable: OperationTable<Self> { get }
     /// Whether `perform` may run concurrently on one instance.
     static var isThreadSafe: Bool { get }
     /// The configuration keys this connector reads, for `describe`.
@@ -35,15 +36,20 @@ public protocol Connector: AnyObject, Sendable {
     ///
     /// - Throws: `ConnectorError.invalid` naming the offending key.
     init(configuration: JSON, host: ConnectorHost) throws(ConnectorError)
-
-    /// Runs one listed operation.
-    func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult
 }
 
 extension Connector {
     public static var isThreadSafe: Bool { true }
     public static var configurationKeys: [String] { [] }
     public static var webhookSignature: WebhookSignatureFormat? { nil }
+
+    /// The operation names, in the table's order.
+    public static var operations: [String] { operationTable.names }
+
+    /// Runs one listed operation through the table.
+    public func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
+        try Self.operationTable.perform(self, operation, request)
+    }
 
     /// What `describe` answers: who the connector is and what it implements.
     public static func describe() -> JSON {

@@ -1,6 +1,6 @@
 /// Reads a connector's configuration JSON with errors that name the key.
 ///
-/// The common keys of every tracker connector (DESIGN.md §7): `baseUrl`,
+/// The common keys of every tracker connector: `baseUrl`,
 /// `auth` (`basic` with `user`/`password`, `bearer` with `token`, or `oauth`
 /// with `clientId`/`clientSecret` and optionally `user`/`password`; any value
 /// may be `{"secret": "NAME"}` to read it from the node's secret store), and an

@@ -27,6 +27,19 @@ extension OperationRequest {
         throw .invalid("\(operation): input needs \"id\" or \"key\"")
     }
 
+    /// The JSON of a `webhook.parse` input's `body` string, the payload a
+    /// tracker (`trackerName`, for the message) posted to the node.
+    ///
+    /// - Throws: `.invalid` when `body` is missing, not a string or not JSON.
+    public func webhookPayload(from trackerName: String) throws(ConnectorError) -> JSON {
+        guard let text = input["body"]?.stringValue else {
+            throw .invalid("webhook.parse: input member 'body' is missing or not a string")
+        }
+        do { return try JSON(parsing: text) } catch {
+            throw .invalid("webhook.parse: body is not JSON (\(error.message)), so not a \(trackerName) webhook")
+        }
+    }
+
     /// A required object member.
     public func object(_ key: String, for operation: String) throws(ConnectorError) -> [String: JSON] {
         guard let members = input[key]?.objectValue else {
@@ -35,18 +48,18 @@ extension OperationRequest {
         return members
     }
 
-    /// The `search` cursor as milliseconds since the epoch: nil for a missing,
-    /// null or empty cursor (search from the start), else a timestamp this
-    /// connector wrote (`Timestamp.iso`).
-    public func searchCursor() throws(ConnectorError) -> Int64? {
+    /// The `search` cursor: nil for a missing, null or empty cursor (search
+    /// from the start), else a `SearchCursor` this connector wrote (or a bare
+    /// timestamp, the older form).
+    public func searchCursor() throws(ConnectorError) -> SearchCursor? {
         switch input["cursor"] {
         case nil, .null?: return nil
         case .string(let text)? where text.isEmpty: return nil
         case .string(let text)?:
-            guard let millis = Timestamp.parse(text) else {
-                throw .invalid("search: cursor '\(text)' is not a timestamp this connector wrote")
+            guard let cursor = SearchCursor(text: text) else {
+                throw .invalid("search: cursor '\(text)' is not a cursor this connector wrote")
             }
-            return millis
+            return cursor
         default: throw .invalid("search: cursor must be a string or null")
         }
     }

@@ -1,6 +1,6 @@
 import TandemJSON
 
-/// The entity JSON of DESIGN.md §5 as the script sees it: `fields` as
+/// The entity JSON (docs/connector-guide.md, "The operations") as the script sees it: `fields` as
 /// members (`issue.summary`, `issue.status.name`) beside `key`, `id`, `url`,
 /// `type`, `updated`, `comments`, `attachments` (and `fields` itself). A
 /// missing member reads as null.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+import TandemThreads
 
 /// An HTTP/1.1 server: one accept thread plus one thread per connection.
 ///
@@ -31,7 +32,7 @@ public final class HTTPServer: Sendable {
     private struct State {
         var listener: Int32 = -1
         var port = 0
-        var acceptThread: pthread_t?
+        var acceptThread: WorkerThread?
         var stopping = false
         /// Open connection sockets by id; a connection removes itself before
         /// closing its socket, so `stop()` never touches a reused descriptor.
@@ -116,7 +117,7 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError("the server is already running; stop it first")
         }
         stoppingFlag.store(false, ordering: .relaxed)
-        guard let thread = startThread(joinable: true, { [self] in acceptLoop(listener) }) else {
+        guard let thread = WorkerThread.start(name: "http-accept", { [self] in acceptLoop(listener) }) else {
             close(listener)
             throw HTTPServerError("cannot start the accept thread")
         }
@@ -135,7 +136,7 @@ public final class HTTPServer: Sendable {
                 state.threads[id].map { pthread_equal($0, me) != 0 } == true ? nil : fd
             }
         }
-        let (listener, thread) = state.withLock { state -> (Int32, pthread_t?) in
+        let (listener, thread) = state.withLock { state -> (Int32, WorkerThread?) in
             let result = (state.listener, state.acceptThread)
             state.stopping = true
             state.acceptThread = nil
@@ -144,7 +145,7 @@ public final class HTTPServer: Sendable {
             return result
         }
         if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
-        if let thread { pthread_join(thread, nil) }
+        thread?.join()
         if listener >= 0 { close(listener) }
         // Connection threads end once their socket is shut down; a handler
         // still running delays this until it returns.
@@ -191,7 +192,7 @@ public final class HTTPServer: Sendable {
             }
             budget.admit(id, fd: fd)
             let remote = Socket.describe(peer)
-            let started = startThread { [self] in
+            let started = WorkerThread.start(name: "http-connection", detached: true) { [self] in
                 state.withLock { $0.threads[id] = pthread_self() }
                 ServerConnection(id: id, fd: fd, remoteAddress: remote, configuration: configuration, budget: budget, tls: tls,
                                  handler: handler, isStopping: { [self] in stoppingFlag.load(ordering: .relaxed) }).run()

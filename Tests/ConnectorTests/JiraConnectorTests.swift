@@ -1,5 +1,6 @@
 import Foundation
 import NodeHost
+import PluginKit
 import TandemJSON
 import XCTest
 
@@ -136,16 +137,34 @@ final class JiraConnectorTests: XCTestCase {
         let first = try jira.createEntity("one"), second = try jira.createEntity("two")
         let answer = try jira.call("search", ["query": "", "cursor": nil])
         XCTAssertEqual(answer["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue }, [first, second])
-        XCTAssertEqual(answer["cursor"], answer["refs"]?[1]?["updated"])
+        let cursor = try XCTUnwrap(answer["cursor"]?.stringValue.flatMap(SearchCursor.init(text:)))
+        XCTAssertEqual(cursor.id, second, "the cursor is the position of the last ref")
+        XCTAssertEqual(answer["more"], false)
     }
 
-    func testSearch_CursorStillFindsChangesWithinTheOverlapAndNeverMovesBack() throws {
+    func testSearch_CursorStillFindsChangesWithinTheOverlap() throws {
         let id = try jira.createEntity("watched")
         let cursor = try XCTUnwrap(jira.call("search", ["cursor": nil])["cursor"])
         try jira.call("update", ["id": .string(id), "fields": ["summary": "changed"]])
         let again = try jira.call("search", ["cursor": cursor, "overlapSeconds": 60])
         XCTAssertEqual(again["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue }, [id])
-        XCTAssertGreaterThanOrEqual(try XCTUnwrap(again["cursor"]?.stringValue), try XCTUnwrap(cursor.stringValue))
+        let before = try XCTUnwrap(cursor.stringValue.flatMap(SearchCursor.init(text:)))
+        let after = try XCTUnwrap(again["cursor"]?.stringValue.flatMap(SearchCursor.init(text:)))
+        XCTAssertGreaterThan(after.updated, before.updated)
+    }
+
+    func testSearch_FollowingTheCursorPageByPageHandsOverEveryIssueOnce() throws {
+        let created = try (0..<12).map { try jira.createEntity("bulk \($0)") }
+        var cursor: JSON = .null, seen: [String] = [], calls = 0
+        repeat {
+            let answer = try jira.call("search", ["cursor": cursor, "limit": 5])
+            seen += answer["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            cursor = answer["cursor"] ?? .null
+            calls += 1
+            if answer["more"] != true { break }
+        } while calls < 10
+        XCTAssertEqual(seen, created)
+        XCTAssertEqual(calls, 3)
     }
 
     func testSearch_PagesPastOnePageAndStopsAtTheLimit() throws {

@@ -155,6 +155,21 @@ final class ServiceNowConnectorTests: XCTestCase {
         XCTAssertEqual(try snow.call("search", ["cursor": nil, "limit": 5])["refs"]?.arrayValue?.count, 5)
     }
 
+    func testSearch_FollowingTheCursorThroughTiesOfOneSecondHandsOverEveryRecordOnce() throws {
+        let created = try (0..<12).map { try snow.createEntity("bulk \($0)") }
+        var cursor: JSON = .null, seen: [String] = [], calls = 0
+        repeat {
+            let answer = try snow.call("search", ["cursor": cursor, "limit": 5])
+            seen += answer["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            cursor = answer["cursor"] ?? .null
+            calls += 1
+            if answer["more"] != true { break }
+        } while calls < 10
+        XCTAssertEqual(seen.count, 12, "each record once")
+        XCTAssertEqual(Set(seen), Set(created))
+        XCTAssertEqual(calls, 3)
+    }
+
     func testSearch_QueryWithNQIsInvalid() {
         XCTAssertEqual(snow.failure("search", ["query": "state=1^NQstate=2", "cursor": nil])?.kind, .invalid)
     }

@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 7 item 5 end to end: attachment bytes move between the nodes by
+/// Attachments end to end: attachment bytes move between the nodes by
 /// SHA-256 and arrive intact, once; one over the receiving connection's limit
 /// parks its entity with a reason an operator can act on.
 final class AttachmentEndToEndTests: XCTestCase {

@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 7, conflicts: the same field edited on both sides while node green
+/// Conflicts: the same field edited on both sides while node green
 /// was down, decided by each node's policy, with four real processes.
 final class ConflictEndToEndTests: XCTestCase {
     private var deployment: SyncDeployment!

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 8: `tandem demo` runs the whole scenario to a green end.
+/// `tandem demo` runs the whole scenario to a green end.
 final class DemoEndToEndTests: XCTestCase {
     func testDemo_RunsEveryStepToAGreenEnd_AndPrintsTheTimeline() throws {
         let result = try ChildProcess.tandem(["demo"], currentDirectory: TestPaths.packageRoot)

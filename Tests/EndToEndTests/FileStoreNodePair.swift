@@ -1,6 +1,7 @@
 import Foundation
 import TandemJSON
 import TestSupport
+import TandemAdminClient
 
 /// Two real node processes over file-store "trackers": `blue` runs the file
 /// store, with a fault on one entity when asked (Tests/Fixtures/plugins/

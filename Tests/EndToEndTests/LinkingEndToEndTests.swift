@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 7 item 6 end to end: `tandem sync --query`, `tandem connect` and
+/// Linking end to end: `tandem sync --query`, `tandem connect` and
 /// `tandem unsync` against four real processes; tracker state is asserted
 /// through the simulators' own APIs.
 final class LinkingEndToEndTests: XCTestCase {
@@ -38,6 +38,20 @@ final class LinkingEndToEndTests: XCTestCase {
         let summaries = try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }.sorted()
         XCTAssertEqual(summaries, (1...15).map { "Bulk issue \($0)" }.sorted(), "each issue arrives exactly once")
         XCTAssertEqual(keys.count, 15)
+    }
+
+    func testBulkSync_PagesPastTheSearchPage_EveryMatchSyncsOnce() throws {
+        try startWithoutTriggers()
+        for number in 1...12 { _ = try deployment.jira.createIssue("Paged bulk \(number)") }
+
+        // Five refs a search call: one call used to be the whole run.
+        let result = try deployment.run(["sync", "--query", "project = SUP", "--connection", connection, "--timeout", "60",
+                                         "--page-size", "5"], node: "blue")
+
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("12 matched, 12 synced, 0 parked, 0 still pending, 0 skipped"), result.stdout)
+        let summaries = try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }.sorted()
+        XCTAssertEqual(summaries, (1...12).map { "Paged bulk \($0)" }.sorted(), "each issue arrives exactly once")
     }
 
     func testBulkSync_ReportsStillPendingAndFailsWhenThePeerIsDown() throws {

@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 7 "Done when", loss and duplication: four real processes on
+/// No loss and no duplication: four real processes on
 /// loopback, changes made through the simulators' APIs while nodes and
 /// trackers are stopped or killed, and every change asserted to arrive once,
 /// in order, on the other tracker.

@@ -4,7 +4,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 8, what an operator watches: /metrics, /healthz, and logs that
+/// What an operator watches: /metrics, /healthz, and logs that
 /// never carry a configured secret.
 final class ObservabilityEndToEndTests: XCTestCase {
     private var deployment: SyncDeployment!

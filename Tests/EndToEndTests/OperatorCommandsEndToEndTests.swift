@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 8, the operator commands against running nodes: `tandem status`,
+/// The operator commands against running nodes: `tandem status`,
 /// `tandem connections pause|resume`, `tandem plugins list --config`.
 final class OperatorCommandsEndToEndTests: XCTestCase {
     private var deployment: SyncDeployment!

@@ -4,7 +4,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 6 end to end, the operator's side: parked errors, retries,
+/// The pipeline end to end, the operator's side: parked errors, retries,
 /// signature refusals and restarts, with four real processes.
 final class OperatorEndToEndTests: XCTestCase {
     private var deployment: SyncDeployment!

@@ -2,6 +2,7 @@ import Foundation
 import TandemJSON
 import TestSupport
 import XCTest
+import TandemAdminClient
 
 /// A plugin that crashes the node on one entity does so at most three times:
 /// the restarted node charges each death to the entity it was working on and

@@ -3,7 +3,7 @@ import TandemJSON
 import TestSupport
 import XCTest
 
-/// Issue 6 end to end: Jira simulator, ServiceNow simulator and two nodes as
+/// The replica pipeline end to end: Jira simulator, ServiceNow simulator and two nodes as
 /// four real processes on loopback; tracker state is asserted through the
 /// simulators' own APIs.
 final class ReplicaPipelineEndToEndTests: XCTestCase {

@@ -4,6 +4,8 @@ import TandemHTTP
 import TandemJSON
 import TestSupport
 import XCTest
+import TandemTime
+import TandemDigest
 
 /// `GET /peer/v1/blobs/{sha256}` serves only attachments the node announced,
 /// and only to a correctly signed request.
@@ -33,8 +35,8 @@ final class BlobEndpointTests: XCTestCase {
         var headers = HTTPHeaders()
         if signed {
             let signer = RequestSigner(secret: nodes.secret)
-            let signature = nonce.map { signer.headers(connection: "files", method: "GET", target: target, body: [], now: nowMs() / 1000, nonce: $0) }
-                ?? signer.headers(connection: "files", method: "GET", target: target, body: [], now: nowMs() / 1000)
+            let signature = nonce.map { signer.headers(connection: "files", method: "GET", target: target, body: [], now: Timestamp.now() / 1000, nonce: $0) }
+                ?? signer.headers(connection: "files", method: "GET", target: target, body: [], now: Timestamp.now() / 1000)
             for (name, value) in signature { headers[name] = value }
         }
         return try client.send(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(nodes.greenPort)\(target)", headers: headers))

@@ -4,6 +4,7 @@ import TandemHTTP
 import TandemJSON
 import TestSupport
 import XCTest
+import TandemTime
 
 /// `/peer/v1/` refuses, with 401 and without storing anything, every request
 /// that is unsigned, badly signed, too old, or replayed.
@@ -29,7 +30,7 @@ final class PeerSecurityTests: XCTestCase {
                                                  headers: httpHeaders, body: body ?? self.body)).status
     }
 
-    private func signed(secret: String? = nil, now: Int64 = nowMs() / 1000, nonce: String? = nil, target: String? = nil) -> [(String, String)] {
+    private func signed(secret: String? = nil, now: Int64 = Timestamp.now() / 1000, nonce: String? = nil, target: String? = nil) -> [(String, String)] {
         let signer = RequestSigner(secret: secret ?? nodes.secret)
         if let nonce {
             return signer.headers(connection: "files", method: "POST", target: target ?? path, body: body, now: now, nonce: nonce)
@@ -55,7 +56,7 @@ final class PeerSecurityTests: XCTestCase {
     }
 
     func testOldTimestamp_Gets401AndStoresNothing() throws {
-        XCTAssertEqual(try post(signed(now: nowMs() / 1000 - 301)), 401)
+        XCTAssertEqual(try post(signed(now: Timestamp.now() / 1000 - 301)), 401)
         XCTAssertEqual(try inboxCount(), 0)
     }
 

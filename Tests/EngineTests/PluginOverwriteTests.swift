@@ -3,6 +3,7 @@ import Foundation
 import TandemJSON
 import TestSupport
 import XCTest
+import TandemDigest
 
 /// Installing a plugin never crashes a running node: the node runs its private
 /// copy, so even an installer that rewrites the file in place (same inode)

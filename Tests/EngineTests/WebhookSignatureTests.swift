@@ -2,6 +2,7 @@
 import TandemHTTP
 import TandemJSON
 import XCTest
+import TandemDigest
 
 /// A webhook's `sha256=<hex>` signature over the raw body, as connectors
 /// declare it; every malformed header is refused, none crashes.

@@ -2,7 +2,7 @@ import NodeHost
 import TandemJSON
 import XCTest
 
-/// The node configuration of DESIGN.md §7: environment expansion, defaults,
+/// The node configuration (docs/operations.md, "Configure"): environment expansion, defaults,
 /// and errors that name the JSON path of the bad value.
 final class NodeConfigTests: XCTestCase {
     private let environment = ["ADMIN": "admin-token-0123456789", "SECRET": "shared-secret-0123456789", "PW": "pw"]

@@ -1,5 +1,6 @@
 import NodeHost
 import XCTest
+import TandemDigest
 
 /// Peer requests are signed over method, target, timestamp, nonce and body.
 final class RequestSignerTests: XCTestCase {

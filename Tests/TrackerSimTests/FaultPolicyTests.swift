@@ -39,16 +39,4 @@ final class FaultPolicyTests: XCTestCase {
         let failures = (0..<200).filter { _ in injector.decide(nowMillis: 0) == .fail }.count
         XCTAssertTrue((50...150).contains(failures), "\(failures)")
     }
-
-    func testSimTime_WritesJiraAndServiceNowForms() {
-        let millis = SimTime.parseLiteral("2024-01-15 09:19:44")! + 990
-        XCTAssertEqual(SimTime.jira(millis), "2024-01-15T09:19:44.990+0000")
-        XCTAssertEqual(SimTime.serviceNow(millis), "2024-01-15 09:19:44")
-    }
-
-    func testSimTime_RejectsImpossibleDates() {
-        XCTAssertNil(SimTime.parseLiteral("2024/13/01 10:00"))
-        XCTAssertNil(SimTime.parseLiteral("2024/01/01 25:00"))
-        XCTAssertNil(SimTime.parseLiteral("soon"))
-    }
 }

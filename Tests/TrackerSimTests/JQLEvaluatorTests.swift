@@ -1,9 +1,10 @@
 @testable import TrackerSim
 import XCTest
+import TandemTime
 
 final class JQLEvaluatorTests: XCTestCase {
     private let catalog = JiraCatalog(projectKey: "SUP", user: "admin")
-    private let t0 = SimTime.parseLiteral("2024-01-15 09:30")!
+    private let t0 = Timestamp.parseLiteral("2024-01-15 09:30")!
 
     private func issue(_ number: Int, status: String = "1", labels: [String] = [], updatedMinutes: Int64 = 0, remote: String? = nil) -> JiraIssue {
         JiraIssue(id: 10000 + number, key: "SUP-\(number)", projectID: "10000", issueTypeID: "10001", summary: "Issue \(number)",

@@ -29,6 +29,36 @@ final class JiraSearchTests: XCTestCase {
 
     private func keys(_ result: JSON) -> [String] { result["issues"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? [] }
 
+    func testSearch_OrderedByUpdated_AfterEditsAndADelete_MatchesAFullSort() throws {
+        for (number, key) in ["SUP-3", "SUP-1", "SUP-5", "SUP-3"].enumerated() {
+            XCTAssertEqual(try client.send("PUT", "/rest/api/2/issue/\(key)", json: ["fields": ["summary": .string("edit \(number)")]]).status, 204)
+        }
+        XCTAssertEqual(try client.send("DELETE", "/rest/api/2/issue/SUP-6").status, 204)
+        let indexed = try search("project = SUP ORDER BY updated ASC, key ASC", "&maxResults=100&fields=updated")
+        let everything = try search("project = SUP ORDER BY key DESC", "&maxResults=100&fields=updated")
+        func order(_ issue: JSON) -> (String, Int) {
+            (issue["fields"]?["updated"]?.stringValue ?? "", Int(issue["id"]?.stringValue ?? "") ?? 0)
+        }
+        let expected = (everything["issues"]?.arrayValue ?? []).sorted { order($0) < order($1) }.compactMap { $0["key"]?.stringValue }
+        XCTAssertEqual(keys(indexed), expected)
+        XCTAssertEqual(Array(keys(indexed).suffix(3)), ["SUP-1", "SUP-5", "SUP-3"], "an edit moves an issue to the end, once")
+        XCTAssertEqual(indexed["total"], 6)
+    }
+
+    func testSearch_UpdatedBound_StartsTheIndexedSearchThere() throws {
+        let all = try search("project = SUP ORDER BY updated ASC, key ASC", "&maxResults=100&fields=updated")
+        let bound = "2999/01/01 00:00"
+        XCTAssertEqual(all["total"], 7)
+        XCTAssertEqual(try search("project = SUP AND updated >= \"\(bound)\" ORDER BY updated ASC, key ASC")["total"], 0)
+        XCTAssertEqual(try search("updated >= \"2000/01/01 00:00\" AND labels = even ORDER BY updated ASC")["total"], 3)
+    }
+
+    func testSearch_ByKeyOrId_StillAppliesTheRestOfTheQuery() throws {
+        XCTAssertEqual(keys(try search("project = SUP AND key = SUP-2 AND labels = even")), ["SUP-2"])
+        XCTAssertEqual(keys(try search("project = SUP AND key = sup-3 AND labels = even")), [], "SUP-3 is odd")
+        XCTAssertEqual(keys(try search("key = SUP-99")), [], "no such issue: nothing, not an error")
+    }
+
     func testSearch_PagesWithStartAtMaxResultsTotal() throws {
         let first = try search("project = SUP ORDER BY key ASC", "&startAt=0&maxResults=3")
         XCTAssertEqual(first["total"], 7)

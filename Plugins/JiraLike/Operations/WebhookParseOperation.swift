@@ -9,13 +9,7 @@ extension JiraConnector {
     /// few fields, so theirs does not. The actor is `user` (or the comment's
     /// author); `byIntegrationUser` compares it with the configured integration user.
     func parseWebhook(_ request: OperationRequest) throws(ConnectorError) -> JSON {
-        guard let text = request.input["body"]?.stringValue else {
-            throw .invalid("webhook.parse: input member 'body' is missing or not a string")
-        }
-        let payload: JSON
-        do { payload = try JSON(parsing: text) } catch {
-            throw .invalid("webhook.parse: body is not JSON (\(error.message)), so not a Jira webhook")
-        }
+        let payload = try request.webhookPayload(from: "Jira")
         guard let event = payload["webhookEvent"]?.stringValue, let issue = payload["issue"], issue.objectValue != nil else {
             throw .invalid("webhook.parse: body is not a Jira issue webhook (no 'webhookEvent' and 'issue')")
         }

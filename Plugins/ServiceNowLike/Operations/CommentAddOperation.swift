@@ -7,6 +7,7 @@ extension ServiceNowConnector {
     /// which appends a journal entry, then the newest entry of that element with
     /// this text, for its id (the Table API does not return it).
     func addComment(_ request: OperationRequest) throws(ConnectorError) -> JSON {
+        try preflight(for: "comment.add")
         let sysID = try resolveSysID(request, for: "comment.add")
         guard let body = request.input["body"]?.stringValue, !body.isEmpty else {
             throw .invalid("comment.add: input member 'body' is missing or empty (ServiceNow ignores empty journal entries)")

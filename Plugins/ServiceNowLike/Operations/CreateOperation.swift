@@ -4,6 +4,7 @@ extension ServiceNowConnector {
     /// `create` {"fields", "correlationId"?} → {"id","key","url"}: one POST.
     /// The correlation id is written to `correlation_id` for `lookup`.
     func create(_ request: OperationRequest) throws(ConnectorError) -> JSON {
+        try preflight(for: "create")
         var body = try tableFields(try request.object("fields", for: "create"), for: "create")
         if let correlation = request.optionalString("correlationId") {
             guard !correlation.isEmpty, !correlation.contains("^") else {

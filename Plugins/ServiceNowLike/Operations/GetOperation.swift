@@ -9,6 +9,7 @@ extension ServiceNowConnector {
     /// looked up once per instance and then come from the cache. A `key` costs
     /// one more request (the number → sys_id query).
     func get(_ request: OperationRequest) throws(ConnectorError) -> JSON {
+        try preflight(for: "get")
         let sysID = try resolveSysID(request, for: "get")
         let record = try now("get", "GET", "/table/\(config.table)/\(URLEncoding.component(sysID))", query: Self.readParameters)
         return try entity(record, comments: try journal(sysID, for: "get"), attachments: try attachmentList(sysID, for: "get"),

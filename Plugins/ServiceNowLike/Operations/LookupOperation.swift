@@ -4,6 +4,7 @@ extension ServiceNowConnector {
     /// `lookup` {"correlationId"} → {"id","key","url"} of the record whose
     /// `correlation_id` it is, or notFound.
     func lookup(_ request: OperationRequest) throws(ConnectorError) -> JSON {
+        try preflight(for: "lookup")
         let correlation = try request.string("correlationId", for: "lookup")
         guard !correlation.contains("^") else { throw .invalid("lookup: correlationId must not contain '^'") }
         let rows = try now("lookup", "GET", "/table/\(config.table)", query: [

@@ -4,18 +4,12 @@ extension ServiceNowConnector {
     /// `webhook.parse` {"headers", "body"} → {"events": [...]}.
     ///
     /// Reads Tandem's ServiceNow change notification (schema
-    /// `tandem.servicenow.event/1`, tracker-apis.md §2.6), which the simulator
+    /// `tandem.servicenow.event/1`, docs/simulators.md), which the simulator
     /// sends and the shipped business rule makes a real instance send. It
     /// carries no record, so events have no `entity`: the node re-reads.
     /// Makes no request: the actor is `sys_updated_by` as a bare user.
     func parseWebhook(_ request: OperationRequest) throws(ConnectorError) -> JSON {
-        guard let text = request.input["body"]?.stringValue else {
-            throw .invalid("webhook.parse: input member 'body' is missing or not a string")
-        }
-        let payload: JSON
-        do { payload = try JSON(parsing: text) } catch {
-            throw .invalid("webhook.parse: body is not JSON (\(error.message)), so not a ServiceNow notification")
-        }
+        let payload = try request.webhookPayload(from: "ServiceNow")
         guard payload["schema"]?.stringValue == "tandem.servicenow.event/1", let sysID = payload["sys_id"]?.stringValue else {
             throw .invalid("webhook.parse: body is not a tandem.servicenow.event/1 notification")
         }

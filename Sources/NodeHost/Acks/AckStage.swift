@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 /// The peer's answer to one of our replicas → the twin's link and status.
 ///
@@ -30,7 +31,7 @@ struct AckStage {
                     twin.remoteKey = peer.key ?? twin.remoteKey
                     twin.remoteURL = peer.url ?? twin.remoteURL
                     twin.remoteStatus = "applied"
-                    twin.lastSyncedAt = nowMs()
+                    twin.lastSyncedAt = Timestamp.now()
                     // Later peer replicas name this one or a newer one.
                     try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: ack.seq)
                     try tx.save(twin)

@@ -1,6 +1,7 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// What the console and `tandem history` read about one entity:
 ///
@@ -50,7 +51,7 @@ extension AdminAPI {
     }
 
     static func json(_ twin: Twin) -> JSON {
-        func time(_ ms: Int64?) -> JSON { ms.map { .string(isoTimestamp(Date(timeIntervalSince1970: Double($0) / 1000))) } ?? .null }
+        func time(_ ms: Int64?) -> JSON { ms.map { .string(Timestamp.iso($0)) } ?? .null }
         func text(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
         return [
             "local": ["id": .string(twin.localID), "key": text(twin.localKey), "url": text(twin.localURL)],

@@ -1,11 +1,13 @@
 import TandemHTTP
 import TandemJSON
 
-/// Admin routes of bulk sync and linking (issue 7 item 6), used by
+/// Admin routes of bulk sync and linking (docs/linking.md), used by
 /// `tandem sync --query`, `tandem sync KEY`, `tandem connect` and `tandem unsync`:
 ///
-///     POST /admin/v1/sync/query     {connection, query}          → {entities, skipped}
-///     POST /admin/v1/sync/progress  {connection, ids}            → {entities: [{id, key, state, reason?}]}
+///     POST /admin/v1/sync/query     {connection, query, pageSize?} → 202 progress of the new run
+///     POST /admin/v1/sync/progress  {connection, run}            → {run, searching, error, matched, queued,
+///                                   synced, parked, pending, skipped, parkedEntities, pendingEntities,
+///                                   skippedEntities} (lists capped; each call costs the same at any size)
 ///     POST /admin/v1/connect        {connection, localKey, remoteKey} → 202 {id, key, seq, remoteKey}
 ///     POST /admin/v1/unsync         {connection, key}            → 202 {id, key, seq, remoteKey}
 ///     POST /admin/v1/relink         {connection, key}            → {relinked, id, seq?, remoteKey?}
@@ -23,16 +25,22 @@ extension AdminAPI {
             guard let value = body[name]?.stringValue, !value.isEmpty else { throw Linker.failure(400, "body needs \"\(name)\"") }
             return value
         }
+        let runs = bulkRuns
         router.add("POST", "/admin/v1/sync/query") { request in
             let body = try request.jsonBody()
-            return .json(200, try BulkSync(context: try context(body)).queue(query: body["query"]?.stringValue ?? ""))
+            let pageSize = body["pageSize"]?.intValue ?? BulkSync.defaultPageSize
+            guard (1...10_000).contains(pageSize) else { throw Linker.failure(400, "\"pageSize\" must be from 1 to 10000") }
+            let bulk = BulkSync(context: try context(body))
+            let run = try bulk.start(query: body["query"]?.stringValue ?? "", pageSize: pageSize, runs: runs)
+            return .json(202, try bulk.progress(run))
         }
         router.add("POST", "/admin/v1/sync/progress") { request in
             let body = try request.jsonBody()
-            guard let ids = body["ids"]?.arrayValue?.compactMap(\.stringValue) else {
-                throw Linker.failure(400, "body needs \"ids\": [local entity ids]")
+            let bulk = BulkSync(context: try context(body))
+            guard let id = body["run"]?.stringValue, let run = runs.run(id), run.connection == bulk.context.name else {
+                throw Linker.failure(404, "no sync --query run '\(body["run"]?.stringValue ?? "")' on this connection; runs are kept in memory until the node restarts")
             }
-            return .json(200, try BulkSync(context: try context(body)).progress(ids: ids))
+            return .json(200, try bulk.progress(run))
         }
         router.add("POST", "/admin/v1/connect") { request in
             let body = try request.jsonBody()

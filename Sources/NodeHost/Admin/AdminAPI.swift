@@ -1,6 +1,8 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemTime
+import TandemDigest
 
 /// The operator endpoints under `/admin/v1/`, used by `tandem errors`,
 /// `tandem sync`, `tandem status` and `tandem connections`.
@@ -17,6 +19,8 @@ struct AdminAPI {
     let loadedPlugins: [LoadedPlugin]
     let refusedPlugins: [String]
     let router = Router()
+    /// `tandem sync --query` runs, polled by id.
+    let bulkRuns = BulkRuns()
 
     init(contexts: [String: ConnectionContext], store: Store, adminToken: String, config: NodeConfig? = nil,
          loadedPlugins: [LoadedPlugin] = [], refusedPlugins: [String] = []) {
@@ -65,7 +69,7 @@ struct AdminAPI {
         [
             "id": .int(error.id), "connection": .string(error.connection), "entity": .string(error.entity),
             "lane": .string(error.lane), "stage": .string(error.stage), "reason": .string(error.reason),
-            "createdAt": .string(isoTimestamp(Date(timeIntervalSince1970: Double(error.createdAt) / 1000))),
+            "createdAt": .string(Timestamp.iso(error.createdAt)),
         ]
     }
 
@@ -179,7 +183,7 @@ struct AdminAPI {
     static let lookupSeconds = 3.0
 
     private func status() throws -> HTTPResponse {
-        let now = nowMs()
+        let now = Timestamp.now()
         let connections: [JSON] = try contexts.keys.sorted().map { name in
             let context = contexts[name]!
             return try store.read { tx in
@@ -203,7 +207,7 @@ struct AdminAPI {
                         $0 + context.metrics.counter("tandem_syncs_total", ["connection": name, "stage": $1, "outcome": "done"])
                     })),
                     "twins": .int(Int64(try tx.twinCount(connection: name))),
-                    "lastSync": try tx.lastSyncedAt(connection: name).map { .string(isoTimestamp(Date(timeIntervalSince1970: Double($0) / 1000))) } ?? .null,
+                    "lastSync": try tx.lastSyncedAt(connection: name).map { .string(Timestamp.iso($0)) } ?? .null,
                 ]
             }
         }

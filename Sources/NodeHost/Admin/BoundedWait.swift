@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TandemThreads
 
 /// Runs work that calls a plugin on a thread of its own and waits for it at
 /// most a bounded time, so an admin request answers even while a plugin call
@@ -10,13 +11,12 @@ enum BoundedWait {
     static func run<T: Sendable>(atMost seconds: Double, name: String, _ work: @escaping @Sendable () -> T) -> T? {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()
-        let thread = Thread {
+        let started = WorkerThread.start(name: name, detached: true) {
             let value = work()
             box.set(value)
             done.signal()
         }
-        thread.name = name
-        thread.start()
+        guard started != nil else { return work() }  // no thread to spare: answer late rather than never
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }
         return box.get()
     }

@@ -1,6 +1,7 @@
 import TandemJSON
+import TandemDigest
 
-/// The sending side of attachments (DESIGN.md §3, sync-semantics §8): before
+/// The sending side of attachments (docs/attachments.md): before
 /// a replica is built, every attachment of the entity whose SHA-256 the node
 /// does not know yet is fetched once with `attachment.get`, spooled to the
 /// blob folder (where `GET /peer/v1/blobs/{sha256}` serves it) and its hash

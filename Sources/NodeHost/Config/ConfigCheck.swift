@@ -2,6 +2,7 @@ import Foundation
 import SyncScript
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// Everything an operator can get wrong in a node's configuration, found in
 /// one pass (`tandem config check`, and `tandem run` before it starts):
@@ -127,7 +128,7 @@ public struct ConfigCheck: Sendable {
             let http = TrackerHTTPService(baseUrl: instance.config["baseUrl"]?.stringValue ?? "http://invalid", client: client,
                                           defaultTimeoutMs: min(instance.timeoutMs, 10_000))
             let services = HostServices(log: { _, _, _ in }, http: { http.perform($0) },
-                                        secret: { [environment] in environment["TANDEM_SECRET_" + $0] }, nowMs: { nowMs() })
+                                        secret: { [environment] in environment["TANDEM_SECRET_" + $0] }, nowMs: { Timestamp.now() })
             do {
                 instances[name] = try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services)
                 report.passed.append("instance \(name): plugin \(plugin.id) \(plugin.version) accepts its config")

@@ -1,7 +1,7 @@
 import TandemJSON
 
 /// How a field changed on both sides since the last sync is decided
-/// (DESIGN.md §3, Conflicts): one policy for the connection, optionally
+/// (docs/conflicts.md): one policy for the connection, optionally
 /// overridden per field.
 ///
 /// Config: `"conflicts": "remote-wins"`, or

@@ -2,7 +2,7 @@ import Foundation
 import TandemJSON
 
 /// Replaces `${NAME}` inside every string of a configuration with the
-/// environment variable NAME (DESIGN.md §7).
+/// environment variable NAME (docs/operations.md, "Configure").
 ///
 /// A missing variable is an error naming the path and the variable, so a node
 /// never starts with an empty secret. `$${` writes a literal `${`.

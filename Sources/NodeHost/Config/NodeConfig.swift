@@ -65,6 +65,11 @@ public struct NodeConfig: Sendable, Equatable {
         /// syncing until `tandem unsync`. Unlinked entities never leave
         /// without matching, either way.
         public var strict: Bool
+        /// Refs asked of one `search` call (the connector pages inside it).
+        public var pageSize: Int = 1000
+        /// `search` calls one poll makes at most; a poll that has not caught up
+        /// goes on at once from where it stopped.
+        public var pagesPerPoll: Int = 10
     }
 
     public struct Connection: Sendable, Equatable {
@@ -101,6 +106,13 @@ public struct NodeConfig: Sendable, Equatable {
         let json = try readJSON(path: path)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(json, baseDirectory: base, environment: environment)
+    }
+
+    /// Parses and validates the bytes of a configuration file called `name`
+    /// (named in the error when they are not JSON).
+    public static func parse(bytes: [UInt8], named name: String, baseDirectory: String,
+                             environment: [String: String]) throws(ConfigError) -> NodeConfig {
+        try parse(try json(bytes: bytes, named: name), baseDirectory: baseDirectory, environment: environment)
     }
 
     /// Validates configuration JSON; relative paths resolve against `baseDirectory`.
@@ -199,13 +211,15 @@ public struct NodeConfig: Sendable, Equatable {
         guard secret.count >= 16 else { throw ConfigError(secretReader.path, "must be at least 16 characters") }
 
         let triggerReader = try reader.required("trigger")
-        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict"])
-        let trigger = Trigger(
+        try triggerReader.rejectUnknownKeys(["query", "pollSeconds", "webhook", "overlapSeconds", "strict", "pageSize", "pagesPerPoll"])
+        var trigger = Trigger(
             query: try triggerReader.required("query").string(),
             pollSeconds: try triggerReader.member("pollSeconds")?.double(in: 0.1...86_400),
             webhook: try triggerReader.member("webhook")?.bool() ?? false,
             overlapSeconds: try triggerReader.member("overlapSeconds")?.double(in: 0...3_600) ?? 60,
             strict: try triggerReader.member("strict")?.bool() ?? false)
+        if let pageSize = try triggerReader.member("pageSize") { trigger.pageSize = try pageSize.int(in: 1...10_000) }
+        if let pages = try triggerReader.member("pagesPerPoll") { trigger.pagesPerPoll = try pages.int(in: 1...1_000) }
 
         let conflicts: ConflictPolicy
         if let conflictsReader = try reader.member("conflicts") {
@@ -262,8 +276,12 @@ public struct NodeConfig: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError("$", "cannot read configuration file '\(path)'")
         }
-        do { return try JSON(parsing: [UInt8](data)) } catch {
-            throw ConfigError("$", "'\(path)' is not valid JSON: \(error)")
+        return try json(bytes: [UInt8](data), named: path)
+    }
+
+    private static func json(bytes: [UInt8], named name: String) throws(ConfigError) -> JSON {
+        do { return try JSON(parsing: bytes) } catch {
+            throw ConfigError("$", "'\(name)' is not valid JSON: \(error)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTime
 
 /// Keeps the history table bounded: every `intervalSeconds` it deletes
 /// events older than the configured age and, per entity, all but the newest
@@ -47,7 +48,7 @@ final class HistoryPruner: @unchecked Sendable {
 
     /// One pass; returns the number of events deleted.
     @discardableResult
-    func pruneOnce(now: Int64 = nowMs()) -> Int {
+    func pruneOnce(now: Int64 = Timestamp.now()) -> Int {
         let cutoff = now - Int64(retention.maxAgeDays * 86_400_000)
         do {
             return try store.write { try $0.pruneHistory(olderThan: cutoff, keepPerEntity: retention.maxEventsPerEntity) }

@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
 
 /// Adds the attachments an incoming script asked for (`issue.attachments =
 /// attachmentHelper.mergeAttachments(issue, replica)`), after the comments

@@ -1,4 +1,5 @@
 import Foundation
+import TandemTime
 
 /// Bounds the creates one connection makes in its tracker: at most `limit`
 /// in any 60 seconds. A burst beyond it is a configuration mistake far more
@@ -17,7 +18,7 @@ final class CreationBreaker: @unchecked Sendable {
     init(limit: Int) { self.limit = limit }
 
     /// Counts one create now; the reason it must not happen when the limit is reached.
-    func admit(now: Int64 = nowMs()) -> String? {
+    func admit(now: Int64 = Timestamp.now()) -> String? {
         guard limit > 0 else { return nil }
         return lock.withLock {
             recent.removeAll { $0 <= now - Self.window }

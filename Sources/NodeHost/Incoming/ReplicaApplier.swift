@@ -1,5 +1,6 @@
 import SyncScript
 import TandemJSON
+import TandemTime
 
 /// Inbox replica → incoming script → tracker write → twin + ack.
 ///
@@ -112,8 +113,8 @@ struct ReplicaApplier {
         if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq, interrupted: intent, local: local) {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
-                                           localTime: local["updated"]?.stringValue.flatMap(parseISOMillis),
-                                           remoteTime: message.source.updated.flatMap(parseISOMillis) ?? message.noticedAt)
+                                           localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
+                                           remoteTime: message.source.updated.flatMap(Timestamp.parse) ?? message.noticedAt)
             switch outcome {
             case .apply(let resolved, let conflicts, let kept):
                 record(conflicts, entity: label)
@@ -265,7 +266,7 @@ struct ReplicaApplier {
                 case .none:
                     break
                 }
-                final.lastSyncedAt = nowMs()
+                final.lastSyncedAt = Timestamp.now()
                 try tx.save(final)
                 try tx.deleteApplyIntent(connection: context.name, localID: final.localID)
                 try tx.deleteReplicas(connection: context.name, lane: queued.lane, upTo: message.seq)
@@ -282,7 +283,7 @@ struct ReplicaApplier {
         context.sendSignal.signal()
         if let noticed = message.noticedAt {
             context.metrics.observe("tandem_sync_latency_seconds", ["connection": context.name],
-                                    seconds: Double(max(0, nowMs() - noticed)) / 1000)
+                                    seconds: Double(max(0, Timestamp.now() - noticed)) / 1000)
         }
         return .done("applied replica \(message.seq) of \(label) to \(final.localKey ?? final.localID)")
     }

@@ -1,81 +1,121 @@
+import Foundation
 import TandemHTTP
 import TandemJSON
 
 /// `tandem sync --query Q`: queues every matching entity like a manual sync,
-/// and reports how far each has got.
+/// page by page, as a `BulkRun` whose progress an operator polls by its id.
+///
+/// The first page is searched before answering, so a query the tracker
+/// refuses is a 400 at once; the others are searched on the run's own thread,
+/// following the connector's cursor until it reports no more. There is no
+/// cap on the number of matches.
 ///
 /// Decision: entities that were unsynced (`tandem unsync`) are skipped and
 /// listed, not re-linked: a broad query should not undo an explicit unsync;
 /// `tandem sync KEY` re-links one on purpose.
 struct BulkSync {
-    /// The most entities one bulk sync takes; the connector pages up to it.
-    static let limit = 10_000
+    /// Refs asked of one `search` call.
+    static let defaultPageSize = 1000
     let context: ConnectionContext
 
-    /// Searches with a null cursor and `query`, and queues what it found.
-    ///
-    /// - Returns: {entities: [{id, key}], skipped: [{id, key, reason}]}.
-    func queue(query: String) throws -> JSON {
-        let refs: [JSON]
+    /// Starts a run for `query`; returns after its first page is queued.
+    func start(query: String, pageSize: Int, runs: BulkRuns) throws -> BulkRun {
+        let run = runs.create(connection: context.name, query: query)
+        let first = try search(query: query, cursor: .null, pageSize: pageSize)
+        try queue(first.refs, in: run)
+        guard first.more else {
+            run.finishSearch(failure: nil)
+            return run
+        }
+        let thread = Thread { [self] in
+            do {
+                var page = first
+                while page.more {
+                    page = try search(query: query, cursor: page.cursor, pageSize: pageSize)
+                    try queue(page.refs, in: run)
+                }
+                run.finishSearch(failure: nil)
+            } catch {
+                context.logger.error("sync --query stopped searching: \(error)", connection: context.name)
+                run.finishSearch(failure: "\(error)")
+            }
+        }
+        thread.name = "tandem.\(context.name).bulk"
+        thread.start()
+        return run
+    }
+
+    private struct Page {
+        var refs: [JSON]
+        var cursor: JSON
+        var more: Bool
+    }
+
+    private func search(query: String, cursor: JSON, pageSize: Int) throws -> Page {
+        let answer: JSON
         do {
-            refs = try context.instance.call("search", [
-                "query": .string(query), "cursor": .null, "limit": .int(Int64(Self.limit)),
-            ]).json["refs"]?.arrayValue ?? []
+            answer = try context.instance.call("search", [
+                "query": .string(query), "cursor": cursor, "limit": .int(Int64(pageSize)),
+            ]).json
         } catch where error.kind == .invalid {
             throw Linker.failure(400, "the tracker refused the query '\(query)': \(error); check its syntax for \(context.instance.plugin.id)")
         } catch {
             throw Linker.failure(502, "cannot search the tracker of connection '\(context.name)': \(error); check `tandem status` and try again")
         }
-        var seen: Set<String> = []
-        let (queued, skipped): ([JSON], [JSON]) = try context.store.write { tx in
-            var queued: [JSON] = [], skipped: [JSON] = []
+        let next = answer["cursor"] ?? .null
+        // A connector that does not move its cursor has nothing more to give.
+        let more = answer["more"]?.boolValue == true && next != cursor
+        return Page(refs: answer["refs"]?.arrayValue ?? [], cursor: next, more: more)
+    }
+
+    private func queue(_ refs: [JSON], in run: BulkRun) throws {
+        try context.store.write { tx in
             for ref in refs {
-                guard let id = ref["id"]?.stringValue, seen.insert(id).inserted else { continue }
-                let key = ref["key"]?.stringValue
-                let entry: JSON = ["id": .string(id), "key": key.map(JSON.string) ?? .string(id)]
+                guard let id = ref["id"]?.stringValue, run.admit(id) else { continue }
+                let key = ref["key"]?.stringValue ?? id
                 if try tx.twin(connection: context.name, localID: id)?.status == .unsynced {
-                    var skip = entry
-                    skip["reason"] = .string("unsynced; `tandem sync \(key ?? id) --connection \(context.name)` re-links it")
-                    skipped.append(skip)
+                    run.skip(["id": .string(id), "key": .string(key),
+                              "reason": .string("unsynced; `tandem sync \(key) --connection \(context.name)` re-links it")])
                     continue
                 }
                 try tx.notePending(connection: context.name, localID: id, localKey: key, source: "manual")
-                queued.append(entry)
+                run.queued(id, key: key)
             }
-            return (queued, skipped)
         }
         context.work.signal()
-        return ["entities": .array(queued), "skipped": .array(skipped)]
     }
 
-    /// Where each of `ids` stands: `synced` (twinned, nothing left to send),
-    /// `parked` (with the reason, here or at the peer), `out of scope` (the
-    /// trigger query does not match it: never sent) or `pending`.
-    func progress(ids: [String]) throws -> JSON {
-        let entries: [JSON] = try context.store.read { tx in
-            try ids.map { id in
-                let twin = try tx.twin(connection: context.name, localID: id)
-                var entry: [String: JSON] = ["id": .string(id), "key": .string(twin?.localKey ?? id)]
-                if let reason = try tx.openParkedReason(connection: context.name, lane: "out:" + id) {
-                    entry["state"] = "parked"
-                    entry["reason"] = .string(reason)
-                } else if twin?.remoteID == nil, let decision = try tx.scopeDecision(connection: context.name, localID: id),
-                          !decision.matches, try !tx.hasPending(connection: context.name, localID: id) {
-                    entry["state"] = "out of scope"
-                    entry["reason"] = .string("does not match trigger.query '\(context.config.trigger.query)', so it is not sent")
-                } else if let remote = twin?.remoteStatus, remote.hasPrefix("failed") {
-                    entry["state"] = "parked"
-                    entry["reason"] = .string("at the peer: " + remote.dropFirst("failed".count).drop { $0 == ":" || $0 == " " })
-                } else if let twin, twin.status == .active, twin.remoteID != nil,
-                          try !tx.hasPending(connection: context.name, localID: id),
-                          try !tx.hasOutgoingReplica(connection: context.name, localID: id) {
-                    entry["state"] = "synced"
-                } else {
-                    entry["state"] = "pending"
-                }
-                return .object(entry)
+    /// The run's counts after re-checking its next batch of unsettled members.
+    func progress(_ run: BulkRun) throws -> JSON {
+        try run.progress { ids in
+            try context.store.read { tx in
+                var states: [String: BulkRun.MemberState] = [:]
+                for id in ids { states[id] = try state(of: id, tx) }
+                return states
             }
         }
-        return ["entities": .array(entries)]
+    }
+
+    /// `synced` (twinned, nothing left to send), `parked` (with the reason,
+    /// here or at the peer), `outOfScope` (the trigger query does not match
+    /// it: never sent) or `pending`; a few indexed lookups.
+    private func state(of id: String, _ tx: StoreTransaction) throws -> BulkRun.MemberState {
+        let twin = try tx.twin(connection: context.name, localID: id)
+        if let reason = try tx.openParkedReason(connection: context.name, lane: "out:" + id) {
+            return .parked(reason)
+        }
+        if twin?.remoteID == nil, let decision = try tx.scopeDecision(connection: context.name, localID: id),
+           !decision.matches, try !tx.hasPending(connection: context.name, localID: id) {
+            return .outOfScope("does not match trigger.query '\(context.config.trigger.query)', so it is not sent")
+        }
+        if let remote = twin?.remoteStatus, remote.hasPrefix("failed") {
+            return .parked("at the peer: " + remote.dropFirst("failed".count).drop { $0 == ":" || $0 == " " })
+        }
+        if let twin, twin.status == .active, twin.remoteID != nil,
+           try !tx.hasPending(connection: context.name, localID: id),
+           try !tx.hasOutgoingReplica(connection: context.name, localID: id) {
+            return .synced
+        }
+        return .pending
     }
 }

@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 /// What linking and unlinking do to a twin, the same on both nodes.
 ///
@@ -35,7 +36,7 @@ enum LinkRules {
         linked.lastReceivedReplica = nil
         linked.base = nil
         linked.remoteStatus = "linked"
-        linked.lastSyncedAt = nowMs()
+        linked.lastSyncedAt = Timestamp.now()
         return linked
     }
 

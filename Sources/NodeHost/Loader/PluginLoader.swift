@@ -5,9 +5,9 @@ import TandemRuntime
 import Glibc
 #endif
 
-/// Finds, loads and validates connector plugins (DESIGN.md §4).
+/// Finds, loads and validates connector plugins (docs/connector-guide.md, "The ABI rules").
 ///
-/// Loading follows plugin-abi-notes.md §4: `dlopen(RTLD_NOW | RTLD_LOCAL |
+/// Loading: `dlopen(RTLD_NOW | RTLD_LOCAL |
 /// RTLD_NODELETE)`, one `dlsym` of the entry, negotiation, validation, a copy
 /// of the descriptor. A library is never `dlclose`d: the Swift runtime keeps
 /// pointers into every image it has seen. Each refusal carries its reason and

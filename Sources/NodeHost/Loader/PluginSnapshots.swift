@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemDigest
 
 /// Private, content-addressed copies of plugin files, one folder per node.
 ///

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The threads that move one connection's work: its lane scheduler, its peer
 /// sender and, when it polls, its poller.
 ///
@@ -19,10 +21,21 @@ struct ConnectionWorkers {
         return ConnectionWorkers(scheduler: scheduler, sender: sender, poller: poller)
     }
 
-    /// Stops triggering first, then the workers.
-    func stop() {
-        poller?.stop()
-        scheduler.stop()
-        sender.stop()
+    /// Asks every thread to stop after the step in hand, triggering first.
+    func requestStop() {
+        poller?.requestStop()
+        scheduler.requestStop()
+        sender.requestStop()
+    }
+
+    /// Stops and waits for the threads until `deadline`; returns how many are
+    /// still busy then (in a tracker or peer call, left to finish or to the
+    /// process exit: every step is crash-safe).
+    @discardableResult
+    func stop(until deadline: Date = .distantFuture) -> Int {
+        requestStop()
+        let groups = [poller?.threads, scheduler.threads, sender.threads].compactMap { $0 }
+        for group in groups { group.waitExited(until: deadline) }
+        return groups.reduce(0) { $0 + $1.aliveCount }
     }
 }

@@ -5,13 +5,16 @@ import TandemJSON
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemTime
+import TandemThreads
 
 /// One Tandem node: its store, plugin instances, connections and HTTP listener.
 ///
 /// `start` validates everything an operator can get wrong before serving
 /// (plugins present and loadable, configs accepted by their plugins, scripts
-/// that parse) and fails with a message naming the problem; `stop` finishes
-/// the work in hand and closes the store. A restarted node resumes from its
+/// that parse) and fails with a message naming the problem; `stop` lets the
+/// work in hand finish for at most `stopGraceSeconds`, since every step is
+/// crash-safe. A restarted node resumes from its
 /// store: pending changes, outbox and inbox survive.
 ///
 /// HTTP routes: `/hooks/{instance}` (tracker webhooks), `/peer/v1/…` (other
@@ -101,14 +104,14 @@ public final class Node: @unchecked Sendable {
     /// (nothing was committed for it) and is taken up again after a restart.
     public func stop(within seconds: Double) -> Bool {
         let done = DispatchSemaphore(value: 0)
-        let stopper = Thread { [self] in
+        // Detached: when a plugin call never returns, neither does this thread.
+        let stopper = WorkerThread.start(name: "tandem.stop", detached: true) { [self] in
             stop()
             done.signal()
         }
-        stopper.name = "tandem.stop"
-        stopper.start()
+        if stopper == nil { stop(); return true }
         if done.wait(timeout: .now() + seconds) == .success { return true }
-        let now = nowMs()
+        let now = Timestamp.now()
         let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
         monitor?.calls.markCleanExit()
         logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
@@ -116,21 +119,34 @@ public final class Node: @unchecked Sendable {
         return false
     }
 
-    /// Finishes the item each worker has in hand, stops serving, and returns.
+    /// Stops polling, working and serving; returns within about `stopGraceSeconds`
+    /// (plus the server's own stop): a thread still in a plugin or peer call
+    /// then is left to the process exit, as every step commits atomically.
     public func stop() {
         readiness.withLock { ready = false }
         changes.lock()
         defer { changes.unlock() }
         stallWatch?.stop()
-        workers.values.forEach { $0.poller?.stop() }
+        let deadline = Date(timeIntervalSinceNow: Self.stopGraceSeconds)
+        workers.values.forEach { $0.requestStop() }
         server?.stop()
-        workers.values.forEach { $0.stop() }
+        let busy = workers.values.reduce(0) { $0 + $1.stop(until: deadline) }
         workers = [:]
         pruner?.stop()
+        if busy > 0 {
+            let now = Timestamp.now()
+            let stuck = monitor?.calls.runningCalls.values.map { StallWatch.describe($0, now: now) }.sorted() ?? []
+            logger.error("stopping without waiting longer for plugin calls that have not returned; their work stays queued in the store",
+                         ["calls": .array(stuck.map(JSON.string)), "threads": .int(Int64(busy))])
+        }
         monitor?.calls.markCleanExit()
         lock = nil
         logger.info("node stopped")
     }
+
+    /// How long `stop` lets threads finish the step in hand: a stop must be
+    /// prompt whatever a tracker is doing, and every step is crash-safe.
+    static let stopGraceSeconds = 0.7
 
     // MARK: - Start-up steps
 
@@ -233,7 +249,7 @@ public final class Node: @unchecked Sendable {
                 return result
             },
             secret: { secretName in ProcessInfo.processInfo.environment["TANDEM_SECRET_" + secretName] },
-            nowMs: { nowMs() })
+            nowMs: { Timestamp.now() })
         do {
             let created = try PluginInstance(plugin: plugin, name: name, configuration: instance.config, services: services,
                                              isolation: instance.isolation, timeoutMs: Int64(instance.timeoutMs))

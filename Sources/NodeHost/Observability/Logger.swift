@@ -1,5 +1,6 @@
 import Foundation
 import TandemJSON
+import TandemTime
 
 /// Writes one JSON object per line: `ts`, `level`, `msg`, and when known
 /// `node`, `connection`, `entity`, `tx`, plus any extra fields.
@@ -46,10 +47,10 @@ public final class Logger: @unchecked Sendable {
     public func log(_ level: Level, _ message: String, connection: String? = nil, entity: String? = nil,
                     tx: String? = nil, _ extra: [String: JSON] = [:]) {
         guard level >= minimum else { return }
-        let now = Date()
+        let now = Timestamp.now()
         lock.withLock {
             let (admitted, ended) = collapser.admit(LogCollapser.Line(level: level, message: message, connection: connection, entity: entity),
-                                                    now: Int64(now.timeIntervalSince1970 * 1000))
+                                                    now: now)
             for summary in ended {
                 emit(summary.line.level, summary.message, connection: summary.line.connection, entity: summary.line.entity,
                      tx: nil, ["repeated": .int(Int64(summary.count))], at: now)
@@ -60,9 +61,9 @@ public final class Logger: @unchecked Sendable {
 
     /// Writes one line; the caller holds `lock`.
     private func emit(_ level: Level, _ message: String, connection: String?, entity: String?, tx: String?,
-                      _ extra: [String: JSON], at time: Date) {
+                      _ extra: [String: JSON], at time: Int64) {
         var object = extra
-        object["ts"] = .string(isoTimestamp(time))
+        object["ts"] = .string(Timestamp.iso(time))
         object["level"] = .string(level.rawValue)
         object["msg"] = .string(message)
         object["node"] = .string(node)

@@ -1,5 +1,6 @@
 import SyncScript
 import TandemJSON
+import TandemTime
 
 /// Pending change → replica → outbox.
 ///
@@ -73,7 +74,7 @@ struct OutgoingStage {
                     source: EntityRef(id: change.localID, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue,
                                       updated: entity["updated"]?.stringValue),
                     target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
-                    noticedAt: change.noticedAt, sentAt: nowMs(), appliedSeq: twin.lastAppliedSeq,
+                    noticedAt: change.noticedAt, sentAt: Timestamp.now(), appliedSeq: twin.lastAppliedSeq,
                     previous: twin.lastSentReplica)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
                 try tx.recordBuilt(connection: context.name, entity: change.localID, remote: twin.remoteID, seq: seq, replica: replica,

@@ -1,5 +1,6 @@
 import SyncScript
 import TandemJSON
+import TandemDigest
 
 /// Runs a connection's outgoing script on one entity and returns the replica.
 ///

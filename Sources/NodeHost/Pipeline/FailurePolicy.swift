@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 /// What every stage does with a failed work item: one policy for all.
 ///
@@ -14,7 +15,7 @@ struct FailurePolicy {
     func retry(_ message: QueuedMessage, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: message.attempts, retryAfterMs: retryAfterMs)
         do {
-            try context.store.write { try $0.deferInbox(id: message.id, until: nowMs() + delay) }
+            try context.store.write { try $0.deferInbox(id: message.id, until: Timestamp.now() + delay) }
         } catch {
             // The item stays runnable; the scheduler's idle wait paces it.
             context.logger.error("cannot defer \(message.kind.rawValue) \(message.seq) of \(message.lane): \(error)",
@@ -26,7 +27,7 @@ struct FailurePolicy {
     func retry(_ change: PendingChange, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: change.attempts, retryAfterMs: retryAfterMs)
         do {
-            try context.store.write { try $0.deferPending(change, until: nowMs() + delay) }
+            try context.store.write { try $0.deferPending(change, until: Timestamp.now() + delay) }
         } catch {
             context.logger.error("cannot defer the change of \(change.localKey ?? change.localID): \(error)", connection: context.name)
         }
@@ -37,7 +38,7 @@ struct FailurePolicy {
     /// not nest in another).
     func retry(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: change.attempts)
-        try tx.deferPending(change, until: nowMs() + delay)
+        try tx.deferPending(change, until: Timestamp.now() + delay)
         return .retry(reason: reason, delayMs: delay)
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import TandemJSON
+import TandemTime
+import TandemThreads
 
 /// Runs a connection's work on its own worker threads: parallel across
 /// entities, strictly in order within one.
@@ -21,47 +23,33 @@ final class LaneScheduler: @unchecked Sendable {
     static let idleWakeSeconds = 0.2
     private let context: ConnectionContext
     private let choosing = NSLock()
-    private let state = NSLock()
-    private var running = false
-    private var threads: [Thread] = []
-    private var finished = 0
-    private let done = NSCondition()
+    let threads = WorkerThreads()
 
     init(context: ConnectionContext) { self.context = context }
 
     func start() {
-        state.withLock { running = true }
         for index in 0..<context.config.workers {
-            let thread = Thread { [self] in
-                workLoop()
-                done.lock(); finished += 1; done.broadcast(); done.unlock()
-            }
-            thread.name = "tandem.\(context.name).worker\(index)"
-            thread.stackSize = 8 << 20
-            threads.append(thread)
-            thread.start()
+            threads.spawn(name: "tandem.\(context.name).worker\(index)", stackSize: 8 << 20) { [self] in workLoop() }
         }
     }
 
-    /// Lets each worker finish the item in hand, then returns.
-    func stop() {
-        state.withLock { running = false }
+    /// Asks each worker to stop after the item in hand; `threads.waitExited` waits for them.
+    func requestStop() {
+        threads.requestStop()
         context.work.signal()
-        done.lock()
-        while finished < threads.count { done.wait() }
-        done.unlock()
     }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { threads.isRunning }
 
     private func workLoop() {
         while isRunning {
             // While the store fails (a full disk), take no new item at once:
             // pause with a growing delay; the first write that succeeds ends it.
+            let mark = context.work.mark()
             let pauseMs = context.store.faults.pauseMs
-            if pauseMs > 0 { context.work.wait(timeoutSeconds: Double(pauseMs) / 1000) }
+            if pauseMs > 0 { context.work.wait(since: mark, timeoutSeconds: Double(pauseMs) / 1000) }
             guard let (item, keys) = next() else {
-                context.work.wait(timeoutSeconds: Self.idleWakeSeconds)
+                context.work.wait(since: mark, timeoutSeconds: Self.idleWakeSeconds)
                 continue
             }
             run(item)
@@ -72,7 +60,7 @@ final class LaneScheduler: @unchecked Sendable {
     /// The next item no other worker holds, with the lane keys taken for it.
     private func next() -> (Item, [String])? {
         choosing.withLock {
-            let now = nowMs()
+            let now = Timestamp.now()
             let heads: [QueuedMessage], pending: [PendingChange]
             do {
                 (heads, pending) = try context.store.read { tx in

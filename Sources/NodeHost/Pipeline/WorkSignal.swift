@@ -2,8 +2,11 @@ import Foundation
 
 /// Wakes idle workers when new work is stored, instead of them polling the store.
 ///
-/// `wait` returns on a signal or after the timeout, whichever is first, so
-/// deferred work (a retry whose time has come) is still picked up.
+/// A count of signals (an event count). A waiter takes a `mark` BEFORE it
+/// looks for work and waits `since` that mark, so a signal sent while it was
+/// looking (or running a poll) is never lost: the wait then returns at once.
+/// `wait` also returns after the timeout, so deferred work (a retry whose
+/// time has come) is still picked up.
 final class WorkSignal: @unchecked Sendable {
     private let condition = NSCondition()
     private var generation: UInt64 = 0
@@ -15,11 +18,24 @@ final class WorkSignal: @unchecked Sendable {
         condition.unlock()
     }
 
-    func wait(timeoutSeconds: Double) {
+    /// The signals sent so far; pass it to `wait(since:timeoutSeconds:)`.
+    func mark() -> UInt64 {
         condition.lock()
-        let seen = generation
+        defer { condition.unlock() }
+        return generation
+    }
+
+    /// A pause that a signal sent from now on ends early.
+    func wait(timeoutSeconds: Double) {
+        wait(since: mark(), timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Returns when a signal was sent after `mark` was taken (at once if one
+    /// already was), or after `timeoutSeconds`.
+    func wait(since mark: UInt64, timeoutSeconds: Double) {
+        condition.lock()
         let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-        while generation == seen, condition.wait(until: deadline) {}
+        while generation == mark, condition.wait(until: deadline) {}
         condition.unlock()
     }
 }

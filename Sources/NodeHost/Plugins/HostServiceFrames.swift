@@ -1,5 +1,6 @@
 import PluginAPI
 import TandemJSON
+import TandemTime
 
 /// Host services (log, http, secret, now_ms) carried as frames between a
 /// plugin host and the node: `remote` is what the plugin host hands its
@@ -49,7 +50,7 @@ extension HostServices {
             log(instance, Int32(json["level"]?.intValue ?? 1), json["message"]?.stringValue ?? "")
             return nil
         case "host.now_ms":
-            return PluginFrame(id: frame.id, kind: .response, json: Array(String(nowMs()).utf8))
+            return PluginFrame(id: frame.id, kind: .response, json: Array(String(Timestamp.now()).utf8))
         case "host.secret":
             guard let value = secret(json["name"]?.stringValue ?? "") else { return failure(TANDEM_STATUS_NOT_FOUND, "no such secret") }
             return PluginFrame(id: frame.id, kind: .response, blob: Array(value.utf8))

@@ -1,6 +1,7 @@
 import Foundation
 import PluginAPI
 import TandemJSON
+import TandemTime
 
 /// A plugin instance served by a child process (`isolation: "process"`): a
 /// crash or a hang in the plugin takes down only the child.
@@ -75,7 +76,7 @@ final class IsolatedPlugin: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let child { return child }
-        let wait = notBefore - nowMs()
+        let wait = notBefore - Timestamp.now()
         guard wait <= 0 else {
             throw PluginCallError(.transient, "the plugin host of \(plugin.id) restarts in \(wait) ms after \(deaths) death(s) in a row")
         }
@@ -89,10 +90,10 @@ final class IsolatedPlugin: @unchecked Sendable {
         lock.withLock {
             if child === dead {
                 child = nil
-                notBefore = nowMs() + Self.backoff.delayMs(attempt: deaths)
+                notBefore = Timestamp.now() + Self.backoff.delayMs(attempt: deaths)
                 deaths += 1
             }
-            return max(0, notBefore - nowMs())
+            return max(0, notBefore - Timestamp.now())
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TandemJSON
+import TandemTime
 
 /// Watches every plugin call of a node: records it in flight (`InFlightCalls`),
 /// charges the entity when a call dies with its process, parks an entity whose
@@ -36,7 +37,7 @@ final class PluginCallMonitor: @unchecked Sendable {
     /// A call is about to enter the plugin; pass the token to `end` when it returns.
     func begin(plugin: String, instance: String, operation: String, timeoutMs: Int64, isolated: Bool = false) -> Token {
         let call = RunningCall(plugin: plugin, instance: instance, operation: operation, site: CallSite.current,
-                               startedMs: nowMs(), timeoutMs: timeoutMs, isolated: isolated)
+                               startedMs: Timestamp.now(), timeoutMs: timeoutMs, isolated: isolated)
         return Token(slot: calls.begin(call), call: call)
     }
 

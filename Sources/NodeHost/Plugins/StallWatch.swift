@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TandemJSON
+import TandemTime
 
 /// Notices plugin calls in the node that run longer than their instance's
 /// `timeoutMs`: such a call cannot be interrupted (it is the plugin's code on
@@ -33,7 +34,7 @@ final class StallWatch: @unchecked Sendable {
         running.store(true, ordering: .releasing)
         let thread = Thread { [self] in
             while running.load(ordering: .acquiring) {
-                check(now: nowMs())
+                check(now: Timestamp.now())
                 wake.wait(timeoutSeconds: Self.intervalSeconds)
             }
         }
@@ -48,7 +49,7 @@ final class StallWatch: @unchecked Sendable {
 
     /// One line per stalled call, for `/readyz`.
     var reasons: [String] {
-        let now = nowMs()
+        let now = Timestamp.now()
         return stalled.withLock { $0.values.map { Self.describe($0, now: now) } }.sorted()
     }
 

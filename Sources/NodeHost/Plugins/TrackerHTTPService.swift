@@ -3,6 +3,7 @@ import TandemHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemTime
 
 /// Performs the HTTP requests of one plugin instance (host.h `http`).
 ///
@@ -82,14 +83,14 @@ final class Pacer: Sendable {
 
     init(_ ratePerSecond: Double) {
         self.ratePerSecond = max(ratePerSecond, 0.001)
-        state = Mutex((tokens: max(1, ratePerSecond), last: monotonicSeconds()))
+        state = Mutex((tokens: max(1, ratePerSecond), last: Timestamp.monotonicSeconds()))
     }
 
     /// Blocks until a request may go.
     func waitForTurn() {
         while true {
             let wait: Double = state.withLock { state in
-                let now = monotonicSeconds()
+                let now = Timestamp.monotonicSeconds()
                 state.tokens = min(max(1, ratePerSecond), state.tokens + (now - state.last) * ratePerSecond)
                 state.last = now
                 if state.tokens >= 1 {

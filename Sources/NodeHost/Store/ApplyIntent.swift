@@ -1,5 +1,6 @@
 import TandemJSON
 import TandemSQL
+import TandemTime
 
 /// An apply of a peer replica under way on one local entity (table
 /// `apply_intents`): the fields about to be written and their values before.
@@ -36,7 +37,7 @@ struct ApplyIntent: Sendable, Equatable {
 }
 
 extension StoreTransaction {
-    func saveApplyIntent(connection: String, _ intent: ApplyIntent, now: Int64 = nowMs()) throws {
+    func saveApplyIntent(connection: String, _ intent: ApplyIntent, now: Int64 = Timestamp.now()) throws {
         try run("""
             INSERT OR REPLACE INTO apply_intents (connection, local_id, seq, written, before, created_at)
             VALUES (?, ?, ?, ?, ?, ?)

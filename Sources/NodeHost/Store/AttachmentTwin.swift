@@ -1,4 +1,5 @@
 import TandemSQL
+import TandemTime
 
 /// What the node knows about one attachment of a local entity (table
 /// `attachment_twins`): the SHA-256 of its bytes, its size, and the peer's
@@ -48,7 +49,7 @@ extension StoreTransaction {
         try run("""
             INSERT OR REPLACE INTO attachment_intents (connection, local_entity, remote_attachment, sha256, created_at)
             VALUES (?, ?, ?, ?, ?)
-            """, [.text(connection), .text(localEntity), .text(remoteAttachment), .text(sha256), .integer(nowMs())])
+            """, [.text(connection), .text(localEntity), .text(remoteAttachment), .text(sha256), .integer(Timestamp.now())])
     }
 
     /// Whether a put of `remoteAttachment` began and was never recorded as done.

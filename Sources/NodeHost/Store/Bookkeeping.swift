@@ -1,4 +1,5 @@
 import TandemSQL
+import TandemTime
 
 // Small tables: poll cursors, polling de-duplication, nonces, comment twins.
 
@@ -11,7 +12,7 @@ extension StoreTransaction {
 
     func setCursor(connection: String, cursor: String?) throws {
         try run("INSERT OR REPLACE INTO cursors (connection, cursor, updated_at) VALUES (?, ?, ?)",
-                [.text(connection), .optional(cursor), .integer(nowMs())])
+                [.text(connection), .optional(cursor), .integer(Timestamp.now())])
     }
 
     // MARK: Polling de-duplication
@@ -30,7 +31,7 @@ extension StoreTransaction {
     // MARK: Nonces
 
     /// Records a request nonce; false when it was used before (a replay).
-    func useNonce(_ nonce: String, now: Int64 = nowMs()) throws -> Bool {
+    func useNonce(_ nonce: String, now: Int64 = Timestamp.now()) throws -> Bool {
         try run("INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", [.text(nonce), .integer(now)]) > 0
     }
 

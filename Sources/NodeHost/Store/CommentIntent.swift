@@ -1,8 +1,9 @@
 import TandemSQL
+import TandemTime
 
 /// Comment adds in flight (table `comment_intents`), so that a node killed
 /// between `comment.add` and recording the comment twin neither adds the
-/// comment again nor sends it back as a new one (sync-semantics §6).
+/// comment again nor sends it back as a new one (docs/architecture.md, "The store").
 ///
 /// Invariant: an intent exists from just before `comment.add` until the
 /// same transaction that records the comment twin; one left over means the
@@ -12,7 +13,7 @@ extension StoreTransaction {
         try run("""
             INSERT OR REPLACE INTO comment_intents (connection, local_entity, remote_comment, body, created_at)
             VALUES (?, ?, ?, ?, ?)
-            """, [.text(connection), .text(localEntity), .text(remoteComment), .text(body), .integer(nowMs())])
+            """, [.text(connection), .text(localEntity), .text(remoteComment), .text(body), .integer(Timestamp.now())])
     }
 
     /// The open intents of one entity: peer comment id → body.

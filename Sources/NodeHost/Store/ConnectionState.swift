@@ -1,4 +1,5 @@
 import TandemSQL
+import TandemTime
 
 // Operator pauses (table `connection_state`): `tandem connections pause`
 // must hold across a restart, or a restart would send what the operator
@@ -11,6 +12,6 @@ extension StoreTransaction {
 
     func storePause(connection: String, paused: Bool) throws {
         try run("INSERT OR REPLACE INTO connection_state (connection, paused, updated_at) VALUES (?, ?, ?)",
-                [.text(connection), .integer(paused ? 1 : 0), .integer(nowMs())])
+                [.text(connection), .integer(paused ? 1 : 0), .integer(Timestamp.now())])
     }
 }

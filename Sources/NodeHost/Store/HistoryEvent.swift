@@ -1,6 +1,7 @@
 import Foundation
 import TandemJSON
 import TandemSQL
+import TandemTime
 
 /// One step in the life of a linked entity on one connection (table
 /// `history`), for `tandem history` and the console's timeline.
@@ -49,7 +50,7 @@ public struct HistoryEvent: Sendable, Equatable {
 
     public var json: JSON {
         [
-            "id": .int(id), "at": .string(isoTimestamp(Date(timeIntervalSince1970: Double(at) / 1000))), "atMs": .int(at),
+            "id": .int(id), "at": .string(Timestamp.iso(at)), "atMs": .int(at),
             "kind": .string(kind.rawValue), "tx": tx.map(JSON.string) ?? .null,
             "entity": entity.map(JSON.string) ?? .null, "remote": remote.map(JSON.string) ?? .null, "detail": detail,
             "summary": .string(summary),
@@ -95,7 +96,7 @@ extension StoreTransaction {
     /// transaction; does nothing when history is switched off.
     /// At least one of `entity` (local id) and `remote` (peer's id) is given.
     func recordHistory(_ kind: HistoryEvent.Kind, connection: String, entity: String? = nil, remote: String? = nil,
-                       tx: String? = nil, _ detail: [String: JSON] = [:], now: Int64 = nowMs()) throws {
+                       tx: String? = nil, _ detail: [String: JSON] = [:], now: Int64 = Timestamp.now()) throws {
         guard recordsHistory, entity != nil || remote != nil else { return }
         try run("INSERT INTO history (connection, entity, remote, at, kind, tx, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [.text(connection), .optional(entity), .optional(remote), .integer(now), .text(kind.rawValue), .optional(tx),

@@ -1,4 +1,5 @@
 import TandemSQL
+import TandemTime
 
 /// A link or unlink this node asked its peer for (table `link_requests`).
 ///
@@ -24,7 +25,7 @@ struct LinkRequest: Sendable, Equatable {
 }
 
 extension StoreTransaction {
-    func saveLinkRequest(_ request: LinkRequest, now: Int64 = nowMs()) throws {
+    func saveLinkRequest(_ request: LinkRequest, now: Int64 = Timestamp.now()) throws {
         try run("""
             INSERT INTO link_requests (connection, local_id, seq, action, local_key, remote_key, state, reason,
                                        previous_status, previous_remote_key, requested_at)
@@ -54,7 +55,7 @@ extension StoreTransaction {
     /// Records the peer's answer; false when the request was answered before.
     @discardableResult
     func answerLinkRequest(connection: String, localID: String, seq: Int64, state: LinkRequest.State, reason: String?,
-                           now: Int64 = nowMs()) throws -> Bool {
+                           now: Int64 = Timestamp.now()) throws -> Bool {
         try run("""
             UPDATE link_requests SET state = ?, reason = ?, answered_at = ?
             WHERE connection = ? AND local_id = ? AND seq = ? AND state = 'waiting'
@@ -63,7 +64,7 @@ extension StoreTransaction {
 
     /// A seq for a new link message of `localID`: above every earlier one, so
     /// the peer's inbox keeps them in the order they were asked for.
-    func nextLinkSeq(connection: String, localID: String, now: Int64 = nowMs()) throws -> Int64 {
+    func nextLinkSeq(connection: String, localID: String, now: Int64 = Timestamp.now()) throws -> Int64 {
         let last = try query("SELECT max(seq) FROM link_requests WHERE connection = ? AND local_id = ?",
                              [.text(connection), .text(localID)]) { $0.isNull(0) ? 0 : $0.int64(0) }.first ?? 0
         return max(now, last + 1)

@@ -1,4 +1,5 @@
 import TandemSQL
+import TandemTime
 
 /// A permanent failure that blocks one lane until an operator retries or
 /// resolves it (table `parked`).
@@ -21,7 +22,7 @@ extension StoreTransaction {
     /// Parks `lane` with `reason`. A lane has at most one open row.
     @discardableResult
     func park(connection: String, lane: String, entity: String, stage: String, reason: String,
-                     now: Int64 = nowMs()) throws -> Int64 {
+                     now: Int64 = Timestamp.now()) throws -> Int64 {
         if let open = try parked(where: "connection = ? AND lane = ? AND state = 'open'", [.text(connection), .text(lane)]).first {
             return open.id
         }

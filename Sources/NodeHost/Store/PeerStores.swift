@@ -1,4 +1,5 @@
 import TandemSQL
+import TandemTime
 
 /// What a batch's store identity means for a connection.
 enum PeerStoreVerdict: Sendable, Equatable {
@@ -11,7 +12,7 @@ enum PeerStoreVerdict: Sendable, Equatable {
 
 extension StoreTransaction {
     /// Judges the identity a peer's batch carries, recording a change the first time it is seen.
-    func admitPeerStore(connection: String, sent: StoreIdentity, now: Int64 = nowMs()) throws -> PeerStoreVerdict {
+    func admitPeerStore(connection: String, sent: StoreIdentity, now: Int64 = Timestamp.now()) throws -> PeerStoreVerdict {
         let rows = try query("SELECT store_id, epoch, state, seen_id, seen_epoch FROM peer_stores WHERE connection = ?",
                              [.text(connection)]) { row in
             (StoreIdentity(id: row.text(0) ?? "", epoch: row.int64(1)), row.text(2) ?? "",
@@ -31,7 +32,7 @@ extension StoreTransaction {
     }
 
     /// Trusts `identity` for the connection from now on (first contact, or `tandem recover`).
-    func trustPeerStore(connection: String, _ identity: StoreIdentity, now: Int64 = nowMs()) throws {
+    func trustPeerStore(connection: String, _ identity: StoreIdentity, now: Int64 = Timestamp.now()) throws {
         try run("""
             INSERT INTO peer_stores (connection, store_id, epoch, state, updated_at) VALUES (?, ?, ?, 'trusted', ?)
             ON CONFLICT (connection) DO UPDATE SET store_id = excluded.store_id, epoch = excluded.epoch,
@@ -50,7 +51,7 @@ extension StoreTransaction {
 
 extension StoreTransaction {
     /// Marks `connection` ('*': every one) as waiting for `tandem recover`.
-    func awaitRecovery(connection: String, reason: String, now: Int64 = nowMs()) throws {
+    func awaitRecovery(connection: String, reason: String, now: Int64 = Timestamp.now()) throws {
         try run("INSERT OR REPLACE INTO awaiting_recovery (connection, reason, since) VALUES (?, ?, ?)",
                 [.text(connection), .text(reason), .integer(now)])
     }

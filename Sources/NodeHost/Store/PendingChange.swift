@@ -1,5 +1,6 @@
 import TandemJSON
 import TandemSQL
+import TandemTime
 
 /// A noticed change of a local entity that the outgoing stage has yet to
 /// turn into a replica (table `pending`).
@@ -26,7 +27,7 @@ extension StoreTransaction {
     /// merged row keeps the newest carried entity, and none as soon as one
     /// notice came without it (then only a fresh read is trustworthy).
     func notePending(connection: String, localID: String, localKey: String?, source: String, entity: JSON? = nil,
-                     now: Int64 = nowMs()) throws {
+                     now: Int64 = Timestamp.now()) throws {
         let updated = entity?["updated"]?.stringValue
         let carried = updated == nil ? nil : entity
         try run("""
@@ -72,13 +73,13 @@ extension StoreTransaction {
     }
 
     func pendingCount(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM pending WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "pending")
     }
 
     /// The earliest notice time still pending, for the oldest-pending age.
     func oldestPending(connection: String) throws -> Int64? {
-        try query("SELECT min(noticed_at) FROM pending WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        try query("SELECT noticed_at FROM pending WHERE connection = ? ORDER BY noticed_at LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 }

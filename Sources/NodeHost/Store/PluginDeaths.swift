@@ -1,9 +1,10 @@
 import TandemSQL
+import TandemTime
 
 extension StoreTransaction {
     /// Charges one death to `lane` and returns the count in a row, this one included.
     func chargePluginDeath(connection: String, lane: String, entity: String, reason: String,
-                           now: Int64 = nowMs()) throws -> Int {
+                           now: Int64 = Timestamp.now()) throws -> Int {
         try run("""
             INSERT INTO plugin_deaths (connection, lane, entity, deaths, last_reason, updated_at) VALUES (?, ?, ?, 1, ?, ?)
             ON CONFLICT (connection, lane) DO UPDATE SET deaths = deaths + 1, entity = excluded.entity,

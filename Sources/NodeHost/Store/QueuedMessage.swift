@@ -1,5 +1,6 @@
 import TandemJSON
 import TandemSQL
+import TandemTime
 
 /// A message in the outbox or the inbox.
 ///
@@ -44,13 +45,13 @@ extension StoreTransaction {
     /// Queues a message for the peer. Messages leave in insertion order. An
     /// ack already queued under the same lane and seq is not queued twice.
     func enqueueOutbox(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64, body: JSON,
-                              now: Int64 = nowMs()) throws {
+                              now: Int64 = Timestamp.now()) throws {
         try run("INSERT \(kind == .ack ? "OR IGNORE " : "")INTO outbox (connection, kind, lane, seq, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(connection), .text(kind.rawValue), .text(lane), .integer(seq), .blob(body.serialized()), .integer(now)])
     }
 
     /// Queues a typed message under its inbox key on the peer.
-    func enqueueOutbox(connection: String, _ message: PeerMessage, now: Int64 = nowMs()) throws {
+    func enqueueOutbox(connection: String, _ message: PeerMessage, now: Int64 = Timestamp.now()) throws {
         try enqueueOutbox(connection: connection, kind: message.kind, lane: message.lane, seq: message.inboxSeq,
                           body: message.json, now: now)
     }
@@ -66,13 +67,14 @@ extension StoreTransaction {
     }
 
     func outboxDepth(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM outbox WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "outbox")
     }
 
     func oldestOutbox(connection: String) throws -> Int64? {
-        try query("SELECT min(created_at) FROM outbox WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        // The first queued is the oldest: ids grow with time.
+        try query("SELECT created_at FROM outbox WHERE connection = ? ORDER BY id LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 
     // MARK: Inbox
@@ -82,7 +84,7 @@ extension StoreTransaction {
     /// - Returns: true when it was new.
     @discardableResult
     func storeInbox(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64, body: JSON,
-                           now: Int64 = nowMs()) throws -> Bool {
+                           now: Int64 = Timestamp.now()) throws -> Bool {
         try run("INSERT OR IGNORE INTO inbox (connection, kind, lane, seq, body, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(connection), .text(kind.rawValue), .text(lane), .integer(seq), .blob(body.serialized()), .integer(now)]) > 0
     }
@@ -120,12 +122,13 @@ extension StoreTransaction {
     }
 
     func inboxDepth(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM inbox WHERE connection = ?", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "inbox")
     }
 
     func oldestInbox(connection: String) throws -> Int64? {
-        try query("SELECT min(received_at) FROM inbox WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        // The first queued is the oldest: ids grow with time.
+        try query("SELECT received_at FROM inbox WHERE connection = ? ORDER BY id LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
     }
 }

@@ -142,7 +142,7 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_comment)
         );
         """,
-        // Linking (issue 7 item 6): one row per `tandem connect`, `unsync` or
+        // Linking (docs/linking.md): one row per `tandem connect`, `unsync` or
         // re-link this node asked its peer for, answered by a `link-ack`.
         // `previous_status`/`previous_remote_key` restore the twin when the
         // peer refuses a link (NULL status: there was no twin before).
@@ -163,7 +163,7 @@ enum Schema {
             PRIMARY KEY (connection, local_id, seq)
         );
         """,
-        // Attachments (issue 7 item 5): the SHA-256 of each attachment on this
+        // Attachments (docs/attachments.md): the SHA-256 of each attachment on this
         // side, the peer's id for those that came from it, and puts in flight.
         """
         CREATE TABLE attachment_twins (
@@ -185,7 +185,7 @@ enum Schema {
             PRIMARY KEY (connection, local_entity, remote_attachment)
         );
         """,
-            // The entity a webhook carried with its notice (issue 7): the outgoing
+        // The entity a webhook carried with its notice: the outgoing
         // stage sends it without reading the tracker again, as long as every
         // notice merged into the row carried one (the newest is kept).
         """
@@ -193,12 +193,12 @@ enum Schema {
         ALTER TABLE pending ADD COLUMN entity_updated TEXT;
         """,
         // When the entity last sent was modified (a late webhook's older copy is
-        // never sent), and an exact snapshot of it with its version (issue 7).
+        // never sent), and an exact snapshot of it with its version.
         """
         ALTER TABLE twins ADD COLUMN sent_updated TEXT;
         ALTER TABLE twins ADD COLUMN snapshot BLOB;
         """,
-        // Comment adds in flight (issue 7 item 2): a comment added just before
+        // Comment adds in flight: a comment added just before
         // a crash is found again by its body instead of being added twice.
         """
         CREATE TABLE comment_intents (
@@ -211,7 +211,7 @@ enum Schema {
         );
         """,
         // The fields behind each of our replicas the peer may not have seen
-        // yet (issue 7, conflicts): a peer replica naming the one it had
+        // yet (docs/conflicts.md): a peer replica naming the one it had
         // applied is judged against those fields (ReplicaFields.swift).
         """
         CREATE TABLE replica_fields (
@@ -316,6 +316,68 @@ enum Schema {
             paused INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
         );
+        """,
+        // Every query the pipeline runs per change is a SEARCH on an index, and
+        // `tandem status` reads counts kept by triggers instead of counting
+        // rows, so neither grows with the number of linked entities
+        // (StoreQueryPlanTests checks the plans). `row_counts` holds, per
+        // connection: 'twins' (linked, remote_id set), 'pending', 'outbox',
+        // 'inbox'. The store enables recursive_triggers, so the delete half of
+        // an INSERT OR REPLACE is counted too.
+        """
+        CREATE INDEX twins_by_local_key ON twins(connection, local_key) WHERE local_key IS NOT NULL;
+        CREATE INDEX twins_by_remote_key ON twins(connection, remote_key) WHERE remote_key IS NOT NULL;
+        CREATE INDEX twins_by_last_synced ON twins(connection, last_synced_at) WHERE last_synced_at IS NOT NULL;
+        CREATE INDEX pending_by_noticed ON pending(connection, noticed_at);
+        CREATE INDEX outbox_by_connection ON outbox(connection, id);
+        CREATE INDEX inbox_by_connection ON inbox(connection, id);
+        CREATE TABLE row_counts (
+            connection TEXT NOT NULL,
+            name TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (connection, name)
+        );
+        INSERT INTO row_counts SELECT connection, 'twins', count(*) FROM twins WHERE remote_id IS NOT NULL GROUP BY connection;
+        INSERT INTO row_counts SELECT connection, 'pending', count(*) FROM pending GROUP BY connection;
+        INSERT INTO row_counts SELECT connection, 'outbox', count(*) FROM outbox GROUP BY connection;
+        INSERT INTO row_counts SELECT connection, 'inbox', count(*) FROM inbox GROUP BY connection;
+        CREATE TRIGGER twins_counted_in AFTER INSERT ON twins WHEN NEW.remote_id IS NOT NULL BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'twins', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER twins_counted_out AFTER DELETE ON twins WHEN OLD.remote_id IS NOT NULL BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'twins';
+        END;
+        CREATE TRIGGER twins_counted_linked AFTER UPDATE OF remote_id ON twins
+        WHEN OLD.remote_id IS NULL AND NEW.remote_id IS NOT NULL BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'twins', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER twins_counted_unlinked AFTER UPDATE OF remote_id ON twins
+        WHEN OLD.remote_id IS NOT NULL AND NEW.remote_id IS NULL BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'twins';
+        END;
+        CREATE TRIGGER pending_counted_in AFTER INSERT ON pending BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'pending', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER pending_counted_out AFTER DELETE ON pending BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'pending';
+        END;
+        CREATE TRIGGER outbox_counted_in AFTER INSERT ON outbox BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'outbox', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER outbox_counted_out AFTER DELETE ON outbox BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'outbox';
+        END;
+        CREATE TRIGGER inbox_counted_in AFTER INSERT ON inbox BEGIN
+            INSERT INTO row_counts VALUES (NEW.connection, 'inbox', 1)
+            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER inbox_counted_out AFTER DELETE ON inbox BEGIN
+            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'inbox';
+        END;
         """,
     ]
 }

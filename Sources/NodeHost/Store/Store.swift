@@ -23,6 +23,8 @@ final class Store: @unchecked Sendable {
         try PrivateFiles.file(path)
         for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
         let database = try Database(path: path)
+        // row_counts triggers must see the delete half of INSERT OR REPLACE.
+        try database.execute("PRAGMA recursive_triggers = ON")
         try database.migrate(Schema.migrations)
         let state = StoreState(database: database)
         self.state = state
@@ -35,6 +37,8 @@ final class Store: @unchecked Sendable {
     /// SQLite's failures as they happen, whoever asked: counted, logged and
     /// reported by `/healthz` and `/readyz` even where a caller copes.
     let faults = StoreFaults()
+    /// Every statement this store has prepared, for checking their query plans.
+    var preparedSQL: [String] { lock.withLock { Array(state.statements.keys) } }
 
     /// Runs `body` with read access.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
@@ -107,6 +111,10 @@ struct StoreTransaction {
     var lastInsertRowID: Int64 { state.database.lastInsertRowID }
 
     var recordsHistory: Bool { state.recordsHistory }
+    /// A count kept by the `row_counts` triggers: 'twins' (linked), 'pending', 'outbox' or 'inbox'.
+    func rowCount(connection: String, _ name: String) throws -> Int {
+        try query("SELECT count FROM row_counts WHERE connection = ? AND name = ?", [.text(connection), .text(name)]) { $0.int(0) }.first ?? 0
+    }
 
     private func prepared(_ sql: String) throws -> Statement {
         if let statement = state.statements[sql] { return statement }

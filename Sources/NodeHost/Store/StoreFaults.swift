@@ -1,5 +1,6 @@
 import Foundation
 import TandemSQL
+import TandemTime
 
 /// The store's failures while the node runs: the last one and whether the
 /// store is failing now (a failure since the last successful write).
@@ -26,7 +27,7 @@ final class StoreFaults: @unchecked Sendable {
 
     func failed(_ operation: String, _ error: SQLError) {
         let observer = lock.withLock { () -> (@Sendable (String, SQLError) -> Void)? in
-            if failing == nil { failing = (error.description, error.code, nowMs()) } else { failing?.message = error.description }
+            if failing == nil { failing = (error.description, error.code, Timestamp.now()) } else { failing?.message = error.description }
             consecutive += 1
             return self.observer
         }
@@ -43,7 +44,7 @@ final class StoreFaults: @unchecked Sendable {
 
     /// Why the store is failing now; nil while it works.
     var problem: String? {
-        lock.withLock { failing.map { "the store is failing since \(isoTimestamp(Date(timeIntervalSince1970: Double($0.since) / 1000))): \($0.message)" } }
+        lock.withLock { failing.map { "the store is failing since \(Timestamp.iso($0.since)): \($0.message)" } }
     }
 
     /// True while the last failure was SQLITE_FULL (the disk or its quota is full).

@@ -1,6 +1,8 @@
 import Foundation
 import TandemJSON
 import TandemSQL
+import TandemTime
+import TandemDigest
 
 /// Who a store is: a random id written when the store is created, and an
 /// epoch that a restore from backup advances.
@@ -42,7 +44,7 @@ extension StoreTransaction {
     }
 
     /// Writes a new random identity (a store has one, from its creation on).
-    func createStoreIdentity(now: Int64 = nowMs()) throws -> StoreIdentity {
+    func createStoreIdentity(now: Int64 = Timestamp.now()) throws -> StoreIdentity {
         let identity = StoreIdentity.random()
         try run("INSERT INTO store_identity (id, epoch, created_at) VALUES (?, ?, ?)",
                 [.text(identity.id), .integer(identity.epoch), .integer(now)])

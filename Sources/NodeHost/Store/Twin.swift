@@ -1,5 +1,6 @@
 import TandemSQL
 import TandemJSON
+import TandemTime
 
 /// Where a twin stands.
 enum TwinStatus: String, Sendable {
@@ -94,7 +95,9 @@ extension StoreTransaction {
 
     /// The twin whose local or remote key is `key`.
     func twin(connection: String, key: String) throws -> Twin? {
-        try twins(where: "connection = ? AND (local_key = ? OR local_id = ?) LIMIT 1", [connection, key, key]).first
+        // Two indexed lookups: an OR across columns would scan the connection's twins.
+        try twins(where: "connection = ? AND local_key = ? LIMIT 1", [connection, key]).first
+            ?? twin(connection: connection, localID: key)
     }
 
     /// The twins of one local entity on every connection.
@@ -118,19 +121,20 @@ extension StoreTransaction {
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
                 .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
                 .optional(twin.sentUpdated), .json(twin.snapshot),
-                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(nowMs()),
+                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(Timestamp.now()),
             ])
     }
 
     /// Counts twins by status, for `tandem status`.
     func twinCount(connection: String) throws -> Int {
-        try query("SELECT count(*) FROM twins WHERE connection = ? AND remote_id IS NOT NULL", [.text(connection)]) { $0.int(0) }.first ?? 0
+        try rowCount(connection: connection, "twins")
     }
 
     /// The latest successful sync on a connection, ms since the epoch.
     func lastSyncedAt(connection: String) throws -> Int64? {
-        try query("SELECT max(last_synced_at) FROM twins WHERE connection = ?", [.text(connection)]) {
-            $0.isNull(0) ? nil : $0.int64(0)
-        }.first ?? nil
+        try query("""
+            SELECT last_synced_at FROM twins WHERE connection = ? AND last_synced_at IS NOT NULL
+            ORDER BY last_synced_at DESC LIMIT 1
+            """, [.text(connection)]) { $0.int64(0) }.first
     }
 }

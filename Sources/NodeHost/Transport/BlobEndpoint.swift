@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
 
 /// `GET /peer/v1/blobs/{sha256}`: the bytes of an attachment this node
 /// announced to the peer in a replica (docs/attachments.md).

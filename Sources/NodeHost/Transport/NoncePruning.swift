@@ -1,4 +1,5 @@
 import Synchronization
+import TandemTime
 
 /// When used nonces were last pruned: a nonce older than the signature
 /// window can never be replayed (its timestamp is refused), so the table only
@@ -8,7 +9,7 @@ final class NoncePruning: Sendable {
     private let lastPrunedMs = Atomic<Int64>(0)
 
     /// Deletes nonces older than twice the window, at most once per interval.
-    func pruneIfDue(_ tx: StoreTransaction, now: Int64 = nowMs()) throws {
+    func pruneIfDue(_ tx: StoreTransaction, now: Int64 = Timestamp.now()) throws {
         let last = lastPrunedMs.load(ordering: .relaxed)
         guard now - last >= Self.intervalMs else { return }
         guard lastPrunedMs.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }

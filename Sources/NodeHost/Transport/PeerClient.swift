@@ -1,4 +1,5 @@
 import TandemHTTP
+import TandemTime
 
 /// Every request this node makes to the peer of one connection, signed.
 ///
@@ -15,7 +16,7 @@ struct PeerClient: Sendable {
               timeoutSeconds: Double) throws(HTTPClientError) -> HTTPResponse {
         var headers = HTTPHeaders()
         if let contentType { headers["Content-Type"] = contentType }
-        for (name, value) in signer.headers(connection: connection, method: method, target: target, body: body, now: nowMs() / 1000) {
+        for (name, value) in signer.headers(connection: connection, method: method, target: target, body: body, now: Timestamp.now() / 1000) {
             headers[name] = value
         }
         return try http.send(HTTPClientRequest(method: method, url: baseURL + target, headers: headers, body: body,

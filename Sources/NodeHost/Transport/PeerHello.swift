@@ -1,5 +1,7 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
+import TandemTime
 
 /// `GET /peer/v1/hello`: tells a node, before or while it sends, whether its
 /// peer knows the connection, holds the same secret and speaks a protocol
@@ -28,7 +30,7 @@ struct PeerHello {
         if context.signer.verify(method: request.method, target: request.target, body: request.body,
                                  timestamp: request.headers[RequestSigner.timestampHeader],
                                  nonce: request.headers[RequestSigner.nonceHeader],
-                                 signature: request.headers[RequestSigner.signatureHeader], now: nowMs() / 1000) != nil {
+                                 signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) != nil {
             return PeerReceiver.unauthorized
         }
         let body = JSON.object([
@@ -87,7 +89,7 @@ struct PeerHello {
                     timeoutSeconds: Double = 5) -> Verdict {
         let signer = RequestSigner(secret: secret)
         var headers = HTTPHeaders()
-        let signed = signer.headers(connection: connection, method: "GET", target: path, body: [], now: nowMs() / 1000)
+        let signed = signer.headers(connection: connection, method: "GET", target: path, body: [], now: Timestamp.now() / 1000)
         for (name, value) in signed { headers[name] = value }
         let response: HTTPResponse
         do {

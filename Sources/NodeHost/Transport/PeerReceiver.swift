@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// Receives signed messages from peer nodes (docs/architecture.md, Peer protocol).
 ///
@@ -29,7 +30,7 @@ struct PeerReceiver {
         }
         if let problem = RequestSigner.verifyHead(
             timestamp: head.headers[RequestSigner.timestampHeader], nonce: head.headers[RequestSigner.nonceHeader],
-            signature: head.headers[RequestSigner.signatureHeader], now: nowMs() / 1000) {
+            signature: head.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
             return refuse(head, problem, connection: name)
         }
         do {
@@ -51,7 +52,7 @@ struct PeerReceiver {
         if let problem = context.signer.verify(
             method: request.method, target: request.target, body: request.body,
             timestamp: request.headers[RequestSigner.timestampHeader], nonce: request.headers[RequestSigner.nonceHeader],
-            signature: request.headers[RequestSigner.signatureHeader], now: nowMs() / 1000) {
+            signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
             return refuse(request, problem, connection: name)
         }
         if request.method == "GET", request.path.hasPrefix(BlobEndpoint.pathPrefix) {

@@ -1,6 +1,7 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemThreads
 
 /// Drains a connection's outbox to the peer node (docs/architecture.md, Transport).
 ///
@@ -16,41 +17,28 @@ final class PeerSender: @unchecked Sendable {
     static let backoff = Backoff(baseMs: 100, capMs: 2_000)
     static let path = "/peer/v1/messages"
     private let context: ConnectionContext
-    private let state = NSLock()
-    private var running = false
-    private var thread: Thread?
-    private let stopped = NSCondition()
-    private var exited = false
+    let threads = WorkerThreads()
 
     init(context: ConnectionContext) { self.context = context }
 
     func start() {
-        state.withLock { running = true }
-        let thread = Thread { [self] in
-            loop()
-            stopped.lock(); exited = true; stopped.broadcast(); stopped.unlock()
-        }
-        thread.name = "tandem.\(context.name).sender"
-        self.thread = thread
-        thread.start()
+        threads.spawn(name: "tandem.\(context.name).sender") { [self] in loop() }
     }
 
-    /// Finishes the request in flight, then returns.
-    func stop() {
-        state.withLock { running = false }
+    /// Asks the sender to stop after the request in flight; `threads.waitExited` waits for it.
+    func requestStop() {
+        threads.requestStop()
         context.sendSignal.signal()
-        stopped.lock()
-        while thread != nil && !exited { stopped.wait() }
-        stopped.unlock()
     }
 
-    private var isRunning: Bool { state.withLock { running } }
+    private var isRunning: Bool { threads.isRunning }
 
     private func loop() {
         var failures = 0
         while isRunning {
+            let mark = context.sendSignal.mark()
             if context.isPaused {
-                context.sendSignal.wait(timeoutSeconds: 1)
+                context.sendSignal.wait(since: mark, timeoutSeconds: 1)
                 continue
             }
             let batch: [QueuedMessage]
@@ -58,11 +46,11 @@ final class PeerSender: @unchecked Sendable {
                 batch = try context.store.read { try $0.outboxBatch(connection: context.name, limit: Self.batchSize) }
             } catch {
                 // Counted and logged by the store's faults; try again after the pause.
-                context.sendSignal.wait(timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
+                context.sendSignal.wait(since: mark, timeoutSeconds: max(1, Double(context.store.faults.pauseMs) / 1000))
                 continue
             }
             guard !batch.isEmpty else {
-                context.sendSignal.wait(timeoutSeconds: 1)
+                context.sendSignal.wait(since: mark, timeoutSeconds: 1)
                 continue
             }
             if let problem = send(Self.coalesced(batch)) {
@@ -73,7 +61,10 @@ final class PeerSender: @unchecked Sendable {
                 }
                 failures += 1
                 context.metrics.increment("tandem_retries_total", ["connection": context.name, "stage": "send"])
-                context.sendSignal.wait(timeoutSeconds: Double(delay) / 1000)
+                // A fresh mark: work queued during the failed send must not cut
+                // the back-off short; a stop after the mark still ends the wait.
+                let backoffMark = context.sendSignal.mark()
+                if isRunning { context.sendSignal.wait(since: backoffMark, timeoutSeconds: Double(delay) / 1000) }
                 continue
             }
             if failures > 0 {

@@ -1,4 +1,6 @@
-/// Signs and verifies node-to-node requests (DESIGN.md §8).
+import TandemDigest
+
+/// Signs and verifies node-to-node requests (docs/architecture.md, "Peer protocol").
 ///
 /// The signature is HMAC-SHA256, under the connection's shared secret, of
 ///

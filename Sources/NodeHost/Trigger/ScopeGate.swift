@@ -1,4 +1,6 @@
 import TandemJSON
+import TandemDigest
+import TandemTime
 
 /// Whether an entity may be sent on a connection: it must match the
 /// connection's `trigger.query`, whatever announced it (webhook, poll,
@@ -43,7 +45,7 @@ struct ScopeGate {
         func record(_ matches: Bool, by: String) throws {
             try context.store.write { tx in
                 try tx.saveScopeDecision(connection: context.name, localID: localID,
-                                         ScopeDecision(matches: matches, fingerprint: fingerprint, decidedAt: nowMs()))
+                                         ScopeDecision(matches: matches, fingerprint: fingerprint, decidedAt: Timestamp.now()))
             }
             context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": matches ? "in" : "out", "by": by])
         }

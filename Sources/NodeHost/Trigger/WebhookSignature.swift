@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
 
 /// How one tracker signs its webhooks, as its connector declares it
 /// (`"webhookSignature": {"header", "scheme"}` in the plugin's capabilities),

@@ -1,4 +1,5 @@
 import Synchronization
+import TandemDigest
 
 /// Access tokens a simulator issued from its OAuth token endpoint, each valid
 /// until its expiry; thread-safe. A token names the account it was issued to.
@@ -7,7 +8,7 @@ final class SimOAuthTokens: Sendable {
 
     /// A new token for `user`, valid `seconds` from `now`.
     func issue(for user: String, seconds: Int, now: Int64) -> String {
-        let token = SimCrypto.hex(SimCrypto.randomBytes(24))
+        let token = Digest.hex(Digest.randomBytes(24))
         tokens.withLock { $0[token] = (user, now + Int64(seconds) * 1000) }
         return token
     }

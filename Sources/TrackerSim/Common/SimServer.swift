@@ -4,6 +4,7 @@ import TandemJSON
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemTime
 
 /// The HTTP front shared by both simulators: counts requests, injects faults,
 /// authenticates, serves `/_sim/*`, then routes.
@@ -72,7 +73,7 @@ final class SimServer: Sendable {
         stats.record(method: request.method)
         let policy = faults.policy
         if policy.latencyMilliseconds > 0 { usleep(UInt32(policy.latencyMilliseconds) * 1000) }
-        switch faults.decide(nowMillis: SimTime.nowMillis()) {
+        switch faults.decide(nowMillis: Timestamp.now()) {
         case .pass: break
         case .rateLimited(let seconds):
             var response = flavor.error(429, "Rate limit exceeded")
@@ -93,7 +94,7 @@ final class SimServer: Sendable {
     /// The account of an unexpired OAuth access token in `Authorization: Bearer`.
     private func oauthUser(_ headers: HTTPHeaders) -> String? {
         guard let value = headers["Authorization"], value.lowercased().hasPrefix("bearer ") else { return nil }
-        return oauthTokens.user(of: String(value.dropFirst(7)).trimmingSpaces(), now: SimTime.nowMillis())
+        return oauthTokens.user(of: String(value.dropFirst(7)).trimmingSpaces(), now: Timestamp.now())
     }
 
     /// `/_sim/stats` and `/_sim/faults`; the simulators add their own `/_sim/*` routes.

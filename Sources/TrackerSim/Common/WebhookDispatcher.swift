@@ -3,6 +3,8 @@ import TandemHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemTime
+import TandemThreads
 
 /// Delivers webhook POSTs on its own background thread, so the request that caused
 /// a change never waits for a receiver.
@@ -38,10 +40,9 @@ final class WebhookDispatcher: @unchecked Sendable {
     private var freshHead = 0
     /// Deliveries waiting for a retry, few at any time.
     private var retries: [Delivery] = []
-    private var running = false
+    private let threads = WorkerGroup(name: "sim-webhooks")
     private var inFlight = 0
     private var counts = Counts()
-    private let finished = DispatchSemaphore(value: 0)
     /// Like the real trackers, several deliveries run at once, so webhooks may
     /// arrive out of order (Atlassian documents this); receivers must cope.
     static let deliveryThreads = 4
@@ -54,38 +55,22 @@ final class WebhookDispatcher: @unchecked Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    static func monotonicSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
     func start() {
         condition.lock()
         defer { condition.unlock() }
-        guard !running else { return }
-        running = true
-        for index in 0..<Self.deliveryThreads {
-            let thread = Thread { [self] in loop() }
-            thread.name = "tandem-sim-webhooks-\(index)"
-            thread.start()
-        }
+        guard !threads.isRunning else { return }
+        threads.start(count: Self.deliveryThreads) { [self] _ in loop() }
     }
 
     /// Stops the threads after the attempts in flight; undelivered webhooks are dropped.
     func stop() {
-        condition.lock()
-        guard running else { condition.unlock(); return }
-        running = false
-        condition.broadcast()
-        condition.unlock()
-        for _ in 0..<Self.deliveryThreads { finished.wait() }
+        threads.stop(wake: { condition.lock(); condition.broadcast(); condition.unlock() })
     }
 
     /// Queues one POST; returns at once.
     func enqueue(url: String, body: [UInt8], headers: HTTPHeaders) {
         condition.lock()
-        fresh.append(Delivery(url: url, body: body, headers: headers, due: Self.monotonicSeconds()))
+        fresh.append(Delivery(url: url, body: body, headers: headers, due: Timestamp.monotonicSeconds()))
         condition.signal()
         condition.unlock()
     }
@@ -100,8 +85,8 @@ final class WebhookDispatcher: @unchecked Sendable {
 
     private func loop() {
         condition.lock()
-        while running {
-            let now = Self.monotonicSeconds()
+        while threads.isRunning {
+            let now = Timestamp.monotonicSeconds()
             let dueRetry = retries.indices.min(by: { retries[$0].due < retries[$1].due })
             var delivery: Delivery
             if let retry = dueRetry, retries[retry].due <= now {
@@ -129,7 +114,7 @@ final class WebhookDispatcher: @unchecked Sendable {
             if succeeded {
                 counts.delivered += 1
             } else if delivery.attempt < Self.backoffSeconds.count {
-                delivery.due = Self.monotonicSeconds() + Self.backoffSeconds[delivery.attempt]
+                delivery.due = Timestamp.monotonicSeconds() + Self.backoffSeconds[delivery.attempt]
                 delivery.attempt += 1
                 retries.append(delivery)
             } else {
@@ -137,7 +122,6 @@ final class WebhookDispatcher: @unchecked Sendable {
             }
         }
         condition.unlock()
-        finished.signal()
     }
 
     private func send(_ delivery: Delivery) -> Bool {

@@ -1,3 +1,5 @@
+import TandemTime
+
 /// Runs a parsed JQL query against issues: `matches` filters, `sort` orders.
 ///
 /// Every field in the subset is checked up front (`validate`), so an unknown field
@@ -69,7 +71,7 @@ struct JQLEvaluator {
 
     /// An absolute literal (UTC) or a relative period such as `-5d`, `-2h`, `-30m`, `-1w`.
     func dateValue(_ text: String) -> Int64? {
-        if let absolute = SimTime.parseLiteral(text) { return absolute }
+        if let absolute = Timestamp.parseLiteral(text) { return absolute }
         var body = Substring(text.trimmingSpaces())
         var sign: Int64 = 1
         if body.first == "-" { sign = -1; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }

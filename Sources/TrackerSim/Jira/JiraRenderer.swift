@@ -1,4 +1,6 @@
 import TandemJSON
+import TandemTime
+import TandemDigest
 
 /// Writes the simulator's records in Jira REST v2 shapes, with absolute `self`
 /// links under `base` that the simulator serves.
@@ -82,7 +84,7 @@ struct JiraRenderer {
         .object([
             "self": .string("\(api)/issue/\(comment.issueID)/comment/\(comment.id)"), "id": .string(String(comment.id)),
             "author": user(comment.author), "updateAuthor": user(comment.updateAuthor), "body": .string(comment.body),
-            "created": .string(SimTime.jira(comment.created)), "updated": .string(SimTime.jira(comment.updated)),
+            "created": .string(Timestamp.jira(comment.created)), "updated": .string(Timestamp.jira(comment.updated)),
             "jsdPublic": .bool(!comment.isInternal),
         ])
     }
@@ -91,7 +93,7 @@ struct JiraRenderer {
         .object([
             "self": .string("\(api)/attachment/\(attachment.id)"), "id": .string(String(attachment.id)),
             "filename": .string(attachment.filename), "author": user(attachment.author),
-            "created": .string(SimTime.jira(attachment.created)), "size": .int(Int64(attachment.size)),
+            "created": .string(Timestamp.jira(attachment.created)), "size": .int(Int64(attachment.size)),
             "mimeType": .string(attachment.mimeType),
             "content": .string(catalog.cloud ? "\(api)/attachment/content/\(attachment.id)"
                 : "\(base)/secure/attachment/\(attachment.id)/\(percentEncodePathSegment(attachment.filename))"),
@@ -101,7 +103,7 @@ struct JiraRenderer {
     func history(_ history: JiraHistory) -> JSON {
         .object([
             "id": .string(String(history.id)), "author": user(history.author),
-            "created": .string(SimTime.jira(history.created)), "items": .array(history.items.map(\.json)),
+            "created": .string(Timestamp.jira(history.created)), "items": .array(history.items.map(\.json)),
         ])
     }
 
@@ -112,10 +114,10 @@ struct JiraRenderer {
             "issuetype": issueType(issue.issueTypeID), "project": project(expandIssueTypes: false),
             "priority": priority(issue.priorityID), "status": status(issue.statusID),
             "resolution": resolution(issue.resolutionID),
-            "resolutiondate": issue.resolutionID == nil ? .null : .string(SimTime.jira(issue.updated)),
+            "resolutiondate": issue.resolutionID == nil ? .null : .string(Timestamp.jira(issue.updated)),
             "assignee": user(issue.assignee), "reporter": user(issue.reporter), "creator": user(issue.reporter),
             "labels": .array(issue.labels.map(JSON.string)), "duedate": issue.dueDate.map(JSON.string) ?? .null,
-            "created": .string(SimTime.jira(issue.created)), "updated": .string(SimTime.jira(issue.updated)),
+            "created": .string(Timestamp.jira(issue.created)), "updated": .string(Timestamp.jira(issue.updated)),
             "comment": .object([
                 "comments": .array(comments.map(comment)), "maxResults": .int(Int64(comments.count)),
                 "total": .int(Int64(comments.count)), "startAt": 0,
@@ -161,7 +163,7 @@ func percentEncodePathSegment(_ text: String) -> String {
     for byte in text.utf8 {
         let c = Character(Unicode.Scalar(byte))
         if byte < 128 && (c.isLetter || c.isNumber || "-._~".contains(c)) { result.append(c) } else {
-            result += "%" + SimCrypto.hex([byte]).uppercased()
+            result += "%" + Digest.hex([byte]).uppercased()
         }
     }
     return result

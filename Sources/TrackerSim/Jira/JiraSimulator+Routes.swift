@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// Route registration helpers and the small read-only resources.
 extension JiraSimulator {
@@ -33,7 +34,7 @@ extension JiraSimulator {
                 "versionNumbers": cloud ? [1001, 0, 0] : [9, 12, 0],
                 "deploymentType": cloud ? "Cloud" : "Server", "buildNumber": cloud ? 100265 : 912000,
                 "buildDate": "2023-11-21T00:00:00.000+0000",
-                "serverTime": .string(SimTime.jira(SimTime.nowMillis())), "scmInfo": "tandem-sim",
+                "serverTime": .string(Timestamp.jira(Timestamp.now())), "scmInfo": "tandem-sim",
                 "serverTitle": "Tandem Jira simulator",
             ])
         }

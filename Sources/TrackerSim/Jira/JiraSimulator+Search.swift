@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// `/search` (offset paging, Server/DC) and `/search/jql` (token paging, Cloud).
 extension JiraSimulator {
@@ -82,9 +83,10 @@ extension JiraSimulator {
             let size = try JiraPage(startAt: nil, maxResults: input.maxResults, defaultSize: 50, maximum: 100).maxResults
             var found = try state.search(input.jql, user: user, requireBound: true)
             if state.catalog.cloud && state.catalog.searchLagMilliseconds > 0 {
-                let indexedUntil = SimTime.nowMillis() - Int64(state.catalog.searchLagMilliseconds)
+                let indexedUntil = Timestamp.now() - Int64(state.catalog.searchLagMilliseconds)
                 let reconciled = Set(reconcile)
-                found = found.filter { $0.updated <= indexedUntil || reconciled.contains(String($0.id)) }
+                let visible = found.ids.filter { id in found.issues[id].map { $0.updated <= indexedUntil } ?? false || reconciled.contains(String(id)) }
+                found = JiraMatches(ids: visible, issues: found.issues)
             }
             let selection = JiraFieldSelection(values: input.fields, fallback: .idOnly)
             let expand = Self.expandSet(input.expand)

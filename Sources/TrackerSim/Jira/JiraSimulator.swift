@@ -1,6 +1,7 @@
 import Synchronization
 import TandemHTTP
 import TandemJSON
+import TandemDigest
 
 /// A simulated Jira (REST API v2), Data Center or Cloud flavour
 /// (`JiraSimulatorConfiguration.Flavor`), served over HTTP in this process;
@@ -91,9 +92,9 @@ public final class JiraSimulator: TrackerSimulator {
             for target in targets where target.wants(event) {
                 var headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8",
                                             "User-Agent": "Atlassian Webhook HTTP Client",
-                                            "X-Atlassian-Webhook-Identifier": SimCrypto.uuid()]
+                                            "X-Atlassian-Webhook-Identifier": SimIdentifiers.uuid()]
                 if let secret = configuration.webhookSecret {
-                    headers["X-Hub-Signature"] = "sha256=" + SimCrypto.hex(SimCrypto.hmacSHA256(key: Array(secret.utf8), message: body))
+                    headers["X-Hub-Signature"] = "sha256=" + Digest.hex(Digest.hmacSHA256(key: Array(secret.utf8), message: body))
                 }
                 dispatcher.enqueue(url: target.url, body: body, headers: headers)
             }

@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 /// Comment CRUD and attachments.
 extension JiraState {
@@ -26,7 +27,7 @@ extension JiraState {
         guard let text = body["body"]?.stringValue else { throw JiraFailure(400, field: "comment", "Comment body can not be empty!") }
         let internalNote = try Self.properties(body["properties"])[Self.publicCommentProperty]?["internal"]?.boolValue ?? false
         return try transaction { () throws(JiraFailure) -> JiraComment in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             let comment = try insertComment(issueID: issue.id, body: text, user: user, at: now, isInternal: internalNote)
             issue.updated = now
             try save(issue)
@@ -43,7 +44,7 @@ extension JiraState {
             throw JiraFailure(400, field: "comment", "Comment body can not be empty!")
         }
         return try transaction { () throws(JiraFailure) -> JiraComment in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             comment.body = text
             comment.updateAuthor = user
             comment.updated = now
@@ -60,9 +61,9 @@ extension JiraState {
         var issue = try issue(idOrKey)
         let comment = try comment(issue, id)
         try transaction { () throws(JiraFailure) in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             do { try store.delete("jira.comment", String(comment.id)) } catch { throw storageFailure(error) }
-            comments[comment.id] = nil
+            set(comment: comment.id, nil)
             issue.updated = now
             try save(issue)
             emitIssueEvent("jira:issue_updated", type: "issue_comment_deleted", issue: issue, user: user, comment: comment, at: now)
@@ -74,7 +75,7 @@ extension JiraState {
     func addAttachment(_ idOrKey: String, filename: String, mimeType: String, bytes: [UInt8], user: String) throws(JiraFailure) -> JiraAttachment {
         var issue = try issue(idOrKey)
         return try transaction { () throws(JiraFailure) -> JiraAttachment in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             let attachment = JiraAttachment(id: try next("jira.attachment.id", after: 10000), issueID: issue.id, filename: filename,
                                             author: user, created: now, size: bytes.count, mimeType: mimeType)
             do { try store.putBlob("jira-\(attachment.id)", bytes) } catch { throw storageFailure(error) }
@@ -97,12 +98,12 @@ extension JiraState {
             throw JiraFailure(404, "The attachment with id '\(id)' does not exist")
         }
         try transaction { () throws(JiraFailure) in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             do {
                 try store.delete("jira.attachment", String(number))
                 try store.deleteBlob("jira-\(number)")
             } catch { throw storageFailure(error) }
-            attachments[number] = nil
+            set(attachment: number, nil)
             if var issue = issues[attachment.issueID] {
                 issue.updated = now
                 let history = try newHistory(author: user, at: now, items: [

@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 /// Issue create, edit, delete, transition and assign.
 extension JiraState {
@@ -27,7 +28,7 @@ extension JiraState {
         guard errors.isEmpty else { throw JiraFailure(400, errors: errors) }
 
         return try transaction { () throws(JiraFailure) -> JiraIssue in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             let id = try next("jira.issue.id", after: 10000)
             let number = try next("jira.issue.number.\(catalog.projectKey)", after: 0)
             var issue = JiraIssue(id: id, key: "\(catalog.projectKey)-\(number)", projectID: catalog.projectID, issueTypeID: typeID,
@@ -81,7 +82,7 @@ extension JiraState {
             throw JiraFailure(400, field: key, "Field '\(key)' cannot be set in both 'fields' and 'update'.")
         }
         try transaction { () throws(JiraFailure) in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             let items = try apply(fields: fields, update: update.filter { $0.key != "comment" }, to: &issue)
             var addedComment: JiraComment?
             if let commentOps = update["comment"]?.arrayValue {
@@ -117,11 +118,11 @@ extension JiraState {
                     try store.deleteBlob("jira-\(attachment.id)")
                 }
             } catch { throw storageFailure(error) }
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             emitIssueEvent("jira:issue_deleted", type: "issue_deleted", issue: issue, user: user, at: now)
-            issues[issue.id] = nil
-            for comment in comments(of: issue.id) { comments[comment.id] = nil }
-            for attachment in attachments(of: issue.id) { attachments[attachment.id] = nil }
+            for comment in comments(of: issue.id) { set(comment: comment.id, nil) }
+            for attachment in attachments(of: issue.id) { set(attachment: attachment.id, nil) }
+            set(issue.id, nil)
         }
     }
 
@@ -135,7 +136,7 @@ extension JiraState {
             throw JiraFailure(400, "It seems that you have tried to perform a workflow operation (\(transitionID)) that is not valid for the current state of this issue (\(issue.key)). The likely cause is that somebody has changed the issue recently, please look at the issue history for details.")
         }
         try transaction { () throws(JiraFailure) in
-            let now = SimTime.nowMillis()
+            let now = Timestamp.now()
             var items = [JiraChangeItem(field: "status", fieldtype: "jira", fieldId: "status", from: issue.statusID,
                                         fromString: catalog.status(issue.statusID)?.name, to: transition.to,
                                         toString: catalog.status(transition.to)?.name)]
@@ -246,7 +247,7 @@ extension JiraState {
             return item("assignee", issue.assignee, issue.assignee.flatMap { catalog.user($0)?.displayName }, name, name.flatMap { catalog.user($0)?.displayName })
         case "duedate":
             let text = value.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            if let text, SimTime.parseLiteral(text) == nil || text.count != 10 {
+            if let text, Timestamp.parseLiteral(text) == nil || text.count != 10 {
                 throw JiraFailure(400, field: "duedate", "Error parsing date string: \(text)")
             }
             defer { issue.dueDate = text }

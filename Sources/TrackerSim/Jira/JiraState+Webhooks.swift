@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 /// Jira webhook payloads, built at the moment of the change (a snapshot of the issue
 /// as it is then) and queued in `outbox`.
@@ -33,7 +34,7 @@ extension JiraState {
                     "summary": .string(issue.summary), "status": renderer.status(issue.statusID),
                     "issuetype": renderer.issueType(issue.issueTypeID), "project": renderer.project(expandIssueTypes: false),
                     "priority": renderer.priority(issue.priorityID), "assignee": renderer.user(issue.assignee),
-                    "updated": .string(SimTime.jira(issue.updated)),
+                    "updated": .string(Timestamp.jira(issue.updated)),
                 ]),
             ]),
         ]))

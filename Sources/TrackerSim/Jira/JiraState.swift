@@ -6,41 +6,96 @@ import TandemJSON
 /// written to `store` before it is applied in memory, in one transaction per
 /// request, so memory never runs ahead of the file; (3) every change that a
 /// webhook reports appends its payload to `outbox`, which the simulator drains
-/// after the request into the background delivery queue.
+/// after the request into the background delivery queue; (4) records change
+/// only through `set`, which keeps the indexes (key, comments and attachments
+/// per issue, `byUpdated`) and, inside a transaction, an undo log: a failed
+/// request undoes its own changes instead of the state being copied first.
 final class JiraState {
     let catalog: JiraCatalog
     let store: SimStore
     var baseURL: String
-    var issues: [Int: JiraIssue] = [:]
-    var comments: [Int: JiraComment] = [:]
-    var attachments: [Int: JiraAttachment] = [:]
+    private(set) var issues: [Int: JiraIssue] = [:]
+    private(set) var comments: [Int: JiraComment] = [:]
+    private(set) var attachments: [Int: JiraAttachment] = [:]
+    private var issueIDByKey: [String: Int] = [:]
+    private var commentIDsByIssue: [Int: [Int]] = [:]
+    private var attachmentIDsByIssue: [Int: [Int]] = [:]
+    /// Issues by `(updated, id)`: what searches ordered by `updated` read.
+    private(set) var byUpdated = UpdatedIndex<Int>()
+    private var undo: [Undo]?
     /// Webhook payloads produced by the current request, in order.
     var outbox: [JSON] = []
+
+    private enum Undo {
+        case issue(Int, JiraIssue?)
+        case comment(Int, JiraComment?)
+        case attachment(Int, JiraAttachment?)
+    }
 
     init(catalog: JiraCatalog, store: SimStore, baseURL: String) throws {
         self.catalog = catalog
         self.store = store
         self.baseURL = baseURL
-        for issue in try store.all("jira.issue", as: JiraIssue.self) { issues[issue.id] = issue }
-        for comment in try store.all("jira.comment", as: JiraComment.self) { comments[comment.id] = comment }
-        for attachment in try store.all("jira.attachment", as: JiraAttachment.self) { attachments[attachment.id] = attachment }
+        for issue in try store.all("jira.issue", as: JiraIssue.self) { set(issue.id, issue) }
+        for comment in try store.all("jira.comment", as: JiraComment.self) { set(comment: comment.id, comment) }
+        for attachment in try store.all("jira.attachment", as: JiraAttachment.self) { set(attachment: attachment.id, attachment) }
     }
 
     // MARK: - Lookup
 
     func issue(_ idOrKey: String) throws(JiraFailure) -> JiraIssue {
         if let id = Int(idOrKey), let issue = issues[id] { return issue }
-        let upper = idOrKey.uppercased()
-        if let issue = issues.values.first(where: { $0.key == upper }) { return issue }
+        if let id = issueIDByKey[idOrKey.uppercased()], let issue = issues[id] { return issue }
         throw .issueNotFound
     }
 
     func comments(of issueID: Int) -> [JiraComment] {
-        comments.values.filter { $0.issueID == issueID }.sorted { $0.id < $1.id }
+        (commentIDsByIssue[issueID] ?? []).compactMap { comments[$0] }
     }
 
     func attachments(of issueID: Int) -> [JiraAttachment] {
-        attachments.values.filter { $0.issueID == issueID }.sorted { $0.id < $1.id }
+        (attachmentIDsByIssue[issueID] ?? []).compactMap { attachments[$0] }
+    }
+
+    /// True when the entry `(updated, id)` of `byUpdated` is the issue's current one.
+    func isCurrent(_ updated: Int64, _ id: Int) -> Bool { issues[id]?.updated == updated }
+
+    // MARK: - Changes in memory
+
+    /// Sets (nil: removes) issue `id`, keeping the indexes and the undo log.
+    func set(_ id: Int, _ issue: JiraIssue?) {
+        let old = issues[id]
+        undo?.append(.issue(id, old))
+        issues[id] = issue
+        if let old, old.key != issue?.key { issueIDByKey[old.key] = nil }
+        if let issue { issueIDByKey[issue.key] = id }
+        if old?.updated != issue?.updated {
+            if let issue { byUpdated.insert(updated: issue.updated, id: id) }
+            if old != nil { byUpdated.retire(isLive: isCurrent) }
+        }
+    }
+
+    func set(comment id: Int, _ comment: JiraComment?) {
+        let old = comments[id]
+        undo?.append(.comment(id, old))
+        comments[id] = comment
+        if let old { commentIDsByIssue[old.issueID]?.removeAll { $0 == id } }
+        if let comment { Self.insertSorted(id, into: &commentIDsByIssue[comment.issueID, default: []]) }
+    }
+
+    func set(attachment id: Int, _ attachment: JiraAttachment?) {
+        let old = attachments[id]
+        undo?.append(.attachment(id, old))
+        attachments[id] = attachment
+        if let old { attachmentIDsByIssue[old.issueID]?.removeAll { $0 == id } }
+        if let attachment { Self.insertSorted(id, into: &attachmentIDsByIssue[attachment.issueID, default: []]) }
+    }
+
+    private static func insertSorted(_ id: Int, into ids: inout [Int]) {
+        var index = ids.count
+        while index > 0, ids[index - 1] > id { index -= 1 }
+        if index > 0, ids[index - 1] == id { return }
+        ids.insert(id, at: index)
     }
 
     /// Finds a user by `name`, `key`, `accountId`, `username` or `emailAddress` member.
@@ -79,33 +134,45 @@ final class JiraState {
 
     func save(_ issue: JiraIssue) throws(JiraFailure) {
         do { try store.put("jira.issue", String(issue.id), issue) } catch { throw storageFailure(error) }
-        issues[issue.id] = issue
+        set(issue.id, issue)
     }
 
     func save(_ comment: JiraComment) throws(JiraFailure) {
         do { try store.put("jira.comment", String(comment.id), comment) } catch { throw storageFailure(error) }
-        comments[comment.id] = comment
+        set(comment: comment.id, comment)
     }
 
     func save(_ attachment: JiraAttachment) throws(JiraFailure) {
         do { try store.put("jira.attachment", String(attachment.id), attachment) } catch { throw storageFailure(error) }
-        attachments[attachment.id] = attachment
+        set(attachment: attachment.id, attachment)
     }
 
-    /// Runs one request's writes in one transaction; on failure memory is reloaded
-    /// from the store so it never keeps a change the file does not have.
+    /// Runs one request's writes in one transaction; on failure its changes in
+    /// memory are undone, so memory never keeps a change the file does not have.
     func transaction<T>(_ body: () throws(JiraFailure) -> T) throws(JiraFailure) -> T {
-        let snapshot = (issues, comments, attachments, outbox.count)
+        let outer = undo == nil
+        if outer { undo = [] }
+        let outboxCount = outbox.count
         do {
-            return try store.write { () throws -> T in try body() }
-        } catch let failure as JiraFailure {
-            (issues, comments, attachments) = (snapshot.0, snapshot.1, snapshot.2)
-            outbox.removeSubrange(snapshot.3...)
-            throw failure
+            let result = try store.write { () throws -> T in try body() }
+            if outer { undo = nil }
+            return result
         } catch {
-            (issues, comments, attachments) = (snapshot.0, snapshot.1, snapshot.2)
-            outbox.removeSubrange(snapshot.3...)
-            throw storageFailure(error)
+            if outer { rollBack() }
+            outbox.removeSubrange(outboxCount...)
+            throw (error as? JiraFailure) ?? storageFailure(error)
+        }
+    }
+
+    private func rollBack() {
+        let entries = undo ?? []
+        undo = nil
+        for entry in entries.reversed() {
+            switch entry {
+            case .issue(let id, let old): set(id, old)
+            case .comment(let id, let old): set(comment: id, old)
+            case .attachment(let id, let old): set(attachment: id, old)
+            }
         }
     }
 

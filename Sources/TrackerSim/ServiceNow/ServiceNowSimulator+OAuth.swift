@@ -1,5 +1,6 @@
 import TandemHTTP
 import TandemJSON
+import TandemTime
 
 /// `POST /oauth_token.do`: ServiceNow's OAuth token endpoint, form-encoded,
 /// answering `{"access_token","scope","token_type":"Bearer","expires_in"}`.
@@ -33,7 +34,7 @@ extension ServiceNowSimulator {
             default:
                 return refuse(400, "unsupported_grant_type", "grant_type must be password or client_credentials")
             }
-            let token = tokens.issue(for: user, seconds: seconds, now: SimTime.nowMillis())
+            let token = tokens.issue(for: user, seconds: seconds, now: Timestamp.now())
             return .json(200, ["access_token": .string(token), "scope": "useraccount", "token_type": "Bearer",
                                "expires_in": .int(Int64(seconds))])
         }

@@ -1,5 +1,7 @@
 import TandemHTTP
 import TandemJSON
+import TandemDigest
+import TandemTime
 
 /// The Table API: `/api/now/table/{table}[/{sys_id}]` (also under `/api/now/v1|v2`).
 extension ServiceNowSimulator {
@@ -77,10 +79,45 @@ extension ServiceNowSimulator {
         let query: EncodedQuery
         do { query = try EncodedQueryParser.parse(text) } catch { throw ServiceNowFailure(400, error.message, "sysparm_query: \(text)") }
         let evaluator = EncodedQueryEvaluator(knownFields: Set(table.fields))
+        if query.queries.count == 1,
+           let sysID = query.queries[0].first(where: { $0.count == 1 && $0[0].field == "sys_id" && $0[0].op == .equals })?[0].value {
+            // `sys_id=X` AND'ed at the top level: one candidate, by key.
+            return state.tables[table.name]?[sysID].flatMap { evaluator.matches($0.fields, query) ? [$0] : nil } ?? []
+        }
+        if let ordered = updateOrdered(query, table: table, state: state, evaluator: evaluator) { return ordered }
         let rows = state.rows(table.name).filter { evaluator.matches($0.fields, query) }
         let order = evaluator.sort(rows.map(\.fields), query.orderBy)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.sysID, $0) })
         return order.compactMap { byID[$0["sys_id"] ?? ""] }
+    }
+
+    /// A query ordered by `sys_updated_on` (then `sys_id`) ascending, served
+    /// from the table's update-order index from the query's own
+    /// `sys_updated_on>=`/`>` bound: a poll near the present reads only what
+    /// changed since, however large the table. Nil for any other query.
+    private static func updateOrdered(_ query: EncodedQuery, table: ServiceNowTable, state: ServiceNowState,
+                                      evaluator: EncodedQueryEvaluator) -> [ServiceNowRecord]? {
+        let orders = query.orderBy.filter { table.fields.contains($0.field) }
+        guard let first = orders.first, first.field == "sys_updated_on", !first.descending, orders.count <= 2,
+              orders.dropFirst().allSatisfy({ $0.field == "sys_id" && !$0.descending }) else { return nil }
+        var bound: Int64?
+        if query.queries.count == 1 {
+            for clause in query.queries[0] where clause.count == 1 {
+                let term = clause[0]
+                guard term.field == "sys_updated_on", term.op == .greaterOrEqual || term.op == .greater,
+                      let value = Timestamp.parseLiteral(term.value) else { continue }
+                bound = max(bound ?? value, value)
+            }
+        }
+        guard let index = state.byUpdated[table.name], let records = state.tables[table.name] else { return [] }
+        var found: [ServiceNowRecord] = []
+        var yielded: Set<String> = []
+        for entry in index.entries[index.start(at: bound)...] {
+            guard let record = records[entry.id], ServiceNowState.updatedMillis(record) == entry.updated,
+                  evaluator.matches(record.fields, query), yielded.insert(entry.id).inserted else { continue }
+            found.append(record)
+        }
+        return found
     }
 
     /// 200 list with `X-Total-Count` and, when there is more than one page, `Link`.
@@ -171,7 +208,7 @@ func percentEncodeQuery(_ text: String) -> String {
              UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             result.append(Character(Unicode.Scalar(byte)))
         default:
-            result += "%" + SimCrypto.hex([byte]).uppercased()
+            result += "%" + Digest.hex([byte]).uppercased()
         }
     }
     return result

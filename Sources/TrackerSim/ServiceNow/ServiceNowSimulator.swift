@@ -1,6 +1,8 @@
 import Synchronization
 import TandemHTTP
 import TandemJSON
+import TandemTime
+import TandemDigest
 
 /// A simulated ServiceNow instance (Table API and Attachment API) served over HTTP,
 /// in this process. Same lifecycle (`TrackerSimulator`) and thread model as `JiraSimulator`.
@@ -28,7 +30,7 @@ public final class ServiceNowSimulator: TrackerSimulator {
                 },
                 anonymousPaths: ["/oauth_token.do"],
                 rateLimitHeaders: { limit in
-                    [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Reset", String(SimTime.nowMillis() / 1000 + 1)),
+                    [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Reset", String(Timestamp.now() / 1000 + 1)),
                      ("X-RateLimit-Rule", "tandem-sim-rate-limit")]
                 }))
         super.init(settings: configuration, server: server, retryHeader: "X-Tandem-Retry")
@@ -78,7 +80,7 @@ public final class ServiceNowSimulator: TrackerSimulator {
             var headers: HTTPHeaders = ["Content-Type": "application/json", "User-Agent": "ServiceNow/1.0 (tandem-sim)",
                                         "X-Tandem-Delivery": payload["delivery_id"]?.stringValue ?? ""]
             if let secret = configuration.webhookSecret {
-                headers["X-Tandem-Signature"] = "sha256=" + SimCrypto.hex(SimCrypto.hmacSHA256(key: Array(secret.utf8), message: body))
+                headers["X-Tandem-Signature"] = "sha256=" + Digest.hex(Digest.hmacSHA256(key: Array(secret.utf8), message: body))
             }
             for url in urls { dispatcher.enqueue(url: url, body: body, headers: headers) }
         }

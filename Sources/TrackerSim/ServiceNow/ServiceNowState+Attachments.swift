@@ -1,3 +1,6 @@
+import TandemTime
+import TandemDigest
+
 /// The Attachment API's records (`sys_attachment`) and their bytes (blob `sn-<sys_id>`).
 /// Attaching does not touch the target record's `sys_updated_on` (as in ServiceNow).
 extension ServiceNowState {
@@ -6,18 +9,18 @@ extension ServiceNowState {
         guard tables[table]?[tableSysID] != nil else {
             throw ServiceNowFailure(404, "Record doesn't exist or ACL restricts the record retrieval", "Invalid table_sys_id \(tableSysID) for table \(table)")
         }
-        let sysID = SimCrypto.sysID()
-        let now = SimTime.serviceNow(SimTime.nowMillis())
+        let sysID = SimIdentifiers.sysID()
+        let now = Timestamp.spaced(Timestamp.now())
         return try transaction {
             try store.putBlob("sn-\(sysID)", bytes)
             let record = ServiceNowRecord(table: "sys_attachment", sequence: nextSequence(), fields: [
                 "sys_id": sysID, "file_name": fileName, "content_type": contentType, "size_bytes": String(bytes.count),
                 "size_compressed": String(bytes.count), "table_name": table, "table_sys_id": tableSysID,
-                "hash": SimCrypto.hex(SimCrypto.sha256(bytes)),
+                "hash": Digest.hex(Digest.sha256(bytes)),
                 "sys_created_on": now, "sys_created_by": user, "sys_updated_on": now, "sys_updated_by": user, "sys_mod_count": "0",
             ])
             try store.put("sn.record", sysID, record)
-            tables["sys_attachment", default: [:]][sysID] = record
+            set("sys_attachment", sysID, record)
             return record
         }
     }

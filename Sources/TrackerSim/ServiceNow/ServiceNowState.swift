@@ -1,5 +1,6 @@
 import Foundation
 import TandemJSON
+import TandemTime
 
 /// Everything a simulated ServiceNow instance holds, and the writes on it.
 ///
@@ -7,13 +8,64 @@ import TandemJSON
 /// go to `store` in one transaction before memory changes; (3) an insert, a real
 /// update (some field or the journal changed) or a delete of an incident appends
 /// one change notification to `outbox`; an update that changes nothing bumps
-/// neither `sys_mod_count` nor `sys_updated_on` and notifies nobody.
+/// neither `sys_mod_count` nor `sys_updated_on` and notifies nobody; (4) records
+/// change only through `set`, which keeps the indexes (insertion order and
+/// `sys_updated_on` order per table, users by name, child rows per parent)
+/// and, inside a transaction, an undo log: a failed request undoes its own
+/// changes instead of the state being copied first.
 final class ServiceNowState {
     let store: SimStore
     var baseURL: String
-    var tables: [String: [String: ServiceNowRecord]] = [:]
+    private(set) var tables: [String: [String: ServiceNowRecord]] = [:]
     var outbox: [JSON] = []
     private var sequence = 0
+    /// Per table: records by `(sequence, sys_id)` (insertion order) and by
+    /// `(sys_updated_on, sys_id)`.
+    private var bySequence: [String: UpdatedIndex<String>] = [:]
+    private(set) var byUpdated: [String: UpdatedIndex<String>] = [:]
+    private var userIDByName: [String: String] = [:]
+    /// Journal entries and attachments by the sys_id of their record.
+    private var childrenByParent: [String: Set<String>] = [:]
+    private var undo: [(table: String, sysID: String, old: ServiceNowRecord?)]?
+
+    /// Sets (nil: removes) a record, keeping the indexes and the undo log.
+    func set(_ table: String, _ sysID: String, _ record: ServiceNowRecord?) {
+        let old = tables[table]?[sysID]
+        undo?.append((table, sysID, old))
+        tables[table, default: [:]][sysID] = record
+        if old?.sequence != record?.sequence {
+            if let record { bySequence[table, default: .init()].insert(updated: Int64(record.sequence), id: sysID) }
+            if old != nil { bySequence[table]?.retire { [self] in tables[table]?[$1]?.sequence == Int($0) } }
+        }
+        let oldUpdated = old.map(Self.updatedMillis), newUpdated = record.map(Self.updatedMillis)
+        if oldUpdated != newUpdated || old?.sequence != record?.sequence {
+            if let record, let newUpdated { byUpdated[table, default: .init()].insert(updated: newUpdated, id: record.sysID) }
+            if old != nil { byUpdated[table]?.retire { [self] in tables[table]?[$1].map(Self.updatedMillis) == $0 } }
+        }
+        if table == "sys_user" {
+            if let name = old?.fields["user_name"] { userIDByName[name] = nil }
+            if let name = record?.fields["user_name"] { userIDByName[name] = sysID }
+        }
+        if let parent = Self.parent(of: old) { childrenByParent[parent]?.remove(sysID) }
+        if let parent = Self.parent(of: record) { childrenByParent[parent, default: []].insert(sysID) }
+    }
+
+    static func updatedMillis(_ record: ServiceNowRecord) -> Int64 {
+        Timestamp.parseLiteral(record.fields["sys_updated_on"] ?? "") ?? 0
+    }
+
+    private static func parent(of record: ServiceNowRecord?) -> String? {
+        switch record?.table {
+        case "sys_journal_field"?: return record?.fields["element_id"]
+        case "sys_attachment"?: return record?.fields["table_sys_id"]
+        default: return nil
+        }
+    }
+
+    /// Journal entries and attachments of the record `sysID`.
+    func children(of sysID: String) -> [ServiceNowRecord] {
+        (childrenByParent[sysID] ?? []).compactMap { tables["sys_journal_field"]?[$0] ?? tables["sys_attachment"]?[$0] }
+    }
 
     func nextSequence() -> Int {
         sequence += 1
@@ -25,7 +77,7 @@ final class ServiceNowState {
         self.baseURL = baseURL
         for name in ServiceNowSchema.tables.keys { tables[name] = [:] }
         for record in try store.all("sn.record", as: ServiceNowRecord.self) {
-            tables[record.table, default: [:]][record.sysID] = record
+            set(record.table, record.sysID, record)
             sequence = max(sequence, record.sequence)
         }
         for (userName, fullName) in [(user, user.capitalized), ("beth.anglin", "Beth Anglin")] where self.user(named: userName) == nil {
@@ -39,12 +91,21 @@ final class ServiceNowState {
     /// Runs one request's writes in one store transaction; if anything fails (also
     /// the commit), memory and the outbox go back to where they were.
     func transaction<T>(_ body: () throws -> T) throws -> T {
-        let snapshot = (tables, outbox.count, sequence)
+        let outer = undo == nil
+        if outer { undo = [] }
+        let (outboxCount, sequenceBefore) = (outbox.count, sequence)
         do {
-            return try store.write(body)
+            let result = try store.write(body)
+            if outer { undo = nil }
+            return result
         } catch {
-            (tables, sequence) = (snapshot.0, snapshot.2)
-            outbox.removeSubrange(snapshot.1...)
+            if outer {
+                let entries = undo ?? []
+                undo = nil
+                for entry in entries.reversed() { set(entry.table, entry.sysID, entry.old) }
+                sequence = sequenceBefore
+            }
+            outbox.removeSubrange(outboxCount...)
             throw error
         }
     }
@@ -61,12 +122,15 @@ final class ServiceNowState {
     }
 
     func user(named name: String) -> ServiceNowRecord? {
-        tables["sys_user"]?.values.first { $0.fields["user_name"] == name }
+        userIDByName[name].flatMap { tables["sys_user"]?[$0] }
     }
 
     /// Records of `table` in insertion order.
     func rows(_ table: String) -> [ServiceNowRecord] {
-        (tables[table] ?? [:]).values.sorted { $0.sequence < $1.sequence }
+        guard let records = tables[table], let order = bySequence[table] else { return [] }
+        return order.entries.compactMap { entry in
+            records[entry.id].flatMap { $0.sequence == Int(entry.updated) ? $0 : nil }
+        }
     }
 
     // MARK: - Writes
@@ -99,12 +163,12 @@ final class ServiceNowState {
 
     func insert(_ tableName: String, _ input: [String: String], user: String) throws -> ServiceNowRecord {
         let table = try self.table(tableName)
-        let now = SimTime.serviceNow(SimTime.nowMillis())
+        let now = Timestamp.spaced(Timestamp.now())
         var fields = table.defaults
         for field in table.fields where fields[field] == nil { fields[field] = "" }
         let journal = (input["comments"] ?? "", input["work_notes"] ?? "")
         for (key, value) in input where key != "comments" && key != "work_notes" { fields[key] = value }
-        fields["sys_id"] = SimCrypto.sysID()
+        fields["sys_id"] = SimIdentifiers.sysID()
         fields["sys_created_on"] = now
         fields["sys_created_by"] = user
         fields["sys_updated_on"] = now
@@ -120,7 +184,7 @@ final class ServiceNowState {
             sequence += 1
             let record = ServiceNowRecord(table: tableName, sequence: sequence, fields: fields)
             try store.put("sn.record", record.sysID, record)
-            tables[tableName, default: [:]][record.sysID] = record
+            set(tableName, record.sysID, record)
             var changed = Set(input.keys.filter { !(input[$0] ?? "").isEmpty })
             if try addJournal(record, comments: journal.0, workNotes: journal.1, user: user, now: now) { changed.formUnion(["comments", "work_notes"].filter { !(input[$0] ?? "").isEmpty }) }
             notify(record, operation: "insert", changed: changed)
@@ -135,7 +199,7 @@ final class ServiceNowState {
         let previous = record.fields
         var fields = record.fields
         for (key, value) in input where key != "comments" && key != "work_notes" && table.fields.contains(key) { fields[key] = value }
-        let now = SimTime.serviceNow(SimTime.nowMillis())
+        let now = Timestamp.spaced(Timestamp.now())
         return try transaction {
             if tableName == "incident" { try applyIncidentRules(&fields, previous: previous, user: user, now: now) }
             var changed = Set(fields.keys.filter { fields[$0] != previous[$0] })
@@ -147,7 +211,7 @@ final class ServiceNowState {
             fields["sys_mod_count"] = String((Int(previous["sys_mod_count"] ?? "0") ?? 0) + 1)
             record.fields = fields
             try store.put("sn.record", record.sysID, record)
-            tables[tableName]?[sysID] = record
+            set(tableName, sysID, record)
             notify(record, operation: "update", changed: changed)
             return record
         }
@@ -158,14 +222,13 @@ final class ServiceNowState {
         try transaction {
             var doomed = [record]
             if tableName != "sys_journal_field" && tableName != "sys_attachment" {
-                doomed += rows("sys_journal_field").filter { $0.fields["element_id"] == sysID }
-                doomed += rows("sys_attachment").filter { $0.fields["table_sys_id"] == sysID }
+                doomed += children(of: sysID)
             }
             for row in doomed {
                 try store.delete("sn.record", row.sysID)
                 if row.table == "sys_attachment" { try store.deleteBlob("sn-\(row.sysID)") }
             }
-            for row in doomed { tables[row.table]?[row.sysID] = nil }
+            for row in doomed { set(row.table, row.sysID, nil) }
             var gone = record
             gone.fields["sys_updated_by"] = user
             notify(gone, operation: "delete", changed: [])
@@ -178,11 +241,11 @@ final class ServiceNowState {
         for (element, value) in [("comments", comments), ("work_notes", workNotes)] where !value.isEmpty {
             sequence += 1
             let entry = ServiceNowRecord(table: "sys_journal_field", sequence: sequence, fields: [
-                "sys_id": SimCrypto.sysID(), "name": record.table, "element": element, "element_id": record.sysID, "value": value,
+                "sys_id": SimIdentifiers.sysID(), "name": record.table, "element": element, "element_id": record.sysID, "value": value,
                 "sys_created_on": now, "sys_created_by": user, "sys_updated_on": now, "sys_updated_by": user, "sys_mod_count": "0",
             ])
             try store.put("sn.record", entry.sysID, entry)
-            tables["sys_journal_field", default: [:]][entry.sysID] = entry
+            set("sys_journal_field", entry.sysID, entry)
             wrote = true
         }
         return wrote
@@ -225,7 +288,7 @@ final class ServiceNowState {
     private func notify(_ record: ServiceNowRecord, operation: String, changed: Set<String>) {
         guard record.table == "incident" else { return }
         outbox.append(.object([
-            "schema": "tandem.servicenow.event/1", "delivery_id": .string(SimCrypto.uuid()), "table": .string(record.table),
+            "schema": "tandem.servicenow.event/1", "delivery_id": .string(SimIdentifiers.uuid()), "table": .string(record.table),
             "sys_id": .string(record.sysID), "number": .string(record.fields["number"] ?? ""), "operation": .string(operation),
             "sys_updated_on": .string(record.fields["sys_updated_on"] ?? ""), "sys_mod_count": .string(record.fields["sys_mod_count"] ?? "0"),
             "sys_updated_by": .string(record.fields["sys_updated_by"] ?? ""),

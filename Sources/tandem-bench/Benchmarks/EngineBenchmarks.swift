@@ -3,5 +3,6 @@ import TandemCLI
 
 let engineBenchmarks: [any Command.Type] = [
     SyncBenchmark.self,
+    ScaleBenchmark.self,
     HistoryBenchmark.self,
 ]

@@ -2,6 +2,7 @@ import Foundation
 import LocalDeployment
 import TandemCLI
 import TandemJSON
+import TandemAdminClient
 
 /// `tandem-bench history`: a randomized history checker in the manner of
 /// Jepsen. Four real processes; people on both trackers change the same

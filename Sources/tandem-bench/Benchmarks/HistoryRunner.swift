@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import LocalDeployment
 import TandemJSON
+import TandemAdminClient
 
 /// Runs a `HistoryPlan` against a live deployment and records each step.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import LocalDeployment
 import NodeHost
 import TandemJSON
+import TandemDigest
 
 /// The two simulators as a person uses them (their public REST APIs, the
 /// simulators' one account, which the nodes do not treat as their own), in

@@ -154,4 +154,6 @@ final class ManagedCounter: @unchecked Sendable {
     private var count = 0
     func add(_ amount: Int) { lock.withLock { count += amount } }
     var value: Int { lock.withLock { count } }
+    /// The value before adding one: consecutive numbers across threads.
+    func take() -> Int { lock.withLock { defer { count += 1 }; return count } }
 }

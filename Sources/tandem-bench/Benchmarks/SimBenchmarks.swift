@@ -2,4 +2,5 @@
 import TandemCLI
 
 let simBenchmarks: [any Command.Type] = [
+    SimScaleBenchmark.self,
 ]

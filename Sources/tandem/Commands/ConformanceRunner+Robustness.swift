@@ -4,6 +4,7 @@ import TandemJSON
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemThreads
 
 /// The `error-kinds`, `thread-safety` and `memory` checks.
 extension ConformanceRunner {
@@ -59,17 +60,18 @@ extension ConformanceRunner {
         let ids = created.isEmpty ? [fields.unknownID] : created
         let serial = ids.map { getOutcome(instance, $0) }
         let results = ConcurrentResults(count: 64)
-        let done = DispatchGroup()
+        // The node calls plugins from its own threads, never the cooperative pool.
+        var threads: [WorkerThread] = []
         for index in 0..<64 {
-            done.enter()
-            // The node calls plugins from its own threads, never the cooperative pool.
-            let thread = Thread { [self] in
+            guard let thread = WorkerThread.start(name: "check-get\(index)", { [self] in
                 results.set(index, getOutcome(instance, ids[index % ids.count]))
-                done.leave()
+            }) else {
+                threads.forEach { $0.join() }
+                throw ConformanceFailure("cannot start thread \(index) of 64 for the concurrency check: the system refused")
             }
-            thread.start()
+            threads.append(thread)
         }
-        done.wait()
+        threads.forEach { $0.join() }
         for index in 0..<64 {
             let expected = serial[index % ids.count], got = results.get(index)
             try expect(got == expected,

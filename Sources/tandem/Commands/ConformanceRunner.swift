@@ -2,6 +2,7 @@ import ConnectorContract
 import Foundation
 import NodeHost
 import TandemJSON
+import TandemDigest
 
 /// The body of each check, run inside the child process.
 struct ConformanceRunner {

@@ -41,14 +41,16 @@ extension PluginScaffold {
 
             /// The connector `\(id)`. Start here: `get` reads one item; add the
             /// operations your connections need (docs/connector-guide.md in Tandem
-            /// lists them and their JSON) and declare them in `operations`.
+            /// lists them and their JSON) and list them in `operationTable`.
             ///
             /// Configuration: {"baseUrl", "auth": {"type": "basic"|"bearer", …}}.
             final class \(moduleName)Connector: Connector {
                 static let id = "\(id)"                 // never change it once published
                 static let name = "\(moduleName)"
                 static let version = "0.1.0"
-                static let operations = ["get"]
+                static let operationTable = OperationTable<\(moduleName)Connector>([
+                    ("get", .json(\(moduleName)Connector.get)),
+                ])
                 static let isThreadSafe = true          // no shared mutable state below
                 static let configurationKeys = ["baseUrl", "auth"]
 
@@ -61,13 +63,6 @@ extension PluginScaffold {
                 init(configuration json: JSON, host: ConnectorHost) throws(ConnectorError) {
                     config = try ConnectorConfiguration(json, host: host)
                     self.host = host
-                }
-
-                func perform(_ operation: String, _ request: OperationRequest) throws(ConnectorError) -> OperationResult {
-                    switch operation {
-                    case "get": return OperationResult(try get(request))
-                    default: throw .unsupported("operation '\\(operation)' is not implemented by \\(Self.id)")
-                    }
                 }
 
                 /// `get` {"id"} → the entity. HTTP errors map uniformly (404 → notFound, …).

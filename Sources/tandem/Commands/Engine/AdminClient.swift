@@ -1,7 +1,7 @@
 import Foundation
 import NodeHost
 import TandemCLI
-import LocalDeployment
+import TandemAdminClient
 import TandemJSON
 
 /// Talks to a running node's admin API, found through its configuration

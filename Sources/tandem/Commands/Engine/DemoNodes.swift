@@ -1,5 +1,6 @@
 import Foundation
 import LocalDeployment
+import TandemAdminClient
 import TandemHTTP
 import TandemCLI
 import TandemJSON

@@ -1,6 +1,7 @@
 import LocalDeployment
 import NodeHost
 import TandemJSON
+import TandemDigest
 
 /// The "attach" steps: a file attached on one side arrives on the other with
 /// the same SHA-256, checked on the bytes the receiving tracker serves.

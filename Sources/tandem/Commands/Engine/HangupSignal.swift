@@ -2,6 +2,8 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TandemThreads
+import TandemCLI
 
 nonisolated(unsafe) private var hangupPipeWriteEnd: Int32 = -1
 
@@ -21,14 +23,13 @@ enum HangupSignal {
             var byte: UInt8 = 1
             _ = write(hangupPipeWriteEnd, &byte, 1)
         }
-        let thread = Thread {
+        let started = WorkerThread.start(name: "sighup", detached: true) {
             var byte: UInt8 = 0
             while true {
                 let count = read(readEnd, &byte, 1)
                 if count == 1 { action() } else if count < 0 && errno == EINTR { continue } else { return }
             }
         }
-        thread.name = "sighup"
-        thread.start()
+        if started == nil { printError("tandem: cannot start the SIGHUP thread; reload by restarting the node") }
     }
 }

@@ -1,18 +1,18 @@
 import Foundation
 
-/// A one-line progress bar on stderr. On a terminal it redraws in place;
-/// otherwise (a log, a test) it writes a line only when the counts change.
+/// The progress line of `tandem sync --query` on stderr: redrawn in place on
+/// a terminal, one line per change otherwise (logs, tests).
 struct ProgressBar {
-    let total: Int
     let width = 30
     private let interactive = isatty(2) == 1
     private var last = ""
 
-    init(total: Int) { self.total = total }
-
-    mutating func show(done: Int, parked: Int, elapsed: Double) {
-        let filled = total == 0 ? width : min(width, (done + parked) * width / total)
-        let counts = "\(done)/\(total) synced, \(parked) parked"
+    /// `matched` may still grow while `searching`.
+    mutating func show(synced: Int, parked: Int, pending: Int, matched: Int, searching: Bool, elapsed: Double) {
+        let total = synced + parked + pending
+        let filled = total == 0 ? (searching ? 0 : width) : min(width, (synced + parked) * width / total)
+        let counts = "\(synced)/\(total) synced, \(parked) parked, \(pending) pending, \(matched) matched"
+            + (searching ? " (searching)" : "")
         guard interactive || counts != last else { return }
         last = counts
         let bar = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"

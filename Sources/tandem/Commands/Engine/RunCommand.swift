@@ -1,7 +1,6 @@
 import Foundation
 import NodeHost
 import TandemCLI
-import TrackerSim
 
 /// `tandem run --config FILE`: runs a node until SIGTERM or SIGINT.
 struct RunCommand: Command {
@@ -14,9 +13,11 @@ struct RunCommand: Command {
         connections use from pluginsDir, parses their scripts, and serves
         webhooks, peer messages and the admin API on node.listen. Prints
         `listening on http://HOST:PORT` when ready. Logs go to stderr, one JSON
-        object per line. SIGTERM or SIGINT finishes the work in hand and exits 0
-        (within 8 s: a plugin call still running then is abandoned, its work
-        left queued in the store); a restarted node carries on from its store.
+        object per line. SIGTERM or SIGINT stops the node within about a second
+        and exits 0: a step still waiting on a tracker or the peer by then is
+        abandoned, its work left queued in the store (every step commits
+        atomically; 8 s at most whatever else hangs); a restarted node carries
+        on from its store.
         SIGHUP (or `tandem reload`) applies a changed configuration and new
         plugin files without a restart.
 

@@ -9,7 +9,7 @@ struct SyncCommand: Command {
     static let summary = "sync one entity now by its key, or every entity a query matches"
     static let help = """
         Usage: tandem sync KEY --connection NAME --config FILE [--timeout SECONDS]
-               tandem sync --query QUERY --connection NAME --config FILE [--timeout SECONDS]
+               tandem sync --query QUERY --connection NAME --config FILE [--timeout SECONDS] [--page-size N]
 
         With KEY, asks the running node to sync entity KEY (e.g. SUP-12) on
         connection NAME now, as if it had just changed: it is read, its replica
@@ -20,10 +20,13 @@ struct SyncCommand: Command {
         With --query, every entity the connector's search finds for QUERY (in
         the tracker's own language, e.g. JQL `project = SUP AND status = Open`;
         an empty QUERY means the connection's default scope) is queued the same
-        way. A progress bar on stderr follows the node as it works through them;
-        then a summary lists what synced, what parked (with the reason) and what
-        is still pending after --timeout (default 300 seconds). Unsynced
-        entities are skipped and listed.
+        way, with no cap on their number: the node pages through the matches
+        (--page-size per search call, default 1000) while it already works on
+        the first ones. A progress bar on stderr shows matched, synced, parked
+        and pending as they grow; then a summary lists what synced, what parked
+        (with the reason) and what is still pending after --timeout (default
+        300 seconds; the first 20 of each are named). Unsynced entities are
+        skipped and listed.
 
         Exit status: 0 when everything synced, 1 when anything parked, timed
         out or was refused.
@@ -38,11 +41,15 @@ struct SyncCommand: Command {
         guard let connection = try arguments.option("--connection") else { throw CommandError.usage("missing --connection NAME") }
         let query = try arguments.option("--query")
         let timeout = try arguments.intOption("--timeout", in: 0...86_400)
+        let pageSize = try arguments.intOption("--page-size", in: 1...10_000)
         let key = arguments.positional()
         try arguments.finish()
         switch (key, query) {
         case (nil, let query?):
-            return try BulkSyncRun(client: client, connection: connection, timeout: Double(timeout ?? 300)).run(query: query)
+            return try BulkSyncRun(client: client, connection: connection, timeout: Double(timeout ?? 300), pageSize: pageSize)
+                .run(query: query)
+        case (_, nil) where pageSize != nil:
+            throw CommandError.usage("--page-size goes with --query QUERY")
         case (let key?, nil):
             return try syncOne(key, client: client, connection: connection, timeout: Double(timeout ?? 30))
         case (_?, _?):

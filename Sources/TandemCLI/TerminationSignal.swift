@@ -8,7 +8,8 @@ import Glibc
 nonisolated(unsafe) private var terminationPipeWriteEnd: Int32 = -1
 nonisolated(unsafe) private var terminationPipeReadEnd: Int32 = -1
 
-/// Lets a command-line simulator stop cleanly on SIGTERM or SIGINT.
+/// Lets a long-running command (a node, a simulator, the demo) stop cleanly
+/// on SIGTERM or SIGINT.
 ///
 /// `install()` sets the handlers synchronously (a dispatch signal source registers
 /// later, so a signal sent right after the readiness line could be lost); the

@@ -3,9 +3,9 @@
 // outgoing (read-only issue) and incoming (recording issue) modes.
 //
 // Any crash, sanitizer report or hang is a bug: every input must end in a
-// result or a ScriptError. Built by fuzz/run.sh with swiftc directly (see
-// docs/scripts.md); not part of the SwiftPM package.
+// result or a ScriptError. Built by Fuzz/run.sh (see docs/scripts.md).
 import TandemJSON
+@testable import SyncScript
 
 private let entity: JSON = [
     "id": "10001", "key": "SUP-12", "type": "issue", "url": "http://jira.example/browse/SUP-12",

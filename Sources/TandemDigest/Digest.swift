@@ -1,6 +1,7 @@
 import CCrypto
 
-/// SHA-256, HMAC-SHA256 and random bytes from the system's libcrypto.
+/// SHA-256, HMAC-SHA256, hex, constant-time comparison and random bytes from
+/// the system's libcrypto: the one home of these for the node and the simulators.
 public enum Digest {
     /// The SHA-256 of `bytes`.
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {

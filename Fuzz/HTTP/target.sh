@@ -1,0 +1,2 @@
+# The request head, chunked body and multipart parsers.
+modules="TandemJSON TandemThreads TandemHTTP"

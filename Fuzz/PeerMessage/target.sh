@@ -1,0 +1,3 @@
+# The peer message decoder (a batch body from a peer).
+modules="TandemJSON"
+sources="Sources/NodeHost/Protocol/*.swift"

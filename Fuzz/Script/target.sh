@@ -1,0 +1,3 @@
+# The script parser and interpreter.
+modules="TandemJSON SyncScript"
+seed_files=$(find "$root/Tests/SyncScriptTests/Fixtures" -name '*.sync')
