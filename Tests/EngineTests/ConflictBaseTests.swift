@@ -37,4 +37,23 @@ final class ConflictBaseTests: XCTestCase {
         XCTAssertEqual(twin.base, ["summary": "new", "priority": "Low"], "a value kept locally is not known to the peer yet")
         XCTAssertEqual(twin.baseMarks, ["summary": 2, "priority": 1])
     }
+
+    /// Green wrote Jira's Lowest while a person set Highest in ServiceNow;
+    /// the read after the apply holds Highest. Recording that as agreed made
+    /// the person's edit look like the base, so Jira's next replica (still
+    /// Lowest) overwrote it without a conflict while Highest went to Jira:
+    /// the sides swapped and stayed apart.
+    func testRecord_AFieldSomeoneWroteAfterUs_KeepsTheValueTheApplyAgreedOn() {
+        var twin = twin(base: ["priority": "4 - Low"], marks: [:])
+        ConflictBase.record(agreed: ["priority"], after: ["priority": ["id": "1", "name": "1 - Critical"]],
+                            agreedValues: ["priority": "5 - Planning"], mark: 2, into: &twin)
+        XCTAssertEqual(twin.base?["priority"], "5 - Planning", "the later edit is a local change the peer has not seen")
+    }
+
+    func testRecord_AWriteTheTrackerNormalized_TakesTheTrackersForm() {
+        var twin = twin(base: ["priority": "4 - Low"], marks: [:])
+        ConflictBase.record(agreed: ["priority"], after: ["priority": ["id": "5", "name": "5 - Planning"]],
+                            agreedValues: ["priority": "5 - Planning"], mark: 2, into: &twin)
+        XCTAssertEqual(twin.base?["priority"], ["id": "5", "name": "5 - Planning"])
+    }
 }

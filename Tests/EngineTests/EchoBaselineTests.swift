@@ -74,3 +74,42 @@ final class PeerSenderCoalescingTests: XCTestCase {
         XCTAssertEqual(PeerSender.coalesced(batch).map(\.id), [2, 3, 5, 6])
     }
 }
+
+/// What the peer holds us to have after an apply whose result could not
+/// become the echo baseline because the entity held changes not yet sent.
+///
+/// The race (history checker, alternating pairs): green had sent state
+/// Resolved; blue's replica set In Progress while a ServiceNow edit was
+/// still unsent, so no baseline was adopted and green's last sent replica
+/// kept Resolved. A person then resolved the incident again; green's next
+/// replica said Resolved with `previous` Resolved, the Jira script saw no
+/// change of state, and Jira stayed In Progress for good.
+final class PeerKnownReplicaTests: XCTestCase {
+    func testAMemberThePeersApplyChanged_TakesItsNewValue() {
+        let known = EchoBaseline.peerKnown(lastSent: ["state": "Resolved", "short_description": "s1"],
+                                           before: ["state": "Resolved", "short_description": "s2"],
+                                           after: ["state": "In Progress", "short_description": "s2"])
+        XCTAssertEqual(known["state"], "In Progress", "the peer wrote In Progress: it knows it")
+    }
+
+    func testAnUnsentLocalChange_KeepsTheValueLastSent() {
+        let known = EchoBaseline.peerKnown(lastSent: ["state": "Resolved", "short_description": "s1"],
+                                           before: ["state": "Resolved", "short_description": "s2"],
+                                           after: ["state": "In Progress", "short_description": "s2"])
+        XCTAssertEqual(known["short_description"], "s1", "s2 was never sent: it must still show as a change")
+    }
+
+    func testAMemberTheApplyAdded_IsKnown_AndOneItRemoved_IsGone() {
+        let known = EchoBaseline.peerKnown(lastSent: ["priority": "2 - High", "assignee": "a@example.com"],
+                                           before: ["priority": "2 - High", "assignee": "a@example.com"],
+                                           after: ["priority": "2 - High", "state": "New"])
+        XCTAssertEqual(known, ["priority": "2 - High", "state": "New"])
+    }
+
+    func testAListHoldingUnsentElements_KeepsTheValueLastSent() {
+        let known = EchoBaseline.peerKnown(lastSent: ["comments": []],
+                                           before: ["comments": [["id": "c1"]]],
+                                           after: ["comments": [["id": "c1"], ["id": "c2"]]])
+        XCTAssertEqual(known["comments"], [], "c1 was never sent")
+    }
+}

@@ -42,11 +42,21 @@ enum ConflictBase {
 
     /// The twin's base after an apply: `agreed` fields take their value in
     /// `after`, marked with `mark` (the seq of our newest replica).
-    static func record(agreed: Set<String>, after: JSON?, mark: Int64, into twin: inout Twin) {
+    /// - Parameter agreedValues: per field, the value the apply agreed on
+    ///   (what it wrote, or the local value it found equal). Where `after`
+    ///   holds something else, someone wrote the field after us: the base
+    ///   keeps the agreed value, so that edit counts as a local change.
+    static func record(agreed: Set<String>, after: JSON?, agreedValues: JSON? = nil, mark: Int64, into twin: inout Twin) {
         var fields = twin.base?.objectValue ?? [:]
         let current = after?.objectValue ?? [:]
+        let values = agreedValues?.objectValue ?? [:]
         for name in agreed {
-            fields[name] = current[name] ?? .null
+            let now = current[name] ?? .null
+            if let value = values[name], !ConflictResolver.looselyEqual(value, now) {
+                fields[name] = value
+            } else {
+                fields[name] = now
+            }
             twin.baseMarks[name] = mark
         }
         twin.base = .object(fields)

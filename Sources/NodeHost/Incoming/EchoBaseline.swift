@@ -38,6 +38,26 @@ enum EchoBaseline {
         return nil
     }
 
+    /// The replica the peer holds us to have after an apply whose result
+    /// cannot become the baseline because the entity held changes not yet
+    /// sent: `lastSent`, with every member the apply changed (between the
+    /// replicas of the entity `before` and `after` it) taken from `after`.
+    /// The peer caused those values, so its scripts must compare our next
+    /// replica with them (`previous`); the unsent members keep the value last
+    /// sent, so they still show as changes. The hash of what was last sent
+    /// stays as it was: the unsent changes must still go out.
+    static func peerKnown(lastSent: JSON, before: JSON, after: JSON) -> JSON {
+        var known = lastSent.objectValue ?? [:]
+        let old = before.objectValue ?? [:], new = after.objectValue ?? [:]
+        for name in Set(old.keys).union(new.keys) where old[name] != new[name] {
+            // A list the apply merged into (comments) that also holds unsent
+            // elements of ours: the peer knows only part of it.
+            if old[name]?.arrayValue != nil, old[name] != known[name] { continue }
+            known[name] = new[name]
+        }
+        return .object(known)
+    }
+
     /// The id of the first `member` element (comment, attachment) in `after`
     /// that was neither in `before` nor added by us.
     private static func newChild(_ member: String, _ before: JSON, _ after: JSON, ours: Set<String>) -> String? {

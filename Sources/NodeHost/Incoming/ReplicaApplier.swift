@@ -249,11 +249,22 @@ struct ReplicaApplier {
                 final.lastAppliedSeq = message.seq
                 final.lastReceivedReplica = message.replica
                 let agreedNow = initial == nil ? Set(after["fields"]?.objectValue?.keys.map { $0 } ?? []) : agreed
-                ConflictBase.record(agreed: agreedNow, after: after["fields"], mark: final.nextSeq - 1, into: &final)
+                // Agreed on: what the apply wrote, else the local value it found equal.
+                let agreedValues: JSON? = initial == nil ? nil : .object(
+                    (local?["fields"]?.objectValue ?? [:]).merging(fields.objectValue ?? [:]) { $1 })
+                ConflictBase.record(agreed: agreedNow, after: after["fields"], agreedValues: agreedValues,
+                                    mark: final.nextSeq - 1, into: &final)
                 final.snapshot = exact && after["version"] != nil ? after : nil
-                if let baseline {
-                    final.lastSentHash = ReplicaBuilder.hash(baseline)
-                    final.lastSentReplica = baseline
+                switch baseline {
+                case .adopted(let replica):
+                    final.lastSentHash = ReplicaBuilder.hash(replica)
+                    final.lastSentReplica = replica
+                case .unsent(let before, let after):
+                    if let sent = final.lastSentReplica {
+                        final.lastSentReplica = EchoBaseline.peerKnown(lastSent: sent, before: before, after: after)
+                    }
+                case .none:
+                    break
                 }
                 final.lastSyncedAt = Timestamp.now()
                 try tx.save(final)
@@ -277,46 +288,73 @@ struct ReplicaApplier {
         return .done("applied replica \(message.seq) of \(label) to \(final.localKey ?? final.localID)")
     }
 
+    /// What an apply means for the replica the peer holds us to have.
+    private enum Echo {
+        /// Our outgoing script's replica of the entity now: a change event
+        /// whose replica hashes the same is our own write.
+        case adopted(JSON)
+        /// The entity held changes not yet sent: they must still go out, but
+        /// the members the apply changed (replicas of the entity before and
+        /// after it) are known to the peer (`EchoBaseline.peerKnown`).
+        case unsent(before: JSON, after: JSON)
+        case none
+    }
+
     /// What our outgoing script makes of the entity now, if it may become
-    /// the echo baseline: a change event whose replica hashes the same is our
-    /// own write. Adopted only if every difference the script can see is
-    /// ours: a change someone made between our writes and this read would
-    /// otherwise be taken for an echo and never sent.
+    /// the echo baseline. Adopted only if every difference the script can
+    /// see is ours: a change someone made between our writes and this read
+    /// would otherwise be taken for an echo and never sent.
     private func echoBaseline(after: JSON, before local: JSON?, twin: Twin?, written: JSON,
-                              addedComments: Set<String>, addedAttachments: Set<String>, label: String?) -> JSON? {
+                              addedComments: Set<String>, addedAttachments: Set<String>, label: String?) -> Echo {
         let built: (replica: JSON, reads: Set<String>)
         do {
             built = try ReplicaBuilder.replicaAndReads(for: after, context: context)
         } catch {
             // The outgoing stage meets the same error and parks the entity.
-            return nil
+            return .none
         }
         // A first sync: nothing tells our create from an edit someone made
         // right after it, so no baseline; the entity's next change event
         // sends it whole, and the peer finds nothing to write.
-        guard let local else { return nil }
-        if let unsent = unsentLocalChange(before: local, twin: twin) {
-            context.logger.info("\(unsent); it will be sent", connection: context.name, entity: label)
-            return nil
-        }
+        guard let local else { return .none }
+        // Checked first: a foreign change would pass for a member the peer
+        // knows, and the peer's script would never see it.
         if let foreign = EchoBaseline.foreignChange(before: local, after: after, written: written, addedComments: addedComments,
                                                      addedAttachments: addedAttachments, reads: built.reads) {
             context.logger.info("a local change landed while applying (\(foreign)); it will be sent",
                                 connection: context.name, entity: label)
-            return nil
+            return .none
         }
-        return built.replica
+        switch unsentLocalChange(before: local, twin: twin) {
+        case .sent:
+            return .adopted(built.replica)
+        case .unsent(let replica):
+            context.logger.info("the entity had changes not yet sent when this apply began; it will be sent",
+                                connection: context.name, entity: label)
+            return .unsent(before: replica, after: built.replica)
+        case .unknown(let reason):
+            context.logger.info("\(reason); it will be sent", connection: context.name, entity: label)
+            return .none
+        }
     }
 
     /// Whether the entity held changes the peer has not been sent when the
     /// apply began (their notice waits behind this lane): then the post-apply
     /// state is not all known to the peer and must not become the baseline.
-    private func unsentLocalChange(before: JSON, twin: Twin?) -> String? {
-        guard let twin, let sent = twin.lastSentHash else { return nil }
+    private func unsentLocalChange(before: JSON, twin: Twin?) -> Unsent {
+        guard let twin, let sent = twin.lastSentHash else { return .sent }
         guard let replica = try? ReplicaBuilder.replica(for: before, context: context) else {
-            return "the outgoing script fails on the entity as read"
+            return .unknown("the outgoing script fails on the entity as read")
         }
-        return ReplicaBuilder.hash(replica) == sent ? nil : "the entity had changes not yet sent when this apply began"
+        return ReplicaBuilder.hash(replica) == sent ? .sent : .unsent(replica)
+    }
+
+    private enum Unsent {
+        /// Nothing unsent (or nothing ever sent).
+        case sent
+        /// Our replica of the entity as it was, which differs from the last sent.
+        case unsent(JSON)
+        case unknown(String)
     }
 
     /// The local entity: the twin's snapshot while the tracker reports its
