@@ -12,7 +12,7 @@ import TandemDigest
 /// (`GET /peer/v1/blobs/{sha256}`, signed), verified, spooled to the blob
 /// folder and handed to `attachment.put`.
 ///
-/// Idempotency (sync-semantics §6): an intent row is written before the put
+/// Idempotency (docs/architecture.md, The store): an intent row is written before the put
 /// and replaced by the attachment twin right after it. An intent found open
 /// means a crash came between the two: the entity's attachments without a
 /// twin are then matched by SHA-256 before anything is put again.

@@ -1,7 +1,7 @@
 import TandemJSON
 
 /// Adds the peer's new comments to a local entity, each at most once even
-/// across a crash (sync-semantics §6: an intent before the call, the twin
+/// across a crash (docs/architecture.md, The store: an intent before the call, the twin
 /// after; on an open intent the entity's comments are listed and matched by
 /// body before adding again).
 struct CommentApplier {
