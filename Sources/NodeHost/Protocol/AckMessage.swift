@@ -28,22 +28,6 @@ struct AckMessage: Sendable, Equatable {
         return seq * 2
     }
 
-    init(lane: String, seq: Int64, outcome: Outcome) {
-        self.lane = lane
-        self.seq = seq
-        self.outcome = outcome
-    }
-
-    init(decoding json: JSON) throws(ProtocolError) {
-        lane = try json.requiredString("lane", in: "ack")
-        seq = try json.requiredInt("seq", in: "ack")
-        switch try json.requiredString("outcome", in: "ack") {
-        case "applied": outcome = .applied(local: try EntityRef(decoding: json["local"], at: "ack.local"))
-        case "failed": outcome = .failed(reason: try json.optionalString("reason", in: "ack") ?? "no reason given")
-        case let other: throw .unknownValue("ack.outcome", other)
-        }
-    }
-
     var json: JSON {
         var object: [String: JSON] = ["kind": .string(MessageKind.ack.rawValue), "lane": .string(lane), "seq": .int(seq)]
         switch outcome {
@@ -55,5 +39,17 @@ struct AckMessage: Sendable, Equatable {
             object["reason"] = .string(reason)
         }
         return .object(object)
+    }
+}
+
+extension AckMessage {
+    init(decoding json: JSON) throws(ProtocolError) {
+        lane = try json.requiredString("lane", in: "ack")
+        seq = try json.requiredInt("seq", in: "ack")
+        switch try json.requiredString("outcome", in: "ack") {
+        case "applied": outcome = .applied(local: try EntityRef(decoding: json["local"], at: "ack.local"))
+        case "failed": outcome = .failed(reason: try json.optionalString("reason", in: "ack") ?? "no reason given")
+        case let other: throw .unknownValue("ack.outcome", other)
+        }
     }
 }

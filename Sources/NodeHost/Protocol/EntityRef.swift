@@ -8,27 +8,22 @@ struct EntityRef: Sendable, Equatable {
     var url: String?
     var updated: String?
 
-    init(id: String, key: String? = nil, url: String? = nil, updated: String? = nil) {
-        self.id = id
-        self.key = key
-        self.url = url
-        self.updated = updated
-    }
-
     /// The key when known, else the id: how logs and reasons name it.
     var label: String { key ?? id }
 
+    var json: JSON {
+        var object: [String: JSON] = ["id": .string(id), "key": key.map(JSON.string) ?? .null, "url": url.map(JSON.string) ?? .null]
+        if let updated { object["updated"] = .string(updated) }
+        return .object(object)
+    }
+}
+
+extension EntityRef {
     init(decoding json: JSON?, at path: String) throws(ProtocolError) {
         guard let json, json.objectValue != nil else { throw .missing(path) }
         id = try json.requiredString("id", in: path)
         key = try json.optionalString("key", in: path)
         url = try json.optionalString("url", in: path)
         updated = try json.optionalString("updated", in: path)
-    }
-
-    var json: JSON {
-        var object: [String: JSON] = ["id": .string(id), "key": key.map(JSON.string) ?? .null, "url": url.map(JSON.string) ?? .null]
-        if let updated { object["updated"] = .string(updated) }
-        return .object(object)
     }
 }

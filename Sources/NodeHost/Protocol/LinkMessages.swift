@@ -14,25 +14,19 @@ struct LinkMessage: Sendable, Equatable {
     var remoteKey: String
     var lastSeq: Int64
 
-    init(lane: String, seq: Int64, source: EntityRef, remoteKey: String, lastSeq: Int64) {
-        self.lane = lane
-        self.seq = seq
-        self.source = source
-        self.remoteKey = remoteKey
-        self.lastSeq = lastSeq
+    var json: JSON {
+        ["kind": .string(MessageKind.link.rawValue), "lane": .string(lane), "seq": .int(seq), "source": source.json,
+         "remoteKey": .string(remoteKey), "lastSeq": .int(lastSeq)]
     }
+}
 
+extension LinkMessage {
     init(decoding json: JSON) throws(ProtocolError) {
         lane = try json.requiredString("lane", in: "link")
         seq = try json.requiredInt("seq", in: "link")
         source = try EntityRef(decoding: json["source"], at: "link.source")
         remoteKey = try json.requiredString("remoteKey", in: "link")
         lastSeq = try json.optionalInt("lastSeq", in: "link") ?? 0
-    }
-
-    var json: JSON {
-        ["kind": .string(MessageKind.link.rawValue), "lane": .string(lane), "seq": .int(seq), "source": source.json,
-         "remoteKey": .string(remoteKey), "lastSeq": .int(lastSeq)]
     }
 }
 
@@ -44,20 +38,16 @@ struct UnlinkMessage: Sendable, Equatable {
     var seq: Int64
     var source: EntityRef
 
-    init(lane: String, seq: Int64, source: EntityRef) {
-        self.lane = lane
-        self.seq = seq
-        self.source = source
+    var json: JSON {
+        ["kind": .string(MessageKind.unlink.rawValue), "lane": .string(lane), "seq": .int(seq), "source": source.json]
     }
+}
 
+extension UnlinkMessage {
     init(decoding json: JSON) throws(ProtocolError) {
         lane = try json.requiredString("lane", in: "unlink")
         seq = try json.requiredInt("seq", in: "unlink")
         source = try EntityRef(decoding: json["source"], at: "unlink.source")
-    }
-
-    var json: JSON {
-        ["kind": .string(MessageKind.unlink.rawValue), "lane": .string(lane), "seq": .int(seq), "source": source.json]
     }
 }
 
@@ -76,15 +66,17 @@ struct LinkAckMessage: Sendable, Equatable {
     var local: EntityRef?
     var lastSeq: Int64?
 
-    init(lane: String, seq: Int64, outcome: Outcome, reason: String? = nil, local: EntityRef? = nil, lastSeq: Int64? = nil) {
-        self.lane = lane
-        self.seq = seq
-        self.outcome = outcome
-        self.reason = reason
-        self.local = local
-        self.lastSeq = lastSeq
+    var json: JSON {
+        var object: [String: JSON] = ["kind": .string(MessageKind.linkAck.rawValue), "lane": .string(lane), "seq": .int(seq),
+                                      "outcome": .string(outcome.rawValue)]
+        if let reason { object["reason"] = .string(reason) }
+        if let local { object["local"] = local.json }
+        if let lastSeq { object["lastSeq"] = .int(lastSeq) }
+        return .object(object)
     }
+}
 
+extension LinkAckMessage {
     init(decoding json: JSON) throws(ProtocolError) {
         lane = try json.requiredString("lane", in: "link-ack")
         seq = try json.requiredInt("seq", in: "link-ack")
@@ -94,14 +86,5 @@ struct LinkAckMessage: Sendable, Equatable {
         reason = try json.optionalString("reason", in: "link-ack")
         if let local = json["local"], local != .null { self.local = try EntityRef(decoding: local, at: "link-ack.local") }
         lastSeq = try json.optionalInt("lastSeq", in: "link-ack")
-    }
-
-    var json: JSON {
-        var object: [String: JSON] = ["kind": .string(MessageKind.linkAck.rawValue), "lane": .string(lane), "seq": .int(seq),
-                                      "outcome": .string(outcome.rawValue)]
-        if let reason { object["reason"] = .string(reason) }
-        if let local { object["local"] = local.json }
-        if let lastSeq { object["lastSeq"] = .int(lastSeq) }
-        return .object(object)
     }
 }

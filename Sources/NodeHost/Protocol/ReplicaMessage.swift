@@ -23,18 +23,20 @@ struct ReplicaMessage: Sendable, Equatable {
     var appliedSeq: Int64 = 0
     var previous: JSON?
 
-    init(seq: Int64, replica: JSON, source: EntityRef, target: EntityRef? = nil, noticedAt: Int64? = nil,
-         sentAt: Int64? = nil, appliedSeq: Int64 = 0, previous: JSON? = nil) {
-        self.seq = seq
-        self.replica = replica
-        self.source = source
-        self.target = target
-        self.noticedAt = noticedAt
-        self.sentAt = sentAt
-        self.appliedSeq = appliedSeq
-        self.previous = previous
+    var json: JSON {
+        var object: [String: JSON] = [
+            "kind": .string(MessageKind.replica.rawValue), "seq": .int(seq), "replica": replica, "source": source.json,
+            "appliedSeq": .int(appliedSeq),
+        ]
+        if let target { object["target"] = target.json }
+        if let noticedAt { object["noticedAt"] = .int(noticedAt) }
+        if let sentAt { object["sentAt"] = .int(sentAt) }
+        if let previous { object["previous"] = previous }
+        return .object(object)
     }
+}
 
+extension ReplicaMessage {
     init(decoding json: JSON) throws(ProtocolError) {
         seq = try json.requiredInt("seq", in: "replica")
         guard let replica = json["replica"], replica.objectValue != nil else { throw .wrongType("replica.replica", expected: "an object") }
@@ -48,17 +50,5 @@ struct ReplicaMessage: Sendable, Equatable {
             guard previous.objectValue != nil else { throw .wrongType("replica.previous", expected: "an object") }
             self.previous = previous
         }
-    }
-
-    var json: JSON {
-        var object: [String: JSON] = [
-            "kind": .string(MessageKind.replica.rawValue), "seq": .int(seq), "replica": replica, "source": source.json,
-            "appliedSeq": .int(appliedSeq),
-        ]
-        if let target { object["target"] = target.json }
-        if let noticedAt { object["noticedAt"] = .int(noticedAt) }
-        if let sentAt { object["sentAt"] = .int(sentAt) }
-        if let previous { object["previous"] = previous }
-        return .object(object)
     }
 }
