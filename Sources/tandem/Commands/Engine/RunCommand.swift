@@ -80,7 +80,11 @@ struct RunCommand: Command {
         // A plugin call that never returns must not keep the node from
         // stopping: what it was doing stays queued in the store.
         _ = node.stop(within: Self.stopSeconds)
-        return .success
+        // Threads left inside a plugin or tracker call may still be using
+        // libcrypto, whose exit handlers free its state under them: leave
+        // without running exit handlers (everything is committed to the store).
+        fflush(nil)
+        _exit(ExitCode.success.rawValue)
     }
 
     /// The tracker and peer checks, logged once: a tracker or peer that is
