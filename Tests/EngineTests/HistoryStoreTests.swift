@@ -80,7 +80,7 @@ final class HistoryStoreTests: XCTestCase {
     func testAReplicaNotSentRightAfterAnApply_IsAnEcho_OtherwiseUnchanged() throws {
         try store.write { tx in
             try tx.recordNotSent(connection: "c", entity: "L1", remote: nil)
-            try tx.recordApplied(connection: "c", entity: "L1", remote: "R1", seq: 1, changes: ["fields": ["summary": "x"]],
+            try tx.recordApplied(connection: "c", entity: "L1", remote: "R1", remoteKey: nil, seq: 1, changes: ["fields": ["summary": "x"]],
                                  created: false, comments: 1, attachments: 0)
             try tx.recordNotSent(connection: "c", entity: "L1", remote: "R1")
         }
@@ -104,12 +104,92 @@ final class HistoryStoreTests: XCTestCase {
             var twin = Twin(connection: "c", localID: "L1")
             twin.remoteID = "R1"
             try tx.save(twin)
-            try tx.recordReceived(connection: "c", kind: .replica, lane: "R1", seq: 4)
-            try tx.recordReceived(connection: "c", kind: .ack, lane: "R1", seq: 9)
+            try tx.recordReceived(connection: "c", .replica(ReplicaMessage(seq: 4, replica: [:], source: EntityRef(id: "R1"))))
+            try tx.recordReceived(connection: "c", .ack(AckMessage(lane: "R1", seq: 9, outcome: .failed(reason: "x"))))
         }
         let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 10) }
         XCTAssertEqual(events.map(\.kind), [.received])
         XCTAssertEqual(events.first?.tx, "R1#4")
+    }
+
+    func testAnAppliedCreate_LinksTheEntity_UnderTheReplicasTx() throws {
+        try store.write { tx in
+            try tx.recordApplied(connection: "c", entity: "L1", remote: "R1", remoteKey: "SUP-1", seq: 1, changes: [:],
+                                 created: true, comments: 0, attachments: 0)
+        }
+        let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: "R1", limit: 10) }
+        XCTAssertEqual(events.map(\.kind), [.applied, .linked])
+        XCTAssertEqual(events.map(\.tx), ["R1#1", "R1#1"])
+        XCTAssertEqual(events[1].summary, "linked: created here for the peer's SUP-1")
+    }
+
+    func testALinkRequest_ItsMessagesAndItsAnswer_ShareOneTxOnBothNodes() throws {
+        let link = LinkMessage(lane: "A1", seq: 1, source: EntityRef(id: "A1", key: "SUP-9"), remoteKey: "INC9", lastSeq: 0)
+        let asker = try Store(path: folder.file("asker.db"))
+        try asker.write { tx in
+            try tx.recordLinkRequested(connection: "c", entity: "A1", remoteKey: "INC9", seq: 1)
+            try tx.recordSent([QueuedMessage(id: 1, connection: "c", kind: .link, lane: "A1", seq: 1, body: link.json, at: 0, attempts: 0)],
+                              connection: "c")
+        }
+        try store.write { tx in
+            try tx.recordReceived(connection: "c", .link(link))
+            try tx.recordLinked(connection: "c", entity: "B1", answering: link)
+        }
+        let asked = try asker.read { try $0.history(connection: "c", entity: "A1", remote: nil, limit: 10) }
+        let answered = try store.read { try $0.history(connection: "c", entity: "B1", remote: "A1", limit: 10) }
+        XCTAssertEqual(asked.map(\.kind), [.linkRequested, .sent])
+        XCTAssertEqual(answered.map(\.kind), [.received, .linked])
+        XCTAssertEqual(Set((asked + answered).map(\.tx)), ["A1#link1"])
+        XCTAssertEqual(answered.map(\.summary), ["link message received from the peer for SUP-9",
+                                                 "linked with the peer's SUP-9 at the peer's request"])
+    }
+
+    func testARunOfTransientRetries_IsOneEvent_CountingAttemptsAndNamingTheNextOne() throws {
+        let change = PendingChange(connection: "c", localID: "L1", localKey: "SUP-1", source: "webhook", version: 1, noticedAt: 0, attempts: 0)
+        try store.write { tx in
+            try tx.recordHistory(.noticed, connection: "c", entity: "L1", ["source": "webhook"], now: 1)
+            for attempt in 0..<500 {
+                var retried = change
+                retried.attempts = attempt
+                try tx.recordRetry(retried, reason: attempt == 0 ? "HTTP 503" : "HTTP 429", next: 86_400_000 + Int64(attempt))
+            }
+        }
+        let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 1_000) }
+        XCTAssertEqual(events.map(\.kind), [.noticed, .retrying])
+        let run = events[1]
+        XCTAssertEqual(run.detail["count"], 500)
+        XCTAssertEqual(run.detail["attempt"], 500)
+        XCTAssertEqual(run.detail["reason"], "HTTP 429")
+        XCTAssertEqual(run.detail["firstReason"], "HTTP 503")
+        XCTAssertEqual(run.detail["nextMs"], .int(86_400_499))
+        XCTAssertEqual(run.summary, "retrying (outgoing) after a transient error: HTTP 429 (500 times); next attempt 1970-01-02T00:00:00.499Z")
+    }
+
+    func testARetryAfterAnotherStep_StartsANewRun() throws {
+        let change = PendingChange(connection: "c", localID: "L1", localKey: nil, source: "poll", version: 1, noticedAt: 0, attempts: 0)
+        try store.write { tx in
+            try tx.recordRetry(change, reason: "timeout", next: 10)
+            try tx.recordBuilt(connection: "c", entity: "L1", remote: nil, seq: 1, replica: [:], previous: nil)
+            try tx.recordRetry(change, reason: "timeout", next: 20)
+        }
+        let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 10) }
+        XCTAssertEqual(events.map(\.kind), [.retrying, .built, .retrying])
+        XCTAssertEqual(events.map { $0.detail["count"] }, [1, nil, 1])
+    }
+
+    func testARetriedReplica_IsFiledUnderItsTwinWithTheReplicasTx() throws {
+        try store.write { tx in
+            var twin = Twin(connection: "c", localID: "L1")
+            twin.remoteID = "R1"
+            try tx.save(twin)
+            let message = QueuedMessage(id: 1, connection: "c", kind: .replica, lane: "R1", seq: 3, body: [:], at: 0, attempts: 2)
+            try tx.recordRetry(message, connection: "c", reason: "tracker unavailable", next: 5)
+        }
+        let event = try XCTUnwrap(try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 10) }.first)
+        XCTAssertEqual(event.kind, .retrying)
+        XCTAssertEqual(event.tx, "R1#3")
+        XCTAssertEqual(event.detail["stage"], "incoming")
+        XCTAssertEqual(event.detail["attempt"], 3)
     }
 
     func testAPause_IsKeptInTheStore() throws {

@@ -27,6 +27,7 @@ struct AckStage {
                                             connection: context.name, entity: label)
                         return .skipped("conflicting ack")
                     }
+                    let linking = twin.remoteID == nil
                     twin.remoteID = peer.id
                     twin.remoteKey = peer.key ?? twin.remoteKey
                     twin.remoteURL = peer.url ?? twin.remoteURL
@@ -36,6 +37,7 @@ struct AckStage {
                     try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: ack.seq)
                     try tx.save(twin)
                     try tx.recordAcked(connection: context.name, entity: twin.localID, remote: peer.id, seq: ack.seq, failure: nil)
+                    if linking { try tx.recordLinkedByAck(connection: context.name, entity: twin.localID, peer: peer, seq: ack.seq) }
                     return .done("peer applied replica \(ack.seq) of \(label)")
                 case .failed(let reason):
                     twin.remoteStatus = "failed: " + reason

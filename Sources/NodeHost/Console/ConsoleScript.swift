@@ -286,6 +286,12 @@ function eventItem(event) {
       el("dt", { text: "kept" }), el("dd", { text: value(detail.winner) })));
   }
   if (event.kind === "parked" && detail.reason) item.append(el("pre", { text: detail.reason }));
+  if (event.kind === "retrying") {
+    item.append(el("dl", { class: "conflict" },
+      el("dt", { text: "attempts" }), el("dd", { text: value(detail.count) }),
+      el("dt", { text: "next attempt" }), el("dd", { text: detail.nextMs ? new Date(detail.nextMs).toLocaleString() : "—" }),
+      detail.firstReason ? [el("dt", { text: "first reason" }), el("dd", { text: value(detail.firstReason) })] : null));
+  }
   return item;
 }
 

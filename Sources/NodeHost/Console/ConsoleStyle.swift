@@ -56,9 +56,9 @@ pre.config { max-height: 70vh; }
 .timeline { list-style: none; padding: 0; margin: 0; border-left: 2px solid var(--line); }
 .timeline li { position: relative; padding: 6px 0 8px 16px; }
 .timeline li::before { content: ""; position: absolute; left: -6px; top: 12px; width: 10px; height: 10px; border-radius: 50%; background: var(--line); }
-.timeline li.k-applied::before, .timeline li.k-acked::before { background: var(--ok); }
-.timeline li.k-conflict::before { background: var(--warn); }
-.timeline li.k-parked::before { background: var(--bad); }
+.timeline li.k-applied::before, .timeline li.k-acked::before, .timeline li.k-linked::before { background: var(--ok); }
+.timeline li.k-conflict::before, .timeline li.k-retrying::before { background: var(--warn); }
+.timeline li.k-parked::before, .timeline li.k-link-refused::before { background: var(--bad); }
 .timeline .when { color: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
 .timeline .kind { font-weight: 600; margin-right: 6px; }
 .timeline .tx { font: 12px var(--mono); color: var(--muted); }

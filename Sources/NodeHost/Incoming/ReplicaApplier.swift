@@ -274,7 +274,8 @@ struct ReplicaApplier {
                     lane: message.source.id, seq: message.seq,
                     outcome: .applied(local: EntityRef(id: final.localID, key: final.localKey, url: final.localURL)))))
                 try tx.recordConflicts(conflicts, connection: context.name, entity: final.localID, remote: message.source.id, tx: "\(message.source.id)#\(message.seq)")
-                try tx.recordApplied(connection: context.name, entity: final.localID, remote: message.source.id, seq: message.seq, changes: changes,
+                try tx.recordApplied(connection: context.name, entity: final.localID, remote: message.source.id, remoteKey: message.source.key,
+                                     seq: message.seq, changes: changes,
                                      created: initial == nil, comments: addedComments.count, attachments: addedAttachments.count)
             }
         } catch {

@@ -67,6 +67,7 @@ struct LinkStage {
                 twin.localKey = entity["key"]?.stringValue ?? key
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
                 try tx.save(twin)
+                try tx.recordLinked(connection: context.name, entity: twin.localID, answering: link)
                 try answer(tx, queued, link, linked: twin)
                 return .done("linked \(key) with \(sourceLabel) of the peer")
             }
@@ -93,6 +94,7 @@ struct LinkStage {
 
     private func refuse(_ tx: StoreTransaction, _ queued: QueuedMessage, _ link: LinkMessage, _ reason: String) throws {
         try tx.deleteInbox(id: queued.id)
+        try tx.recordLinkRefused(connection: context.name, answering: link, reason: reason)
         try send(tx, LinkAckMessage(lane: link.lane, seq: link.seq, outcome: .refused, reason: reason))
     }
 
@@ -105,6 +107,8 @@ struct LinkStage {
                 if var twin = try tx.twin(connection: context.name, remoteID: unlink.lane) {
                     twin = LinkRules.unsynced(twin, why: "unsynced by the peer")
                     try tx.save(twin)
+                    try tx.recordUnlinked(connection: context.name, entity: twin.localID, remote: unlink.lane, byPeer: true,
+                                          lane: unlink.lane, seq: unlink.seq)
                     detail = "unsynced \(twin.localKey ?? twin.localID) at the peer's request"
                 }
                 try tx.deleteInbox(id: queued.id)
@@ -141,6 +145,8 @@ struct LinkStage {
                 }
                 try tx.answerLinkRequest(connection: context.name, localID: answer.lane, seq: answer.seq,
                                          state: state, reason: reason)
+                try tx.recordLinkAcked(connection: context.name, request: request, outcome: state, reason: reason,
+                                       peer: state == .linked ? answer.local : nil)
                 let label = request.localKey ?? request.localID
                 return .done("the peer answered \(request.action.rawValue) of \(label): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")")
             }

@@ -79,6 +79,7 @@ struct Linker {
             }
             try tx.save(LinkRules.unsynced(twin, why: "unsynced here"))
             let seq = try tx.nextLinkSeq(connection: context.name, localID: id)
+            try tx.recordUnlinked(connection: context.name, entity: id, remote: twin.remoteID, byPeer: false, lane: id, seq: seq)
             try tx.saveLinkRequest(LinkRequest(connection: context.name, localID: id, seq: seq, action: .unlink,
                                                localKey: twin.localKey ?? key, remoteKey: twin.remoteKey))
             try tx.enqueueOutbox(connection: context.name, .unlink(UnlinkMessage(
@@ -119,6 +120,7 @@ struct Linker {
         twin.status = .linking
         try tx.save(twin)
         try tx.saveLinkRequest(request)
+        try tx.recordLinkRequested(connection: context.name, entity: id, remoteKey: remoteKey, seq: request.seq)
         try tx.enqueueOutbox(connection: context.name, .link(LinkMessage(
             lane: id, seq: request.seq, source: EntityRef(id: id, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue),
             remoteKey: remoteKey, lastSeq: twin.nextSeq - 1)))

@@ -5,7 +5,8 @@ import TandemTime
 ///
 /// A transient failure (network, 5xx, 429, a busy store) defers the item
 /// with full-jitter backoff, honouring a tracker's Retry-After; the item
-/// stays queued. A permanent failure parks the item's lane with the reason:
+/// stays queued, and the entity's history shows the retry (one event per run
+/// of retries, `recordRetry`). A permanent failure parks the item's lane with the reason:
 /// later items of that entity wait behind it, other entities go on
 /// (invariant 4 of the store). A failed inbox item answers the peer in the
 /// transaction that parks it, so the sender learns why.
@@ -14,8 +15,12 @@ struct FailurePolicy {
 
     func retry(_ message: QueuedMessage, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: message.attempts, retryAfterMs: retryAfterMs)
+        let next = Timestamp.now() + delay
         do {
-            try context.store.write { try $0.deferInbox(id: message.id, until: Timestamp.now() + delay) }
+            try context.store.write { tx in
+                try tx.deferInbox(id: message.id, until: next)
+                try tx.recordRetry(message, connection: context.name, reason: reason, next: next)
+            }
         } catch {
             // The item stays runnable; the scheduler's idle wait paces it.
             context.logger.error("cannot defer \(message.kind.rawValue) \(message.seq) of \(message.lane): \(error)",
@@ -26,8 +31,12 @@ struct FailurePolicy {
 
     func retry(_ change: PendingChange, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: change.attempts, retryAfterMs: retryAfterMs)
+        let next = Timestamp.now() + delay
         do {
-            try context.store.write { try $0.deferPending(change, until: Timestamp.now() + delay) }
+            try context.store.write { tx in
+                try tx.deferPending(change, until: next)
+                try tx.recordRetry(change, reason: reason, next: next)
+            }
         } catch {
             context.logger.error("cannot defer the change of \(change.localKey ?? change.localID): \(error)", connection: context.name)
         }
@@ -38,7 +47,9 @@ struct FailurePolicy {
     /// not nest in another).
     func retry(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: change.attempts)
-        try tx.deferPending(change, until: Timestamp.now() + delay)
+        let next = Timestamp.now() + delay
+        try tx.deferPending(change, until: next)
+        try tx.recordRetry(change, reason: reason, next: next)
         return .retry(reason: reason, delayMs: delay)
     }
 

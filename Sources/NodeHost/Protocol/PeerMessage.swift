@@ -89,12 +89,28 @@ enum PeerMessage: Sendable, Equatable {
         }
     }
 
-    /// The id both nodes log for a replica and its ack, "<origin entity id>#<seq>".
+    /// The id both nodes log and record in the history for one exchange
+    /// (`MessageKind.transactionID`).
     var transactionID: String? {
         switch self {
-        case .replica(let message): return message.source.id + "#" + String(message.seq)
-        case .ack(let message): return message.lane + "#" + String(message.seq)
-        default: return nil
+        case .replica(let message): return kind.transactionID(lane: lane, seq: message.seq)
+        case .ack(let message): return kind.transactionID(lane: lane, seq: message.seq)
+        case .link(let message): return kind.transactionID(lane: lane, seq: message.seq)
+        case .unlink(let message): return kind.transactionID(lane: lane, seq: message.seq)
+        case .linkAck(let message): return kind.transactionID(lane: lane, seq: message.seq)
+        }
+    }
+}
+
+extension MessageKind {
+    /// The id of one exchange, the same on both nodes: `<origin entity id>#<seq>`
+    /// for a replica and its ack, `<asking entity id>#link<seq>` for a link or
+    /// unlink and its link-ack (link seqs are counted apart from replica seqs).
+    /// `seq` is the message's own seq, not its inbox seq.
+    func transactionID(lane: String, seq: Int64) -> String {
+        switch self {
+        case .replica, .ack: return lane + "#" + String(seq)
+        case .link, .unlink, .linkAck: return lane + "#link" + String(seq)
         }
     }
 }

@@ -1,4 +1,5 @@
 import TandemJSON
+import TandemTime
 
 // The events the stages record, each a one-line call inside the stage's own
 // write transaction.
@@ -29,30 +30,67 @@ extension StoreTransaction {
         }
     }
 
-    /// The replicas of a batch the peer stored (older replicas of an entity
-    /// coalesced away were not sent).
+    /// The replicas and link messages of a batch the peer stored (older
+    /// replicas of an entity coalesced away were not sent; acks are implied
+    /// by the `applied` or `parked` event recorded with them).
     func recordSent(_ sent: [QueuedMessage], connection: String) throws {
-        for message in sent where message.kind == .replica {
-            try recordHistory(.sent, connection: connection, entity: message.lane, tx: "\(message.lane)#\(message.seq)",
-                              ["seq": .int(message.seq)])
+        guard recordsHistory else { return }
+        for message in sent {
+            switch message.kind {
+            case .replica:
+                try recordHistory(.sent, connection: connection, entity: message.lane, tx: message.transactionID, ["seq": .int(message.seq)])
+            case .link, .unlink:
+                try recordHistory(.sent, connection: connection, entity: message.lane, tx: message.transactionID,
+                                  ["message": .string(message.kind.rawValue), "seq": .int(message.seq)])
+            case .linkAck:
+                // The lane is the asker's entity, the peer's id here.
+                let local = try twin(connection: connection, remoteID: message.lane)?.localID
+                try recordHistory(.sent, connection: connection, entity: local, remote: message.lane, tx: message.transactionID, [
+                    "message": .string(message.kind.rawValue), "seq": .int(message.seq),
+                    "outcome": message.body["outcome"] ?? .null,
+                ])
+            case .ack:
+                break
+            }
         }
     }
 
-    /// A message of the peer stored in the inbox; only replicas are recorded.
-    func recordReceived(connection: String, kind: QueuedMessage.Kind, lane: String, seq: Int64) throws {
-        guard recordsHistory, kind == .replica else { return }
-        let local = try twin(connection: connection, remoteID: lane)?.localID
-        try recordHistory(.received, connection: connection, entity: local, remote: lane, tx: "\(lane)#\(seq)", ["seq": .int(seq)])
+    /// A message of the peer stored in the inbox: replicas, links and
+    /// unlinks (acks and link-acks are recorded when processed).
+    func recordReceived(connection: String, _ message: PeerMessage) throws {
+        guard recordsHistory else { return }
+        let tx = message.transactionID
+        switch message {
+        case .replica(let replica):
+            let local = try twin(connection: connection, remoteID: message.lane)?.localID
+            try recordHistory(.received, connection: connection, entity: local, remote: message.lane, tx: tx, ["seq": .int(replica.seq)])
+        case .link(let link):
+            try recordHistory(.received, connection: connection, remote: message.lane, tx: tx, [
+                "message": .string(message.kind.rawValue), "seq": .int(link.seq), "remoteKey": .string(link.source.label),
+                "key": .string(link.remoteKey),
+            ])
+        case .unlink(let unlink):
+            let local = try twin(connection: connection, remoteID: message.lane)?.localID
+            try recordHistory(.received, connection: connection, entity: local, remote: message.lane, tx: tx,
+                              ["message": .string(message.kind.rawValue), "seq": .int(unlink.seq), "remoteKey": .string(unlink.source.label)])
+        case .ack, .linkAck:
+            break
+        }
     }
 
     /// A replica written to the tracker: the fields, comments and attachments it wrote.
-    func recordApplied(connection: String, entity: String, remote: String, seq: Int64, changes: JSON, created: Bool,
+    /// A created entity is linked with the peer's from now on (`linked`, via created).
+    func recordApplied(connection: String, entity: String, remote: String, remoteKey: String?, seq: Int64, changes: JSON, created: Bool,
                        comments: Int, attachments: Int) throws {
         let fields = (changes["fields"]?.objectValue?.keys.sorted() ?? []).map(JSON.string)
         try recordHistory(.applied, connection: connection, entity: entity, remote: remote, tx: "\(remote)#\(seq)", [
             "seq": .int(seq), "fields": .array(fields), "created": .bool(created),
             "comments": .int(Int64(comments)), "attachments": .int(Int64(attachments)),
         ])
+        if created {
+            try recordHistory(.linked, connection: connection, entity: entity, remote: remote, tx: "\(remote)#\(seq)",
+                              ["via": "created", "remoteID": .string(remote), "remoteKey": remoteKey.map(JSON.string) ?? .null])
+        }
     }
 
     /// The peer's answer to one of our replicas.
@@ -60,6 +98,108 @@ extension StoreTransaction {
         var detail: [String: JSON] = ["seq": .int(seq), "outcome": .string(failure == nil ? "applied" : "failed")]
         if let failure { detail["reason"] = .string(failure) }
         try recordHistory(.acked, connection: connection, entity: entity, remote: remote, tx: "\(entity)#\(seq)", detail)
+    }
+
+    /// The peer's first applied ack made the twin: the peer created (or
+    /// found) its entity for ours.
+    func recordLinkedByAck(connection: String, entity: String, peer: EntityRef, seq: Int64) throws {
+        try recordHistory(.linked, connection: connection, entity: entity, remote: peer.id, tx: "\(entity)#\(seq)",
+                          ["via": "replica", "remoteID": .string(peer.id), "remoteKey": peer.key.map(JSON.string) ?? .null])
+    }
+
+    // MARK: Linking (tx: `MessageKind.transactionID` of the link message)
+
+    /// An operator asked to link local `entity` with the peer's `remoteKey`.
+    func recordLinkRequested(connection: String, entity: String, remoteKey: String, seq: Int64) throws {
+        try recordHistory(.linkRequested, connection: connection, entity: entity,
+                          tx: MessageKind.link.transactionID(lane: entity, seq: seq),
+                          ["seq": .int(seq), "remoteKey": .string(remoteKey)])
+    }
+
+    /// This node accepted the peer's link request `link` for local `entity`.
+    func recordLinked(connection: String, entity: String, answering link: LinkMessage) throws {
+        try recordHistory(.linked, connection: connection, entity: entity, remote: link.lane,
+                          tx: MessageKind.link.transactionID(lane: link.lane, seq: link.seq),
+                          ["via": "request", "remoteID": .string(link.lane), "remoteKey": .string(link.source.label)])
+    }
+
+    /// This node refused the peer's link request.
+    func recordLinkRefused(connection: String, answering link: LinkMessage, reason: String) throws {
+        try recordHistory(.linkRefused, connection: connection, remote: link.lane,
+                          tx: MessageKind.link.transactionID(lane: link.lane, seq: link.seq),
+                          ["reason": .string(reason), "key": .string(link.remoteKey)])
+    }
+
+    /// The peer's answer to our link or unlink request, as this node took it
+    /// (`outcome` refused when the peer linked but this side could not).
+    func recordLinkAcked(connection: String, request: LinkRequest, outcome: LinkRequest.State, reason: String?,
+                         peer: EntityRef?) throws {
+        var detail: [String: JSON] = ["action": .string(request.action.rawValue), "outcome": .string(outcome.rawValue),
+                                      "seq": .int(request.seq)]
+        if let reason { detail["reason"] = .string(reason) }
+        if let key = peer?.key ?? request.remoteKey { detail["remoteKey"] = .string(key) }
+        try recordHistory(.linkAcked, connection: connection, entity: request.localID, remote: peer?.id,
+                          tx: MessageKind.link.transactionID(lane: request.localID, seq: request.seq), detail)
+    }
+
+    /// Nothing of `entity` is sent any more: unsynced here (the unlink
+    /// message `seq` tells the peer) or at the peer's request.
+    func recordUnlinked(connection: String, entity: String?, remote: String?, byPeer: Bool, lane: String, seq: Int64) throws {
+        try recordHistory(.unlinked, connection: connection, entity: entity, remote: remote,
+                          tx: MessageKind.unlink.transactionID(lane: lane, seq: seq),
+                          ["by": .string(byPeer ? "peer" : "here"), "seq": .int(seq)])
+    }
+
+    // MARK: Transient retries
+
+    /// A transient failure deferred an inbox message until `next`.
+    func recordRetry(_ message: QueuedMessage, connection: String, reason: String, next: Int64) throws {
+        guard recordsHistory else { return }
+        switch message.kind {
+        case .ack, .linkAck:
+            try recordRetry(connection: connection, entity: message.lane, remote: nil, tx: message.transactionID,
+                            stage: message.kind == .ack ? "ack" : "link", reason: reason, attempt: message.attempts, next: next)
+        case .replica, .link, .unlink:
+            let local = try twin(connection: connection, remoteID: message.lane)?.localID
+            try recordRetry(connection: connection, entity: local, remote: message.lane, tx: message.transactionID,
+                            stage: message.kind == .replica ? "incoming" : "link", reason: reason, attempt: message.attempts, next: next)
+        }
+    }
+
+    /// A transient failure deferred a noticed change until `next`.
+    func recordRetry(_ change: PendingChange, reason: String, next: Int64) throws {
+        try recordRetry(connection: change.connection, entity: change.localID, remote: nil, tx: nil, stage: "outgoing",
+                        reason: reason, attempt: change.attempts, next: next)
+    }
+
+    /// A transient failure deferred work on an entity until `next`.
+    ///
+    /// A retry storm must not push the entity's real steps out of its
+    /// bounded history: when the entity's newest event is already a retry of
+    /// the same stage, that event is updated instead (count, attempt, next
+    /// attempt, newest reason; `firstReason` keeps where the run began). So
+    /// a run of retries costs one row, however long it lasts.
+    func recordRetry(connection: String, entity: String?, remote: String?, tx: String?, stage: String, reason: String,
+                     attempt: Int, next: Int64, now: Int64 = Timestamp.now()) throws {
+        guard recordsHistory, entity != nil || remote != nil else { return }
+        let (column, id) = entity.map { ("entity", $0) } ?? ("remote", remote ?? "")
+        let last = try query("SELECT id, kind, detail FROM history WHERE connection = ? AND \(column) = ? ORDER BY id DESC LIMIT 1",
+                             [.text(connection), .text(id)]) { row in
+            (id: row.int64(0), kind: row.text(1), detail: row.json(2))
+        }.first
+        let detail: [String: JSON] = ["stage": .string(stage), "reason": .string(reason), "attempt": .int(Int64(attempt + 1)),
+                                      "next": .string(Timestamp.iso(next)), "nextMs": .int(next), "count": 1]
+        if let last, last.kind == HistoryEvent.Kind.retrying.rawValue, var updated = last.detail?.objectValue,
+           updated["stage"]?.stringValue == stage {
+            let first = updated["firstReason"] ?? updated["reason"] ?? .string(reason)
+            updated.merge(detail) { $1 }
+            updated["count"] = .int(Int64((last.detail?["count"]?.intValue ?? 1) + 1))
+            updated["lastAt"] = .string(Timestamp.iso(now))
+            updated["firstReason"] = first.stringValue == reason ? nil : first
+            try run("UPDATE history SET detail = ? WHERE id = ?", [.blob(JSON.object(updated).serialized()), .integer(last.id)])
+            return
+        }
+        try recordHistory(.retrying, connection: connection, entity: entity, remote: remote, tx: tx, detail, now: now)
     }
 
     /// The top-level members whose values differ between two replicas, sorted.

@@ -8,8 +8,10 @@ import TandemTime
 ///
 /// Events are appended in the same transaction as the change they record, so
 /// the history never shows a step the store does not hold, nor misses one it
-/// does. `tx` is the replica's id on both nodes (`<origin entity id>#<seq>`,
-/// as in the logs), so the two nodes' histories line up.
+/// does. `tx` names one message exchange on both nodes, as in the logs, so
+/// the two nodes' histories line up: `<origin entity id>#<seq>` for a replica
+/// and its ack, `<asking entity id>#link<seq>` for a link or unlink and its
+/// answer (`MessageKind.transactionID`).
 public struct HistoryEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         /// A change was noticed: `source` webhook, poll or manual.
@@ -18,9 +20,9 @@ public struct HistoryEvent: Sendable, Equatable {
         case built
         /// The replica equalled the last one sent: nothing queued.
         case unchanged
-        /// The peer stored the replica: `seq`.
+        /// The peer stored the replica (`seq`), or a link message (`message`: link, unlink, link-ack).
         case sent
-        /// A replica from the peer was stored in the inbox: `seq`.
+        /// A replica (`seq`) or link message (`message`: link, unlink) from the peer was stored in the inbox.
         case received
         /// Written to the tracker: `fields` (names), `comments`, `attachments`, `created`.
         case applied
@@ -34,6 +36,25 @@ public struct HistoryEvent: Sendable, Equatable {
         case retried, resolved
         /// The peer's answer to one of our replicas: `seq`, `outcome`, `reason`.
         case acked
+        /// An operator asked to link this entity with the peer's `remoteKey`
+        /// (`tandem connect`, or `tandem sync` re-linking it): `seq`.
+        case linkRequested = "link-requested"
+        /// The twin now pairs this entity with the peer's `remoteKey`/`remoteID`;
+        /// `via`: connect (the peer accepted our request), request (we accepted
+        /// the peer's), created (the peer's first replica created it here), or
+        /// replica (the peer's ack of our first replica created it there).
+        case linked
+        /// A link request refused, by this node or by the peer: `reason`.
+        case linkRefused = "link-refused"
+        /// The peer's answer to our link or unlink request: `outcome` (linked,
+        /// refused, unlinked), `reason`.
+        case linkAcked = "link-acked"
+        /// Nothing of the entity is sent any more: `by` here (`tandem unsync`) or the peer.
+        case unlinked
+        /// A transient failure deferred the work: `stage`, `reason`, `attempt`,
+        /// `next` (the next attempt's time), `count`. A run of retries with
+        /// one reason stays one event whose `count`, `attempt` and `next` grow.
+        case retrying
     }
 
     public var id: Int64
@@ -68,8 +89,12 @@ public struct HistoryEvent: Sendable, Equatable {
             let changed = list("changed")
             return "replica\(seq) built" + (changed.isEmpty ? "" : ": \(changed) changed")
         case .unchanged: return "replica unchanged since last sent: nothing queued"
-        case .sent: return "replica\(seq) delivered to the peer"
-        case .received: return "replica\(seq) received from the peer"
+        case .sent:
+            if let message = text("message") { return "\(message) message delivered to the peer" }
+            return "replica\(seq) delivered to the peer"
+        case .received:
+            if let message = text("message") { return "\(message) message received from the peer" + (text("remoteKey").map { " for \($0)" } ?? "") }
+            return "replica\(seq) received from the peer"
         case .applied:
             var parts: [String] = []
             if detail["created"]?.boolValue == true { parts.append("created") }
@@ -87,6 +112,23 @@ public struct HistoryEvent: Sendable, Equatable {
         case .acked:
             let outcome = text("outcome") ?? "applied"
             return "peer \(outcome) replica\(seq)" + (text("reason").map { ": \($0)" } ?? "")
+        case .linkRequested: return "link with the peer's \(text("remoteKey") ?? "?") requested"
+        case .linked:
+            let peer = text("remoteKey") ?? text("remoteID") ?? "?"
+            switch text("via") {
+            case "connect": return "linked with the peer's \(peer): the peer accepted the link request"
+            case "request": return "linked with the peer's \(peer) at the peer's request"
+            case "created": return "linked: created here for the peer's \(peer)"
+            default: return "linked with the peer's \(peer), which the peer created for this entity"
+            }
+        case .linkRefused: return "link refused: \(text("reason") ?? "no reason given")"
+        case .linkAcked:
+            return "peer answered the \(text("action") ?? "link") request: \(text("outcome") ?? "?")" + (text("reason").map { " (\($0))" } ?? "")
+        case .unlinked: return text("by") == "peer" ? "unsynced at the peer's request" : "unsynced here; the peer is told"
+        case .retrying:
+            let count = detail["count"]?.intValue ?? 1
+            return "retrying (\(text("stage") ?? "?")) after a transient error: \(text("reason") ?? "")"
+                + (count > 1 ? " (\(count) times)" : "") + (text("next").map { "; next attempt \($0)" } ?? "")
         }
     }
 }

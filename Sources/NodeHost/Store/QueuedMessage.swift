@@ -22,6 +22,10 @@ struct QueuedMessage: Sendable, Equatable {
     /// The lane's name in the `parked` table.
     var parkedLane: String { "in:" + lane }
 
+    /// The exchange's id on both nodes; an ack's inbox seq is twice its
+    /// replica's seq, plus one when applied (`AckMessage.inboxSeq`).
+    var transactionID: String { kind.transactionID(lane: lane, seq: kind == .ack ? seq / 2 : seq) }
+
     /// The stored body as a typed message. Bodies were decoded once when
     /// received or built, so this fails only on a damaged store.
     func decoded() throws(ProtocolError) -> PeerMessage {

@@ -96,7 +96,7 @@ struct PeerReceiver {
                     if try tx.storeInbox(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq,
                                          body: message.json) {
                         stored += 1
-                        try tx.recordReceived(connection: name, kind: message.kind, lane: message.lane, seq: message.inboxSeq)
+                        try tx.recordReceived(connection: name, message)
                     }
                 }
                 return stored

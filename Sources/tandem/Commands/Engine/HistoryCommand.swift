@@ -15,9 +15,13 @@ struct HistoryCommand: Command {
         replica built (seq, fields changed), delivered, received, applied
         (fields written, comments and attachments added), skipped as an echo,
         conflicts (field, both values, policy, which value was kept), parked,
-        retried, resolved, and the peer's acks. TX names one replica on both
-        nodes, as in the logs: run the same command against the peer's node to
-        see the other half.
+        retried, resolved, the peer's acks, the link (requested, delivered,
+        received, created on one side, answered, unsynced), and transient
+        retries (reason, attempts, next attempt: one line per run of retries).
+        TX names one exchange on both nodes, as in the logs (10001#3: replica 3
+        of entity 10001 and its ack; 10001#link1: a link request and its
+        answer): run the same command against the peer's node to see the
+        other half.
 
         KEY is a key or id of either side (SUP-12, INC0010001, a sys_id).
         The node keeps node.history.maxEventsPerEntity events per entity
