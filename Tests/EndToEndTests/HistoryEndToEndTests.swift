@@ -8,7 +8,8 @@ final class HistoryEndToEndTests: XCTestCase {
     private var deployment: SyncDeployment!
 
     override func tearDown() {
-        if let deployment, testRun?.hasSucceeded == false { print(deployment.logs) }
+        // hasSucceeded is false until the run finished, so during tearDown only the failure count tells.
+        if let deployment, (testRun?.totalFailureCount ?? 0) > 0 { print(deployment.logs) }
         deployment?.stop()
     }
 
@@ -69,5 +70,67 @@ final class HistoryEndToEndTests: XCTestCase {
         XCTAssertTrue(green.contains { $0["kind"] == "parked" })
         XCTAssertEqual(try deployment.run(["errors", "retry", "--all"], node: "green").status, 0)
         XCTAssertTrue(try events(key, node: "green").contains { $0["kind"] == "retried" })
+    }
+
+    func testConnectAndUnsync_AreInBothHistories_EachExchangeUnderOneTx() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: false, pollSeconds: nil))
+        let connection = SyncDeployment.connection
+        let key = try deployment.jira.createIssue("Linked by hand")
+        let number = try XCTUnwrap(try deployment.serviceNow.createIncident("Linked by hand")["number"]?.stringValue)
+        let connected = try deployment.run(["connect", key, number, "--connection", connection], node: "blue")
+        XCTAssertEqual(connected.status, 0, connected.stderr)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+
+        let blue = try events(key, node: "blue")
+        let linkTx = try XCTUnwrap(blue.first { $0["kind"] == "link-requested" }?["tx"]?.stringValue, "\(blue)")
+        XCTAssertTrue(linkTx.contains("#link"), linkTx)
+        XCTAssertEqual(kinds(blue, tx: linkTx), ["link-requested", "sent", "link-acked"])
+        XCTAssertEqual(blue.last { $0["kind"] == "link-acked" }?["detail"]?["outcome"], "linked")
+        let green = try events(number, node: "green")
+        XCTAssertEqual(kinds(green, tx: linkTx), ["received", "linked", "sent"], "\(green)")
+        XCTAssertEqual(green.first { $0["kind"] == "linked" }?["detail"]?["via"], "request")
+
+        XCTAssertEqual(try deployment.run(["unsync", key, "--connection", connection], node: "blue").status, 0)
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+        let blueAfter = try events(key, node: "blue")
+        let unlinkTx = try XCTUnwrap(blueAfter.first { $0["kind"] == "unlinked" }?["tx"]?.stringValue, "\(blueAfter)")
+        XCTAssertNotEqual(unlinkTx, linkTx)
+        XCTAssertEqual(kinds(blueAfter, tx: unlinkTx), ["unlinked", "sent", "link-acked"])
+        let greenAfter = try events(number, node: "green")
+        XCTAssertEqual(kinds(greenAfter, tx: linkTx), ["received", "linked", "sent"], "the link stays in the history: \(greenAfter)")
+        XCTAssertEqual(kinds(greenAfter, tx: unlinkTx), ["received", "unlinked", "sent"], "\(greenAfter)")
+        XCTAssertEqual(greenAfter.first { $0["kind"] == "unlinked" }?["detail"]?["by"], "peer")
+    }
+
+    func testATrackerOutage_IsOneRetryEventCountingTheAttempts_ThenTheApply() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: nil))
+        let key = try deployment.jira.createIssue("Through an outage")
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incident(shortDescription: "Through an outage") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+
+        try deployment.serviceNow.request("PUT", "/_sim/faults", ["failRate": 1])
+        try deployment.jira.editIssue(key, ["summary": "Through an outage, edited"])
+        func retries() throws -> [JSON] { try events(key, node: "green").filter { $0["kind"] == "retrying" } }
+        let retried = try eventually(timeout: 30) { (try retries().first?["detail"]?["count"]?.intValue ?? 0) >= 3 }
+        let seen = try retries()
+        XCTAssertTrue(retried, "\(seen)")
+        try deployment.serviceNow.request("PUT", "/_sim/faults", ["failRate": 0])
+        XCTAssertTrue(try eventually(timeout: 60) { try deployment.serviceNow.incident(shortDescription: "Through an outage, edited") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+
+        let green = try events(key, node: "green")
+        let retry = try XCTUnwrap(green.first { $0["kind"] == "retrying" })
+        XCTAssertEqual(green.filter { $0["kind"] == "retrying" }.count, 1, "one event for the whole run: \(green)")
+        XCTAssertEqual(retry["detail"]?["stage"], "incoming")
+        XCTAssertTrue(retry["detail"]?["reason"]?.stringValue?.contains("503") == true, retry.text)
+        XCTAssertNotNil(retry["detail"]?["next"]?.stringValue)
+        let applied = try XCTUnwrap(green.last { $0["kind"] == "applied" })
+        XCTAssertEqual(applied["tx"], retry["tx"], "the retried replica is the one applied")
+        let table = try deployment.run(["history", key], node: "green").stdout
+        XCTAssertTrue(table.contains("retrying (incoming) after a transient error"), table)
+    }
+
+    private func kinds(_ events: [JSON], tx: String) -> [String] {
+        events.filter { $0["tx"]?.stringValue == tx }.compactMap { $0["kind"]?.stringValue }
     }
 }

@@ -88,6 +88,7 @@ extension StoreTransaction {
             "comments": .int(Int64(comments)), "attachments": .int(Int64(attachments)),
         ])
         if created {
+            try adoptHistory(connection: connection, entity: entity, remote: remote)
             try recordHistory(.linked, connection: connection, entity: entity, remote: remote, tx: "\(remote)#\(seq)",
                               ["via": "created", "remoteID": .string(remote), "remoteKey": remoteKey.map(JSON.string) ?? .null])
         }
@@ -109,6 +110,15 @@ extension StoreTransaction {
 
     // MARK: Linking (tx: `MessageKind.transactionID` of the link message)
 
+    /// Files the events recorded under the peer's id alone (before the twin
+    /// existed) under the local entity too, so they stay in its history after
+    /// an unsync clears the twin's peer id.
+    func adoptHistory(connection: String, entity: String, remote: String) throws {
+        guard recordsHistory else { return }
+        try run("UPDATE history SET entity = ? WHERE connection = ? AND remote = ? AND entity IS NULL",
+                [.text(entity), .text(connection), .text(remote)])
+    }
+
     /// An operator asked to link local `entity` with the peer's `remoteKey`.
     func recordLinkRequested(connection: String, entity: String, remoteKey: String, seq: Int64) throws {
         try recordHistory(.linkRequested, connection: connection, entity: entity,
@@ -118,6 +128,7 @@ extension StoreTransaction {
 
     /// This node accepted the peer's link request `link` for local `entity`.
     func recordLinked(connection: String, entity: String, answering link: LinkMessage) throws {
+        try adoptHistory(connection: connection, entity: entity, remote: link.lane)
         try recordHistory(.linked, connection: connection, entity: entity, remote: link.lane,
                           tx: MessageKind.link.transactionID(lane: link.lane, seq: link.seq),
                           ["via": "request", "remoteID": .string(link.lane), "remoteKey": .string(link.source.label)])
