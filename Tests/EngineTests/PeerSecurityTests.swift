@@ -55,6 +55,24 @@ final class PeerSecurityTests: XCTestCase {
         XCTAssertEqual(try inboxCount(), 0)
     }
 
+    func testAnUnknownConnection_GetsTheAnswerOfABadSignature() throws {
+        func answer(connection: String) throws -> HTTPResponse {
+            var headers = HTTPHeaders()
+            for (name, value) in RequestSigner(secret: "a-guessed-secret-0123456789")
+                .headers(connection: connection, method: "POST", target: path, body: body, now: Timestamp.now() / 1000) {
+                headers[name] = value
+            }
+            return try client.send(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(nodes.greenPort)\(path)",
+                                                     headers: headers, body: body))
+        }
+        let unknown = try answer(connection: "no-such-connection")
+        let badSignature = try answer(connection: "files")
+        XCTAssertEqual(unknown.status, 401)
+        XCTAssertEqual(unknown.status, badSignature.status)
+        XCTAssertEqual(String(decoding: unknown.body, as: UTF8.self), String(decoding: badSignature.body, as: UTF8.self))
+        XCTAssertEqual(try inboxCount(), 0)
+    }
+
     func testOldTimestamp_Gets401AndStoresNothing() throws {
         XCTAssertEqual(try post(signed(now: Timestamp.now() / 1000 - 301)), 401)
         XCTAssertEqual(try inboxCount(), 0)

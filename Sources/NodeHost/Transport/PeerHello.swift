@@ -9,37 +9,55 @@ import TandemTime
 /// gives for a 401).
 ///
 /// The request is signed like every peer request. Answers:
-///   200 `{node, connection, protocol: "MAJOR.MINOR"}`, the body signed back in
-///       `X-Tandem-Signature` (so a 200 proves the peer holds the secret);
-///   404 `{error: "unknown connection"}` when the peer has no connection of
-///       that name (a caller learns only whether a name it guessed exists);
-///   401 when the signature or its time window does not verify.
-/// No nonce is recorded: a replayed hello changes nothing.
+///   200 `{node, connection, protocol: "MAJOR.MINOR"}` when the signature
+///       verifies under the named connection's secret;
+///   404 `{error: "unknown connection", connection, secretOf}` when it
+///       verifies under the secret of another connection, `secretOf` (the
+///       caller holds that secret, so may learn its name: a connection
+///       renamed on one node only);
+///   401 `{error: "unauthorized"}` otherwise, the same bytes whether the
+///       named connection exists or not, so a stranger cannot probe names.
+/// 200 and 404 are signed back in `X-Tandem-Signature` with the secret that
+/// verified, so the caller knows the peer holds it. The request is checked
+/// against every connection's secret, whatever its name, so the time taken
+/// does not tell either. No nonce is recorded: a replayed hello changes nothing.
 struct PeerHello {
     static let path = "/peer/v1/hello"
 
     // MARK: - Answering
 
-    static func answer(_ request: HTTPRequest, contexts: [String: ConnectionContext]) -> HTTPResponse {
+    /// The answer, and for a 401 the cause for this node's log.
+    static func answer(_ request: HTTPRequest, contexts: [String: ConnectionContext]) -> (HTTPResponse, refusal: String?) {
         guard let name = request.headers[RequestSigner.connectionHeader] else {
-            return .json(400, ["error": "bad request", "reason": .string("missing \(RequestSigner.connectionHeader)")])
+            return (.json(400, ["error": "bad request", "reason": .string("missing \(RequestSigner.connectionHeader)")]), nil)
         }
-        guard let context = contexts[name] else {
-            return .json(404, ["error": "unknown connection", "connection": .string(name)])
+        let now = Timestamp.now() / 1000
+        var problems: [String: String] = [:]
+        var verifiedBy: [String] = []
+        for (candidate, context) in contexts.sorted(by: { $0.key < $1.key }) {
+            let problem = context.signer.verify(method: request.method, target: request.target, body: request.body,
+                                                timestamp: request.headers[RequestSigner.timestampHeader],
+                                                nonce: request.headers[RequestSigner.nonceHeader],
+                                                signature: request.headers[RequestSigner.signatureHeader], now: now)
+            if let problem { problems[candidate] = problem } else { verifiedBy.append(candidate) }
         }
-        if context.signer.verify(method: request.method, target: request.target, body: request.body,
-                                 timestamp: request.headers[RequestSigner.timestampHeader],
-                                 nonce: request.headers[RequestSigner.nonceHeader],
-                                 signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) != nil {
-            return PeerReceiver.unauthorized
+        if verifiedBy.contains(name), let context = contexts[name] {
+            return (signed(200, ["node": .string(context.nodeName), "connection": .string(name),
+                                 "protocol": .string(ProtocolVersion.current.description)], by: context.signer, request: request), nil)
         }
-        let body = JSON.object([
-            "node": .string(context.nodeName), "connection": .string(name),
-            "protocol": .string(ProtocolVersion.current.description),
-        ]).serialized()
-        var response = HTTPResponse(status: 200, body: body)
+        if let other = verifiedBy.first, let context = contexts[other] {
+            return (signed(404, ["error": "unknown connection", "connection": .string(name), "secretOf": .string(other)],
+                           by: context.signer, request: request), nil)
+        }
+        let cause = contexts[name] == nil ? "unknown connection" : problems[name] ?? "signature does not match"
+        return (PeerReceiver.unauthorized, "hello for connection '\(name)': \(cause)")
+    }
+
+    private static func signed(_ status: Int, _ json: JSON, by signer: RequestSigner, request: HTTPRequest) -> HTTPResponse {
+        let body = json.serialized()
+        var response = HTTPResponse(status: status, body: body)
         response.headers["Content-Type"] = "application/json"
-        response.headers[RequestSigner.signatureHeader] = answerSignature(context.signer, request: request, body: body)
+        response.headers[RequestSigner.signatureHeader] = answerSignature(signer, request: request, body: body)
         return response
     }
 
@@ -56,8 +74,13 @@ struct PeerHello {
         /// The peer reads our batches: the same major protocol version (ProtocolVersion).
         case compatible(node: String, protocol: String)
         case incompatible(node: String, protocol: String)
-        case unknownConnection
-        case secretMismatch
+        /// The peer has no connection of our name with our secret, but its
+        /// connection `secretOf` holds our secret.
+        case unknownConnection(secretOf: String)
+        /// The peer did not accept our signature: it lacks the connection,
+        /// holds another secret for it, or its clock is too far from ours. It
+        /// answers these alike, so that strangers cannot probe names.
+        case refused
         /// An answer this node cannot read (an older peer without hello, a proxy, …).
         case unexpected(String)
         case unreachable(String)
@@ -70,10 +93,10 @@ struct PeerHello {
                 return "peer \(node) at \(peerURL) knows connection '\(connection)' and speaks protocol \(version) (this node \(ProtocolVersion.current))"
             case .incompatible(let node, let version):
                 return "peer \(node) at \(peerURL) speaks protocol \(version), this node \(ProtocolVersion.current): different major versions cannot talk; upgrade the older node"
-            case .unknownConnection:
-                return "the peer at \(peerURL) does not know connection '\(connection)': add it to the peer's configuration (both nodes name a connection alike) and restart the peer"
-            case .secretMismatch:
-                return "the peer at \(peerURL) refused our signature for connection '\(connection)': the two nodes' peer.secret differ, or their clocks are more than \(RequestSigner.maxSkewSeconds) s apart"
+            case .unknownConnection(let other):
+                return "the peer at \(peerURL) does not know connection '\(connection)'; its connection '\(other)' has this secret: name the connection alike on both nodes and restart the one you rename"
+            case .refused:
+                return "the peer at \(peerURL) refused our signed hello for connection '\(connection)': it does not know connection '\(connection)', or holds another peer.secret for it, or the two clocks are more than \(RequestSigner.maxSkewSeconds) s apart. It answers these alike, so that strangers cannot probe connection names; its log names the cause (`refused peer request … hello for connection '\(connection)': …`)"
             case .unexpected(let detail):
                 return "the peer at \(peerURL) gave an unexpected answer to \(PeerHello.path): \(detail)"
             case .unreachable(let detail):
@@ -98,15 +121,19 @@ struct PeerHello {
         } catch {
             return .unreachable("\(error)")
         }
+        let nonce = signed.first { $0.0 == RequestSigner.nonceHeader }?.1 ?? ""
+        let timestamp = signed.first { $0.0 == RequestSigner.timestampHeader }?.1 ?? ""
+        let expected = signer.signature(method: "HELLO-ANSWER", target: path, timestamp: timestamp, nonce: nonce, body: response.body)
+        let signedBack = response.headers[RequestSigner.signatureHeader].map {
+            Digest.constantTimeEqual(Array(expected.utf8), Array($0.lowercased().utf8))
+        } ?? false
         switch response.status {
-        case 200:
+        case 200, 404:
+            guard signedBack else { return .unexpected("HTTP \(response.status), not signed with this connection's secret") }
             let json = (try? JSON(parsing: response.body)) ?? .null
-            let nonce = signed.first { $0.0 == RequestSigner.nonceHeader }?.1 ?? ""
-            let timestamp = signed.first { $0.0 == RequestSigner.timestampHeader }?.1 ?? ""
-            let expected = signer.signature(method: "HELLO-ANSWER", target: path, timestamp: timestamp, nonce: nonce, body: response.body)
-            guard let got = response.headers[RequestSigner.signatureHeader],
-                  Digest.constantTimeEqual(Array(expected.utf8), Array(got.lowercased().utf8)) else {
-                return .unexpected("the answer is not signed with this connection's secret")
+            if response.status == 404 {
+                guard let other = json["secretOf"]?.stringValue else { return .unexpected("HTTP 404 without secretOf") }
+                return .unknownConnection(secretOf: other)
             }
             guard let text = json["protocol"]?.stringValue, let version = ProtocolVersion(text) else {
                 return .unexpected("no protocol version in \(String(decoding: response.body.prefix(200), as: UTF8.self))")
@@ -114,10 +141,8 @@ struct PeerHello {
             let node = json["node"]?.stringValue ?? "?"
             return version.major == ProtocolVersion.current.major ? .compatible(node: node, protocol: text)
                                                                   : .incompatible(node: node, protocol: text)
-        case 404 where (try? JSON(parsing: response.body))?["error"]?.stringValue == "unknown connection":
-            return .unknownConnection
         case 401:
-            return .secretMismatch
+            return .refused
         default:
             return .unexpected("HTTP \(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
         }

@@ -1,4 +1,5 @@
 import TandemHTTP
+import TandemDigest
 import TandemJSON
 import TandemTime
 
@@ -11,9 +12,12 @@ import TandemTime
 /// transaction; the 2xx answer is sent only after it committed.
 ///
 /// `admit` runs on the head alone, before the server reads the body: a
-/// request for an unknown connection, without well-formed signature headers,
-/// outside the window or with a used nonce is refused there, so an
-/// unauthenticated body never costs memory. Used nonces older than the window
+/// request without well-formed signature headers, outside the window or with
+/// a used nonce is refused there, so an unsigned body never costs memory.
+/// Whether the named connection exists is decided with the signature, after
+/// the body: an unknown name is checked against a secret nobody holds, so
+/// its answer, and the path to it, are those of a bad signature, and a
+/// stranger cannot probe connection names. Used nonces older than the window
 /// are pruned at most once a minute, inside the write that records a new one.
 struct PeerReceiver {
     let contexts: [String: ConnectionContext]
@@ -22,14 +26,16 @@ struct PeerReceiver {
     let pruning = NoncePruning()
 
     static let unauthorized = HTTPResponse.json(401, ["error": "unauthorized"])
+    /// Checks the signatures of requests naming an unknown connection.
+    private static let stranger = RequestSigner(secret: Digest.hex(Digest.randomBytes(32)))
 
     /// The pre-body check (the server's admission hook); nil lets the request in.
     func admit(_ head: HTTPRequest) -> HTTPResponse? {
-        // The handshake answers an unknown connection with exactly that (PeerHello).
+        // The handshake checks every connection's secret itself (PeerHello).
         if head.path == PeerHello.path { return nil }
-        guard let name = head.headers[RequestSigner.connectionHeader], contexts[name] != nil else {
-            return refuse(head, "unknown or missing connection")
-        }
+        guard let header = head.headers[RequestSigner.connectionHeader] else { return refuse(head, "missing connection") }
+        // Logged under the connection only when it exists: the header is the caller's word.
+        let name = contexts[header] == nil ? nil : header
         if let problem = RequestSigner.verifyHead(
             timestamp: head.headers[RequestSigner.timestampHeader], nonce: head.headers[RequestSigner.nonceHeader],
             signature: head.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
@@ -47,16 +53,19 @@ struct PeerReceiver {
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
-        if request.path == PeerHello.path { return PeerHello.answer(request, contexts: contexts) }
-        guard let name = request.headers[RequestSigner.connectionHeader], let context = contexts[name] else {
-            return refuse(request, "unknown or missing connection")
+        if request.path == PeerHello.path {
+            let (response, refusal) = PeerHello.answer(request, contexts: contexts)
+            if let refusal { return refuse(request, refusal) }
+            return response
         }
-        if let problem = context.signer.verify(
+        guard let name = request.headers[RequestSigner.connectionHeader] else { return refuse(request, "missing connection") }
+        if let problem = (contexts[name]?.signer ?? Self.stranger).verify(
             method: request.method, target: request.target, body: request.body,
             timestamp: request.headers[RequestSigner.timestampHeader], nonce: request.headers[RequestSigner.nonceHeader],
             signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
-            return refuse(request, problem, connection: name)
+            return refuse(request, contexts[name] == nil ? "unknown connection '\(name)'" : problem, connection: contexts[name] == nil ? nil : name)
         }
+        guard let context = contexts[name] else { return refuse(request, "unknown connection '\(name)'") }
         if request.method == "GET", request.path.hasPrefix(BlobEndpoint.pathPrefix) {
             return BlobEndpoint(context: context).serve(request)
         }
