@@ -21,7 +21,7 @@ final class ConsoleBrowserTests: XCTestCase {
     }
 
     override func tearDown() {
-        if let deployment, testRun?.hasSucceeded == false {
+        if let deployment, (testRun?.totalFailureCount ?? 0) > 0 {
             print(deployment.logs)
             if let log = browser?.logPath, let text = try? String(contentsOfFile: log, encoding: .utf8) { print(text.suffix(3000)) }
         }
@@ -147,8 +147,8 @@ final class ConsoleBrowserTests: XCTestCase {
         try loggedIn(browser, "blue", "#/entity/" + key)
         _ = try browser.waitFor("ol.timeline li.k-conflict", timeout: 20)
         let page = try browser.pageText()
-        for expected in [key, "INC", "noticed", "built", "sent", "acked", "received", "applied", "conflict",
-                         "per Jira", "per ServiceNow", "local-wins"] {
+        for expected in [key, "INC", "noticed", "built", "sent", "acked", "twinned with the peer's INC", "received", "applied",
+                         "conflict", "per Jira", "per ServiceNow", "local-wins"] {
             XCTAssertTrue(page.contains(expected), "'\(expected)' on the entity page:\n\(page)")
         }
         try browser.screenshot(to: shots + "/entity.png")
@@ -158,6 +158,26 @@ final class ConsoleBrowserTests: XCTestCase {
         XCTAssertTrue(try browser.waitForText("per ServiceNow"))
         try browser.setWindow(width: 390, height: 844)
         try browser.screenshot(to: shots + "/entity-phone.png")
+    }
+
+    func testEntityPage_ShowsATransientRetryWithItsReasonAttemptsAndNextAttempt() throws {
+        let browser = try start()
+        let key = try deployment.jira.createIssue("Tracker hiccup")
+        XCTAssertTrue(try eventually(timeout: 20) { try deployment.serviceNow.incident(shortDescription: "Tracker hiccup") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+        try deployment.serviceNow.request("PUT", "/_sim/faults", ["failRate": 1])
+        try deployment.jira.editIssue(key, ["summary": "Tracker hiccup, edited"])
+
+        try loggedIn(browser, "green", "#/entity/" + key)
+        _ = try browser.waitFor("ol.timeline li.k-retrying", timeout: 30)
+        XCTAssertTrue(try browser.waitForText("next attempt"))
+        let page = try browser.pageText()
+        for expected in ["retrying (incoming) after a transient error", "503", "attempts", "created here for the peer's \(key): twins from now on"] {
+            XCTAssertTrue(page.contains(expected), "'\(expected)' on the entity page:\n\(page)")
+        }
+        try browser.screenshot(to: shots + "/entity-retry.png")
+        try deployment.serviceNow.request("PUT", "/_sim/faults", ["failRate": 0])
+        XCTAssertTrue(try eventually(timeout: 60) { try deployment.serviceNow.incident(shortDescription: "Tracker hiccup, edited") != nil })
     }
 
     func testPluginsAndConfiguration_ShowWhatLoadedAndWhatWasRefused_AndMaskEverySecret() throws {

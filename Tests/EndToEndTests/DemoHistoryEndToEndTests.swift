@@ -86,8 +86,8 @@ final class DemoHistoryEndToEndTests: XCTestCase {
         }
 
         // The table an operator reads says the same.
-        for (node, lines) in [("blue", ["linked with the peer's INC", "conflict on 'summary'", "local-wins → local kept", "1 comment(s) added"]),
-                              ("green", ["linked: created here for the peer's SUP-1", "replica 1 applied: created",
+        for (node, lines) in [("blue", ["twinned with the peer's INC", "conflict on 'summary'", "local-wins → local kept", "1 comment(s) added"]),
+                              ("green", ["created here for the peer's SUP-1: twins from now on", "replica 1 applied: created",
                                          "conflict on 'short_description'", "remote-wins → remote kept"])] {
             let table = try demo.tandem(["history", "SUP-1"], node: node)
             XCTAssertEqual(table.status, 0, table.stderr)

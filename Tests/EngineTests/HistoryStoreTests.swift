@@ -120,7 +120,7 @@ final class HistoryStoreTests: XCTestCase {
         let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: "R1", limit: 10) }
         XCTAssertEqual(events.map(\.kind), [.applied, .linked])
         XCTAssertEqual(events.map(\.tx), ["R1#1", "R1#1"])
-        XCTAssertEqual(events[1].summary, "linked: created here for the peer's SUP-1")
+        XCTAssertEqual(events[1].summary, "created here for the peer's SUP-1: twins from now on")
     }
 
     func testALinkRequest_ItsMessagesAndItsAnswer_ShareOneTxOnBothNodes() throws {
@@ -141,7 +141,7 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(answered.map(\.kind), [.received, .linked])
         XCTAssertEqual(Set((asked + answered).map(\.tx)), ["A1#link1"])
         XCTAssertEqual(answered.map(\.summary), ["link message received from the peer for SUP-9",
-                                                 "linked with the peer's SUP-9 at the peer's request"])
+                                                 "twinned with the peer's SUP-9 at the peer's request"])
     }
 
     func testARunOfTransientRetries_IsOneEvent_CountingAttemptsAndNamingTheNextOne() throws {

@@ -40,9 +40,9 @@ public struct HistoryEvent: Sendable, Equatable {
         /// (`tandem connect`, or `tandem sync` re-linking it): `seq`.
         case linkRequested = "link-requested"
         /// The twin now pairs this entity with the peer's `remoteKey`/`remoteID`;
-        /// `via`: connect (the peer accepted our request), request (we accepted
-        /// the peer's), created (the peer's first replica created it here), or
-        /// replica (the peer's ack of our first replica created it there).
+        /// `via`: request (we accepted the peer's link request; the asker
+        /// records `linkAcked`), created (the peer's first replica created it
+        /// here), or replica (the peer's ack of our first replica named its entity).
         case linked
         /// A link request refused, by this node or by the peer: `reason`.
         case linkRefused = "link-refused"
@@ -116,10 +116,9 @@ public struct HistoryEvent: Sendable, Equatable {
         case .linked:
             let peer = text("remoteKey") ?? text("remoteID") ?? "?"
             switch text("via") {
-            case "connect": return "linked with the peer's \(peer): the peer accepted the link request"
-            case "request": return "linked with the peer's \(peer) at the peer's request"
-            case "created": return "linked: created here for the peer's \(peer)"
-            default: return "linked with the peer's \(peer), which the peer created for this entity"
+            case "request": return "twinned with the peer's \(peer) at the peer's request"
+            case "created": return "created here for the peer's \(peer): twins from now on"
+            default: return "twinned with the peer's \(peer), the peer's entity for our first replica"
             }
         case .linkRefused: return "link refused: \(text("reason") ?? "no reason given")"
         case .linkAcked:
