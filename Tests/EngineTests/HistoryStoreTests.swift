@@ -177,6 +177,13 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(events.map { $0.detail["count"] }, [1, nil, 1])
     }
 
+    func testAChangeWaitingForOtherWork_SaysItWaits() throws {
+        let change = PendingChange(connection: "c", localID: "L1", localKey: "SUP-1", source: "poll", version: 1, noticedAt: 0, attempts: 0)
+        try store.write { try $0.recordRetry(change, reason: "SUP-1 waits for the peer to answer its link request", next: 0, waiting: true) }
+        let event = try XCTUnwrap(try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 1) }.first)
+        XCTAssertEqual(event.summary, "deferred (outgoing): SUP-1 waits for the peer to answer its link request; next attempt 1970-01-01T00:00:00.000Z")
+    }
+
     func testARetriedReplica_IsFiledUnderItsTwinWithTheReplicasTx() throws {
         try store.write { tx in
             var twin = Twin(connection: "c", localID: "L1")

@@ -45,7 +45,7 @@ struct OutgoingStage {
                 twin.localURL = entity["url"]?.stringValue ?? twin.localURL
                 switch twin.status {
                 case .linking:  // sent once the peer answers `tandem connect`: as an update
-                    return try failures.retry(change, "\(label) waits for the peer to answer its link request", in: tx)
+                    return try failures.wait(change, "\(label) waits for the peer to answer its link request", in: tx)
                 case .unsynced:
                     try tx.completePending(change)
                     return .skipped("\(label) is unsynced")
@@ -54,7 +54,7 @@ struct OutgoingStage {
                 }
                 if try tx.applyIntent(connection: context.name, localID: change.localID) != nil {
                     // Our own half-applied write must not go back as a local change.
-                    return try failures.retry(change, "\(label) waits for an apply of the peer's replica to finish", in: tx)
+                    return try failures.wait(change, "\(label) waits for an apply of the peer's replica to finish", in: tx)
                 }
                 if twin.remoteID == nil, twin.lastSentHash == nil,
                    let holder = try LoopGuard(context: context).twinTowardsSamePeer(tx, localID: change.localID) {

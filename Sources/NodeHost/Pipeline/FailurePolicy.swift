@@ -43,13 +43,14 @@ struct FailurePolicy {
         return .retry(reason: reason, delayMs: delay)
     }
 
-    /// Defers a change inside the caller's transaction (a store write must
-    /// not nest in another).
-    func retry(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
+    /// Defers a change that waits for other work on its entity (a link
+    /// answer, an apply), inside the caller's transaction (a store write
+    /// must not nest in another).
+    func wait(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
         let delay = context.backoff.delayMs(attempt: change.attempts)
         let next = Timestamp.now() + delay
         try tx.deferPending(change, until: next)
-        try tx.recordRetry(change, reason: reason, next: next)
+        try tx.recordRetry(change, reason: reason, next: next, waiting: true)
         return .retry(reason: reason, delayMs: delay)
     }
 

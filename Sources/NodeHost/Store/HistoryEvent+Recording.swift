@@ -177,10 +177,11 @@ extension StoreTransaction {
         }
     }
 
-    /// A transient failure deferred a noticed change until `next`.
-    func recordRetry(_ change: PendingChange, reason: String, next: Int64) throws {
+    /// A transient failure, or other work on the entity it `waiting` for,
+    /// deferred a noticed change until `next`.
+    func recordRetry(_ change: PendingChange, reason: String, next: Int64, waiting: Bool = false) throws {
         try recordRetry(connection: change.connection, entity: change.localID, remote: nil, tx: nil, stage: "outgoing",
-                        reason: reason, attempt: change.attempts, next: next)
+                        reason: reason, attempt: change.attempts, next: next, waiting: waiting)
     }
 
     /// A transient failure deferred work on an entity until `next`.
@@ -191,19 +192,21 @@ extension StoreTransaction {
     /// attempt, newest reason; `firstReason` keeps where the run began). So
     /// a run of retries costs one row, however long it lasts.
     func recordRetry(connection: String, entity: String?, remote: String?, tx: String?, stage: String, reason: String,
-                     attempt: Int, next: Int64, now: Int64 = Timestamp.now()) throws {
+                     attempt: Int, next: Int64, waiting: Bool = false, now: Int64 = Timestamp.now()) throws {
         guard recordsHistory, entity != nil || remote != nil else { return }
         let (column, id) = entity.map { ("entity", $0) } ?? ("remote", remote ?? "")
         let last = try query("SELECT id, kind, detail FROM history WHERE connection = ? AND \(column) = ? ORDER BY id DESC LIMIT 1",
                              [.text(connection), .text(id)]) { row in
             (id: row.int64(0), kind: row.text(1), detail: row.json(2))
         }.first
-        let detail: [String: JSON] = ["stage": .string(stage), "reason": .string(reason), "attempt": .int(Int64(attempt + 1)),
+        var detail: [String: JSON] = ["stage": .string(stage), "reason": .string(reason), "attempt": .int(Int64(attempt + 1)),
                                       "next": .string(Timestamp.iso(next)), "nextMs": .int(next), "count": 1]
+        if waiting { detail["waiting"] = true }
         if let last, last.kind == HistoryEvent.Kind.retrying.rawValue, var updated = last.detail?.objectValue,
            updated["stage"]?.stringValue == stage {
             let first = updated["firstReason"] ?? updated["reason"] ?? .string(reason)
             updated.merge(detail) { $1 }
+            updated["waiting"] = detail["waiting"]
             updated["count"] = .int(Int64((last.detail?["count"]?.intValue ?? 1) + 1))
             updated["lastAt"] = .string(Timestamp.iso(now))
             updated["firstReason"] = first.stringValue == reason ? nil : first

@@ -51,9 +51,10 @@ public struct HistoryEvent: Sendable, Equatable {
         case linkAcked = "link-acked"
         /// Nothing of the entity is sent any more: `by` here (`tandem unsync`) or the peer.
         case unlinked
-        /// A transient failure deferred the work: `stage`, `reason`, `attempt`,
-        /// `next` (the next attempt's time), `count`. A run of retries with
-        /// one reason stays one event whose `count`, `attempt` and `next` grow.
+        /// A transient failure deferred the work, or other work on the entity
+        /// it waits for (`waiting`): `stage`, `reason`, `attempt`, `next` (the
+        /// next attempt's time), `count`. A run of retries of one stage stays
+        /// one event whose `count`, `attempt` and `next` grow.
         case retrying
     }
 
@@ -126,7 +127,9 @@ public struct HistoryEvent: Sendable, Equatable {
         case .unlinked: return text("by") == "peer" ? "unsynced at the peer's request" : "unsynced here; the peer is told"
         case .retrying:
             let count = detail["count"]?.intValue ?? 1
-            return "retrying (\(text("stage") ?? "?")) after a transient error: \(text("reason") ?? "")"
+            let what = detail["waiting"]?.boolValue == true ? "deferred" : "retrying"
+            let why = detail["waiting"]?.boolValue == true ? "" : " after a transient error"
+            return "\(what) (\(text("stage") ?? "?"))\(why): \(text("reason") ?? "")"
                 + (count > 1 ? " (\(count) times)" : "") + (text("next").map { "; next attempt \($0)" } ?? "")
         }
     }
