@@ -117,7 +117,7 @@ final class PeerSender: @unchecked Sendable {
             switch response.status {
             case 200..<300: return nil
             case 400: return "the peer refused the batch (HTTP 400): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
-            case 401:  // the hello says which: an unknown connection, or a different secret or clock
+            case 401:  // the hello says what a signed caller may learn: a connection named otherwise there, or a refusal
                 let verdict = PeerHello.ask(connection: context.name, peerURL: context.config.peer.url,
                                             secret: context.config.peer.secret, client: context.peer.http)
                 return verdict.isCompatible ? "the peer refused our messages (HTTP 401) though it knows the connection and our secret: check both clocks"
