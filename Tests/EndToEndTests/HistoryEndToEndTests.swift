@@ -130,6 +130,26 @@ final class HistoryEndToEndTests: XCTestCase {
         XCTAssertTrue(table.contains("retrying (incoming) after a transient error"), table)
     }
 
+    func testAPeerOutage_IsOneFailedDeliveryEventPerEntity_ThenTheDelivery() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: nil))
+        XCTAssertEqual(deployment.green.stop(), 0)
+        let key = try deployment.jira.createIssue("Sent while the peer is down")
+        func retries() throws -> [JSON] { try events(key, node: "blue").filter { $0["kind"] == "retrying" } }
+        XCTAssertTrue(try eventually(timeout: 20) { try !retries().isEmpty })
+        Thread.sleep(forTimeInterval: 1)  // several more failed attempts (the sender's back-off is capped at 2 s)
+        try deployment.startNode("green")
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "Sent while the peer is down") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 20))
+
+        let blue = try events(key, node: "blue")
+        let failed = blue.filter { $0["kind"] == "retrying" }
+        XCTAssertEqual(failed.count, 1, "one event for the outage: \(blue)")
+        XCTAssertEqual(failed.first?["detail"]?["stage"], "send")
+        XCTAssertTrue(failed.first?["detail"]?["reason"]?.stringValue?.contains("connection refused") == true, "\(failed)")
+        let sent = try XCTUnwrap(blue.first { $0["kind"] == "sent" })
+        XCTAssertEqual(sent["tx"], failed.first?["tx"], "the replica that waited is the one delivered")
+    }
+
     private func kinds(_ events: [JSON], tx: String) -> [String] {
         events.filter { $0["tx"]?.stringValue == tx }.compactMap { $0["kind"]?.stringValue }
     }

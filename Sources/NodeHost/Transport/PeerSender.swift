@@ -2,6 +2,7 @@ import Foundation
 import TandemHTTP
 import TandemJSON
 import TandemThreads
+import TandemTime
 
 /// Drains a connection's outbox to the peer node (docs/architecture.md, Transport).
 ///
@@ -59,6 +60,7 @@ final class PeerSender: @unchecked Sendable {
                     context.logger.warn("peer delivery failed, retrying in \(delay) ms: \(problem)", connection: context.name,
                                         ["queued": .int(Int64(batch.count))])
                 }
+                if failures == 0 { recordFailedDelivery(Self.coalesced(batch), problem, nextMs: Timestamp.now() + delay) }
                 failures += 1
                 context.metrics.increment("tandem_retries_total", ["connection": context.name, "stage": "send"])
                 // A fresh mark: work queued during the failed send must not cut
@@ -80,6 +82,22 @@ final class PeerSender: @unchecked Sendable {
                 context.logger.error("cannot remove delivered messages: \(error)", connection: context.name)
             }
             context.metrics.increment("tandem_messages_sent_total", ["connection": context.name], by: Double(batch.count))
+        }
+    }
+
+    /// The first failed delivery of an outage goes into the history of each
+    /// entity waiting in the batch (its later attempts only into the log and
+    /// `tandem_retries_total`: an outage of hours costs one event per entity).
+    private func recordFailedDelivery(_ batch: [QueuedMessage], _ problem: String, nextMs: Int64) {
+        do {
+            try context.store.write { tx in
+                for message in batch where message.kind == .replica || message.kind == .link || message.kind == .unlink {
+                    try tx.recordRetry(connection: context.name, entity: message.lane, remote: nil, tx: message.transactionID,
+                                       stage: "send", reason: problem, attempt: 0, next: nextMs)
+                }
+            }
+        } catch {
+            context.logger.error("cannot record the failed delivery in the entity history: \(error)", connection: context.name)
         }
     }
 
