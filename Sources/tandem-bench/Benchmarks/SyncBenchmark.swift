@@ -149,8 +149,8 @@ struct SyncBenchmark: Command {
         // The trackers' own ceiling, with both nodes stopped so only this load writes.
         deployment.blue.stop()
         deployment.green.stop()
-        let ceiling = try load.writeCeiling(seconds: Double(ceilingSeconds), threads: threads)
-        print("simulator write ceiling (\(threads) threads, \(ceilingSeconds) s, nodes stopped): ServiceNow \(fixed(ceiling.serviceNow, 0)) PATCH/s, "
+        let ceiling = try load.writeCeiling(seconds: Double(ceilingSeconds), threads: threads, entities: entities)
+        print("simulator write ceiling (\(threads) threads, \(ceilingSeconds) s, \(entities) records each, nodes stopped): ServiceNow \(fixed(ceiling.serviceNow, 0)) PATCH/s, "
               + "Jira \(fixed(ceiling.jira, 0)) PUT/s")
         print("ratio to the ceiling: one-sided \(fixed(100 * oneSidedWrites / max(ceiling.serviceNow, 1), 1))% of ServiceNow's, "
               + "two-sided \(fixed(100 * twoSidedWrites / max(min(ceiling.serviceNow, ceiling.jira), 1), 1))% of the slower tracker's")
