@@ -27,9 +27,12 @@ final class DemoHistoryEndToEndTests: XCTestCase {
         XCTAssertEqual(green.twin["remote"]?["id"]?.stringValue, jiraID)
         let create = jiraID + "#1"
 
-        // The link: the peer created the incident for the issue's first replica.
-        XCTAssertNotNil(blue.first("linked", tx: create) { $0["via"] == "replica" }, blue.text)
+        // The link: the peer created the incident for the issue's first replica;
+        // blue learns it from the ack, or from green's first replica when that came first.
         XCTAssertNotNil(green.first("linked", tx: create) { $0["via"] == "created" }, green.text)
+        let linked = try XCTUnwrap(blue.first("linked") { $0["via"] == "replica" }, blue.text)
+        XCTAssertTrue(linked.tx == create || green.first("sent", tx: linked.tx) != nil, "\(linked.tx ?? "-"): \(blue.text)")
+        XCTAssertEqual(blue.events.filter { $0.kind == "linked" }.count, 1, blue.text)
 
         // The create.
         XCTAssertNotNil(blue.first("built", tx: create) { Self.names($0["changed"]).contains("summary") }, blue.text)

@@ -37,7 +37,9 @@ struct AckStage {
                     try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: ack.seq)
                     try tx.save(twin)
                     try tx.recordAcked(connection: context.name, entity: twin.localID, remote: peer.id, seq: ack.seq, failure: nil)
-                    if linking { try tx.recordLinkedByAck(connection: context.name, entity: twin.localID, peer: peer, seq: ack.seq) }
+                    if linking {
+                        try tx.recordLinkedByPeer(connection: context.name, entity: twin.localID, peer: peer, tx: "\(twin.localID)#\(ack.seq)")
+                    }
                     return .done("peer applied replica \(ack.seq) of \(label)")
                 case .failed(let reason):
                     twin.remoteStatus = "failed: " + reason

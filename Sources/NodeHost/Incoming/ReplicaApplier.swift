@@ -241,6 +241,8 @@ struct ReplicaApplier {
                 // Start from the stored twin: never write back a stale copy of
                 // fields another stage owns (the outgoing seq, last sent).
                 if let stored = try tx.twin(connection: context.name, localID: final.localID) { final = stored }
+                // Our first replica's ack may come after the peer's own first replica, which names our entity.
+                let linking = final.remoteID == nil
                 final.remoteID = message.source.id
                 final.remoteKey = message.source.key ?? final.remoteKey
                 final.remoteURL = message.source.url ?? final.remoteURL
@@ -277,6 +279,10 @@ struct ReplicaApplier {
                 try tx.recordApplied(connection: context.name, entity: final.localID, remote: message.source.id, remoteKey: message.source.key,
                                      seq: message.seq, changes: changes,
                                      created: initial == nil, comments: addedComments.count, attachments: addedAttachments.count)
+                if linking {
+                    try tx.recordLinkedByPeer(connection: context.name, entity: final.localID, peer: message.source,
+                                              tx: "\(message.source.id)#\(message.seq)")
+                }
             }
         } catch {
             return failures.retry(queued, "store: \(error)")

@@ -101,10 +101,11 @@ extension StoreTransaction {
         try recordHistory(.acked, connection: connection, entity: entity, remote: remote, tx: "\(entity)#\(seq)", detail)
     }
 
-    /// The peer's first applied ack made the twin: the peer created (or
-    /// found) its entity for ours.
-    func recordLinkedByAck(connection: String, entity: String, peer: EntityRef, seq: Int64) throws {
-        try recordHistory(.linked, connection: connection, entity: entity, remote: peer.id, tx: "\(entity)#\(seq)",
+    /// The peer named its entity for our first replica, in its ack or in a
+    /// replica of its own that arrived first: the twin is formed. `tx` is the
+    /// exchange that told us.
+    func recordLinkedByPeer(connection: String, entity: String, peer: EntityRef, tx: String) throws {
+        try recordHistory(.linked, connection: connection, entity: entity, remote: peer.id, tx: tx,
                           ["via": "replica", "remoteID": .string(peer.id), "remoteKey": peer.key.map(JSON.string) ?? .null])
     }
 
