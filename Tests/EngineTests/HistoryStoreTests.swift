@@ -1,6 +1,7 @@
 import Foundation
 @testable import NodeHost
 import TandemJSON
+import TandemSQL
 import TestSupport
 import XCTest
 
@@ -197,6 +198,27 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(event.tx, "R1#3")
         XCTAssertEqual(event.detail["stage"], "incoming")
         XCTAssertEqual(event.detail["attempt"], 3)
+    }
+
+    func testTheStatementsOfOneEntitysHistory_SearchIndexes_NeverTheWholeConnection() throws {
+        let change = PendingChange(connection: "c", localID: "L1", localKey: nil, source: "poll", version: 1, noticedAt: 0, attempts: 0)
+        try store.write { tx in
+            try tx.recordHistory(.received, connection: "c", remote: "R1", tx: "R1#1")
+            try tx.recordNotSent(connection: "c", entity: "L1", remote: "R1")
+            try tx.recordRetry(change, reason: "timeout", next: 1)
+            try tx.recordRetry(QueuedMessage(id: 1, connection: "c", kind: .replica, lane: "R9", seq: 1, body: [:], at: 0, attempts: 0),
+                               connection: "c", reason: "timeout", next: 1)
+            try tx.adoptHistory(connection: "c", entity: "L1", remote: "R1")
+        }
+        _ = try store.read { try $0.history(connection: "c", entity: "L1", remote: "R1", limit: 10) }
+        let statements = store.preparedSQL.filter { $0.contains("history") && !$0.hasPrefix("INSERT") && !$0.hasPrefix("EXPLAIN") }
+        XCTAssertGreaterThanOrEqual(statements.count, 4, "\(statements)")
+        for sql in statements {
+            let parameters = [SQLValue](repeating: .null, count: sql.filter { $0 == "?" }.count)
+            let plan = try store.read { tx in try tx.query("EXPLAIN QUERY PLAN " + sql, parameters) { $0.text(3) ?? "" } }
+            let whole = plan.filter { $0.hasPrefix("SCAN history") || ($0.hasPrefix("SEARCH history") && !$0.contains("entity=?") && !$0.contains("remote=?") && !$0.contains("rowid=?")) }
+            XCTAssertEqual(whole, [], "\(sql)\n\(plan.joined(separator: "\n"))")
+        }
     }
 
     func testAPause_IsKeptInTheStore() throws {

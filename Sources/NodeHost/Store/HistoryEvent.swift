@@ -152,13 +152,17 @@ extension StoreTransaction {
     /// or under a peer id it was twinned with before (an unsync clears the
     /// twin's peer id; the events that named both ids still tell which).
     func history(connection: String, entity: String?, remote: String?, limit: Int) throws -> [HistoryEvent] {
+        // A union of index searches: an OR over two columns would walk all of
+        // the connection's events.
         try query("""
-            SELECT id, connection, entity, remote, at, kind, tx, detail FROM history
-            WHERE connection = ? AND (entity = ? OR remote = ? OR (entity IS NULL AND remote IN (
-                SELECT remote FROM history WHERE connection = ? AND entity = ? AND remote IS NOT NULL)))
+            SELECT id, connection, entity, remote, at, kind, tx, detail FROM history WHERE id IN (
+                SELECT id FROM history WHERE connection = ? AND entity = ?
+                UNION ALL SELECT id FROM history WHERE connection = ? AND remote = ?
+                UNION ALL SELECT id FROM history WHERE connection = ? AND entity IS NULL AND remote IN (
+                    SELECT remote FROM history WHERE connection = ? AND entity = ?))
             ORDER BY id DESC LIMIT ?
-            """, [.text(connection), .optional(entity), .optional(remote), .text(connection), .optional(entity),
-                  .integer(Int64(limit))]) { row in
+            """, [.text(connection), .optional(entity), .text(connection), .optional(remote), .text(connection),
+                  .text(connection), .optional(entity), .integer(Int64(limit))]) { row in
             HistoryEvent(id: row.int64(0), connection: row.text(1) ?? "", entity: row.optionalText(2), remote: row.optionalText(3),
                          at: row.int64(4), kind: HistoryEvent.Kind(rawValue: row.text(5) ?? "") ?? .noticed,
                          tx: row.optionalText(6), detail: row.json(7) ?? .object([:]))
