@@ -44,17 +44,46 @@ final class HistoryStoreTests: XCTestCase {
     }
 
     func testPruning_KeepsTheNewestEventsPerEntity_AndDropsThoseOlderThanTheCutoff() throws {
+        // Appended in time order, as the stages append them.
         try store.write { tx in
+            try tx.recordHistory(.noticed, connection: "c", entity: "ancient", now: 1)
             for index in 0..<10 { try tx.recordHistory(.noticed, connection: "c", entity: "busy", now: 10_000 + Int64(index)) }
             try tx.recordHistory(.noticed, connection: "c", entity: "quiet", now: 10_000)
-            try tx.recordHistory(.noticed, connection: "c", entity: "ancient", now: 1)
         }
-        let deleted = try store.write { try $0.pruneHistory(olderThan: 5_000, keepPerEntity: 3) }
-        XCTAssertEqual(deleted, 8)
+        let pass = try store.write { try $0.pruneHistory(olderThan: 5_000, keepPerEntity: 3) }
+        XCTAssertEqual(pass.deleted, 8)
         let busy = try store.read { try $0.history(connection: "c", entity: "busy", remote: nil, limit: 100) }
         XCTAssertEqual(busy.map(\.at), [10_007, 10_008, 10_009])
         XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "quiet", remote: nil, limit: 100) }.count, 1)
         XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "ancient", remote: nil, limit: 100) }.count, 0)
+    }
+
+    func testAPass_CountsOnlyEntitiesWithNewEvents_AndNamesTheNewestIdForTheNext() throws {
+        try store.write { tx in
+            for index in 0..<5 { try tx.recordHistory(.noticed, connection: "c", entity: "busy", now: 10_000 + Int64(index)) }
+        }
+        let first = try store.write { try $0.pruneHistory(olderThan: 0, keepPerEntity: 2) }
+        XCTAssertEqual(first.deleted, 3)
+        try store.write { tx in
+            for index in 0..<4 { try tx.recordHistory(.noticed, connection: "c", entity: "quiet", now: 20_000 + Int64(index)) }
+            for index in 0..<3 { try tx.recordHistory(.received, connection: "c", remote: "R", now: 20_000 + Int64(index)) }
+        }
+        let second = try store.write { try $0.pruneHistory(olderThan: 0, keepPerEntity: 2, since: first.newest) }
+        XCTAssertEqual(second.deleted, 3, "2 of quiet and 1 of the peer's R; busy is already within bounds")
+        XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "quiet", remote: nil, limit: 10) }.map(\.at), [20_002, 20_003])
+        XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: nil, remote: "R", limit: 10) }.count, 2)
+        XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 0, keepPerEntity: 2, since: second.newest) }.deleted, 0)
+    }
+
+    func testOldEventsGo_OldestFirst_AtMostABatchPerPass() throws {
+        try store.write { tx in
+            for index in 0..<5 { try tx.recordHistory(.noticed, connection: "c", entity: "L\(index)", now: Int64(index)) }
+            try tx.recordHistory(.noticed, connection: "c", entity: "new", now: 1_000)
+        }
+        XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 100, keepPerEntity: 10, batch: 3) }.deleted, 3)
+        XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 100, keepPerEntity: 10, batch: 3) }.deleted, 2)
+        XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 100, keepPerEntity: 10, batch: 3) }.deleted, 0)
+        XCTAssertEqual(try store.read { try $0.historyCount() }, 1)
     }
 
     func testThePruner_AppliesTheConfiguredRetention() throws {
@@ -63,8 +92,8 @@ final class HistoryStoreTests: XCTestCase {
         retention.maxAgeDays = 1
         let now: Int64 = 10 * 86_400_000
         try store.write { tx in
-            for index in 0..<4 { try tx.recordHistory(.noticed, connection: "c", entity: "L", now: now - Int64(index)) }
             try tx.recordHistory(.noticed, connection: "c", entity: "old", now: now - 2 * 86_400_000)
+            for index in 0..<4 { try tx.recordHistory(.noticed, connection: "c", entity: "L", now: now - 3 + Int64(index)) }
         }
         let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error))
         XCTAssertEqual(pruner.pruneOnce(now: now), 3)

@@ -169,18 +169,38 @@ extension StoreTransaction {
         }.reversed()
     }
 
-    /// Deletes events older than `cutoff` and, per entity, all but the newest
-    /// `keepPerEntity`; returns how many rows went.
-    @discardableResult
-    func pruneHistory(olderThan cutoff: Int64, keepPerEntity: Int) throws -> Int {
-        let old = try run("DELETE FROM history WHERE at < ?", [.integer(cutoff)])
-        let over = try run("""
-            DELETE FROM history WHERE id IN (
-                SELECT id FROM (SELECT id, row_number() OVER (
-                    PARTITION BY connection, coalesce(entity, 'remote:' || remote) ORDER BY id DESC) AS n FROM history)
-                WHERE n > ?)
-            """, [.integer(Int64(keepPerEntity))])
-        return old + over
+    /// One pass of retention: deletes events older than `cutoff`, and of
+    /// each entity with events newer than id `since`, all but its newest
+    /// `keepPerEntity`. Returns the rows deleted and the newest id seen, the
+    /// next pass's `since`.
+    ///
+    /// Each part reads only what it deletes, plus a little: events are
+    /// appended with their time, so the old ones are the lowest ids (a
+    /// clock set back leaves a few to a later pass, or to the count), and
+    /// only entities that got events since the last pass can be over the
+    /// count. At most `batch` old events go per pass, so a lowered
+    /// `maxAgeDays` is caught up over several short transactions.
+    func pruneHistory(olderThan cutoff: Int64, keepPerEntity: Int, since: Int64 = 0,
+                      batch: Int = 5_000) throws -> (deleted: Int, newest: Int64) {
+        var deleted = 0
+        let oldest = try query("SELECT id, at FROM history ORDER BY id LIMIT ?", [.integer(Int64(batch))]) { ($0.int64(0), $0.int64(1)) }
+        if let young = oldest.firstIndex(where: { $0.1 >= cutoff }) ?? (oldest.isEmpty ? nil : oldest.count), young > 0 {
+            deleted += try run("DELETE FROM history WHERE id <= ? AND at < ?", [.integer(oldest[young - 1].0), .integer(cutoff)])
+        }
+        let newest = try query("SELECT coalesce(max(id), 0) FROM history") { $0.int64(0) }.first ?? 0
+        let touched = try query("SELECT DISTINCT connection, entity, remote FROM history WHERE id > ? AND id <= ?",
+                                [.integer(since), .integer(newest)]) { ($0.text(0) ?? "", $0.optionalText(1), $0.optionalText(2)) }
+        var seen = Set<String>()
+        for (connection, entity, remote) in touched {
+            // Events with a local id count under it; those without, under the peer's id.
+            let (clause, key): (String, String) = entity.map { ("entity = ?", $0) } ?? ("entity IS NULL AND remote = ?", remote ?? "")
+            guard seen.insert(connection + "\u{0}" + clause + key).inserted else { continue }
+            deleted += try run("""
+                DELETE FROM history WHERE connection = ? AND \(clause) AND id < (
+                    SELECT id FROM history WHERE connection = ? AND \(clause) ORDER BY id DESC LIMIT 1 OFFSET ?)
+                """, [.text(connection), .text(key), .text(connection), .text(key), .integer(Int64(max(0, keepPerEntity - 1)))])
+        }
+        return (deleted, newest)
     }
 
     func historyCount() throws -> Int {
