@@ -31,7 +31,7 @@ final class DemoHistoryEndToEndTests: XCTestCase {
         // blue learns it from the ack, or from green's first replica when that came first.
         XCTAssertNotNil(green.first("linked", tx: create) { $0["via"] == "created" }, green.text)
         let linked = try XCTUnwrap(blue.first("linked") { $0["via"] == "replica" }, blue.text)
-        XCTAssertTrue(linked.tx == create || green.first("sent", tx: linked.tx) != nil, "\(linked.tx ?? "-"): \(blue.text)")
+        XCTAssertTrue(linked.tx == create || green.first("sent", tx: linked.tx) { $0["message"] == nil } != nil, "\(linked.tx ?? "-"): \(blue.text)")
         XCTAssertEqual(blue.events.filter { $0.kind == "linked" }.count, 1, blue.text)
 
         // The create.
@@ -69,21 +69,22 @@ final class DemoHistoryEndToEndTests: XCTestCase {
         XCTAssertEqual(blueConflict.detail["remote"]?.stringValue, fromServiceNow)
         XCTAssertEqual(blueConflict.detail["policy"], "local-wins")
         XCTAssertEqual(blueConflict.detail["winner"], "local")
-        XCTAssertNotNil(green.first("sent", tx: blueConflict.tx), "blue's conflict names green's replica: \(green.text)")
+        XCTAssertNotNil(green.first("sent", tx: blueConflict.tx) { $0["message"] == nil }, "blue's conflict names green's replica: \(green.text)")
         let greenConflict = try XCTUnwrap(green.first("conflict") { $0["field"] == "short_description" }, green.text)
         XCTAssertEqual(greenConflict.detail["local"]?.stringValue, fromServiceNow)
         XCTAssertEqual(greenConflict.detail["remote"]?.stringValue, fromJira)
         XCTAssertEqual(greenConflict.detail["policy"], "remote-wins")
         XCTAssertEqual(greenConflict.detail["winner"], "remote")
-        XCTAssertNotNil(blue.first("sent", tx: greenConflict.tx), "green's conflict names blue's replica: \(blue.text)")
+        XCTAssertNotNil(blue.first("sent", tx: greenConflict.tx) { $0["message"] == nil }, "green's conflict names blue's replica: \(blue.text)")
 
         // Every replica one node delivered was received, applied and acked under the same tx.
         for (sender, receiver) in [(blue, green), (green, blue)] {
-            let sent = sender.events.filter { $0.kind == "sent" }
+            let sent = sender.events.filter { $0.kind == "sent" && $0.detail["message"] == nil }
             XCTAssertGreaterThanOrEqual(sent.count, 3, sender.text)
             for replica in sent {
                 XCTAssertNotNil(receiver.first("received", tx: replica.tx), "\(replica.tx ?? "-") received: \(receiver.text)")
                 XCTAssertNotNil(receiver.first("applied", tx: replica.tx), "\(replica.tx ?? "-") applied: \(receiver.text)")
+                XCTAssertNotNil(receiver.first("sent", tx: replica.tx) { $0["message"] == "ack" }, "\(replica.tx ?? "-") ack sent: \(receiver.text)")
                 XCTAssertNotNil(sender.first("acked", tx: replica.tx) { $0["outcome"] == "applied" }, "\(replica.tx ?? "-") acked: \(sender.text)")
             }
         }
@@ -91,7 +92,8 @@ final class DemoHistoryEndToEndTests: XCTestCase {
         // The table an operator reads says the same.
         for (node, lines) in [("blue", ["twinned with the peer's INC", "conflict on 'summary'", "local-wins → local kept", "1 comment(s) added"]),
                               ("green", ["created here for the peer's SUP-1: twins from now on", "replica 1 applied: created",
-                                         "conflict on 'short_description'", "remote-wins → remote kept"])] {
+                                         "ack of replica 1 delivered to the peer", "conflict on 'short_description'",
+                                         "remote-wins → remote kept"])] {
             let table = try demo.tandem(["history", "SUP-1"], node: node)
             XCTAssertEqual(table.status, 0, table.stderr)
             for line in lines { XCTAssertTrue(table.stdout.contains(line), "'\(line)' in \(node)'s history:\n\(table.stdout)") }

@@ -142,6 +142,20 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(events.first?.tx, "R1#4")
     }
 
+    func testADeliveredAck_IsFiledUnderTheTwinWithItsReplicasTx() throws {
+        try store.write { tx in
+            var twin = Twin(connection: "c", localID: "L1")
+            twin.remoteID = "R1"
+            try tx.save(twin)
+            let ack = AckMessage(lane: "R1", seq: 4, outcome: .applied(local: EntityRef(id: "L1")))
+            try tx.recordSent([QueuedMessage(id: 1, connection: "c", kind: .ack, lane: "R1", seq: ack.inboxSeq, body: ack.json, at: 0, attempts: 0)],
+                              connection: "c")
+        }
+        let event = try XCTUnwrap(try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 10) }.first)
+        XCTAssertEqual(event.tx, "R1#4")
+        XCTAssertEqual(event.summary, "ack of replica 4 delivered to the peer")
+    }
+
     func testAnAppliedCreate_LinksTheEntity_UnderTheReplicasTx() throws {
         try store.write { tx in
             try tx.recordApplied(connection: "c", entity: "L1", remote: "R1", remoteKey: "SUP-1", seq: 1, changes: [:],

@@ -30,9 +30,8 @@ extension StoreTransaction {
         }
     }
 
-    /// The replicas and link messages of a batch the peer stored (older
-    /// replicas of an entity coalesced away were not sent; acks are implied
-    /// by the `applied` or `parked` event recorded with them).
+    /// The replicas, acks and link messages of a batch the peer stored
+    /// (older replicas of an entity coalesced away were not sent).
     func recordSent(_ sent: [QueuedMessage], connection: String) throws {
         guard recordsHistory else { return }
         for message in sent {
@@ -42,15 +41,13 @@ extension StoreTransaction {
             case .link, .unlink:
                 try recordHistory(.sent, connection: connection, entity: message.lane, tx: message.transactionID,
                                   ["message": .string(message.kind.rawValue), "seq": .int(message.seq)])
-            case .linkAck:
-                // The lane is the asker's entity, the peer's id here.
+            case .ack, .linkAck:
+                // The lane is the entity the answer is about: the peer's id here.
                 let local = try twin(connection: connection, remoteID: message.lane)?.localID
                 try recordHistory(.sent, connection: connection, entity: local, remote: message.lane, tx: message.transactionID, [
-                    "message": .string(message.kind.rawValue), "seq": .int(message.seq),
+                    "message": .string(message.kind.rawValue), "seq": .int(message.kind == .ack ? message.seq / 2 : message.seq),
                     "outcome": message.body["outcome"] ?? .null,
                 ])
-            case .ack:
-                break
             }
         }
     }

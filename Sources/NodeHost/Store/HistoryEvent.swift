@@ -20,7 +20,8 @@ public struct HistoryEvent: Sendable, Equatable {
         case built
         /// The replica equalled the last one sent: nothing queued.
         case unchanged
-        /// The peer stored the replica (`seq`), or a link message (`message`: link, unlink, link-ack).
+        /// The peer stored the replica (`seq`), or another message (`message`:
+        /// ack, link, unlink, link-ack; `outcome` for answers).
         case sent
         /// A replica (`seq`) or link message (`message`: link, unlink) from the peer was stored in the inbox.
         case received
@@ -91,6 +92,9 @@ public struct HistoryEvent: Sendable, Equatable {
             return "replica\(seq) built" + (changed.isEmpty ? "" : ": \(changed) changed")
         case .unchanged: return "replica unchanged since last sent: nothing queued"
         case .sent:
+            if text("message") == "ack" {
+                return "ack of replica\(seq) delivered to the peer" + (text("outcome") == "failed" ? " (failed)" : "")
+            }
             if let message = text("message") { return "\(message) message delivered to the peer" }
             return "replica\(seq) delivered to the peer"
         case .received:
