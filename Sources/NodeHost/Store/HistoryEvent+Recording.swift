@@ -7,6 +7,7 @@ extension StoreTransaction {
     /// A replica built and queued: its seq and the members that differ from
     /// the replica last sent (all of them for the first).
     func recordBuilt(connection: String, entity: String, remote: String?, seq: Int64, replica: JSON, previous: JSON?) throws {
+        guard recordsHistory else { return }  // the comparison costs more than the insert
         try recordHistory(.built, connection: connection, entity: entity, remote: remote, tx: "\(entity)#\(seq)",
                           ["seq": .int(seq), "changed": .array(Self.changedMembers(from: previous, to: replica).map(JSON.string))])
     }
@@ -22,6 +23,7 @@ extension StoreTransaction {
 
     /// Each conflict decided for a replica, with both values, the policy and the kept side.
     func recordConflicts(_ conflicts: [ConflictResolver.Conflict], connection: String, entity: String?, remote: String, tx: String) throws {
+        guard recordsHistory else { return }
         for conflict in conflicts {
             try recordHistory(.conflict, connection: connection, entity: entity, remote: remote, tx: tx, [
                 "field": .string(conflict.field), "local": conflict.local, "remote": conflict.remote,
@@ -79,6 +81,7 @@ extension StoreTransaction {
     /// A created entity is linked with the peer's from now on (`linked`, via created).
     func recordApplied(connection: String, entity: String, remote: String, remoteKey: String?, seq: Int64, changes: JSON, created: Bool,
                        comments: Int, attachments: Int) throws {
+        guard recordsHistory else { return }
         let fields = (changes["fields"]?.objectValue?.keys.sorted() ?? []).map(JSON.string)
         try recordHistory(.applied, connection: connection, entity: entity, remote: remote, tx: "\(remote)#\(seq)", [
             "seq": .int(seq), "fields": .array(fields), "created": .bool(created),
