@@ -7,7 +7,7 @@ extension StoreTransaction {
     /// A replica built and queued: its seq and the members that differ from
     /// the replica last sent (all of them for the first).
     func recordBuilt(connection: String, entity: String, remote: String?, seq: Int64, replica: JSON, previous: JSON?) throws {
-        guard recordsHistory else { return }  // the comparison costs more than the insert
+        guard recordsHistory else { return }
         try recordHistory(.built, connection: connection, entity: entity, remote: remote, tx: "\(entity)#\(seq)",
                           ["seq": .int(seq), "changed": .array(Self.changedMembers(from: previous, to: replica).map(JSON.string))])
     }
