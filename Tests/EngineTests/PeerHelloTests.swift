@@ -31,7 +31,7 @@ final class PeerHelloTests: XCTestCase {
         let verdict = ask(connection: "no-such-connection")
         XCTAssertEqual(verdict, .unknownConnection(secretOf: "files"))
         XCTAssertTrue(verdict.explanation(connection: "no-such-connection", peerURL: "P")
-            .contains("does not know connection 'no-such-connection'; its connection 'files' has this secret"))
+            .contains("does not know connection 'no-such-connection' with this secret; its connection 'files' has it"))
     }
 
     func testAnotherSecret_IsASecretMismatch() {

@@ -94,7 +94,7 @@ struct PeerHello {
             case .incompatible(let node, let version):
                 return "peer \(node) at \(peerURL) speaks protocol \(version), this node \(ProtocolVersion.current): different major versions cannot talk; upgrade the older node"
             case .unknownConnection(let other):
-                return "the peer at \(peerURL) does not know connection '\(connection)'; its connection '\(other)' has this secret: name the connection alike on both nodes and restart the one you rename"
+                return "the peer at \(peerURL) does not know connection '\(connection)' with this secret; its connection '\(other)' has it: name the connection alike on both nodes and restart the one you rename"
             case .refused:
                 return "the peer at \(peerURL) refused our signed hello for connection '\(connection)': it does not know connection '\(connection)', or holds another peer.secret for it, or the two clocks are more than \(RequestSigner.maxSkewSeconds) s apart. It answers these alike, so that strangers cannot probe connection names; its log names the cause (`refused peer request … hello for connection '\(connection)': …`)"
             case .unexpected(let detail):
