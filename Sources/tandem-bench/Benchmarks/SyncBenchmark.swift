@@ -116,7 +116,9 @@ struct SyncBenchmark: Command {
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
         print("tracker requests per synced change (Jira \(flavor)): \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
-              + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
+              + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits)); "
+              + "people and nodes share each simulator's one account here, so green reads the incident again (3 requests) for the webhook "
+              + "of each of its own writes, which a dedicated integration user spares (ReplicaPipelineEndToEndTests: 2 per write)")
         print("of which trigger.query checks: \(throughput.scopeRequests) = "
               + "\(fixed(Double(throughput.scopeRequests) / Double(max(1, throughput.synced)), 3)) per synced change "
               + "(linked issues are not checked); the first replicas of the \(entities) issues made \(firstReplicaChecks) before the load")
