@@ -127,11 +127,16 @@ struct SyncBenchmark: Command {
         print("distinct entity writes, one-sided: \(fixed(oneSidedWrites, 1)) ServiceNow writes/s by the node "
               + "(\(throughput.synced) writes over the load and its catch-up; each carries every edit queued for its entity)")
 
+        let cpuBefore = deployment.cpuSeconds
         let both = try load.twoSidedThroughput(entities: entities, seconds: seconds, threads: threads, rate: rate)
+        let cpuAfter = deployment.cpuSeconds
         let twoSidedWrites = Double(both.nodeWrites) / (Double(seconds) + both.catchUp)
         print("distinct entity writes, two-sided: \(both.changes) edits and comments offered at \(rate)/s in both trackers over \(seconds) s, "
               + "all synced \(fixed(both.catchUp, 2)) s after the load stopped = \(fixed(twoSidedWrites, 1)) tracker writes/s by the nodes "
               + "(\(both.nodeWrites) writes to Jira and ServiceNow)")
+        let perWrite = { (seconds: Double) in fixed(seconds * 1000 / Double(max(1, both.nodeWrites)), 2) }
+        print("CPU per distinct write, two-sided: both nodes \(perWrite(cpuAfter.nodes - cpuBefore.nodes)) ms, "
+              + "both simulators \(perWrite(cpuAfter.simulators - cpuBefore.simulators)) ms (serving the people's changes too)")
 
         if drain > 0 {
             let drained = try load.drain(changes: drain, restart: { try deployment.startNode("green") })
@@ -151,9 +156,11 @@ struct SyncBenchmark: Command {
         // The trackers' own ceiling, with both nodes stopped so only this load writes.
         deployment.blue.stop()
         deployment.green.stop()
+        let ceilingCPU = deployment.cpuSeconds.simulators
         let ceiling = try load.writeCeiling(seconds: Double(ceilingSeconds), threads: threads, entities: entities)
+        let ceilingWrites = (ceiling.jira + ceiling.serviceNow) * Double(ceilingSeconds)
         print("simulator write ceiling (\(threads) threads, \(ceilingSeconds) s, \(entities) records each, nodes stopped): ServiceNow \(fixed(ceiling.serviceNow, 0)) PATCH/s, "
-              + "Jira \(fixed(ceiling.jira, 0)) PUT/s")
+              + "Jira \(fixed(ceiling.jira, 0)) PUT/s; simulator CPU \(fixed((deployment.cpuSeconds.simulators - ceilingCPU) * 1000 / max(1, ceilingWrites), 2)) ms per write")
         print("ratio to the ceiling: one-sided \(fixed(100 * oneSidedWrites / max(ceiling.serviceNow, 1), 1))% of ServiceNow's, "
               + "two-sided \(fixed(100 * twoSidedWrites / max(min(ceiling.serviceNow, ceiling.jira), 1), 1))% of the slower tracker's")
         return .success
