@@ -24,6 +24,7 @@ struct SyncBenchmark: Command {
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S] [--history on|off]
+                                 [--tracker-latency-ms N]
                                  [--keep-folder] [--flavor datacenter|cloud]
 
         Starts both simulators and both nodes from this build (run
@@ -51,6 +52,11 @@ struct SyncBenchmark: Command {
         (node.history.enabled false), to measure what it costs; the end
         prints the history's size in each store (bytes per event).
 
+        --tracker-latency-ms N makes each simulator take N ms over every
+        request, as a tracker across a network does: the nodes then wait on
+        the trackers rather than on this machine's cores, and the ratio to
+        the ceiling shows how much of a slow tracker's capacity they use.
+
         --flavor picks the Jira the simulator plays (default datacenter; cloud:
         token-paged /search/jql, accountIds, redirected downloads); the figures,
         tracker requests per synced change among them, are printed for it. Run
@@ -67,6 +73,7 @@ struct SyncBenchmark: Command {
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
         let history = try arguments.option("--history") ?? "on"
         let ceilingSeconds = try arguments.intOption("--ceiling-seconds", in: 1...600) ?? 3
+        let trackerLatency = try arguments.intOption("--tracker-latency-ms", in: 0...10_000) ?? 0
         let keep = arguments.flag("--keep-folder")
         let flavor = try arguments.option("--flavor") ?? "datacenter"
         guard flavor == "datacenter" || flavor == "cloud" else {
@@ -86,12 +93,11 @@ struct SyncBenchmark: Command {
         // issue, which saves the read an unauthenticated notice would cost.
         // People edit both trackers in the two-sided load, through the
         // simulators' one account, so neither node's integration user is it.
-        let hookSecret = "bench-webhook-secret-0123456789"
-        options.jiraFlags = ["--webhook-secret", hookSecret, "--flavor", flavor]
-        options.serviceNowFlags = ["--webhook-secret", hookSecret]
+        options.signedWebhooks = true
+        let latency = trackerLatency > 0 ? ["--latency-ms", String(trackerLatency)] : []
+        options.jiraFlags = ["--flavor", flavor] + latency
+        options.serviceNowFlags = latency
         options.editConfig = { node, config in
-            let instance = node == "green" ? "servicenow" : "jira"
-            config["instances"]?[instance]?["webhookSecret"] = .string(hookSecret)
             config["node"]?["history"] = ["enabled": .bool(history == "on")]
         }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
@@ -100,7 +106,8 @@ struct SyncBenchmark: Command {
             deployment.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
-        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor)")
+        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor); "
+              + "tracker latency \(trackerLatency) ms")
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
