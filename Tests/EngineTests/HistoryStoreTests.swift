@@ -188,6 +188,19 @@ final class HistoryStoreTests: XCTestCase {
                                                  "twinned with the peer's SUP-9 at the peer's request"])
     }
 
+    func testNoticesInARow_AreOneEventWithTheirCount_UntilAnotherStep() throws {
+        try store.write { tx in
+            for index in 0..<5 { try tx.recordNoticed(connection: "c", entity: "L1", source: index == 4 ? "poll" : "webhook", now: Int64(index)) }
+            try tx.recordBuilt(connection: "c", entity: "L1", remote: nil, seq: 1, replica: [:], previous: nil)
+            try tx.recordNoticed(connection: "c", entity: "L1", source: "webhook", now: 10)
+        }
+        let events = try store.read { try $0.history(connection: "c", entity: "L1", remote: nil, limit: 10) }
+        XCTAssertEqual(events.map(\.kind), [.noticed, .built, .noticed])
+        XCTAssertEqual(events[0].at, 0)
+        XCTAssertEqual(events[0].summary, "change noticed (poll), 5 times, the last at 1970-01-01T00:00:00.004Z")
+        XCTAssertEqual(events[2].summary, "change noticed (webhook)")
+    }
+
     func testARunOfTransientRetries_IsOneEvent_CountingAttemptsAndNamingTheNextOne() throws {
         let change = PendingChange(connection: "c", localID: "L1", localKey: "SUP-1", source: "webhook", version: 1, noticedAt: 0, attempts: 0)
         try store.write { tx in

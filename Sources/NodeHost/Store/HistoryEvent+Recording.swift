@@ -12,13 +12,29 @@ extension StoreTransaction {
                           ["seq": .int(seq), "changed": .array(Self.changedMembers(from: previous, to: replica).map(JSON.string))])
     }
 
+    /// A change noticed. Notices that follow each other with no other step
+    /// between (a burst of edits, a webhook and a poll) lead to one build, so
+    /// they are one event: its `count`, newest `source` and `lastAt` grow.
+    /// An update leaves the indexes alone, where an insert writes three trees.
+    func recordNoticed(connection: String, entity: String, source: String, now: Int64 = Timestamp.now()) throws {
+        guard recordsHistory else { return }
+        if let last = try lastHistoryEvent(connection: connection, entity: entity, remote: nil), last.kind == .noticed {
+            var detail = last.detail.objectValue ?? [:]
+            detail["count"] = .int(Int64((detail["count"]?.intValue ?? 1) + 1))
+            detail["source"] = .string(source)
+            detail["lastAt"] = .string(Timestamp.iso(now))
+            try run("UPDATE history SET detail = ? WHERE id = ?", [.blob(JSON.object(detail).serialized()), .integer(last.id)])
+            return
+        }
+        try recordHistory(.noticed, connection: connection, entity: entity, ["source": .string(source)], now: now)
+    }
+
     /// A replica equal to the one the peer has: the echo of our own last
     /// apply when that was the entity's latest event, else merely unchanged.
     func recordNotSent(connection: String, entity: String, remote: String?) throws {
         guard recordsHistory else { return }
-        let last = try query("SELECT kind FROM history WHERE connection = ? AND entity = ? ORDER BY id DESC LIMIT 1",
-                             [.text(connection), .text(entity)]) { $0.text(0) }.first ?? nil
-        try recordHistory(last == HistoryEvent.Kind.applied.rawValue ? .echo : .unchanged, connection: connection, entity: entity, remote: remote)
+        let last = try lastHistoryEvent(connection: connection, entity: entity, remote: nil)?.kind
+        try recordHistory(last == .applied ? .echo : .unchanged, connection: connection, entity: entity, remote: remote)
     }
 
     /// Each conflict decided for a replica, with both values, the policy and the kept side.
@@ -195,26 +211,34 @@ extension StoreTransaction {
     func recordRetry(connection: String, entity: String?, remote: String?, tx: String?, stage: String, reason: String,
                      attempt: Int, next: Int64, waiting: Bool = false, now: Int64 = Timestamp.now()) throws {
         guard recordsHistory, entity != nil || remote != nil else { return }
-        let (column, id) = entity.map { ("entity", $0) } ?? ("remote", remote ?? "")
-        let last = try query("SELECT id, kind, detail FROM history WHERE connection = ? AND \(column) = ? ORDER BY id DESC LIMIT 1",
-                             [.text(connection), .text(id)]) { row in
-            (id: row.int64(0), kind: row.text(1), detail: row.json(2))
-        }.first
+        let last = try lastHistoryEvent(connection: connection, entity: entity, remote: remote)
         var detail: [String: JSON] = ["stage": .string(stage), "reason": .string(reason), "attempt": .int(Int64(attempt + 1)),
                                       "next": .string(Timestamp.iso(next)), "nextMs": .int(next), "count": 1]
         if waiting { detail["waiting"] = true }
-        if let last, last.kind == HistoryEvent.Kind.retrying.rawValue, var updated = last.detail?.objectValue,
-           updated["stage"]?.stringValue == stage {
+        if let last, last.kind == .retrying, var updated = last.detail.objectValue, updated["stage"]?.stringValue == stage {
             let first = updated["firstReason"] ?? updated["reason"] ?? .string(reason)
             updated.merge(detail) { $1 }
             updated["waiting"] = detail["waiting"]
-            updated["count"] = .int(Int64((last.detail?["count"]?.intValue ?? 1) + 1))
+            updated["count"] = .int(Int64((last.detail["count"]?.intValue ?? 1) + 1))
             updated["lastAt"] = .string(Timestamp.iso(now))
             updated["firstReason"] = first.stringValue == reason ? nil : first
             try run("UPDATE history SET detail = ? WHERE id = ?", [.blob(JSON.object(updated).serialized()), .integer(last.id)])
             return
         }
         try recordHistory(.retrying, connection: connection, entity: entity, remote: remote, tx: tx, detail, now: now)
+    }
+
+    /// The newest event recorded under the local id `entity`, else under the
+    /// peer's id `remote`. Newest by time, then id: the order of the indexes,
+    /// so the lookup reads one entry and sorts nothing.
+    func lastHistoryEvent(connection: String, entity: String?, remote: String?) throws
+        -> (id: Int64, kind: HistoryEvent.Kind?, detail: JSON)? {
+        guard entity != nil || remote != nil else { return nil }
+        let (column, key) = entity.map { ("entity", $0) } ?? ("remote", remote ?? "")
+        return try query("SELECT id, kind, detail FROM history WHERE connection = ? AND \(column) = ? ORDER BY at DESC, id DESC LIMIT 1",
+                         [.text(connection), .text(key)]) { row in
+            (id: row.int64(0), kind: HistoryEvent.Kind(rawValue: row.text(1) ?? ""), detail: row.json(2) ?? .object([:]))
+        }.first
     }
 
     /// The top-level members whose values differ between two replicas, sorted.

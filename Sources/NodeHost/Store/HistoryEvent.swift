@@ -14,7 +14,8 @@ import TandemTime
 /// answer (`MessageKind.transactionID`).
 public struct HistoryEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        /// A change was noticed: `source` webhook, poll or manual.
+        /// A change was noticed: `source` webhook, poll or manual; notices in a
+        /// row are one event with their `count` and `lastAt`.
         case noticed
         /// A replica was built and queued: `seq`, `changed` (field names).
         case built
@@ -86,7 +87,9 @@ public struct HistoryEvent: Sendable, Equatable {
         func list(_ key: String) -> String { (detail[key]?.arrayValue ?? []).map { $0.stringValue ?? $0.text }.joined(separator: ", ") }
         let seq = text("seq").map { " \($0)" } ?? ""
         switch kind {
-        case .noticed: return "change noticed (\(text("source") ?? "?"))"
+        case .noticed:
+            let count = detail["count"]?.intValue ?? 1
+            return "change noticed (\(text("source") ?? "?"))" + (count > 1 ? ", \(count) times, the last at \(text("lastAt") ?? "?")" : "")
         case .built:
             let changed = list("changed")
             return "replica\(seq) built" + (changed.isEmpty ? "" : ": \(changed) changed")

@@ -41,7 +41,7 @@ extension StoreTransaction {
                               WHEN excluded.entity_updated >= entity_updated THEN excluded.entity_updated ELSE entity_updated END
             """, [.text(connection), .text(localID), .optional(localKey), .text(source), .integer(now),
                   .json(carried), .optional(carried == nil ? nil : updated)])
-        try recordHistory(.noticed, connection: connection, entity: localID, ["source": .string(source)], now: now)
+        try recordNoticed(connection: connection, entity: localID, source: source, now: now)
     }
 
     /// Runnable notices, oldest first, skipping lanes that are parked.
