@@ -252,7 +252,9 @@ struct ReplicaApplier {
                 let agreedNow = initial == nil ? Set(after["fields"]?.objectValue?.keys.map { $0 } ?? []) : agreed
                 // Agreed on: what the apply wrote, else the local value it found equal.
                 let agreedValues: JSON? = initial == nil ? nil : .object(
-                    (local?["fields"]?.objectValue ?? [:]).merging(fields.objectValue ?? [:]) { $1 })
+                    (local?["fields"]?.objectValue ?? [:])
+                        .merging(ConflictBase.interruptedWrites(interrupted, local: local)) { $1 }
+                        .merging(fields.objectValue ?? [:]) { $1 })
                 ConflictBase.record(agreed: agreedNow, after: after["fields"], agreedValues: agreedValues,
                                     mark: BaseMark(ours: final.nextSeq - 1, peerApplied: message.appliedSeq), into: &final)
                 final.snapshot = exact && after["version"] != nil ? after : nil
