@@ -11,12 +11,13 @@ struct ConnectionWorkers {
     let sender: PeerSender
     let poller: Poller?
 
-    static func start(_ context: ConnectionContext) -> ConnectionWorkers {
-        let scheduler = LaneScheduler(context: context)
+    static func start(_ connection: Connection) -> ConnectionWorkers {
+        let context = connection.context
+        let scheduler = LaneScheduler(context: context, workers: connection.config.workers, stages: connection.stages())
         scheduler.start()
-        let sender = PeerSender(context: context)
+        let sender = PeerSender(context: context, peer: connection.peer, peerConfig: connection.config.peer)
         sender.start()
-        let poller = context.config.trigger.pollSeconds.map { Poller(context: context, interval: $0) }
+        let poller = Poller(context: context, instance: connection.instance, trigger: connection.config.trigger)
         poller?.start()
         return ConnectionWorkers(scheduler: scheduler, sender: sender, poller: poller)
     }

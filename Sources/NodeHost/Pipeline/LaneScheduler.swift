@@ -22,13 +22,19 @@ final class LaneScheduler: @unchecked Sendable {
 
     static let idleWakeSeconds = 0.2
     private let context: ConnectionContext
+    private let workers: Int
+    private let stages: ConnectionStages
     private let choosing = NSLock()
     let threads = WorkerThreads()
 
-    init(context: ConnectionContext) { self.context = context }
+    init(context: ConnectionContext, workers: Int, stages: ConnectionStages) {
+        self.context = context
+        self.workers = workers
+        self.stages = stages
+    }
 
     func start() {
-        for index in 0..<context.config.workers {
+        for index in 0..<workers {
             threads.spawn(name: "tandem.\(context.name).worker\(index)", stackSize: 8 << 20) { [self] in workLoop() }
         }
     }
@@ -124,22 +130,22 @@ final class LaneScheduler: @unchecked Sendable {
                 case .replica(let replica):
                     stage = "incoming"
                     entity = replica.source.label
-                    outcome = charging(queued.parkedLane, entity) { ReplicaApplier(context: context).process(queued, replica) }
+                    outcome = charging(queued.parkedLane, entity) { stages.replicas.process(queued, replica) }
                 case .ack(let ack):
                     stage = "ack"
-                    outcome = charging(queued.parkedLane, entity) { AckStage(context: context).process(queued, ack) }
+                    outcome = charging(queued.parkedLane, entity) { stages.acks.process(queued, ack) }
                 case .link, .unlink, .linkAck:
                     stage = "incoming"
-                    outcome = charging(queued.parkedLane, entity) { LinkStage(context: context).process(queued, message) }
+                    outcome = charging(queued.parkedLane, entity) { stages.links.process(queued, message) }
                 }
             } catch {
                 stage = "incoming"
-                outcome = FailurePolicy(context: context).park(queued, label: queued.lane, "undecodable message in the store: \(error)")
+                outcome = stages.failures.park(queued, label: queued.lane, "undecodable message in the store: \(error)")
             }
         case .outgoing(let change):
             stage = "outgoing"
             entity = change.localKey ?? change.localID
-            outcome = charging("out:" + change.localID, entity) { OutgoingStage(context: context).process(change) }
+            outcome = charging("out:" + change.localID, entity) { stages.outgoing.process(change) }
         }
         record(outcome, stage: stage, entity: entity, tx: tx)
     }
