@@ -1,6 +1,7 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemThreads
 
 /// `tandem sync --query Q`: queues every matching entity like a manual sync,
 /// page by page, as a `BulkRun` whose progress an operator polls by its id.
@@ -30,7 +31,7 @@ struct BulkSync {
             run.finishSearch(failure: nil)
             return run
         }
-        let thread = Thread { [self] in
+        let started = WorkerThread.start(name: "tandem.\(context.name).bulk", detached: true) { [self] in
             do {
                 var page = first
                 while page.more {
@@ -43,8 +44,7 @@ struct BulkSync {
                 run.finishSearch(failure: "\(error)")
             }
         }
-        thread.name = "tandem.\(context.name).bulk"
-        thread.start()
+        if started == nil { run.finishSearch(failure: "cannot start the search thread: the system refused (errno \(errno)); run the sync again") }
         return run
     }
 

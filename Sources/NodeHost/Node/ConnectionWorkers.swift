@@ -1,4 +1,5 @@
 import Foundation
+import TandemThreads
 
 /// The threads that move one connection's work: its lane scheduler, its peer
 /// sender and, when it polls, its poller.
@@ -36,7 +37,7 @@ struct ConnectionWorkers {
     func stop(until deadline: Date = .distantFuture) -> Int {
         requestStop()
         let groups = [poller?.threads, scheduler.threads, sender.threads].compactMap { $0 }
-        for group in groups { group.waitExited(until: deadline) }
+        for group in groups { group.waitExited(timeoutSeconds: deadline.timeIntervalSinceNow) }
         return groups.reduce(0) { $0 + $1.aliveCount }
     }
 }

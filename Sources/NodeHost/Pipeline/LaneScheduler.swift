@@ -16,7 +16,9 @@ import TandemThreads
 /// every item blocks on tracker round trips through the plugin.
 final class LaneScheduler: @unchecked Sendable {
     enum Item {
-        case incoming(QueuedMessage)
+        /// An inbox lane head, decoded once when it was chosen; a message
+        /// that does not decode is parked with the reason when it runs.
+        case incoming(QueuedMessage, Result<PeerMessage, ProtocolError>)
         case outgoing(PendingChange)
     }
 
@@ -25,18 +27,17 @@ final class LaneScheduler: @unchecked Sendable {
     private let workers: Int
     private let stages: ConnectionStages
     private let choosing = NSLock()
-    let threads = WorkerThreads()
+    let threads: WorkerGroup
 
     init(context: ConnectionContext, workers: Int, stages: ConnectionStages) {
         self.context = context
         self.workers = workers
         self.stages = stages
+        threads = WorkerGroup(name: "tandem.\(context.name).worker")
     }
 
     func start() {
-        for index in 0..<workers {
-            threads.spawn(name: "tandem.\(context.name).worker\(index)", stackSize: 8 << 20) { [self] in workLoop() }
-        }
+        threads.start(count: workers) { [self] _ in workLoop() }
     }
 
     /// Asks each worker to stop after the item in hand; `threads.waitExited` waits for them.
@@ -76,9 +77,10 @@ final class LaneScheduler: @unchecked Sendable {
             } catch {
                 return nil  // counted and logged by the store's faults; the worker pauses (`workLoop`)
             }
-            for message in heads {
-                let keys = laneKeys(message)
-                if context.locks.tryAcquire(keys) { return (.incoming(message), keys) }
+            for queued in heads {
+                let decoded = Result { () throws(ProtocolError) -> PeerMessage in try queued.decoded() }
+                let keys = laneKeys(queued, decoded)
+                if context.locks.tryAcquire(keys) { return (.incoming(queued, decoded), keys) }
             }
             for change in pending {
                 let keys = ["entity:" + change.localID]
@@ -97,9 +99,15 @@ final class LaneScheduler: @unchecked Sendable {
     }
 
     /// The lane keys of an inbox message: a replica also holds its local
-    /// twin's entity lane, when the twin exists.
-    private func laneKeys(_ queued: QueuedMessage) -> [String] {
-        guard let message = try? queued.decoded() else { return ["in:" + queued.lane] }
+    /// twin's entity lane, when the twin exists. A message that does not
+    /// decode holds its own inbox lane only: it touches no entity, and `run`
+    /// parks it.
+    private func laneKeys(_ queued: QueuedMessage, _ decoded: Result<PeerMessage, ProtocolError>) -> [String] {
+        let message: PeerMessage
+        switch decoded {
+        case .success(let success): message = success
+        case .failure: return ["in:" + queued.lane]
+        }
         guard case .replica(let replica) = message else { return message.laneKeys(localTwin: nil) }
         do {
             let twin = try context.store.read { tx -> Twin? in
@@ -121,10 +129,10 @@ final class LaneScheduler: @unchecked Sendable {
         var entity: String
         var tx: String?
         switch item {
-        case .incoming(let queued):
+        case .incoming(let queued, let decoded):
             entity = queued.lane
             do throws(ProtocolError) {
-                let message = try queued.decoded()
+                let message = try decoded.get()
                 tx = message.transactionID
                 switch message {
                 case .replica(let replica):

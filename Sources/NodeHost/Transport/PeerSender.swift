@@ -20,16 +20,17 @@ final class PeerSender: @unchecked Sendable {
     private let peer: PeerClient
     /// The peer's URL and secret, for the hello that explains a refusal.
     private let peerConfig: NodeConfig.Peer
-    let threads = WorkerThreads()
+    let threads: WorkerGroup
 
     init(context: ConnectionContext, peer: PeerClient, peerConfig: NodeConfig.Peer) {
         self.context = context
         self.peer = peer
         self.peerConfig = peerConfig
+        threads = WorkerGroup(name: "tandem.\(context.name).sender")
     }
 
     func start() {
-        threads.spawn(name: "tandem.\(context.name).sender") { [self] in loop() }
+        threads.start { [self] _ in loop() }
     }
 
     /// Asks the sender to stop after the request in flight; `threads.waitExited` waits for it.

@@ -21,7 +21,7 @@ final class Poller: @unchecked Sendable {
     private let interval: Double
     private let backoff = Backoff()
     private let wake = WorkSignal()
-    let threads = WorkerThreads()
+    let threads: WorkerGroup
 
     /// Nil when the trigger does not poll (no `pollSeconds`).
     init?(context: ConnectionContext, instance: PluginInstance, trigger: NodeConfig.Trigger) {
@@ -30,10 +30,11 @@ final class Poller: @unchecked Sendable {
         self.instance = instance
         self.trigger = trigger
         self.interval = interval
+        threads = WorkerGroup(name: "tandem.\(context.name).poller")
     }
 
     func start() {
-        threads.spawn(name: "tandem.\(context.name).poller") { [self] in loop() }
+        threads.start { [self] _ in loop() }
     }
 
     /// Asks the poller to stop; a poll in flight stops after the page in hand.
