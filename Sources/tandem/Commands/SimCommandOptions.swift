@@ -45,6 +45,18 @@ enum SimCommandOptions {
     }
 
     /// Starts, announces `listening on …` (flushed), waits for SIGTERM/SIGINT, stops.
+    /// The end of every `tandem sim` command: no argument left over, the
+    /// simulator opened (with its data file) and served until SIGTERM.
+    static func run<Simulator>(_ arguments: inout Arguments, dataPath: String?, tls: Bool, open: () throws -> Simulator,
+                               start: (Simulator) throws -> Int, stop: (Simulator) -> Void) throws -> ExitCode {
+        try arguments.finish()
+        let simulator: Simulator
+        do { simulator = try open() } catch {
+            throw CommandError("cannot open the data file \(dataPath ?? ""): \(error); use another --data file or remove this one")
+        }
+        return try serve(tls: tls, start: { try start(simulator) }, stop: { stop(simulator) })
+    }
+
     static func serve(tls: Bool, start: () throws -> Int, stop: () -> Void) throws -> ExitCode {
         TerminationSignal.install()
         let port: Int

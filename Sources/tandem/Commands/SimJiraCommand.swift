@@ -84,11 +84,7 @@ struct SimJiraCommand: Command {
             guard configuration.flavor == .cloud else { throw CommandError.usage("--search-lag-ms needs --flavor cloud") }
             configuration.searchLagMilliseconds = lag
         }
-        try arguments.finish()
-        let simulator: JiraSimulator
-        do { simulator = try JiraSimulator(configuration: configuration) } catch {
-            throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
-        }
-        return try SimCommandOptions.serve(tls: configuration.tls != nil, start: simulator.start, stop: simulator.stop)
+        return try SimCommandOptions.run(&arguments, dataPath: configuration.dataPath, tls: configuration.tls != nil,
+                                         open: { try JiraSimulator(configuration: configuration) }, start: { try $0.start() }, stop: { $0.stop() })
     }
 }

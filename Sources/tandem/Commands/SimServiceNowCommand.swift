@@ -67,11 +67,7 @@ struct SimServiceNowCommand: Command {
             configuration.oauthClient = (id: parts[0], secret: parts[1])
         }
         if let seconds = try arguments.intOption("--oauth-token-seconds", in: 1...86_400) { configuration.oauthTokenSeconds = seconds }
-        try arguments.finish()
-        let simulator: ServiceNowSimulator
-        do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
-            throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
-        }
-        return try SimCommandOptions.serve(tls: configuration.tls != nil, start: simulator.start, stop: simulator.stop)
+        return try SimCommandOptions.run(&arguments, dataPath: configuration.dataPath, tls: configuration.tls != nil,
+                                         open: { try ServiceNowSimulator(configuration: configuration) }, start: { try $0.start() }, stop: { $0.stop() })
     }
 }

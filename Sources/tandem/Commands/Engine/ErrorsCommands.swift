@@ -17,13 +17,10 @@ struct ErrorsListCommand: Command {
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
-        let client = try AdminClient.from(&arguments)
-        let json = arguments.flag("--json")
-        try arguments.finish()
-        let errors = try client.send("GET", "/admin/v1/errors")["errors"]?.arrayValue ?? []
-        if json {
-            print(JSON.array(errors).text)
-        } else if errors.isEmpty {
+        let list = { (answer: JSON) in answer["errors"]?.arrayValue ?? [] }
+        guard let answer = try AdminClient.answer("GET", "/admin/v1/errors", &arguments, shown: { .array(list($0)) }) else { return .success }
+        let errors = list(answer)
+        if errors.isEmpty {
             print("no parked errors")
         } else {
             for error in errors {
