@@ -42,14 +42,7 @@ struct SimJiraCommand: Command {
                               (default: in memory)
           --webhook URL       POST every webhook event to URL (repeatable)
           --webhook-secret S  sign deliveries: X-Hub-Signature: sha256=<hmac>
-          --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
-          --fail-rate F       answer 503 to a fraction F (0..1) of requests
-          --latency-ms N      wait N ms before answering each request
-          --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...
-          --tls-key FILE      ... and its PEM private key; the line printed
-                              then reads 'listening on https://127.0.0.1:PORT'
-          --max-attachment-bytes N
-                              refuse uploads above N bytes with 413 (default 10485760)
+        \(SimCommandOptions.sharedHelp(maxAttachmentBytes: 10485760))
 
         Fault injection and request counters are also at /_sim/faults and
         /_sim/stats (see docs/simulators.md); the counters include the calls
