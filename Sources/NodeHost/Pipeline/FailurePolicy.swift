@@ -12,9 +12,10 @@ import TandemTime
 /// transaction that parks it, so the sender learns why.
 struct FailurePolicy {
     let context: ConnectionContext
+    var backoff = Backoff()
 
     func retry(_ message: QueuedMessage, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
-        let delay = context.backoff.delayMs(attempt: message.attempts, retryAfterMs: retryAfterMs)
+        let delay = backoff.delayMs(attempt: message.attempts, retryAfterMs: retryAfterMs)
         let next = Timestamp.now() + delay
         do {
             try context.store.write { tx in
@@ -30,7 +31,7 @@ struct FailurePolicy {
     }
 
     func retry(_ change: PendingChange, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
-        let delay = context.backoff.delayMs(attempt: change.attempts, retryAfterMs: retryAfterMs)
+        let delay = backoff.delayMs(attempt: change.attempts, retryAfterMs: retryAfterMs)
         let next = Timestamp.now() + delay
         do {
             try context.store.write { tx in
@@ -47,7 +48,7 @@ struct FailurePolicy {
     /// answer, an apply), inside the caller's transaction (a store write
     /// must not nest in another).
     func wait(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
-        let delay = context.backoff.delayMs(attempt: change.attempts)
+        let delay = backoff.delayMs(attempt: change.attempts)
         let next = Timestamp.now() + delay
         try tx.deferPending(change, until: next)
         try tx.recordRetry(change, reason: reason, next: next, waiting: true)

@@ -237,7 +237,7 @@ extension StoreTransaction {
         let (column, key) = entity.map { ("entity", $0) } ?? ("remote", remote ?? "")
         return try query("SELECT id, kind, detail FROM history WHERE connection = ? AND \(column) = ? ORDER BY at DESC, id DESC LIMIT 1",
                          [.text(connection), .text(key)]) { row in
-            (id: row.int64(0), kind: HistoryEvent.Kind(rawValue: row.text(1) ?? ""), detail: row.json(2) ?? .object([:]))
+            (id: row.int64(0), kind: HistoryEvent.Kind(rawValue: row.text(1) ?? ""), detail: try row.json(2) ?? .object([:]))
         }.first
     }
 

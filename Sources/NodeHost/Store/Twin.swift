@@ -34,9 +34,9 @@ struct Twin: Sendable, Equatable {
     var lastReceivedReplica: JSON?
     /// Per field, the value both nodes knew last (see `ConflictBase`).
     var base: JSON?
-    /// Per field of `base`, the seq of our newest replica when the value was
-    /// agreed by an apply; absent: agreed before any replica of ours.
-    var baseMarks: [String: Int64] = [:]
+    /// Per field of `base`, when the value was agreed by an apply; absent:
+    /// agreed before any replica of ours.
+    var baseMarks: [String: BaseMark] = [:]
     /// The `updated` time of the entity as last sent.
     var sentUpdated: String?
     /// The local entity as last known exactly, with its `version` (a count of
@@ -72,15 +72,15 @@ extension StoreTransaction {
             twin.nextSeq = row.int64(7)
             twin.lastAppliedSeq = row.int64(8)
             twin.lastSentHash = row.optionalText(9)
-            twin.lastSentReplica = row.json(10)
-            twin.lastReceivedReplica = row.json(11)
-            twin.base = row.json(12)
+            twin.lastSentReplica = try row.json(10)
+            twin.lastReceivedReplica = try row.json(11)
+            twin.base = try row.json(12)
             twin.status = row.text(13).flatMap(TwinStatus.init(rawValue:)) ?? .active
             twin.remoteStatus = row.optionalText(14)
             twin.lastSyncedAt = row.isNull(15) ? nil : row.int64(15)
             twin.sentUpdated = row.optionalText(16)
-            twin.snapshot = row.json(17)
-            twin.baseMarks = (row.json(18)?.objectValue ?? [:]).compactMapValues { $0.intValue.map(Int64.init) }
+            twin.snapshot = try row.json(17)
+            twin.baseMarks = (try row.json(18)?.objectValue ?? [:]).compactMapValues(BaseMark.init(json:))
             return twin
         }
     }
@@ -121,7 +121,7 @@ extension StoreTransaction {
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
                 .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
                 .optional(twin.sentUpdated), .json(twin.snapshot),
-                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(Timestamp.now()),
+                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues(\.json))), .integer(Timestamp.now()),
             ])
     }
 

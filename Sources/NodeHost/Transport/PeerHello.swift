@@ -27,29 +27,29 @@ struct PeerHello {
     // MARK: - Answering
 
     /// The answer, and for a 401 the cause for this node's log.
-    static func answer(_ request: HTTPRequest, contexts: [String: ConnectionContext]) -> (HTTPResponse, refusal: String?) {
+    static func answer(_ request: HTTPRequest, connections: [String: Connection]) -> (HTTPResponse, refusal: String?) {
         guard let name = request.headers[RequestSigner.connectionHeader] else {
             return (.json(400, ["error": "bad request", "reason": .string("missing \(RequestSigner.connectionHeader)")]), nil)
         }
         let now = Timestamp.now() / 1000
         var problems: [String: String] = [:]
         var verifiedBy: [String] = []
-        for (candidate, context) in contexts.sorted(by: { $0.key < $1.key }) {
-            let problem = context.signer.verify(method: request.method, target: request.target, body: request.body,
+        for (candidate, connection) in connections.sorted(by: { $0.key < $1.key }) {
+            let problem = connection.signer.verify(method: request.method, target: request.target, body: request.body,
                                                 timestamp: request.headers[RequestSigner.timestampHeader],
                                                 nonce: request.headers[RequestSigner.nonceHeader],
                                                 signature: request.headers[RequestSigner.signatureHeader], now: now)
             if let problem { problems[candidate] = problem } else { verifiedBy.append(candidate) }
         }
-        if verifiedBy.contains(name), let context = contexts[name] {
-            return (signed(200, ["node": .string(context.nodeName), "connection": .string(name),
-                                 "protocol": .string(ProtocolVersion.current.description)], by: context.signer, request: request), nil)
+        if verifiedBy.contains(name), let connection = connections[name] {
+            return (signed(200, ["node": .string(connection.nodeName), "connection": .string(name),
+                                 "protocol": .string(ProtocolVersion.current.description)], by: connection.signer, request: request), nil)
         }
-        if let other = verifiedBy.first, let context = contexts[other] {
+        if let other = verifiedBy.first, let connection = connections[other] {
             return (signed(404, ["error": "unknown connection", "connection": .string(name), "secretOf": .string(other)],
-                           by: context.signer, request: request), nil)
+                           by: connection.signer, request: request), nil)
         }
-        let cause = contexts[name] == nil ? "unknown connection" : problems[name] ?? "signature does not match"
+        let cause = connections[name] == nil ? "unknown connection" : problems[name] ?? "signature does not match"
         return (PeerReceiver.unauthorized, "hello for connection '\(name)': \(cause)")
     }
 

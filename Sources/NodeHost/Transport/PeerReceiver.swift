@@ -20,7 +20,7 @@ import TandemTime
 /// stranger cannot probe connection names. Used nonces older than the window
 /// are pruned at most once a minute, inside the write that records a new one.
 struct PeerReceiver {
-    let contexts: [String: ConnectionContext]
+    let connections: [String: Connection]
     let store: Store
     let logger: Logger
     let pruning = NoncePruning()
@@ -35,7 +35,7 @@ struct PeerReceiver {
         if head.path == PeerHello.path { return nil }
         guard let header = head.headers[RequestSigner.connectionHeader] else { return refuse(head, "missing connection") }
         // Logged under the connection only when it exists: the header is the caller's word.
-        let name = contexts[header] == nil ? nil : header
+        let name = connections[header] == nil ? nil : header
         if let problem = RequestSigner.verifyHead(
             timestamp: head.headers[RequestSigner.timestampHeader], nonce: head.headers[RequestSigner.nonceHeader],
             signature: head.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
@@ -54,23 +54,24 @@ struct PeerReceiver {
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         if request.path == PeerHello.path {
-            let (response, refusal) = PeerHello.answer(request, contexts: contexts)
+            let (response, refusal) = PeerHello.answer(request, connections: connections)
             if let refusal { return refuse(request, refusal) }
             return response
         }
         guard let name = request.headers[RequestSigner.connectionHeader] else { return refuse(request, "missing connection") }
-        if let problem = (contexts[name]?.signer ?? Self.stranger).verify(
+        if let problem = (connections[name]?.signer ?? Self.stranger).verify(
             method: request.method, target: request.target, body: request.body,
             timestamp: request.headers[RequestSigner.timestampHeader], nonce: request.headers[RequestSigner.nonceHeader],
             signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
-            return refuse(request, contexts[name] == nil ? "unknown connection '\(name)'" : problem, connection: contexts[name] == nil ? nil : name)
+            return refuse(request, connections[name] == nil ? "unknown connection '\(name)'" : problem,
+                          connection: connections[name] == nil ? nil : name)
         }
-        guard let context = contexts[name] else { return refuse(request, "unknown connection '\(name)'") }
+        guard let connection = connections[name] else { return refuse(request, "unknown connection '\(name)'") }
         if request.method == "GET", request.path.hasPrefix(BlobEndpoint.pathPrefix) {
-            return BlobEndpoint(context: context).serve(request)
+            return BlobEndpoint(context: connection.context, instance: connection.instance).serve(request)
         }
         if request.method == "POST", request.path == PeerRecovery.path {
-            return PeerRecovery.serve(request, context: context)
+            return PeerRecovery.serve(request, context: connection.context)
         }
         guard request.method == "POST", request.path == PeerSender.path else {
             return .json(404, ["error": "not found", "reason": .string("no peer endpoint \(request.method) \(request.path)")])
@@ -111,8 +112,8 @@ struct PeerReceiver {
                 return stored
             }
             guard let stored else { return refuse(request, "nonce reused", connection: name) }
-            context.work.signal()
-            context.metrics.increment("tandem_messages_received_total", ["connection": name], by: Double(messages.count))
+            connection.context.work.signal()
+            connection.context.metrics.increment("tandem_messages_received_total", ["connection": name], by: Double(messages.count))
             return .json(200, ["stored": .int(Int64(stored)), "received": .int(Int64(messages.count))])
         } catch let error as HTTPResponseError {
             return error.response
