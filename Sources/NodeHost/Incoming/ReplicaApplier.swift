@@ -356,7 +356,11 @@ struct ReplicaApplier {
     /// apply began (their notice waits behind this lane): then the post-apply
     /// state is not all known to the peer and must not become the baseline.
     private func unsentLocalChange(before: JSON, twin: Twin?) -> Unsent {
-        guard let twin, let sent = twin.lastSentHash else { return .sent }
+        guard let twin else { return .sent }
+        // Created here for the peer and not announced yet: a change made
+        // since the create (its notice waits, e.g. for the tracker to come
+        // back) is in `before`, and nothing tells it from our create.
+        guard let sent = twin.lastSentHash else { return .unknown("nothing of this entity has been sent to the peer yet") }
         let replica: JSON
         do {
             replica = try builder.replica(for: before)
@@ -367,7 +371,7 @@ struct ReplicaApplier {
     }
 
     private enum Unsent {
-        /// Nothing unsent (or nothing ever sent).
+        /// Nothing unsent.
         case sent
         /// Our replica of the entity as it was, which differs from the last sent.
         case unsent(JSON)
