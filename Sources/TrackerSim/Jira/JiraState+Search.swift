@@ -32,14 +32,9 @@ extension JiraState {
             let sorted = evaluator.sort(issues.values.filter { evaluator.matches($0, query.condition) }, by: query.orderBy)
             return JiraMatches(ids: sorted.map(\.id), issues: issues)
         }
-        let entries = byUpdated.entries
         var found: [Int] = []
-        var yielded: Set<Int> = []
-        for index in byUpdated.start(at: lowerBound(query.condition, evaluator)) ..< entries.count {
-            let (updated, id) = entries[index]
-            guard let issue = issues[id], issue.updated == updated, evaluator.matches(issue, query.condition),
-                  yielded.insert(id).inserted else { continue }
-            found.append(id)
+        for entry in byUpdated.entries(from: lowerBound(query.condition, evaluator)) {
+            if let issue = issues[entry.id], evaluator.matches(issue, query.condition) { found.append(entry.id) }
         }
         return JiraMatches(ids: found, issues: issues)
     }
