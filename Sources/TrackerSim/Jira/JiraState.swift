@@ -23,6 +23,11 @@ final class JiraState {
     /// Issues by `(updated, id)`: what searches ordered by `updated` read.
     private(set) var byUpdated = UpdatedIndex<Int>()
     private var undo: [Undo]?
+    /// Bumped by every change in memory, so a remembered search knows it is stale.
+    private(set) var version = 0
+    /// The last search's matches, reused while nothing changed: a client
+    /// paging through one query (offsets 0, 100, 200, …) costs one evaluation.
+    var lastSearch: (query: String, user: String, version: Int, ids: [Int])?
     /// Webhook payloads produced by the current request, in order.
     var outbox: [JSON] = []
 
@@ -78,6 +83,7 @@ final class JiraState {
         let old = issues[id]
         undo?.append(.issue(id, old))
         issues[id] = issue
+        version &+= 1
         if let old, old.key != issue?.key { issueIDByKey[old.key] = nil }
         if let issue { issueIDByKey[issue.key] = id }
         if old?.updated != issue?.updated {
