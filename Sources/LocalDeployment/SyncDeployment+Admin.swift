@@ -23,4 +23,20 @@ extension SyncDeployment {
         let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first
         return kilobytes.map { $0 * 1024 }
     }
+
+    /// User + system CPU seconds a process has used so far, or 0 once it is gone.
+    public static func cpuSeconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Fields after the command: state is 0, utime 11, stime 12 (clock ticks).
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds of the four processes so far: nodes and simulators.
+    public var cpuSeconds: (nodes: Double, simulators: Double) {
+        (Self.cpuSeconds(of: blue.processIdentifier) + Self.cpuSeconds(of: green.processIdentifier),
+         Self.cpuSeconds(of: jiraSim.processIdentifier) + Self.cpuSeconds(of: serviceNowSim.processIdentifier))
+    }
 }

@@ -26,6 +26,10 @@ public final class SyncDeployment: @unchecked Sendable {
         /// use https:// and trust the CA (`caFile`, or SSL_CERT_FILE for the
         /// simulators' webhooks).
         public var certificateAuthority: LocalCertificateAuthority?
+        /// The simulators sign their webhooks and the nodes check them
+        /// (`webhookSecret`), as in production: a signed webhook's record
+        /// stands for a tracker read. Without, a webhook is only a notice.
+        public var signedWebhooks = false
 
         public init(webhooks: Bool = true, pollSeconds: Double? = 60) {
             self.webhooks = webhooks
@@ -38,6 +42,8 @@ public final class SyncDeployment: @unchecked Sendable {
     public let tandem: String
     public let secret = "local-shared-secret-0123456789"
     public let adminToken = "local-admin-token-0123456789"
+    /// What each simulator signs its webhooks with, when `signedWebhooks`.
+    public static let webhookSecrets = ["jira": "local-jira-hook-secret-0123", "servicenow": "local-snow-hook-secret-0123"]
     public let bluePort = freePort()
     public let greenPort = freePort()
     public private(set) var jiraSim: BackgroundProcess!
@@ -84,6 +90,7 @@ public final class SyncDeployment: @unchecked Sendable {
             // apart: echo suppression then rests on replica hashes alone.
             let instance = name == "blue" ? "jira" : "servicenow"
             config["instances"]?[instance]?["config"]?["integrationUser"] = "tandem-integration"
+            if options.signedWebhooks { config["instances"]?[instance]?["webhookSecret"] = Self.webhookSecrets[instance].map(JSON.string) }
             if let issued, let caFile {
                 config["node"]?["tls"] = ["cert": .string(issued.certificateFile), "key": .string(issued.keyFile)]
                 let peerURL = config["connections"]?[connection]?["peer"]?["url"]?.stringValue ?? ""
@@ -94,8 +101,10 @@ public final class SyncDeployment: @unchecked Sendable {
             options.editConfig?(name, &config)
             try config.text.write(toFile: folder + "/" + name + ".json", atomically: true, encoding: .utf8)
         }
-        let jiraHooks = options.webhooks ? ["--webhook", "\(scheme)://127.0.0.1:\(bluePort)/hooks/jira"] : []
-        let serviceNowHooks = options.webhooks ? ["--webhook", "\(scheme)://127.0.0.1:\(greenPort)/hooks/servicenow"] : []
+        let signing = { (instance: String) in options.signedWebhooks ? ["--webhook-secret", Self.webhookSecrets[instance] ?? ""] : [] }
+        let jiraHooks = options.webhooks ? ["--webhook", "\(scheme)://127.0.0.1:\(bluePort)/hooks/jira"] + signing("jira") : []
+        let serviceNowHooks = options.webhooks
+            ? ["--webhook", "\(scheme)://127.0.0.1:\(greenPort)/hooks/servicenow"] + signing("servicenow") : []
         let tlsFlags = issued.map { ["--tls-cert", $0.certificateFile, "--tls-key", $0.keyFile] } ?? []
         if let caFile { simulatorEnvironment["SSL_CERT_FILE"] = caFile }
         let simulatorPort = { options.fixedSimulatorPorts ? String(freePort()) : "0" }

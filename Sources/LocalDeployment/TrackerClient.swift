@@ -41,6 +41,7 @@ public struct TrackerClient: Sendable {
 
     /// `{"requests": N, "writes": M}` from the simulator's test endpoint.
     public func writes() throws -> Int { try request("GET", "/_sim/stats")["writes"]?.intValue ?? -1 }
+    public func requests() throws -> Int { try request("GET", "/_sim/stats")["requests"]?.intValue ?? -1 }
 
     // MARK: Jira
 

@@ -92,4 +92,34 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
         XCTAssertEqual(after.0, before.0, "Jira received writes after the exchange settled\n\(deployment.logs)")
         XCTAssertEqual(after.1, before.1, "ServiceNow received writes after the exchange settled\n\(deployment.logs)")
     }
+
+    /// What the node keeps of the incident after its own write (the PATCH
+    /// answer, at a known sys_mod_count) stands for the next read: applying a
+    /// Jira edit to a linked incident costs one version check and one PATCH.
+    /// The webhook of that write names the integration user, so it costs
+    /// nothing. (Here the simulator's one account is green's integration
+    /// user, which only green writes with.)
+    func testAnEditOfALinkedIssue_CostsServiceNowTwoRequests() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
+        options.editConfig = { node, config in
+            if node == "green" { config["instances"]?["servicenow"]?["config"]?["integrationUser"] = "admin" }
+        }
+        deployment = try SyncDeployment.local(options)
+        let key = try deployment.jira.createIssue("Request budget")
+        let incident = try XCTUnwrap(try incidentAppears("Request budget", within: 5))
+        let sysID = try XCTUnwrap(incident["sys_id"]?.stringValue)
+        for round in 1...3 {
+            Thread.sleep(forTimeInterval: 1.5)  // acks and echoes settle
+            let before = try deployment.serviceNow.requests()
+            let writes = try deployment.serviceNow.writes()
+            try deployment.jira.editIssue(key, ["summary": .string("Request budget \(round)")])
+            // `/_sim/stats` is not counted: watching it costs no request.
+            XCTAssertTrue(try eventually { try deployment.serviceNow.writes() > writes })
+            Thread.sleep(forTimeInterval: 1.5)
+            let spent = try deployment.serviceNow.requests() - before
+            XCTAssertEqual(spent, 2, "round \(round): \(spent) ServiceNow requests for one edit\n\(deployment.logs)")
+        }
+        XCTAssertEqual(try deployment.serviceNow.incidents().first { $0["sys_id"]?.stringValue == sysID }?["short_description"]?.stringValue,
+                       "Request budget 3")
+    }
 }

@@ -9,8 +9,6 @@ import XCTest
 /// without one a delivery is a notice, and only what the node read from the
 /// tracker itself reaches the other tracker.
 final class WebhookTrustEndToEndTests: XCTestCase {
-    private static let jiraHookSecret = "jira-hook-secret-0123456789"
-    private static let serviceNowHookSecret = "snow-hook-secret-0123456789"
     private var deployment: SyncDeployment!
 
     override func tearDown() {
@@ -22,17 +20,11 @@ final class WebhookTrustEndToEndTests: XCTestCase {
     /// `jiraQuery` replaces blue's trigger query; `strict` sets its trigger.strict.
     private func start(secrets: Bool, jiraQuery: String? = nil, strict: Bool = false) throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
-        if secrets {
-            options.jiraFlags = ["--webhook-secret", Self.jiraHookSecret]
-            options.serviceNowFlags = ["--webhook-secret", Self.serviceNowHookSecret]
-        }
+        options.signedWebhooks = secrets
         options.editConfig = { node, config in
             if node == "blue" {
-                if secrets { config["instances"]?["jira"]?["webhookSecret"] = .string(Self.jiraHookSecret) }
                 if let jiraQuery { config["connections"]?[SyncDeployment.connection]?["trigger"]?["query"] = .string(jiraQuery) }
                 if strict { config["connections"]?[SyncDeployment.connection]?["trigger"]?["strict"] = true }
-            } else if secrets {
-                config["instances"]?["servicenow"]?["webhookSecret"] = .string(Self.serviceNowHookSecret)
             }
         }
         deployment = try SyncDeployment.local(options)
@@ -230,17 +222,14 @@ final class WebhookTrustEndToEndTests: XCTestCase {
 
     func testTwoConnectionsOfOneInstance_EachSendsOnlyItsOwnScope() throws {
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
-        options.jiraFlags = ["--webhook-secret", Self.jiraHookSecret]
-        options.serviceNowFlags = ["--webhook-secret", Self.serviceNowHookSecret]
+        options.signedWebhooks = true
         options.editConfig = { node, config in
             let main = SyncDeployment.connection
             guard var second = config["connections"]?[main] else { return }
             if node == "blue" {
-                config["instances"]?["jira"]?["webhookSecret"] = .string(Self.jiraHookSecret)
                 config["connections"]?[main]?["trigger"]?["query"] = "project = SUP AND labels = sync"
                 second["trigger"]?["query"] = "project = SUP AND labels = internal"
             } else {
-                config["instances"]?["servicenow"]?["webhookSecret"] = .string(Self.serviceNowHookSecret)
                 second["trigger"]?["query"] = "numberSTARTSWITHNONE"  // sends nothing new of its own
             }
             config["connections"]?["sup-internal"] = second

@@ -56,4 +56,24 @@ final class ConflictBaseTests: XCTestCase {
                             agreedValues: ["priority": "5 - Planning"], mark: 2, into: &twin)
         XCTAssertEqual(twin.base?["priority"], ["id": "5", "name": "5 - Planning"])
     }
+
+    /// A node killed after writing the peer's values and before recording
+    /// the apply finds, on the retry, the entity already holding them: the
+    /// script records no change there. Those fields are still agreed, or the
+    /// next peer replica takes our own write for a local edit (a false
+    /// conflict that, under remote-wins on the other node, brings an old
+    /// value back over a newer one).
+    func testAgreed_AnInterruptedWriteTheEntityStillHolds_IsAgreed() {
+        let intent = ApplyIntent(localID: "1", seq: 11, written: ["summary": "s1306", "description": "d1401"],
+                                 before: ["summary": "old", "description": "old"])
+        let local: JSON = ["fields": ["summary": "s1306", "description": "someone else"]]
+        let agreed = ConflictBase.agreed(changes: ["fields": [:]], keptLocal: [], interrupted: intent, local: local)
+        XCTAssertEqual(agreed, ["summary"], "a field rewritten since is a local change, not agreed")
+    }
+
+    func testAgreed_AFieldKeptLocal_IsNotAgreed() {
+        let agreed = ConflictBase.agreed(changes: ["fields": ["summary": "theirs", "priority": "High"]], keptLocal: ["summary"],
+                                         interrupted: nil, local: ["fields": [:]])
+        XCTAssertEqual(agreed, ["priority"])
+    }
 }

@@ -40,6 +40,19 @@ enum ConflictBase {
         return .object(fields)
     }
 
+    /// The fields an apply agrees on: what it writes, less what it keeps at
+    /// the local value; plus what an interrupted apply of ours wrote and the
+    /// entity still holds (the script records no change there, yet the peer
+    /// sent that value and we hold it).
+    static func agreed(changes: JSON, keptLocal: Set<String>, interrupted: ApplyIntent?, local: JSON?) -> Set<String> {
+        var agreed = Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? [])
+        let current = local?["fields"]?.objectValue ?? [:]
+        for (name, value) in interrupted?.written ?? [:] where ConflictResolver.looselyEqual(value, current[name] ?? .null) {
+            agreed.insert(name)
+        }
+        return agreed.subtracting(keptLocal)
+    }
+
     /// The twin's base after an apply: `agreed` fields take their value in
     /// `after`, marked with `mark` (the seq of our newest replica).
     /// - Parameter agreedValues: per field, the value the apply agreed on

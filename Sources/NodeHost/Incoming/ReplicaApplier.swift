@@ -132,7 +132,7 @@ struct ReplicaApplier {
                 return failures.park(queued, label: label, reason, answer: failed(reason))
             }
         }
-        let agreed = Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
+        let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, interrupted: intent, local: local)
         return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
                      interrupted: intent,
                      creator: creator)

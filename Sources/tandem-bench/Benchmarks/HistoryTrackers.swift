@@ -52,9 +52,9 @@ struct HistoryTrackers: Sendable {
             let impact = (level + 1) / 2, urgency = level + 1 - impact
             try serviceNow.updateIncident(id, ["impact": .string(String(impact)), "urgency": .string(String(urgency))])
         case (.serviceNow, .status):
-            let state = Self.serviceNowState[value] ?? "New"
+            let state = Self.serviceNowState[value] ?? "1"
             var fields: JSON = ["state": .string(state)]
-            if state == "Resolved" { fields["close_code"] = "Solved (Permanently)"; fields["close_notes"] = "resolved by the history run" }
+            if state == "6" { fields["close_code"] = "Solved (Permanently)"; fields["close_notes"] = "resolved by the history run" }
             try serviceNow.updateIncident(id, fields)
         }
     }
@@ -163,7 +163,9 @@ struct HistoryTrackers: Sendable {
     static func digest(_ bytes: [UInt8]) -> String { Digest.hex(Digest.sha256(bytes)) }
 
     // The example scripts' maps, both ways.
-    static let serviceNowState = ["To Do": "New", "In Progress": "In Progress", "Done": "Resolved"]
+    /// The Table API takes a choice field's code, not its label (a label is
+    /// stored as written, as by ServiceNow without sysparm_input_display_value).
+    static let serviceNowState = ["To Do": "1", "In Progress": "2", "Done": "6"]
     static let jiraStatus = ["New": "To Do", "In Progress": "In Progress", "On Hold": "In Progress",
                              "Resolved": "Done", "Closed": "Done", "Canceled": "Done"]
     static let jiraPriority = ["1 - Critical": "Highest", "2 - High": "High", "3 - Moderate": "Medium",

@@ -66,9 +66,13 @@ extension LoadGenerator {
     /// Writes a second each simulator serves alone: `threads` threads PATCH
     /// incidents (and PUT issues) as fast as answers come, for `seconds`.
     /// Run with both nodes stopped, so nothing else writes meanwhile.
-    func writeCeiling(seconds: Double, threads: Int) throws -> (jira: Double, serviceNow: Double) {
-        let incident = try deployment.serviceNow.createIncident("ceiling")["sys_id"]?.stringValue ?? ""
-        let issue = try deployment.jira.createIssue("ceiling")
+    /// The writes go round a pool of `entities` records, as the load's do:
+    /// thousands of edits of one record would measure the growth of its
+    /// change history instead.
+    func writeCeiling(seconds: Double, threads: Int, entities: Int) throws -> (jira: Double, serviceNow: Double) {
+        let pool = max(1, entities)
+        let incidents = try (0..<pool).map { try deployment.serviceNow.createIncident("ceiling \($0)")["sys_id"]?.stringValue ?? "" }
+        let issues = try (0..<pool).map { try deployment.jira.createIssue("ceiling \($0)") }
         let measure = { (write: @escaping @Sendable (Int) throws -> Void) -> Double in
             let count = ManagedCounter()
             let deadline = Date(timeIntervalSinceNow: seconds)
@@ -88,9 +92,11 @@ extension LoadGenerator {
             return Double(count.value) / seconds
         }
         let serviceNow = measure { [deployment] index in
-            try deployment.serviceNow.updateIncident(incident, ["short_description": .string("ceiling \(index)")])
+            try deployment.serviceNow.updateIncident(incidents[index % pool], ["short_description": .string("ceiling \(index)")])
         }
-        let jira = measure { [deployment] index in try deployment.jira.editIssue(issue, ["summary": .string("ceiling \(index)")]) }
+        let jira = measure { [deployment] index in
+            try deployment.jira.editIssue(issues[index % pool], ["summary": .string("ceiling \(index)")])
+        }
         return (jira, serviceNow)
     }
 }

@@ -24,6 +24,7 @@ struct SyncBenchmark: Command {
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S] [--history on|off]
+                                 [--tracker-latency-ms N]
                                  [--keep-folder] [--flavor datacenter|cloud]
 
         Starts both simulators and both nodes from this build (run
@@ -51,6 +52,11 @@ struct SyncBenchmark: Command {
         (node.history.enabled false), to measure what it costs; the end
         prints the history's size in each store (bytes per event).
 
+        --tracker-latency-ms N makes each simulator take N ms over every
+        request, as a tracker across a network does: the nodes then wait on
+        the trackers rather than on this machine's cores, and the ratio to
+        the ceiling shows how much of a slow tracker's capacity they use.
+
         --flavor picks the Jira the simulator plays (default datacenter; cloud:
         token-paged /search/jql, accountIds, redirected downloads); the figures,
         tracker requests per synced change among them, are printed for it. Run
@@ -67,6 +73,7 @@ struct SyncBenchmark: Command {
         let workers = try arguments.intOption("--workers", in: 1...64) ?? 8
         let history = try arguments.option("--history") ?? "on"
         let ceilingSeconds = try arguments.intOption("--ceiling-seconds", in: 1...600) ?? 3
+        let trackerLatency = try arguments.intOption("--tracker-latency-ms", in: 0...10_000) ?? 0
         let keep = arguments.flag("--keep-folder")
         let flavor = try arguments.option("--flavor") ?? "datacenter"
         guard flavor == "datacenter" || flavor == "cloud" else {
@@ -86,12 +93,11 @@ struct SyncBenchmark: Command {
         // issue, which saves the read an unauthenticated notice would cost.
         // People edit both trackers in the two-sided load, through the
         // simulators' one account, so neither node's integration user is it.
-        let hookSecret = "bench-webhook-secret-0123456789"
-        options.jiraFlags = ["--webhook-secret", hookSecret, "--flavor", flavor]
-        options.serviceNowFlags = ["--webhook-secret", hookSecret]
+        options.signedWebhooks = true
+        let latency = trackerLatency > 0 ? ["--latency-ms", String(trackerLatency)] : []
+        options.jiraFlags = ["--flavor", flavor] + latency
+        options.serviceNowFlags = latency
         options.editConfig = { node, config in
-            let instance = node == "green" ? "servicenow" : "jira"
-            config["instances"]?[instance]?["webhookSecret"] = .string(hookSecret)
             config["node"]?["history"] = ["enabled": .bool(history == "on")]
         }
         let deployment = try SyncDeployment(options, tandem: build.tandem, examples: build.examples, plugins: build.plugins,
@@ -100,7 +106,8 @@ struct SyncBenchmark: Command {
             deployment.stop()
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
-        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor)")
+        print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor); "
+              + "tracker latency \(trackerLatency) ms")
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
@@ -116,7 +123,9 @@ struct SyncBenchmark: Command {
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
         print("tracker requests per synced change (Jira \(flavor)): \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
-              + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))")
+              + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits)); "
+              + "people and nodes share each simulator's one account here, so green reads the incident again (3 requests) for the webhook "
+              + "of each of its own writes, which a dedicated integration user spares (ReplicaPipelineEndToEndTests: 2 per write)")
         print("of which trigger.query checks: \(throughput.scopeRequests) = "
               + "\(fixed(Double(throughput.scopeRequests) / Double(max(1, throughput.synced)), 3)) per synced change "
               + "(linked issues are not checked); the first replicas of the \(entities) issues made \(firstReplicaChecks) before the load")
@@ -125,11 +134,16 @@ struct SyncBenchmark: Command {
         print("distinct entity writes, one-sided: \(fixed(oneSidedWrites, 1)) ServiceNow writes/s by the node "
               + "(\(throughput.synced) writes over the load and its catch-up; each carries every edit queued for its entity)")
 
+        let cpuBefore = deployment.cpuSeconds
         let both = try load.twoSidedThroughput(entities: entities, seconds: seconds, threads: threads, rate: rate)
+        let cpuAfter = deployment.cpuSeconds
         let twoSidedWrites = Double(both.nodeWrites) / (Double(seconds) + both.catchUp)
         print("distinct entity writes, two-sided: \(both.changes) edits and comments offered at \(rate)/s in both trackers over \(seconds) s, "
               + "all synced \(fixed(both.catchUp, 2)) s after the load stopped = \(fixed(twoSidedWrites, 1)) tracker writes/s by the nodes "
               + "(\(both.nodeWrites) writes to Jira and ServiceNow)")
+        let perWrite = { (seconds: Double) in fixed(seconds * 1000 / Double(max(1, both.nodeWrites)), 2) }
+        print("CPU per distinct write, two-sided: both nodes \(perWrite(cpuAfter.nodes - cpuBefore.nodes)) ms, "
+              + "both simulators \(perWrite(cpuAfter.simulators - cpuBefore.simulators)) ms (serving the people's changes too)")
 
         if drain > 0 {
             let drained = try load.drain(changes: drain, restart: { try deployment.startNode("green") })
@@ -149,9 +163,11 @@ struct SyncBenchmark: Command {
         // The trackers' own ceiling, with both nodes stopped so only this load writes.
         deployment.blue.stop()
         deployment.green.stop()
-        let ceiling = try load.writeCeiling(seconds: Double(ceilingSeconds), threads: threads)
-        print("simulator write ceiling (\(threads) threads, \(ceilingSeconds) s, nodes stopped): ServiceNow \(fixed(ceiling.serviceNow, 0)) PATCH/s, "
-              + "Jira \(fixed(ceiling.jira, 0)) PUT/s")
+        let ceilingCPU = deployment.cpuSeconds.simulators
+        let ceiling = try load.writeCeiling(seconds: Double(ceilingSeconds), threads: threads, entities: entities)
+        let ceilingWrites = (ceiling.jira + ceiling.serviceNow) * Double(ceilingSeconds)
+        print("simulator write ceiling (\(threads) threads, \(ceilingSeconds) s, \(entities) records each, nodes stopped): ServiceNow \(fixed(ceiling.serviceNow, 0)) PATCH/s, "
+              + "Jira \(fixed(ceiling.jira, 0)) PUT/s; simulator CPU \(fixed((deployment.cpuSeconds.simulators - ceilingCPU) * 1000 / max(1, ceilingWrites), 2)) ms per write")
         print("ratio to the ceiling: one-sided \(fixed(100 * oneSidedWrites / max(ceiling.serviceNow, 1), 1))% of ServiceNow's, "
               + "two-sided \(fixed(100 * twoSidedWrites / max(min(ceiling.serviceNow, ceiling.jira), 1), 1))% of the slower tracker's")
         return .success
