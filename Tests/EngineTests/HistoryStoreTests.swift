@@ -56,6 +56,35 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "ancient", remote: nil, limit: 100) }.count, 0)
     }
 
+    func testAPassAfterAnother_CapsOnlyWhatGrewSince_AndDropsWhatAgedSince() throws {
+        try store.write { tx in
+            for index in 0..<5 { try tx.recordHistory(.noticed, connection: "c", entity: "busy", now: 10_000 + Int64(index)) }
+            try tx.recordHistory(.noticed, connection: "c", remote: "R9", now: 10_000)
+        }
+        XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 5_000, keepPerEntity: 3) }, 2)
+        let mark = try store.read { try $0.newestHistoryID() }
+        try store.write { tx in
+            for index in 5..<8 { try tx.recordHistory(.noticed, connection: "c", entity: "busy", now: 10_000 + Int64(index)) }
+            for index in 0..<4 { try tx.recordHistory(.noticed, connection: "c", remote: "R9", now: 10_100 + Int64(index)) }
+        }
+        // R9's first event is now too old; busy and R9 each went over the cap.
+        XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 10_001, keepPerEntity: 3, after: mark) }, 5)
+        XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "busy", remote: nil, limit: 100) }.map(\.at), [10_005, 10_006, 10_007])
+        XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: nil, remote: "R9", limit: 100) }.map(\.at), [10_101, 10_102, 10_103])
+    }
+
+    func testThePrunersSecondPass_StillCapsAnEntityThatGrew() throws {
+        var retention = NodeConfig.History()
+        retention.maxEventsPerEntity = 2
+        let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error))
+        let now: Int64 = 10 * 86_400_000
+        try store.write { tx in for index in 0..<3 { try tx.recordHistory(.noticed, connection: "c", entity: "L", now: now + Int64(index)) } }
+        XCTAssertEqual(pruner.pruneOnce(now: now), 1)
+        try store.write { tx in for index in 3..<6 { try tx.recordHistory(.noticed, connection: "c", entity: "L", now: now + Int64(index)) } }
+        XCTAssertEqual(pruner.pruneOnce(now: now), 3)
+        XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: "L", remote: nil, limit: 100) }.map(\.at), [now + 4, now + 5])
+    }
+
     func testThePruner_AppliesTheConfiguredRetention() throws {
         var retention = NodeConfig.History()
         retention.maxEventsPerEntity = 2

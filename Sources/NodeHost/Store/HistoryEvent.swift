@@ -130,6 +130,46 @@ extension StoreTransaction {
         return old + over
     }
 
+    /// The next pass after one that saw events up to `afterID`: events older
+    /// than `cutoff` (walking from the oldest id while they are older, so it
+    /// reads what it deletes, not the table; an event stamped out of order,
+    /// after a clock step back, waits for the next full pass at start), and
+    /// the per-entity cap only for entities with events after `afterID`,
+    /// since no other entity can have gone over it.
+    @discardableResult
+    func pruneHistory(olderThan cutoff: Int64, keepPerEntity: Int, after afterID: Int64) throws -> Int {
+        let boundary = try query("SELECT id FROM history WHERE at >= ? ORDER BY id LIMIT 1", [.integer(cutoff)]) { $0.int64(0) }.first
+        let old = try run("DELETE FROM history WHERE id < ? AND at < ?", [.integer(boundary ?? Int64.max), .integer(cutoff)])
+        let touched = try query("SELECT DISTINCT connection, entity, remote FROM history WHERE id > ?", [.integer(afterID)]) {
+            (connection: $0.text(0) ?? "", entity: $0.optionalText(1), remote: $0.optionalText(2))
+        }
+        var over = 0
+        var done: Set<[String]> = []
+        for row in touched {
+            // The same partition as the full pass: the local id, else the peer's id.
+            let match: String, values: [SQLValue]
+            if let entity = row.entity {
+                guard done.insert([row.connection, "entity", entity]).inserted else { continue }
+                (match, values) = ("connection = ? AND entity = ?", [.text(row.connection), .text(entity)])
+            } else if let remote = row.remote {
+                guard done.insert([row.connection, "remote", remote]).inserted else { continue }
+                (match, values) = ("connection = ? AND entity IS NULL AND remote = ?", [.text(row.connection), .text(remote)])
+            } else {
+                continue
+            }
+            over += try run("""
+                DELETE FROM history WHERE \(match)
+                  AND id < (SELECT id FROM history WHERE \(match) ORDER BY id DESC LIMIT 1 OFFSET ?)
+                """, values + values + [.integer(Int64(max(keepPerEntity, 1) - 1))])
+        }
+        return old + over
+    }
+
+    /// The id of the newest event (0 when there is none).
+    func newestHistoryID() throws -> Int64 {
+        try query("SELECT coalesce(max(id), 0) FROM history") { $0.int64(0) }.first ?? 0
+    }
+
     func historyCount() throws -> Int {
         try query("SELECT count(*) FROM history") { $0.int(0) }.first ?? 0
     }
