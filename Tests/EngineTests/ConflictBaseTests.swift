@@ -7,7 +7,7 @@ final class ConflictBaseTests: XCTestCase {
     private func twin(base: JSON, marks: [String: Int64], nextSeq: Int64 = 3) -> Twin {
         var twin = Twin(connection: "c", localID: "1")
         twin.base = base
-        twin.baseMarks = marks
+        twin.baseMarks = marks.mapValues { BaseMark(ours: $0, peerApplied: $0) }
         twin.nextSeq = nextSeq
         return twin
     }
@@ -33,9 +33,9 @@ final class ConflictBaseTests: XCTestCase {
 
     func testRecord_MovesOnlyTheAgreedFields() {
         var twin = twin(base: ["summary": "old", "priority": "Low"], marks: ["priority": 1])
-        ConflictBase.record(agreed: ["summary"], after: ["summary": "new", "priority": "High"], mark: 2, into: &twin)
+        ConflictBase.record(agreed: ["summary"], after: ["summary": "new", "priority": "High"], mark: BaseMark(ours: 2, peerApplied: 2), into: &twin)
         XCTAssertEqual(twin.base, ["summary": "new", "priority": "Low"], "a value kept locally is not known to the peer yet")
-        XCTAssertEqual(twin.baseMarks, ["summary": 2, "priority": 1])
+        XCTAssertEqual(twin.baseMarks.mapValues(\.ours), ["summary": 2, "priority": 1])
     }
 
     /// Green wrote Jira's Lowest while a person set Highest in ServiceNow;
@@ -46,14 +46,14 @@ final class ConflictBaseTests: XCTestCase {
     func testRecord_AFieldSomeoneWroteAfterUs_KeepsTheValueTheApplyAgreedOn() {
         var twin = twin(base: ["priority": "4 - Low"], marks: [:])
         ConflictBase.record(agreed: ["priority"], after: ["priority": ["id": "1", "name": "1 - Critical"]],
-                            agreedValues: ["priority": "5 - Planning"], mark: 2, into: &twin)
+                            agreedValues: ["priority": "5 - Planning"], mark: BaseMark(ours: 2, peerApplied: 2), into: &twin)
         XCTAssertEqual(twin.base?["priority"], "5 - Planning", "the later edit is a local change the peer has not seen")
     }
 
     func testRecord_AWriteTheTrackerNormalized_TakesTheTrackersForm() {
         var twin = twin(base: ["priority": "4 - Low"], marks: [:])
         ConflictBase.record(agreed: ["priority"], after: ["priority": ["id": "5", "name": "5 - Planning"]],
-                            agreedValues: ["priority": "5 - Planning"], mark: 2, into: &twin)
+                            agreedValues: ["priority": "5 - Planning"], mark: BaseMark(ours: 2, peerApplied: 2), into: &twin)
         XCTAssertEqual(twin.base?["priority"], ["id": "5", "name": "5 - Planning"])
     }
 
@@ -75,5 +75,37 @@ final class ConflictBaseTests: XCTestCase {
         let agreed = ConflictBase.agreed(changes: ["fields": ["summary": "theirs", "priority": "High"]], keptLocal: ["summary"],
                                          interrupted: nil, local: ["fields": [:]])
         XCTAssertEqual(agreed, ["priority"])
+    }
+
+    /// Green sent replica 20 (description "S") while Jira's replica, built
+    /// before Jira applied 20, brought "J", which green agreed on. Jira then
+    /// applied 20 and sent its next replica: by its policy it holds "S" or
+    /// kept "J"; neither is an edit, so a person's later "L" in ServiceNow stays.
+    private func crossedTwin() -> Twin {
+        var twin = twin(base: ["description": "J"], marks: [:])
+        twin.baseMarks["description"] = BaseMark(ours: 20, peerApplied: 19)
+        return twin
+    }
+
+    func testCrossedReplicas_OurValueThePeerAppliedSince_IsAlsoKnown() {
+        XCTAssertEqual(ConflictBase.alsoKnown(of: crossedTwin(), sent: ["description": "S"], appliedSeq: 20), ["description": "S"])
+    }
+
+    func testUncrossedReplicas_HaveOnlyTheBase() {
+        var twin = crossedTwin()
+        twin.baseMarks["description"] = BaseMark(ours: 20, peerApplied: 20)
+        XCTAssertEqual(ConflictBase.alsoKnown(of: twin, sent: ["description": "S"], appliedSeq: 20), [:])
+    }
+
+    func testCrossedReplicas_EitherValueComingBack_KeepsALaterLocalEdit() {
+        let twin = crossedTwin()
+        let base = ConflictBase.base(of: twin, sent: ["description": "S"], appliedSeq: 20) ?? .null
+        let alsoKnown = ConflictBase.alsoKnown(of: twin, sent: ["description": "S"], appliedSeq: 20)
+        for incoming: JSON in ["S", "J"] {
+            let outcome = ConflictResolver(policy: ConflictPolicy(default: .remoteWins, fields: [:]))
+                .resolve(changes: ["fields": ["description": incoming]], local: ["fields": ["description": "L"]], base: base,
+                         alsoKnown: alsoKnown, localTime: nil, remoteTime: nil)
+            XCTAssertEqual(outcome, .apply(changes: ["fields": [:]], conflicts: [], keptLocal: ["description"]), "incoming \(incoming)")
+        }
     }
 }

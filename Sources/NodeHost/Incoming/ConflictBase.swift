@@ -26,7 +26,7 @@ enum ConflictBase {
         var fields: [String: JSON]
         if let sentFields = sent?.objectValue {
             fields = sentFields
-            for (name, value) in twin.base?.objectValue ?? [:] where (twin.baseMarks[name] ?? 0) >= appliedSeq {
+            for (name, value) in twin.base?.objectValue ?? [:] where (twin.baseMarks[name]?.ours ?? 0) >= appliedSeq {
                 fields[name] = value
             }
         } else {
@@ -38,6 +38,21 @@ enum ConflictBase {
             fields[name] = current[name]
         }
         return .object(fields)
+    }
+
+    /// Values the peer also knew, beside the base, when replicas crossed: we
+    /// agreed on the peer's value after sending our replica `appliedSeq`,
+    /// but the peer built that value before applying `appliedSeq`, and has
+    /// applied it since. Which of the two it kept depends on its policy, so
+    /// either one coming back is no edit of the peer's, and either one held
+    /// here is no edit of ours.
+    static func alsoKnown(of twin: Twin, sent: JSON?, appliedSeq: Int64) -> [String: JSON] {
+        guard let sentFields = sent?.objectValue else { return [:] }
+        var known: [String: JSON] = [:]
+        for (name, mark) in twin.baseMarks where mark.ours >= appliedSeq && mark.peerApplied < appliedSeq {
+            if let value = sentFields[name] { known[name] = value }
+        }
+        return known
     }
 
     /// The fields an apply agrees on: what it writes, less what it keeps at
@@ -54,12 +69,12 @@ enum ConflictBase {
     }
 
     /// The twin's base after an apply: `agreed` fields take their value in
-    /// `after`, marked with `mark` (the seq of our newest replica).
+    /// `after`, marked with `mark`.
     /// - Parameter agreedValues: per field, the value the apply agreed on
     ///   (what it wrote, or the local value it found equal). Where `after`
     ///   holds something else, someone wrote the field after us: the base
     ///   keeps the agreed value, so that edit counts as a local change.
-    static func record(agreed: Set<String>, after: JSON?, agreedValues: JSON? = nil, mark: Int64, into twin: inout Twin) {
+    static func record(agreed: Set<String>, after: JSON?, agreedValues: JSON? = nil, mark: BaseMark, into twin: inout Twin) {
         var fields = twin.base?.objectValue ?? [:]
         let current = after?.objectValue ?? [:]
         let values = agreedValues?.objectValue ?? [:]

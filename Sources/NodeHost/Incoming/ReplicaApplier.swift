@@ -113,6 +113,7 @@ struct ReplicaApplier {
         if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq, interrupted: intent, local: local) {
             let resolver = ConflictResolver(policy: context.config.conflicts)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
+                                           alsoKnown: ConflictBase.alsoKnown(of: twin, sent: sent, appliedSeq: message.appliedSeq),
                                            localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
                                            remoteTime: message.source.updated.flatMap(Timestamp.parse) ?? message.noticedAt)
             switch outcome {
@@ -253,7 +254,7 @@ struct ReplicaApplier {
                 let agreedValues: JSON? = initial == nil ? nil : .object(
                     (local?["fields"]?.objectValue ?? [:]).merging(fields.objectValue ?? [:]) { $1 })
                 ConflictBase.record(agreed: agreedNow, after: after["fields"], agreedValues: agreedValues,
-                                    mark: final.nextSeq - 1, into: &final)
+                                    mark: BaseMark(ours: final.nextSeq - 1, peerApplied: message.appliedSeq), into: &final)
                 final.snapshot = exact && after["version"] != nil ? after : nil
                 switch baseline {
                 case .adopted(let replica):

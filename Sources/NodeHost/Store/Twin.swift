@@ -34,9 +34,9 @@ struct Twin: Sendable, Equatable {
     var lastReceivedReplica: JSON?
     /// Per field, the value both nodes knew last (see `ConflictBase`).
     var base: JSON?
-    /// Per field of `base`, the seq of our newest replica when the value was
-    /// agreed by an apply; absent: agreed before any replica of ours.
-    var baseMarks: [String: Int64] = [:]
+    /// Per field of `base`, when the value was agreed by an apply; absent:
+    /// agreed before any replica of ours.
+    var baseMarks: [String: BaseMark] = [:]
     /// The `updated` time of the entity as last sent.
     var sentUpdated: String?
     /// The local entity as last known exactly, with its `version` (a count of
@@ -80,7 +80,7 @@ extension StoreTransaction {
             twin.lastSyncedAt = row.isNull(15) ? nil : row.int64(15)
             twin.sentUpdated = row.optionalText(16)
             twin.snapshot = row.json(17)
-            twin.baseMarks = (row.json(18)?.objectValue ?? [:]).compactMapValues { $0.intValue.map(Int64.init) }
+            twin.baseMarks = (row.json(18)?.objectValue ?? [:]).compactMapValues(BaseMark.init(json:))
             return twin
         }
     }
@@ -121,7 +121,7 @@ extension StoreTransaction {
                 .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
                 .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
                 .optional(twin.sentUpdated), .json(twin.snapshot),
-                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues { JSON.int($0) })), .integer(Timestamp.now()),
+                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues(\.json))), .integer(Timestamp.now()),
             ])
     }
 
