@@ -70,7 +70,7 @@ let tools: [Target] = [
     .target(name: "TandemAdminClient", dependencies: ["TandemJSON", "TandemHTTP"], path: "Sources/TandemAdminClient"),
     .target(name: "TrackerSim", dependencies: ["TandemHTTP", "TandemSQL", "TandemJSON", "TandemDigest", "TandemTime", "TandemThreads"],
             path: "Sources/TrackerSim"),
-    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP", "TandemAdminClient"], path: "Sources/LocalDeployment"),
+    .target(name: "LocalDeployment", dependencies: ["TandemJSON", "TandemHTTP", "TandemAdminClient", "TandemThreads"], path: "Sources/LocalDeployment"),
     .executableTarget(name: "tandem", dependencies: commandDependencies + ["TandemThreads"], path: "Sources/tandem"),
     .executableTarget(name: "tandem-bench", dependencies: commandDependencies, path: "Sources/tandem-bench"),
 ]

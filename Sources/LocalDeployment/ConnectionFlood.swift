@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TandemThreads
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,11 +12,11 @@ import Glibc
 public final class ConnectionFlood: @unchecked Sendable {
     /// Shared with the flood's threads.
     private final class Flags: Sendable {
-        let stopping = Atomic<Bool>(false)
         let finishedUploads = Atomic<Int>(0)
     }
 
     private let flags = Flags()
+    private let trickle = WorkerGroup(name: "flood-trickle")
     private var sockets: [Int32] = []
     public let uploads: Int
 
@@ -25,11 +26,11 @@ public final class ConnectionFlood: @unchecked Sendable {
         for _ in 0..<idle { sockets.append(Self.connect(port)) }
         let slowSockets = (0..<slow).map { _ in Self.connect(port) }
         sockets += slowSockets
-        let flags = self.flags
-        Thread {
+        let flags = self.flags, trickle = self.trickle
+        trickle.start { _ in
             let head = Array("GET /slow HTTP/1.1\r\nHost: x\r\nX-Pad: ".utf8)
             var index = 0
-            while !flags.stopping.load(ordering: .relaxed) {
+            while trickle.isRunning {
                 for fd in slowSockets {
                     var byte = head[min(index, head.count - 1)]
                     _ = send(fd, &byte, 1, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
@@ -37,10 +38,11 @@ public final class ConnectionFlood: @unchecked Sendable {
                 index += 1
                 usleep(200_000)
             }
-        }.start()
+        }
         let body = [UInt8](repeating: 0x61, count: uploadBytes)
-        for _ in 0..<uploads {
-            Thread {
+        for index in 0..<uploads {
+            // Detached: an upload ends when the server answers or cuts it off, not when the flood stops.
+            let started = WorkerThread.start(name: "flood-upload\(index)", detached: true) {
                 let fd = Self.connect(port)
                 defer { close(fd); flags.finishedUploads.add(1, ordering: .relaxed) }
                 let head = Array("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
@@ -53,7 +55,8 @@ public final class ConnectionFlood: @unchecked Sendable {
                 }
                 var scratch = [UInt8](repeating: 0, count: 4096)
                 _ = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            }.start()
+            }
+            precondition(started != nil, "cannot start an upload thread: the system refused (errno \(errno))")
         }
     }
 
@@ -62,7 +65,7 @@ public final class ConnectionFlood: @unchecked Sendable {
 
     /// Stops the trickle and closes the idle and slow connections.
     public func stop() {
-        flags.stopping.store(true, ordering: .relaxed)
+        trickle.stop()
         for fd in sockets { close(fd) }
         sockets = []
     }

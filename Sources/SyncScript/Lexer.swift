@@ -1,3 +1,5 @@
+import TandemJSON
+
 /// Turns script bytes into tokens, all at once.
 ///
 /// Newlines end statements, so the lexer emits `newline` tokens, except inside
@@ -284,24 +286,23 @@ struct Lexer {
         guard index < bytes.count else { throw .syntax("unterminated string", at) }
         let c = bytes[index]
         index += 1
+        if let byte = Escapes.control(c) {
+            text.append(byte)
+            return
+        }
         switch c {
-        case UInt8(ascii: "n"): text.append(10)
-        case UInt8(ascii: "t"): text.append(9)
-        case UInt8(ascii: "r"): text.append(13)
-        case UInt8(ascii: "b"): text.append(8)
-        case UInt8(ascii: "f"): text.append(12)
         case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"): text.append(c)
         case UInt8(ascii: "u"):
             var value: UInt32 = 0
             for _ in 0..<4 {
-                guard index < bytes.count, let digit = hexValue(bytes[index]) else {
+                guard index < bytes.count, let digit = Escapes.hexDigit(bytes[index]) else {
                     throw .syntax("invalid escape: \\u needs four hex digits", at)
                 }
                 value = value * 16 + digit
                 index += 1
             }
             guard let scalar = Unicode.Scalar(value) else { throw .syntax("invalid escape: \\u is not a character", at) }
-            text.append(contentsOf: Array(String(Character(scalar)).utf8))
+            Escapes.append(scalar, to: &text)
         default:
             index -= 1
             throw .syntax("invalid escape '\\\(describeByte(c))' in string", at)
@@ -335,11 +336,3 @@ struct Lexer {
 
 @inline(__always) func isIdentifierPart(_ c: UInt8) -> Bool { isIdentifierStart(c) || isDigit(c) }
 
-private func hexValue(_ c: UInt8) -> UInt32? {
-    switch c {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(c - UInt8(ascii: "0"))
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(c - UInt8(ascii: "a") + 10)
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(c - UInt8(ascii: "A") + 10)
-    default: return nil
-    }
-}

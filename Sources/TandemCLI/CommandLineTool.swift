@@ -18,6 +18,11 @@ public struct CommandLineTool {
         self.commands = commands
     }
 
+    /// Runs the tool on this process's arguments and exits with its code.
+    public func run() -> Never {
+        exit(main(CommandLine.arguments))
+    }
+
     /// Runs the tool and returns the process exit code.
     public func main(_ argv: [String]) -> Int32 {
         let words = Array(argv.dropFirst())

@@ -136,15 +136,12 @@ struct JSONParser {
             guard index < bytes.count else { break }
             let escape = bytes[index]
             index += 1
+            if let byte = Escapes.control(escape) {
+                scalars.append(byte)
+                continue
+            }
             switch escape {
-            case UInt8(ascii: "\""): scalars.append(0x22)
-            case UInt8(ascii: "\\"): scalars.append(0x5C)
-            case UInt8(ascii: "/"): scalars.append(0x2F)
-            case UInt8(ascii: "b"): scalars.append(0x08)
-            case UInt8(ascii: "f"): scalars.append(0x0C)
-            case UInt8(ascii: "n"): scalars.append(0x0A)
-            case UInt8(ascii: "r"): scalars.append(0x0D)
-            case UInt8(ascii: "t"): scalars.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
             case UInt8(ascii: "u"):
                 var code = try parseHex4()
                 if (0xD800...0xDBFF).contains(code) {
@@ -159,7 +156,7 @@ struct JSONParser {
                     throw fail("unpaired surrogate in \\u escape")
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                Escapes.append(scalar, to: &scalars)
             default:
                 throw fail("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
             }
@@ -171,14 +168,7 @@ struct JSONParser {
         guard index + 4 <= bytes.count else { throw fail("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw fail("invalid hex digit in \\u escape")
-            }
+            guard let digit = Escapes.hexDigit(bytes[index]) else { throw fail("invalid hex digit in \\u escape") }
             value = value << 4 | digit
             index += 1
         }

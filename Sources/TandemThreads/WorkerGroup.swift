@@ -12,10 +12,16 @@ import Synchronization
 /// again, then joins every thread: when it returns, no body is running. A
 /// body that sleeps under a lock must be woken under that same lock, or it
 /// may miss the wake and sleep until its own timeout.
+///
+/// A stop that must be prompt whatever the bodies are doing (a node's
+/// SIGTERM) asks every group first (`requestStop`, then its own wake), then
+/// waits for each against one deadline (`waitExited`): a thread still inside
+/// a call that does not return is left to the process exit.
 public final class WorkerGroup: Sendable {
     private let name: String
     private let running = Atomic<Bool>(false)
     private let threads = Mutex<[WorkerThread]>([])
+    private let exits = ExitCount()
 
     /// `name` is the threads' name; with more than one thread each gets its index appended.
     public init(name: String) { self.name = name }
@@ -30,12 +36,38 @@ public final class WorkerGroup: Sendable {
             precondition(threads.isEmpty, "\(name) started twice")
             running.store(true, ordering: .releasing)
             for index in 0..<count {
-                guard let thread = WorkerThread.start(name: count == 1 ? name : "\(name)\(index)", { body(index) }) else {
+                exits.enter()
+                guard let thread = WorkerThread.start(name: count == 1 ? name : "\(name)\(index)", { [exits] in
+                    body(index)
+                    exits.leave()
+                }) else {
                     preconditionFailure("cannot start thread \(name)\(index): the system refused (errno \(errno))")
                 }
                 threads.append(thread)
             }
         }
+    }
+
+    /// Clears `isRunning`; the caller then wakes the bodies' own signal.
+    public func requestStop() {
+        running.store(false, ordering: .releasing)
+    }
+
+    /// How many bodies have not returned yet.
+    public var aliveCount: Int { exits.count }
+
+    /// Waits until every body returned or `timeoutSeconds` passed. True when
+    /// all returned; their threads are then joined. On false the threads
+    /// still running are left alone (joined by a later `stop`, or never).
+    @discardableResult
+    public func waitExited(timeoutSeconds: Double) -> Bool {
+        guard exits.waitNone(timeoutSeconds: timeoutSeconds) else { return false }
+        let finished = threads.withLock { threads in
+            defer { threads = [] }
+            return threads
+        }
+        for thread in finished { thread.join() }
+        return true
     }
 
     /// Clears `isRunning`, calls `wake`, and waits for every thread to return.

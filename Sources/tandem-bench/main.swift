@@ -1,12 +1,6 @@
 import TandemCLI
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // Benchmarks measure speed and memory; unit tests never time anything.
 // Build with `swift build -c release` and run `tandem-bench <name>`.
-let tool = CommandLineTool(
-    name: "tandem-bench",
-    summary: "Tandem's benchmarks (build with -c release)",
-    commands: foundationBenchmarks + httpBenchmarks + simBenchmarks + scriptBenchmarks + connectorBenchmarks + engineBenchmarks)
-exit(tool.main(CommandLine.arguments))
+CommandLineTool(name: "tandem-bench", summary: "Tandem's benchmarks (build with -c release)",
+                commands: foundationBenchmarks + httpBenchmarks + simBenchmarks + scriptBenchmarks + connectorBenchmarks + engineBenchmarks).run()

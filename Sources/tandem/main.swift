@@ -1,12 +1,6 @@
 import TandemCLI
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // The command list is assembled from one list per area (see Commands/), so
 // each area registers its commands in its own file.
-let tool = CommandLineTool(
-    name: "tandem",
-    summary: "a sync node for issue trackers",
-    commands: foundationCommands + httpCommands + simCommands + scriptCommands + connectorCommands + engineCommands)
-exit(tool.main(CommandLine.arguments))
+CommandLineTool(name: "tandem", summary: "a sync node for issue trackers",
+                commands: foundationCommands + httpCommands + simCommands + scriptCommands + connectorCommands + engineCommands).run()

@@ -63,12 +63,29 @@ final class ConflictBaseTests: XCTestCase {
     /// next peer replica takes our own write for a local edit (a false
     /// conflict that, under remote-wins on the other node, brings an old
     /// value back over a newer one).
-    func testAgreed_AnInterruptedWriteTheEntityStillHolds_IsAgreed() {
+    func testAgreed_WhatAnInterruptedApplyWrote_IsAgreed() {
         let intent = ApplyIntent(localID: "1", seq: 11, written: ["summary": "s1306", "description": "d1401"],
                                  before: ["summary": "old", "description": "old"])
         let local: JSON = ["fields": ["summary": "s1306", "description": "someone else"]]
         let agreed = ConflictBase.agreed(changes: ["fields": [:]], keptLocal: [], interrupted: intent, local: local)
-        XCTAssertEqual(agreed, ["summary"], "a field rewritten since is a local change, not agreed")
+        XCTAssertEqual(agreed, ["summary", "description"], "what we wrote is known to both, even where someone wrote after us")
+    }
+
+    /// The apply was interrupted after writing "In Progress"; a person then
+    /// set "Done". The retried replica still brings "In Progress": that is no
+    /// edit of the peer's, so the person's later edit stays without a conflict.
+    func testBase_AnInterruptedWriteSomeoneChangedSince_IsTheBase() {
+        let intent = ApplyIntent(localID: "1", seq: 2, written: ["status": "In Progress"], before: ["status": "To Do"])
+        let base = ConflictBase.base(of: twin(base: ["status": "To Do"], marks: [:]), sent: nil, appliedSeq: 1,
+                                     interrupted: intent, local: ["fields": ["status": "Done"]])
+        XCTAssertEqual(base?["status"], "In Progress")
+    }
+
+    func testBase_AFieldBackAtItsValueBeforeTheInterruptedApply_KeepsTheBase() {
+        let intent = ApplyIntent(localID: "1", seq: 2, written: ["status": "In Progress"], before: ["status": "To Do"])
+        let base = ConflictBase.base(of: twin(base: ["status": "To Do"], marks: [:]), sent: nil, appliedSeq: 1,
+                                     interrupted: intent, local: ["fields": ["status": "To Do"]])
+        XCTAssertEqual(base?["status"], "To Do", "the write may never have happened: the peer's value must still be applied")
     }
 
     func testAgreed_AFieldKeptLocal_IsNotAgreed() {

@@ -38,6 +38,18 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try nodes.entities("green").count, 1, "no entity was duplicated")
     }
 
+    func testAnInboxMessageTheStoreCannotDecodeIsParkedWithTheReason_WhileOthersSync() throws {
+        try nodes.start()
+        let green = try XCTUnwrap(nodes.green.store)
+        try green.write { _ = try $0.storeInbox(connection: "files", kind: .ack, lane: "FS-77", seq: 1, body: ["lane": 7]) }
+        nodes.green.connections["files"]?.context.work.signal()
+        _ = try nodes.tracker("blue").call("create", ["fields": ["summary": "still syncs", "priority": "Low"]])
+        XCTAssertTrue(try eventually { try nodes.entities("green").values.contains { $0["fields"]?["summary"] == "still syncs" } })
+        XCTAssertTrue(try eventually { try green.read { try $0.openParked(connection: "files") }.count == 1 })
+        let parked = try XCTUnwrap(try green.read { try $0.openParked(connection: "files") }.first)
+        XCTAssertTrue(parked.reason.hasPrefix("undecodable message in the store: "), parked.reason)
+    }
+
     func testAfterTheExchangeSettles_NothingIsWrittenAgain() throws {
         try nodes.start()
         _ = try nodes.tracker("blue").call("create", ["fields": ["summary": "settle", "priority": "Low"]])

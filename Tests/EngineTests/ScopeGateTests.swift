@@ -22,13 +22,8 @@ final class ScopeGateTests: XCTestCase {
         var config = try XCTUnwrap(try nodes.config("blue", port: 1, peerPort: 2).connections["files"])
         config.trigger.query = query
         config.trigger.strict = strict
-        let script = try Script(source: "", file: "empty.sync")
-        let context = ConnectionContext(
-            config: config, nodeName: "blue", instance: try nodes.tracker("blue"),
-            trackerHTTP: TrackerHTTPService(baseUrl: "http://invalid", client: HTTPClient()),
-            outgoingScript: script, incomingScript: script, store: store, logger: Logger(node: "blue", minimum: .error),
-            metrics: Metrics())
-        return ScopeGate(context: context)
+        let context = ConnectionContext(name: config.name, store: store, logger: Logger(node: "blue", minimum: .error), metrics: Metrics())
+        return ScopeGate(context: context, instance: try nodes.tracker("blue"), trigger: config.trigger)
     }
 
     private func asked(_ gate: ScopeGate) -> Double {

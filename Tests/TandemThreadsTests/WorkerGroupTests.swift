@@ -39,6 +39,33 @@ final class WorkerGroupTests: XCTestCase {
         XCTAssertEqual(runs.load(ordering: .relaxed), 2)
     }
 
+    func testRequestStopThenWaitExitedReturnsTrueOnceEveryBodyReturned() {
+        let group = WorkerGroup(name: "test.request")
+        let finished = Atomic<Int>(0)
+        group.start(count: 3) { _ in
+            while group.isRunning { usleep(1_000) }
+            finished.add(1, ordering: .relaxed)
+        }
+        XCTAssertEqual(group.aliveCount, 3)
+        group.requestStop()
+        XCTAssertFalse(group.isRunning)
+        XCTAssertTrue(group.waitExited(timeoutSeconds: 30))
+        XCTAssertEqual(finished.load(ordering: .relaxed), 3)
+        XCTAssertEqual(group.aliveCount, 0)
+    }
+
+    func testWaitExitedGivesUpAtItsTimeoutWhileABodyIsStuck() {
+        let group = WorkerGroup(name: "test.stuck")
+        let release = DispatchSemaphore(value: 0)
+        group.start { _ in release.wait() }  // ignores isRunning, like a plugin call that never returns
+        group.requestStop()
+        XCTAssertFalse(group.waitExited(timeoutSeconds: 0.05))
+        XCTAssertEqual(group.aliveCount, 1)
+        release.signal()
+        XCTAssertTrue(group.waitExited(timeoutSeconds: 30))
+        XCTAssertEqual(group.aliveCount, 0)
+    }
+
     func testAJoinableThreadRunsItsBodyBeforeJoinReturns() throws {
         let ran = Atomic<Bool>(false)
         let thread = try XCTUnwrap(WorkerThread.start(name: "test.one") { ran.store(true, ordering: .relaxed) })

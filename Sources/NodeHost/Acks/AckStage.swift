@@ -8,9 +8,7 @@ import TandemTime
 /// `failed` ack records the peer's reason, shown by `tandem status`.
 struct AckStage {
     let context: ConnectionContext
-    private var failures: FailurePolicy { FailurePolicy(context: context) }
-
-    init(context: ConnectionContext) { self.context = context }
+    let failures: FailurePolicy
 
     func process(_ queued: QueuedMessage, _ ack: AckMessage) -> StageOutcome {
         do {

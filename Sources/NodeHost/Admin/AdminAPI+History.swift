@@ -24,9 +24,9 @@ extension AdminAPI {
         guard let limit = Int(limitText), (1...10_000).contains(limit) else {
             return .error(400, "limit must be a number from 1 to 10000, not '\(limitText)'")
         }
-        var names = contexts.keys.sorted()
+        var names = connections.keys.sorted()
         if let only = request.query("connection") {
-            guard contexts[only] != nil else { return .error(404, "no connection '\(only)'; known: \(names.joined(separator: ", "))") }
+            guard connections[only] != nil else { return .error(404, "no connection '\(only)'; known: \(names.joined(separator: ", "))") }
             names = [only]
         }
         let found: [JSON] = try store.read { tx in

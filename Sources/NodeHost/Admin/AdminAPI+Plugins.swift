@@ -8,7 +8,7 @@ import TandemJSON
 /// the plugins folder held at start, loaded or refused with the reason.
 extension AdminAPI {
     func registerPluginRoutes(on router: Router) {
-        let contexts = self.contexts
+        let connections = self.connections
         let loaded: [JSON] = loadedPlugins.sorted { $0.file < $1.file }.map { plugin in
             ["file": .string(URL(fileURLWithPath: plugin.file).lastPathComponent), "loaded": true,
              "id": .string(plugin.id), "version": .string(plugin.version)]
@@ -19,17 +19,17 @@ extension AdminAPI {
         }
         let scanned = loaded + refused
         router.add("GET", "/admin/v1/plugins") { _ in
-            .json(200, ["plugins": .array(Self.pluginsInUse(contexts)), "scanned": .array(scanned)])
+            .json(200, ["plugins": .array(Self.pluginsInUse(connections)), "scanned": .array(scanned)])
         }
     }
 
     /// One object per plugin id, sorted by id; instance and connection names sorted.
-    static func pluginsInUse(_ contexts: [String: ConnectionContext]) -> [JSON] {
+    static func pluginsInUse(_ connections: [String: Connection]) -> [JSON] {
         var byID: [String: (plugin: LoadedPlugin, instances: Set<String>, connections: Set<String>)] = [:]
-        for (name, context) in contexts {
-            let plugin = context.instance.plugin
+        for (name, connection) in connections {
+            let plugin = connection.instance.plugin
             var entry = byID[plugin.id] ?? (plugin, [], [])
-            entry.instances.insert(context.config.instance)
+            entry.instances.insert(connection.config.instance)
             entry.connections.insert(name)
             byID[plugin.id] = entry
         }

@@ -10,7 +10,7 @@ import TandemDigest
 /// Reachable only from loopback and only with `Authorization: Bearer
 /// <adminToken>`; anything else gets 403/401 before routing.
 struct AdminAPI {
-    let contexts: [String: ConnectionContext]
+    let connections: [String: Connection]
     let store: Store
     let adminToken: String
     /// The running configuration, shown masked by `GET /admin/v1/config`.
@@ -22,9 +22,9 @@ struct AdminAPI {
     /// `tandem sync --query` runs, polled by id.
     let bulkRuns = BulkRuns()
 
-    init(contexts: [String: ConnectionContext], store: Store, adminToken: String, config: NodeConfig? = nil,
+    init(connections: [String: Connection], store: Store, adminToken: String, config: NodeConfig? = nil,
          loadedPlugins: [LoadedPlugin] = [], refusedPlugins: [String] = []) {
-        self.contexts = contexts
+        self.connections = connections
         self.store = store
         self.adminToken = adminToken
         self.config = config
@@ -88,7 +88,7 @@ struct AdminAPI {
         guard !retried.isEmpty || body["all"]?.boolValue == true else {
             return .error(404, "no open error with id \(body["id"]?.text ?? "?"); `tandem errors list` shows the open ones")
         }
-        for context in contexts.values { context.work.signal() }
+        for connection in connections.values { connection.context.work.signal() }
         return .json(200, ["retried": .array(retried.map(JSON.int))])
     }
 
@@ -110,7 +110,7 @@ struct AdminAPI {
             return error
         }
         guard let resolved else { return .error(404, "no open error with id \(id); `tandem errors list` shows the open ones") }
-        contexts[resolved.connection]?.work.signal()
+        connections[resolved.connection]?.context.work.signal()
         return .json(200, ["resolved": .int(id), "skipped": .string(resolved.entity)])
     }
 
@@ -126,15 +126,13 @@ struct AdminAPI {
     /// Syncs one entity now: finds it by key and queues it like a change.
     private func sync(_ request: HTTPRequest) throws -> HTTPResponse {
         let body = try request.jsonBody()
-        guard let name = body["connection"]?.stringValue, let context = contexts[name] else {
-            return .error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
-        }
+        let connection = try named(body), name = connection.name, context = connection.context
         guard let key = body["key"]?.stringValue, !key.isEmpty else { return .error(400, "body needs \"key\"") }
         let store = self.store
         let answer = BoundedWait.run(atMost: Self.lookupSeconds, name: "tandem.admin.sync") { () -> HTTPResponse in
             let entity: JSON
             do {
-                entity = try context.instance.call("get", ["key": .string(key)]).json
+                entity = try connection.instance.call("get", ["key": .string(key)]).json
             } catch let error as PluginCallError where error.kind == .notFound {
                 return .error(404, "\(key) does not exist in the tracker of connection '\(name)'")
             } catch {
@@ -142,7 +140,7 @@ struct AdminAPI {
             }
             guard let id = entity["id"]?.stringValue else { return .error(502, "the tracker answered \(key) without an id") }
             do {
-                if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
+                if let refusal = try connection.scopeGate.refusal(for: entity, localID: id, announcedBy: "manual", fresh: true) {
                     return .error(409, refusal)
                 }
             } catch let error as PluginCallError {
@@ -167,13 +165,11 @@ struct AdminAPI {
     /// Rebuilds a connection with the peer after this node's store was lost or restored (`ConnectionRecovery`).
     private func recover(_ request: HTTPRequest) throws -> HTTPResponse {
         let body = try request.jsonBody()
-        guard let name = body["connection"]?.stringValue, let context = contexts[name] else {
-            return .error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(contexts.keys.sorted().joined(separator: ", "))")
-        }
+        let connection = try named(body), name = connection.name
         do {
-            let outcome = try ConnectionRecovery(context: context).run()
+            let outcome = try ConnectionRecovery(context: connection.context, peer: connection.peer).run()
             return .json(200, ["connection": .string(name), "linked": .int(Int64(outcome.linked)), "rebuilt": .int(Int64(outcome.rebuilt)),
-                               "store": context.store.identity.json])
+                               "store": store.identity.json])
         } catch {
             return .error(502, error.description)
         }
@@ -185,42 +181,50 @@ struct AdminAPI {
 
     private func status() throws -> HTTPResponse {
         let now = Timestamp.now()
-        let connections: [JSON] = try contexts.keys.sorted().map { name in
-            let context = contexts[name]!
+        let rows: [JSON] = try connections.keys.sorted().map { name in
+            let connection = connections[name]!
             return try store.read { tx in
                 let oldest = [try tx.oldestPending(connection: name), try tx.oldestOutbox(connection: name),
                               try tx.oldestInbox(connection: name)].compactMap { $0 }.min()
                 return [
-                    "name": .string(name), "instance": .string(context.config.instance),
-                    "plugin": .string(context.instance.plugin.id),
-                    "enabled": .bool(context.config.enabled), "paused": .bool(context.isPaused),
+                    "name": .string(name), "instance": .string(connection.config.instance),
+                    "plugin": .string(connection.instance.plugin.id),
+                    "enabled": .bool(connection.config.enabled), "paused": .bool(connection.context.isPaused),
                     "pending": .int(Int64(try tx.pendingCount(connection: name))),
                     "outbox": .int(Int64(try tx.outboxDepth(connection: name))),
                     "inbox": .int(Int64(try tx.inboxDepth(connection: name))),
                     "oldestPendingSeconds": oldest.map { .double(Double(now - $0) / 1000) } ?? .null,
                     "parked": .int(Int64(try tx.openParked(connection: name).count)),
-                    "peer": .string(context.config.peer.url),
+                    "peer": .string(connection.config.peer.url),
                     "conflicts": .int(Int64(ConflictPolicy.Rule.allCases.reduce(0) {
-                        $0 + context.metrics.counter("tandem_conflicts_total", ["connection": name, "policy": $1.rawValue])
+                        $0 + connection.context.metrics.counter("tandem_conflicts_total", ["connection": name, "policy": $1.rawValue])
                     })),
                     // Items done in every stage since start: the console draws throughput from its deltas.
                     "synced": .int(Int64(["outgoing", "incoming", "ack"].reduce(0) {
-                        $0 + context.metrics.counter("tandem_syncs_total", ["connection": name, "stage": $1, "outcome": "done"])
+                        $0 + connection.context.metrics.counter("tandem_syncs_total", ["connection": name, "stage": $1, "outcome": "done"])
                     })),
                     "twins": .int(Int64(try tx.twinCount(connection: name))),
                     "lastSync": try tx.lastSyncedAt(connection: name).map { .string(Timestamp.iso($0)) } ?? .null,
                 ]
             }
         }
-        return .json(200, ["node": config.map { .string($0.node.name) } ?? .null, "connections": .array(connections)])
+        return .json(200, ["node": config.map { .string($0.node.name) } ?? .null, "connections": .array(rows)])
     }
 
     private func setPaused(_ request: HTTPRequest, _ paused: Bool) throws -> HTTPResponse {
         let name = request.pathParameters["name"] ?? ""
-        guard let context = contexts[name] else { return .error(404, "no connection '\(name)'") }
+        guard let connection = connections[name] else { return .error(404, "no connection '\(name)'") }
         try store.write { try $0.storePause(connection: name, paused: paused) }
-        context.setPaused(paused)
+        connection.context.setPaused(paused)
         return .json(200, ["connection": .string(name), "paused": .bool(paused)])
+    }
+
+    /// The connection a request body names in `connection`; a 404 naming the known ones otherwise.
+    func named(_ body: JSON) throws -> Connection {
+        guard let name = body["connection"]?.stringValue, let connection = connections[name] else {
+            throw HTTPResponseError(.error(404, "no connection '\(body["connection"]?.stringValue ?? "")'; known: \(connections.keys.sorted().joined(separator: ", "))"))
+        }
+        return connection
     }
 
     private static func id(_ body: JSON) throws -> Int64 {

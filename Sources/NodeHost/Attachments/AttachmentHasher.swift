@@ -11,6 +11,10 @@ import TandemDigest
 /// it travels without `sha256`, and the receiver parks it with the reason.
 struct AttachmentHasher {
     let context: ConnectionContext
+    let instance: PluginInstance
+    /// Larger attachments are not fetched (`maxAttachmentBytes`).
+    let maxBytes: Int
+    private var blobs: BlobStore { BlobStore(store: context.store) }
 
     /// Hashes the entity's attachments not hashed before.
     ///
@@ -24,11 +28,11 @@ struct AttachmentHasher {
         BlobMemory.prepare()
         for attachment in attachments {
             guard let id = attachment["id"]?.stringValue, !known.contains(id) else { continue }
-            if let size = attachment["size"]?.intValue, size > context.config.maxAttachmentBytes { continue }
+            if let size = attachment["size"]?.intValue, size > maxBytes { continue }
             guard let output = try fetch(entityID: entityID, attachmentID: id) else { continue }
             let bytes = output.blob ?? []
             let sha256 = Digest.hex(Digest.sha256(bytes))
-            try context.blobs.write(bytes, sha256: sha256)
+            try blobs.write(bytes, sha256: sha256)
             try context.store.write { tx in
                 try tx.saveAttachmentTwin(connection: context.name, AttachmentTwin(
                     localEntity: entityID, localAttachment: id, sha256: sha256, size: Int64(bytes.count), remoteAttachment: nil))
@@ -50,39 +54,9 @@ struct AttachmentHasher {
     /// The attachment's bytes; nil when it was deleted since the entity was read.
     private func fetch(entityID: String, attachmentID: String) throws(PluginCallError) -> PluginOutput? {
         do {
-            return try context.instance.call("attachment.get", ["id": .string(entityID), "attachmentId": .string(attachmentID)])
+            return try instance.call("attachment.get", ["id": .string(entityID), "attachmentId": .string(attachmentID)])
         } catch where error.kind == .notFound {
             return nil
         }
-    }
-}
-
-extension ConnectionContext {
-    /// Where this node spools attachment bytes.
-    var blobs: BlobStore { BlobStore(store: store) }
-
-    /// The entity with each known attachment marked with its `sha256`, and
-    /// with `remoteId` when it came from the peer (from `attachment_twins`),
-    /// so replicas carry hashes and a synced attachment never travels back.
-    func withAttachmentTwins(_ entity: JSON, localID: String) -> JSON {
-        guard let attachments = entity["attachments"]?.arrayValue, !attachments.isEmpty else { return entity }
-        let known: [AttachmentTwin]
-        do {
-            known = try store.read { try $0.attachmentTwins(connection: name, localEntity: localID) }
-        } catch {
-            logger.error("cannot read the attachment twins of \(localID); its attachments go unmarked: \(error)", connection: name, entity: localID)
-            return entity
-        }
-        guard !known.isEmpty else { return entity }
-        let byID = Dictionary(known.map { ($0.localAttachment, $0) }, uniquingKeysWith: { first, _ in first })
-        var annotated = entity
-        annotated["attachments"] = .array(attachments.map { attachment in
-            guard let id = attachment["id"]?.stringValue, let twin = byID[id] else { return attachment }
-            var marked = attachment
-            marked["sha256"] = .string(twin.sha256)
-            if let remote = twin.remoteAttachment { marked["remoteId"] = .string(remote) }
-            return marked
-        })
-        return annotated
     }
 }

@@ -18,32 +18,37 @@ import TandemDigest
 /// twin are then matched by SHA-256 before anything is put again.
 struct AttachmentApplier {
     let context: ConnectionContext
-    /// How often this message failed before: a hash mismatch or a missing blob
-    /// is retried this many times, then parked.
-    let attempts: Int
+    let instance: PluginInstance
+    /// Fetches blobs from the peer node.
+    let peer: PeerClient
+    /// Larger attachments are parked (`maxAttachmentBytes`).
+    let maxBytes: Int
+    /// A hash mismatch or a missing blob is retried this many times, then parked.
     static let maxAttempts = 3
+    private var blobs: BlobStore { BlobStore(store: context.store) }
 
-    /// Adds each attachment not on the entity yet; returns the new local attachment ids.
+    /// Adds each attachment not on the entity yet; returns the new local
+    /// attachment ids. `attempts`: how often this message failed before.
     ///
     /// - Throws: `PluginCallError` (transient: retried), `AttachmentError`
     ///   (permanent: the lane is parked with its message).
-    func add(_ attachments: [JSON], to twin: Twin) throws -> Set<String> {
+    func add(_ attachments: [JSON], to twin: Twin, attempts: Int) throws -> Set<String> {
         var added: Set<String> = []
         if !attachments.isEmpty { BlobMemory.prepare() }
         for attachment in attachments {
-            if let id = try add(attachment, to: twin) { added.insert(id) }
+            if let id = try add(attachment, to: twin, attempts: attempts) { added.insert(id) }
         }
         return added
     }
 
-    private func add(_ attachment: JSON, to twin: Twin) throws -> String? {
+    private func add(_ attachment: JSON, to twin: Twin, attempts: Int) throws -> String? {
         let filename = SafeFileName(attachment["filename"]?.stringValue ?? "").value
         let sha256 = attachment["sha256"]?.stringValue ?? ""
         let remoteID = attachment["remoteId"]?.stringValue ?? sha256
         let known = try context.store.read { try $0.attachmentTwins(connection: context.name, localEntity: twin.localID) }
         if known.contains(where: { $0.remoteAttachment == remoteID || $0.sha256 == sha256 }) { return nil }
 
-        let limit = context.config.maxAttachmentBytes
+        let limit = maxBytes
         if let size = attachment["size"]?.intValue, size > limit {
             throw AttachmentError.overLimit(filename: filename, size: size, limit: limit, connection: context.name)
         }
@@ -55,14 +60,14 @@ struct AttachmentApplier {
             try record(existing, sha256: sha256, size: attachment["size"]?.intValue ?? 0, remoteID: remoteID, twin: twin)
             return existing
         }
-        let bytes = try context.blobs.read(sha256) ?? fetch(sha256, filename: filename)
+        let bytes = try blobs.read(sha256) ?? fetch(sha256, filename: filename, attempts: attempts)
         if bytes.count > limit {
             throw AttachmentError.overLimit(filename: filename, size: bytes.count, limit: limit, connection: context.name)
         }
         try context.store.write {
             try $0.recordAttachmentIntent(connection: context.name, localEntity: twin.localID, remoteAttachment: remoteID, sha256: sha256)
         }
-        let output = try context.instance.call("attachment.put", [
+        let output = try instance.call("attachment.put", [
             "id": .string(twin.localID), "filename": .string(filename),
             "mimeType": attachment["mimeType"] ?? .string("application/octet-stream"),
         ], blob: bytes).json
@@ -82,10 +87,10 @@ struct AttachmentApplier {
     }
 
     /// The bytes of `sha256` from the peer, verified and spooled.
-    private func fetch(_ sha256: String, filename: String) throws -> [UInt8] {
+    private func fetch(_ sha256: String, filename: String, attempts: Int) throws -> [UInt8] {
         let response: HTTPResponse
         do throws(HTTPClientError) {
-            response = try context.peer.send(method: "GET", target: BlobEndpoint.pathPrefix + sha256, timeoutSeconds: 300)
+            response = try peer.send(method: "GET", target: BlobEndpoint.pathPrefix + sha256, timeoutSeconds: 300)
         } catch {
             throw PluginCallError(.transient, "fetch attachment '\(filename)' from the peer: \(error)")
         }
@@ -103,19 +108,19 @@ struct AttachmentApplier {
             if attempts + 1 >= Self.maxAttempts { throw AttachmentError(problem + " (after \(Self.maxAttempts) attempts)") }
             throw PluginCallError(.transient, problem + "; fetching again")
         }
-        try context.blobs.write(bytes, sha256: sha256)
+        try blobs.write(bytes, sha256: sha256)
         return bytes
     }
 
     /// After a crash between a put and its record: the entity's attachment
     /// with these bytes that has no twin yet, if the put happened.
     private func findPutBeforeRestart(sha256: String, size: Int?, known: [AttachmentTwin], twin: Twin) throws -> String? {
-        let entity = try context.instance.call("get", ["id": .string(twin.localID)]).json
+        let entity = try instance.call("get", ["id": .string(twin.localID)]).json
         let twinned = Set(known.map(\.localAttachment))
         for candidate in entity["attachments"]?.arrayValue ?? [] {
             guard let id = candidate["id"]?.stringValue, !twinned.contains(id) else { continue }
             if let size, let candidateSize = candidate["size"]?.intValue, candidateSize != size { continue }
-            let output = try context.instance.call("attachment.get", ["id": .string(twin.localID), "attachmentId": .string(id)])
+            let output = try instance.call("attachment.get", ["id": .string(twin.localID), "attachmentId": .string(id)])
             if Digest.hex(Digest.sha256(output.blob ?? [])) == sha256 {
                 context.logger.info("found attachment \(id) put before a restart; not adding it again", connection: context.name,
                                     entity: twin.localKey)

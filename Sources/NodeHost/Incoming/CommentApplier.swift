@@ -6,6 +6,7 @@ import TandemJSON
 /// body before adding again).
 struct CommentApplier {
     let context: ConnectionContext
+    let instance: PluginInstance
 
     /// Adds each comment not added before; returns the new local comments' ids.
     func add(_ comments: [JSON], to twin: Twin) throws -> Set<String> {
@@ -29,7 +30,7 @@ struct CommentApplier {
                     try $0.recordCommentIntent(connection: context.name, localEntity: twin.localID, remoteComment: remoteID, body: body)
                 }
             }
-            let output = try context.instance.call("comment.add", [
+            let output = try instance.call("comment.add", [
                 "id": .string(twin.localID), "body": comment["body"] ?? "", "internal": comment["internal"] ?? .bool(false),
             ]).json
             guard let localComment = output["id"]?.stringValue else { continue }
@@ -49,7 +50,7 @@ struct CommentApplier {
     /// The id of a local comment no twin claims whose body is `intended`: the
     /// add an earlier attempt made before it could record it.
     private func addedBeforeCrash(_ intended: String, to twin: Twin, claimed: Set<String>) throws -> String? {
-        let entity = try context.instance.call("get", ["id": .string(twin.localID)]).json
+        let entity = try instance.call("get", ["id": .string(twin.localID)]).json
         return entity["comments"]?.arrayValue?.first { comment in
             guard let id = comment["id"]?.stringValue, !claimed.contains(id) else { return false }
             return Self.matches(comment["body"]?.stringValue ?? "", intended: intended)

@@ -21,7 +21,7 @@ enum ConflictBase {
     /// The base to judge a peer replica built after applying our `appliedSeq`.
     /// - Parameter sent: our fields as of replica `appliedSeq`, if kept.
     /// - Parameter interrupted: an apply of ours cut short before it was
-    ///   recorded; a field still holding the value it wrote is agreed.
+    ///   recorded; what it wrote is known to both (`interruptedWrites`).
     static func base(of twin: Twin, sent: JSON?, appliedSeq: Int64, interrupted: ApplyIntent? = nil, local: JSON? = nil) -> JSON? {
         var fields: [String: JSON]
         if let sentFields = sent?.objectValue {
@@ -33,11 +33,28 @@ enum ConflictBase {
             guard let base = twin.base?.objectValue else { return nil }
             fields = base
         }
-        let current = local?["fields"]?.objectValue ?? [:]
-        for (name, value) in interrupted?.written ?? [:] where ConflictResolver.looselyEqual(value, current[name] ?? .null) {
-            fields[name] = current[name]
-        }
+        fields.merge(interruptedWrites(interrupted, local: local)) { $1 }
         return .object(fields)
+    }
+
+    /// What an interrupted apply of ours wrote, as far as the entity shows:
+    /// a field holding the written value (in the tracker's form), or a third
+    /// value someone wrote after us (the written one, which the peer sent
+    /// and we held). A field back at its value before the apply may never
+    /// have been written: it does not count.
+    static func interruptedWrites(_ intent: ApplyIntent?, local: JSON?) -> [String: JSON] {
+        guard let intent else { return [:] }
+        let current = local?["fields"]?.objectValue ?? [:]
+        var writes: [String: JSON] = [:]
+        for (name, value) in intent.written {
+            let now = current[name] ?? .null
+            if ConflictResolver.looselyEqual(value, now) {
+                writes[name] = now
+            } else if !ConflictResolver.looselyEqual(intent.before[name] ?? .null, now) {
+                writes[name] = value
+            }
+        }
+        return writes
     }
 
     /// Values the peer also knew, beside the base, when replicas crossed: we
@@ -56,16 +73,12 @@ enum ConflictBase {
     }
 
     /// The fields an apply agrees on: what it writes, less what it keeps at
-    /// the local value; plus what an interrupted apply of ours wrote and the
-    /// entity still holds (the script records no change there, yet the peer
-    /// sent that value and we hold it).
+    /// the local value; plus what an interrupted apply of ours wrote
+    /// (`interruptedWrites`: the script may record no change there, or keep
+    /// a later local edit, yet the peer sent that value and we held it).
     static func agreed(changes: JSON, keptLocal: Set<String>, interrupted: ApplyIntent?, local: JSON?) -> Set<String> {
-        var agreed = Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? [])
-        let current = local?["fields"]?.objectValue ?? [:]
-        for (name, value) in interrupted?.written ?? [:] where ConflictResolver.looselyEqual(value, current[name] ?? .null) {
-            agreed.insert(name)
-        }
-        return agreed.subtracting(keptLocal)
+        Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
+            .union(interruptedWrites(interrupted, local: local).keys)
     }
 
     /// The twin's base after an apply: `agreed` fields take their value in

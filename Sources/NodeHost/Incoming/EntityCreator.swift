@@ -12,12 +12,14 @@ import TandemJSON
 ///     pauses the connection, so a loop cannot flood a tracker.
 struct EntityCreator {
     let context: ConnectionContext
+    let instance: PluginInstance
+    let creations: CreationBreaker
 
     /// Creates the entity and records its twin; returns the twin with the new
     /// entity's lane (`entity:<id>`) held by the caller, who releases it after
     /// its final commit, so the entity's own change event waits until then.
     func create(fields: JSON, for message: ReplicaMessage) throws -> Twin {
-        if let refusal = context.creations.admit() {
+        if let refusal = creations.admit() {
             context.setPaused(true)
             context.metrics.increment("tandem_circuit_breaker_trips_total", ["connection": context.name])
             context.logger.error("\(refusal); connection paused", connection: context.name, entity: message.source.label)
@@ -25,7 +27,7 @@ struct EntityCreator {
         }
         context.beginCreate()
         defer { context.endCreate() }
-        let created = try context.instance.call("create", ["fields": fields, "correlationId": .string(correlationID(message))]).json
+        let created = try instance.call("create", ["fields": fields, "correlationId": .string(correlationID(message))]).json
         guard let id = created["id"]?.stringValue else {
             throw PluginCallError(.internal, "create answered without an id: \(created.text)")
         }
@@ -51,7 +53,7 @@ struct EntityCreator {
     /// connector cannot look it up.
     func createdBeforeRestart(_ message: ReplicaMessage) throws -> JSON? {
         do {
-            return try context.callIfDeclared("lookup", ["correlationId": .string(correlationID(message))])?.json
+            return try instance.callIfDeclared("lookup", ["correlationId": .string(correlationID(message))])?.json
         } catch let error as PluginCallError where error.kind == .notFound {
             return nil
         }

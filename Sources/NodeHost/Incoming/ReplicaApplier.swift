@@ -13,9 +13,16 @@ import TandemTime
 /// ack are one transaction.
 struct ReplicaApplier {
     let context: ConnectionContext
-    private var failures: FailurePolicy { FailurePolicy(context: context) }
-
-    init(context: ConnectionContext) { self.context = context }
+    let instance: PluginInstance
+    /// The connection's incoming script.
+    let script: Script
+    let conflictPolicy: ConflictPolicy
+    /// Rebuilds our replica of the written entity (the echo baseline).
+    let builder: ReplicaBuilder
+    let creator: EntityCreator
+    let comments: CommentApplier
+    let attachments: AttachmentApplier
+    let failures: FailurePolicy
 
     /// Replicas are whole-state snapshots, so when a lane holds several the
     /// newest stands for all of them: it is applied, and the older ones are
@@ -67,14 +74,13 @@ struct ReplicaApplier {
 
         // The local entity: the twin's, one created before a crash (found by
         // its correlation id), or none (first sync).
-        let creator = EntityCreator(context: context)
         var twin = existing
         var local: JSON?
         do {
             if let twin {
                 local = try readLocal(twin)
             } else if let found = try creator.createdBeforeRestart(message), let id = found["id"]?.stringValue {
-                local = try context.instance.call("get", ["id": .string(id)]).json
+                local = try instance.call("get", ["id": .string(id)]).json
                 twin = Twin(connection: context.name, localID: id)
                 context.logger.info("found \(found["key"]?.stringValue ?? id) created before a restart; not creating it again",
                                     connection: context.name, entity: label)
@@ -87,7 +93,7 @@ struct ReplicaApplier {
         }
 
         if let twin, let entity = local {
-            local = context.withCommentTwins(entity, localID: twin.localID)
+            local = TwinMarks(context: context).withCommentTwins(entity, localID: twin.localID)
         }
         let changes: JSON
         do {
@@ -111,7 +117,7 @@ struct ReplicaApplier {
             return failures.retry(queued, "store: \(error)")
         }
         if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq, interrupted: intent, local: local) {
-            let resolver = ConflictResolver(policy: context.config.conflicts)
+            let resolver = ConflictResolver(policy: conflictPolicy)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            alsoKnown: ConflictBase.alsoKnown(of: twin, sent: sent, appliedSeq: message.appliedSeq),
                                            localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
@@ -135,14 +141,13 @@ struct ReplicaApplier {
         }
         let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, interrupted: intent, local: local)
         return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
-                     interrupted: intent,
-                     creator: creator)
+                     interrupted: intent)
     }
 
     /// Runs the incoming script; the changes it recorded on `issue`.
     private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> JSON {
         let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
-        let run = ScriptRun(context.incomingScript)
+        let run = ScriptRun(script)
         run.bind("replica", message.replica)
         // The replica the peer holds us to have: its last sent, or the echo it
         // did not send after applying our change (so an A→B→A edit shows).
@@ -152,7 +157,7 @@ struct ReplicaApplier {
         run.bind("firstSync", .bool(local == nil))
         // Fields edited here since the last sync, so a script can decide conflicts itself.
         run.bind("localChanges", local.map { ConflictResolver.localChanges(local: $0, base: twin?.base) } ?? .object([:]))
-        let host = NodeScriptHost(context: context, twin: twin, entity: label)
+        let host = NodeScriptHost(context: context, instance: instance, twin: twin, entity: label)
         ScriptHelpers.bindLogAndDebug(into: run, host: host)
         ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
@@ -169,7 +174,7 @@ struct ReplicaApplier {
 
     private func write(_ changes: JSON, agreed: Set<String>, queued: QueuedMessage, message: ReplicaMessage,
                        conflicts: [ConflictResolver.Conflict] = [],
-                       twin initial: Twin?, local: JSON?, interrupted: ApplyIntent?, creator: EntityCreator) -> StageOutcome {
+                       twin initial: Twin?, local: JSON?, interrupted: ApplyIntent?) -> StageOutcome {
         let label = message.source.label
         var twin = initial
         var after: JSON?
@@ -194,7 +199,7 @@ struct ReplicaApplier {
                         localID: twin.localID, seq: message.seq, written: written,
                         before: written.keys.reduce(into: [:]) { $0[$1] = interrupted?.before[$1] ?? localFields[$1] ?? .null }))
                 }
-                let output = try context.instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
+                let output = try instance.call("update", ["id": .string(twin.localID), "fields": fields]).json
                 // The updated record stands for a re-read when it is exact:
                 // nobody else wrote between our read and this write (the
                 // version moved by exactly our one write) and it carries what
@@ -211,11 +216,10 @@ struct ReplicaApplier {
                 exact = true
             }
             guard let current = twin else { return failures.retry(queued, "create returned no entity") }
-            addedComments = try CommentApplier(context: context).add(changes["comments"]?.arrayValue ?? [], to: current)
-            addedAttachments = try AttachmentApplier(context: context, attempts: queued.attempts)
-                .add(changes["attachments"]?.arrayValue ?? [], to: current)
+            addedComments = try comments.add(changes["comments"]?.arrayValue ?? [], to: current)
+            addedAttachments = try attachments.add(changes["attachments"]?.arrayValue ?? [], to: current, attempts: queued.attempts)
             if after == nil || !addedComments.isEmpty || !addedAttachments.isEmpty {
-                after = try context.instance.call("get", ["id": .string(current.localID)]).json
+                after = try instance.call("get", ["id": .string(current.localID)]).json
                 exact = true
             }
         } catch let error as PluginCallError where error.isTransient {
@@ -252,7 +256,9 @@ struct ReplicaApplier {
                 let agreedNow = initial == nil ? Set(after["fields"]?.objectValue?.keys.map { $0 } ?? []) : agreed
                 // Agreed on: what the apply wrote, else the local value it found equal.
                 let agreedValues: JSON? = initial == nil ? nil : .object(
-                    (local?["fields"]?.objectValue ?? [:]).merging(fields.objectValue ?? [:]) { $1 })
+                    (local?["fields"]?.objectValue ?? [:])
+                        .merging(ConflictBase.interruptedWrites(interrupted, local: local)) { $1 }
+                        .merging(fields.objectValue ?? [:]) { $1 })
                 ConflictBase.record(agreed: agreedNow, after: after["fields"], agreedValues: agreedValues,
                                     mark: BaseMark(ours: final.nextSeq - 1, peerApplied: message.appliedSeq), into: &final)
                 final.snapshot = exact && after["version"] != nil ? after : nil
@@ -309,7 +315,7 @@ struct ReplicaApplier {
                               addedComments: Set<String>, addedAttachments: Set<String>, label: String?) -> Echo {
         let built: (replica: JSON, reads: Set<String>)
         do {
-            built = try ReplicaBuilder.replicaAndReads(for: after, context: context)
+            built = try builder.replicaAndReads(for: after)
         } catch {
             // The outgoing stage meets the same error and parks the entity.
             return .none
@@ -344,8 +350,11 @@ struct ReplicaApplier {
     /// state is not all known to the peer and must not become the baseline.
     private func unsentLocalChange(before: JSON, twin: Twin?) -> Unsent {
         guard let twin, let sent = twin.lastSentHash else { return .sent }
-        guard let replica = try? ReplicaBuilder.replica(for: before, context: context) else {
-            return .unknown("the outgoing script fails on the entity as read")
+        let replica: JSON
+        do {
+            replica = try builder.replica(for: before)
+        } catch {
+            return .unknown("the outgoing script fails on the entity as read: \(error)")
         }
         return ReplicaBuilder.hash(replica) == sent ? .sent : .unsent(replica)
     }
@@ -362,11 +371,11 @@ struct ReplicaApplier {
     /// version unchanged (one small request), else a full read.
     private func readLocal(_ twin: Twin) throws -> JSON {
         if let snapshot = twin.snapshot, let known = snapshot["version"]?.stringValue,
-           let current = try context.callIfDeclared("version", ["id": .string(twin.localID)])?.json["version"]?.stringValue,
+           let current = try instance.callIfDeclared("version", ["id": .string(twin.localID)])?.json["version"]?.stringValue,
            current == known {
             return snapshot
         }
-        return try context.instance.call("get", ["id": .string(twin.localID)]).json
+        return try instance.call("get", ["id": .string(twin.localID)]).json
     }
 
     static func version(_ entity: JSON?) -> Int? {

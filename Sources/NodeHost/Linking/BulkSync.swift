@@ -1,6 +1,7 @@
 import Foundation
 import TandemHTTP
 import TandemJSON
+import TandemThreads
 
 /// `tandem sync --query Q`: queues every matching entity like a manual sync,
 /// page by page, as a `BulkRun` whose progress an operator polls by its id.
@@ -17,6 +18,9 @@ struct BulkSync {
     /// Refs asked of one `search` call.
     static let defaultPageSize = 1000
     let context: ConnectionContext
+    let instance: PluginInstance
+    /// The connection's `trigger.query`, named when an entity is out of scope.
+    let triggerQuery: String
 
     /// Starts a run for `query`; returns after its first page is queued.
     func start(query: String, pageSize: Int, runs: BulkRuns) throws -> BulkRun {
@@ -27,7 +31,7 @@ struct BulkSync {
             run.finishSearch(failure: nil)
             return run
         }
-        let thread = Thread { [self] in
+        let started = WorkerThread.start(name: "tandem.\(context.name).bulk", detached: true) { [self] in
             do {
                 var page = first
                 while page.more {
@@ -40,8 +44,7 @@ struct BulkSync {
                 run.finishSearch(failure: "\(error)")
             }
         }
-        thread.name = "tandem.\(context.name).bulk"
-        thread.start()
+        if started == nil { run.finishSearch(failure: "cannot start the search thread: the system refused (errno \(errno)); run the sync again") }
         return run
     }
 
@@ -54,11 +57,11 @@ struct BulkSync {
     private func search(query: String, cursor: JSON, pageSize: Int) throws -> Page {
         let answer: JSON
         do {
-            answer = try context.instance.call("search", [
+            answer = try instance.call("search", [
                 "query": .string(query), "cursor": cursor, "limit": .int(Int64(pageSize)),
             ]).json
         } catch where error.kind == .invalid {
-            throw Linker.failure(400, "the tracker refused the query '\(query)': \(error); check its syntax for \(context.instance.plugin.id)")
+            throw Linker.failure(400, "the tracker refused the query '\(query)': \(error); check its syntax for \(instance.plugin.id)")
         } catch {
             throw Linker.failure(502, "cannot search the tracker of connection '\(context.name)': \(error); check `tandem status` and try again")
         }
@@ -106,7 +109,7 @@ struct BulkSync {
         }
         if twin?.remoteID == nil, let decision = try tx.scopeDecision(connection: context.name, localID: id),
            !decision.matches, try !tx.hasPending(connection: context.name, localID: id) {
-            return .outOfScope("does not match trigger.query '\(context.config.trigger.query)', so it is not sent")
+            return .outOfScope("does not match trigger.query '\(triggerQuery)', so it is not sent")
         }
         if let remote = twin?.remoteStatus, remote.hasPrefix("failed") {
             return .parked("at the peer: " + remote.dropFirst("failed".count).drop { $0 == ":" || $0 == " " })

@@ -10,9 +10,10 @@ import TandemJSON
 /// the transaction that removes the inbox row, so each is sent once.
 struct LinkStage {
     let context: ConnectionContext
-    private var failures: FailurePolicy { FailurePolicy(context: context) }
-
-    init(context: ConnectionContext) { self.context = context }
+    let instance: PluginInstance
+    /// How refusals name this node to the peer's operator.
+    let nodeName: String
+    let failures: FailurePolicy
 
     func process(_ queued: QueuedMessage, _ message: PeerMessage) -> StageOutcome {
         switch message {
@@ -30,13 +31,13 @@ struct LinkStage {
         let sourceLabel = link.source.label
         let entity: JSON
         do {
-            entity = try context.instance.call("get", ["key": .string(key)]).json
+            entity = try instance.call("get", ["key": .string(key)]).json
         } catch where error.kind == .notFound {
-            return refuse(queued, link, "\(key) does not exist in the tracker of connection '\(context.name)' on node \(context.nodeName)")
+            return refuse(queued, link, "\(key) does not exist in the tracker of connection '\(context.name)' on node \(nodeName)")
         } catch where error.isTransient {
             return failures.retry(queued, error.description, retryAfterMs: error.retryAfterMs)
         } catch {
-            return refuse(queued, link, "node \(context.nodeName) cannot read \(key): \(error)")
+            return refuse(queued, link, "node \(nodeName) cannot read \(key): \(error)")
         }
         guard let id = entity["id"]?.stringValue else {
             return refuse(queued, link, "the tracker answered \(key) without an id")
@@ -49,12 +50,12 @@ struct LinkStage {
                     return .skipped("\(key) was already linked with \(sourceLabel)")
                 }
                 if let problem = LinkRules.whyNotLinkable(existing, label: key) {
-                    try refuse(tx, queued, link, problem + " on node \(context.nodeName)")
+                    try refuse(tx, queued, link, problem + " on node \(nodeName)")
                     return .done("refused to link \(key) with \(sourceLabel): \(problem)")
                 }
                 if let holder = try tx.twinHolding(connection: context.name, remoteID: link.lane, except: id) {
                     guard holder.status == .unsynced else {
-                        let reason = "\(sourceLabel) is already twinned with \(holder.localKey ?? holder.localID) on node \(context.nodeName)"
+                        let reason = "\(sourceLabel) is already twinned with \(holder.localKey ?? holder.localID) on node \(nodeName)"
                         try refuse(tx, queued, link, reason)
                         return .done("refused to link \(key) with \(sourceLabel): \(reason)")
                     }

@@ -9,6 +9,9 @@ import TandemJSON
 /// to do next; the admin API answers them as they are.
 struct Linker {
     let context: ConnectionContext
+    let instance: PluginInstance
+    /// The instance's name in the configuration, for messages.
+    let instanceName: String
 
     /// Starts linking local entity `localKey` with the peer's `remoteKey`.
     ///
@@ -128,9 +131,9 @@ struct Linker {
     /// The local entity with key `key`, read from the tracker.
     private func resolve(_ key: String) throws -> JSON {
         do {
-            return try context.instance.call("get", ["key": .string(key)]).json
+            return try instance.call("get", ["key": .string(key)]).json
         } catch where error.kind == .notFound {
-            throw Self.failure(404, "\(key) does not exist in the tracker of connection '\(context.name)' (instance \(context.config.instance)); check the key")
+            throw Self.failure(404, "\(key) does not exist in the tracker of connection '\(context.name)' (instance \(instanceName)); check the key")
         } catch {
             throw Self.failure(502, "cannot read \(key) from the tracker: \(error); check `tandem status` and try again")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TandemThreads
 
 /// The threads that move one connection's work: its lane scheduler, its peer
 /// sender and, when it polls, its poller.
@@ -11,12 +12,13 @@ struct ConnectionWorkers {
     let sender: PeerSender
     let poller: Poller?
 
-    static func start(_ context: ConnectionContext) -> ConnectionWorkers {
-        let scheduler = LaneScheduler(context: context)
+    static func start(_ connection: Connection) -> ConnectionWorkers {
+        let context = connection.context
+        let scheduler = LaneScheduler(context: context, workers: connection.config.workers, stages: connection.stages())
         scheduler.start()
-        let sender = PeerSender(context: context)
+        let sender = PeerSender(context: context, peer: connection.peer, peerConfig: connection.config.peer)
         sender.start()
-        let poller = context.config.trigger.pollSeconds.map { Poller(context: context, interval: $0) }
+        let poller = Poller(context: context, instance: connection.instance, trigger: connection.config.trigger)
         poller?.start()
         return ConnectionWorkers(scheduler: scheduler, sender: sender, poller: poller)
     }
@@ -35,7 +37,7 @@ struct ConnectionWorkers {
     func stop(until deadline: Date = .distantFuture) -> Int {
         requestStop()
         let groups = [poller?.threads, scheduler.threads, sender.threads].compactMap { $0 }
-        for group in groups { group.waitExited(until: deadline) }
+        for group in groups { group.waitExited(timeoutSeconds: deadline.timeIntervalSinceNow) }
         return groups.reduce(0) { $0 + $1.aliveCount }
     }
 }

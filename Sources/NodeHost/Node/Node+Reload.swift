@@ -47,9 +47,9 @@ extension Node {
         let previousPlugins = self.plugins
         self.plugins = plugins
 
-        // Instances and contexts, built aside.
+        // Instances and connections, built aside.
         var nextInstances: [String: InstanceHandle] = [:]
-        var nextContexts: [String: ConnectionContext] = [:]
+        var nextConnections: [String: Connection] = [:]
         var trust: [String: WebhookTrust] = [:]
         let previousScripts = scriptSources
         do {
@@ -62,35 +62,35 @@ extension Node {
             }
             for (name, connection) in next.connections.sorted(by: { $0.key < $1.key }) {
                 let instance = nextInstances[connection.instance]!
-                if let running = contexts[name], old.connections[name] == connection,
+                if let running = connections[name], old.connections[name] == connection,
                    instances[connection.instance]?.instance === instance.instance,
                    Self.samePeer(name, connection, config: old) == Self.samePeer(name, connection, config: next),
                    try scriptsUnchanged(connection, previous: previousScripts[name]) {
-                    nextContexts[name] = running
+                    nextConnections[name] = running
                     report.unchanged.append(name)
                 } else {
-                    nextContexts[name] = try makeContext(name, connection, config: next, instance: instance, store: store)
-                    if contexts[name] == nil { report.added.append(name) } else { report.changed.append(name) }
+                    nextConnections[name] = try makeConnection(name, connection, config: next, instance: instance, store: store)
+                    if connections[name] == nil { report.added.append(name) } else { report.changed.append(name) }
                 }
             }
-            trust = try webhookTrust(next, contexts: nextContexts)
+            trust = try webhookTrust(next, connections: nextConnections)
         } catch {
             self.plugins = previousPlugins
             scriptSources = previousScripts
             throw NodeReloadError("\(error); nothing was changed")
         }
-        report.removed = contexts.keys.filter { next.connections[$0] == nil }.sorted()
+        report.removed = connections.keys.filter { next.connections[$0] == nil }.sorted()
 
         // Commit: nothing below fails.
         for name in report.removed + report.changed { workers.removeValue(forKey: name)?.stop() }
         for name in report.removed { scriptSources[name] = nil }
-        contexts = nextContexts
+        connections = nextConnections
         instances = nextInstances
         setConfig(next)
         logger.redact(secrets(next))
         publishRoutes(store: store, config: next, trust: trust)
         metrics.declareStandardSeries(connections: report.added + report.changed)
-        for name in report.added + report.changed { workers[name] = ConnectionWorkers.start(contexts[name]!) }
+        for name in report.added + report.changed { workers[name] = ConnectionWorkers.start(connections[name]!) }
         logger.info("configuration reloaded", ["report": report.json])
         for line in report.restartNeeded { logger.warn(line) }
         return report

@@ -37,7 +37,7 @@ public final class Node: @unchecked Sendable {
     /// Everything below is owned by start/stop/reload, which `changes` serialises.
     let changes = NSLock()
     var store: Store?
-    var contexts: [String: ConnectionContext] = [:]
+    var connections: [String: Connection] = [:]
     var workers: [String: ConnectionWorkers] = [:]
     var instances: [String: InstanceHandle] = [:]
     var plugins = LoadedPlugins()
@@ -80,22 +80,22 @@ public final class Node: @unchecked Sendable {
             instances[name] = try makeInstance(name, config: config)
         }
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
-            contexts[name] = try makeContext(name, connection, config: config, instance: instances[connection.instance]!, store: store)
+            connections[name] = try makeConnection(name, connection, config: config, instance: instances[connection.instance]!, store: store)
         }
         try restorePauses(store: store)
         registerGauges(store: store)
         observeStoreFaults(store)
-        metrics.declareStandardSeries(connections: contexts.keys.sorted())
+        metrics.declareStandardSeries(connections: connections.keys.sorted())
         let port = try startServer(store: store)
-        for context in contexts.values.sorted(by: { $0.name < $1.name }) {
-            workers[context.name] = ConnectionWorkers.start(context)
+        for connection in connections.values.sorted(by: { $0.name < $1.name }) {
+            workers[connection.name] = ConnectionWorkers.start(connection)
         }
         stallWatch?.start()
         let pruner = HistoryPruner(store: store, retention: config.node.history, logger: logger)
         pruner.start()
         self.pruner = pruner
         readiness.withLock { ready = true }
-        logger.info("node started", ["port": .int(Int64(port)), "connections": .array(contexts.keys.sorted().map(JSON.string))])
+        logger.info("node started", ["port": .int(Int64(port)), "connections": .array(connections.keys.sorted().map(JSON.string))])
         return port
     }
 
@@ -262,14 +262,14 @@ public final class Node: @unchecked Sendable {
         }
     }
 
-    /// The connection's context; records its scripts' text in `scriptSources`.
-    func makeContext(_ name: String, _ connection: NodeConfig.Connection, config: NodeConfig, instance: InstanceHandle,
-                     store: Store) throws(NodeStartError) -> ConnectionContext {
+    /// The running connection; records its scripts' text in `scriptSources`.
+    func makeConnection(_ name: String, _ connection: NodeConfig.Connection, config: NodeConfig, instance: InstanceHandle,
+                        store: Store) throws(NodeStartError) -> Connection {
         try checkTrust(HTTPClient(caFile: connection.peer.caFile), path: "$.connections.\(name).peer.caFile")
         let outgoing = try readScript(connection.outgoingScript), incoming = try readScript(connection.incomingScript)
         scriptSources[name] = [outgoing.text, incoming.text]
-        return ConnectionContext(
-            config: connection, nodeName: config.node.name, instance: instance.instance, trackerHTTP: instance.http,
+        return Connection(
+            config: connection, nodeName: config.node.name, instance: instance.instance,
             outgoingScript: outgoing.script, incomingScript: incoming.script,
             store: store, logger: logger, metrics: metrics,
             samePeer: Self.samePeer(name, connection, config: config))
@@ -340,9 +340,9 @@ public final class Node: @unchecked Sendable {
 
     /// An operator's pause holds across restarts; a disabled connection stays paused.
     private func restorePauses(store: Store) throws(NodeStartError) {
-        for context in contexts.values where context.config.enabled {
+        for connection in connections.values where connection.config.enabled {
             do {
-                if let paused = try store.read({ try $0.storedPause(connection: context.name) }) { context.setPaused(paused) }
+                if let paused = try store.read({ try $0.storedPause(connection: connection.name) }) { connection.context.setPaused(paused) }
             } catch {
                 throw NodeStartError("cannot read the connections' pause state from the store: \(error)")
             }
@@ -376,10 +376,10 @@ public final class Node: @unchecked Sendable {
 
     /// How each instance's webhooks are authenticated; refuses a secret its
     /// plugin declares no signature for.
-    func webhookTrust(_ config: NodeConfig, contexts: [String: ConnectionContext]) throws(NodeStartError) -> [String: WebhookTrust] {
+    func webhookTrust(_ config: NodeConfig, connections: [String: Connection]) throws(NodeStartError) -> [String: WebhookTrust] {
         var trust: [String: WebhookTrust] = [:]
-        for (name, contexts) in Self.webhookConnections(contexts) {
-            trust[name] = try WebhookTrust.of(instance: name, config.instances[name]!, plugin: contexts[0].instance.plugin)
+        for (name, byInstance) in Self.webhookConnections(connections) {
+            trust[name] = try WebhookTrust.of(instance: name, config.instances[name]!, plugin: byInstance[0].instance.plugin)
             if trust[name]?.secret == nil {
                 logger.warn("webhooks of instance '\(name)' are not authenticated: set $.instances.\(name).webhookSecret; until then each webhook is only a notice and the entity is read from the tracker")
             }
@@ -388,21 +388,22 @@ public final class Node: @unchecked Sendable {
     }
 
     /// The connections that take webhooks, by instance.
-    private static func webhookConnections(_ contexts: [String: ConnectionContext]) -> [String: [ConnectionContext]] {
-        var byInstance: [String: [ConnectionContext]] = [:]
-        for context in contexts.values.sorted(by: { $0.name < $1.name }) where context.config.trigger.webhook {
-            byInstance[context.config.instance, default: []].append(context)
+    private static func webhookConnections(_ connections: [String: Connection]) -> [String: [Connection]] {
+        var byInstance: [String: [Connection]] = [:]
+        for connection in connections.values.sorted(by: { $0.name < $1.name }) where connection.config.trigger.webhook {
+            byInstance[connection.config.instance, default: []].append(connection)
         }
         return byInstance
     }
 
-    /// Builds the request handlers over `contexts` and publishes them to the
+    /// Builds the request handlers over `connections` and publishes them to the
     /// server (at start, and after each reload).
     func publishRoutes(store: Store, config: NodeConfig, trust: [String: WebhookTrust]) {
-        let receiver = PeerReceiver(contexts: contexts, store: store, logger: logger)
-        let byInstance = Self.webhookConnections(contexts)
-        let hooks = WebhookIntake(connectionsByInstance: byInstance, store: store, trust: trust)
-        let admin = AdminAPI(contexts: contexts, store: store, adminToken: config.node.adminToken, config: config,
+        let receiver = PeerReceiver(connections: connections, store: store, logger: logger)
+        let byInstance = Self.webhookConnections(connections)
+        let hooks = WebhookIntake(connectionsByInstance: byInstance.mapValues { $0.map(\.context) },
+                                  instances: byInstance.mapValues { $0[0].instance }, store: store, trust: trust)
+        let admin = AdminAPI(connections: connections, store: store, adminToken: config.node.adminToken, config: config,
                              loadedPlugins: Array(plugins.byID.values), refusedPlugins: refusedPlugins)
         admin.router.add("POST", "/admin/v1/reload") { [weak self] _ in
             guard let self else { return .error(503, "stopping") }
@@ -416,7 +417,7 @@ public final class Node: @unchecked Sendable {
     }
 
     private func startServer(store: Store) throws(NodeStartError) -> Int {
-        publishRoutes(store: store, config: config, trust: try webhookTrust(config, contexts: contexts))
+        publishRoutes(store: store, config: config, trust: try webhookTrust(config, connections: connections))
         let router = Router()
         Console.register(on: router)
         router.add("POST", "/hooks/{instance}") { [weak self] in

@@ -12,15 +12,16 @@ import TandemJSON
 /// connection to announce an entity keeps it. Two connections point at the
 /// same peer when they share the instance and the peer URL.
 struct LoopGuard {
-    let context: ConnectionContext
+    /// The other connections of this node over the same instance towards the same peer.
+    let samePeer: Set<String>
 
     /// Another connection's twin of `localID` towards this connection's peer,
     /// linked or announced, if any. Runs in the outgoing transaction, so two
     /// connections cannot both announce one entity.
     func twinTowardsSamePeer(_ tx: StoreTransaction, localID: String) throws -> Twin? {
-        guard !context.samePeer.isEmpty else { return nil }
+        guard !samePeer.isEmpty else { return nil }
         return try tx.twins(localID: localID).first { twin in
-            context.samePeer.contains(twin.connection) && twin.status != .unsynced && (twin.remoteID != nil || twin.nextSeq > 1)
+            samePeer.contains(twin.connection) && twin.status != .unsynced && (twin.remoteID != nil || twin.nextSeq > 1)
         }
     }
 }

@@ -13,26 +13,29 @@ import TandemTime
 /// last-sent hash are written in one transaction.
 struct OutgoingStage {
     let context: ConnectionContext
-    private var failures: FailurePolicy { FailurePolicy(context: context) }
-
-    init(context: ConnectionContext) { self.context = context }
+    let instance: PluginInstance
+    let scope: ScopeGate
+    let hasher: AttachmentHasher
+    let builder: ReplicaBuilder
+    let loopGuard: LoopGuard
+    let failures: FailurePolicy
 
     func process(_ change: PendingChange) -> StageOutcome {
         let label = change.localKey ?? change.localID
         let entity: JSON
         do {
-            entity = try carriedEntity(change) ?? context.instance.call("get", ["id": .string(change.localID)]).json
-            if let refusal = try ScopeGate(context: context).refusal(for: entity, localID: change.localID, announcedBy: change.source) {
+            entity = try carriedEntity(change) ?? instance.call("get", ["id": .string(change.localID)]).json
+            if let refusal = try scope.refusal(for: entity, localID: change.localID, announcedBy: change.source) {
                 try context.store.write { try $0.completePending(change) }
                 return .skipped(refusal)
             }
-            try AttachmentHasher(context: context).hashUnknown(of: entity)
+            try hasher.hashUnknown(of: entity)
         } catch {
             return failure(error, change, label: label)
         }
         let replica: JSON
         do {
-            replica = try ReplicaBuilder.replica(for: entity, context: context)
+            replica = try builder.replica(for: entity)
         } catch {
             return failures.park(change, label: label, "\(error)")
         }
@@ -57,7 +60,7 @@ struct OutgoingStage {
                     return try failures.retry(change, "\(label) waits for an apply of the peer's replica to finish", in: tx)
                 }
                 if twin.remoteID == nil, twin.lastSentHash == nil,
-                   let holder = try LoopGuard(context: context).twinTowardsSamePeer(tx, localID: change.localID) {
+                   let holder = try loopGuard.twinTowardsSamePeer(tx, localID: change.localID) {
                     try tx.completePending(change)
                     context.metrics.increment("tandem_loop_suppressed_total", ["connection": context.name])
                     return .skipped("\(label) already syncs with the same peer through connection '\(holder.connection)'\(holder.remoteKey.map { " (as \($0))" } ?? ""); not announcing it again")
@@ -105,7 +108,7 @@ struct OutgoingStage {
     /// Attachments to fetch are taken only from the node's own read.
     private func carriedEntity(_ change: PendingChange) throws -> JSON? {
         guard let entity = change.entity, let updated = entity["updated"]?.stringValue,
-              try AttachmentHasher(context: context).knowsAll(of: entity) else { return nil }
+              try hasher.knowsAll(of: entity) else { return nil }
         let sent = try context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
         if let sent, updated <= sent { return nil }
         return entity

@@ -11,9 +11,10 @@ import TandemTime
 /// transaction that parks it, so the sender learns why.
 struct FailurePolicy {
     let context: ConnectionContext
+    var backoff = Backoff()
 
     func retry(_ message: QueuedMessage, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
-        let delay = context.backoff.delayMs(attempt: message.attempts, retryAfterMs: retryAfterMs)
+        let delay = backoff.delayMs(attempt: message.attempts, retryAfterMs: retryAfterMs)
         do {
             try context.store.write { try $0.deferInbox(id: message.id, until: Timestamp.now() + delay) }
         } catch {
@@ -25,7 +26,7 @@ struct FailurePolicy {
     }
 
     func retry(_ change: PendingChange, _ reason: String, retryAfterMs: Int64? = nil) -> StageOutcome {
-        let delay = context.backoff.delayMs(attempt: change.attempts, retryAfterMs: retryAfterMs)
+        let delay = backoff.delayMs(attempt: change.attempts, retryAfterMs: retryAfterMs)
         do {
             try context.store.write { try $0.deferPending(change, until: Timestamp.now() + delay) }
         } catch {
@@ -37,7 +38,7 @@ struct FailurePolicy {
     /// Defers a change inside the caller's transaction (a store write must
     /// not nest in another).
     func retry(_ change: PendingChange, _ reason: String, in tx: StoreTransaction) throws -> StageOutcome {
-        let delay = context.backoff.delayMs(attempt: change.attempts)
+        let delay = backoff.delayMs(attempt: change.attempts)
         try tx.deferPending(change, until: Timestamp.now() + delay)
         return .retry(reason: reason, delayMs: delay)
     }

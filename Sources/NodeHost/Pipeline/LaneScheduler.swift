@@ -16,21 +16,28 @@ import TandemThreads
 /// every item blocks on tracker round trips through the plugin.
 final class LaneScheduler: @unchecked Sendable {
     enum Item {
-        case incoming(QueuedMessage)
+        /// An inbox lane head, decoded once when it was chosen; a message
+        /// that does not decode is parked with the reason when it runs.
+        case incoming(QueuedMessage, Result<PeerMessage, ProtocolError>)
         case outgoing(PendingChange)
     }
 
     static let idleWakeSeconds = 0.2
     private let context: ConnectionContext
+    private let workers: Int
+    private let stages: ConnectionStages
     private let choosing = NSLock()
-    let threads = WorkerThreads()
+    let threads: WorkerGroup
 
-    init(context: ConnectionContext) { self.context = context }
+    init(context: ConnectionContext, workers: Int, stages: ConnectionStages) {
+        self.context = context
+        self.workers = workers
+        self.stages = stages
+        threads = WorkerGroup(name: "tandem.\(context.name).worker")
+    }
 
     func start() {
-        for index in 0..<context.config.workers {
-            threads.spawn(name: "tandem.\(context.name).worker\(index)", stackSize: 8 << 20) { [self] in workLoop() }
-        }
+        threads.start(count: workers) { [self] _ in workLoop() }
     }
 
     /// Asks each worker to stop after the item in hand; `threads.waitExited` waits for them.
@@ -70,9 +77,10 @@ final class LaneScheduler: @unchecked Sendable {
             } catch {
                 return nil  // counted and logged by the store's faults; the worker pauses (`workLoop`)
             }
-            for message in heads {
-                let keys = laneKeys(message)
-                if context.locks.tryAcquire(keys) { return (.incoming(message), keys) }
+            for queued in heads {
+                let decoded = Result { () throws(ProtocolError) -> PeerMessage in try queued.decoded() }
+                let keys = laneKeys(queued, decoded)
+                if context.locks.tryAcquire(keys) { return (.incoming(queued, decoded), keys) }
             }
             for change in pending {
                 let keys = ["entity:" + change.localID]
@@ -91,9 +99,15 @@ final class LaneScheduler: @unchecked Sendable {
     }
 
     /// The lane keys of an inbox message: a replica also holds its local
-    /// twin's entity lane, when the twin exists.
-    private func laneKeys(_ queued: QueuedMessage) -> [String] {
-        guard let message = try? queued.decoded() else { return ["in:" + queued.lane] }
+    /// twin's entity lane, when the twin exists. A message that does not
+    /// decode holds its own inbox lane only: it touches no entity, and `run`
+    /// parks it.
+    private func laneKeys(_ queued: QueuedMessage, _ decoded: Result<PeerMessage, ProtocolError>) -> [String] {
+        let message: PeerMessage
+        switch decoded {
+        case .success(let success): message = success
+        case .failure: return ["in:" + queued.lane]
+        }
         guard case .replica(let replica) = message else { return message.laneKeys(localTwin: nil) }
         do {
             let twin = try context.store.read { tx -> Twin? in
@@ -115,31 +129,31 @@ final class LaneScheduler: @unchecked Sendable {
         var entity: String
         var tx: String?
         switch item {
-        case .incoming(let queued):
+        case .incoming(let queued, let decoded):
             entity = queued.lane
             do throws(ProtocolError) {
-                let message = try queued.decoded()
+                let message = try decoded.get()
                 tx = message.transactionID
                 switch message {
                 case .replica(let replica):
                     stage = "incoming"
                     entity = replica.source.label
-                    outcome = charging(queued.parkedLane, entity) { ReplicaApplier(context: context).process(queued, replica) }
+                    outcome = charging(queued.parkedLane, entity) { stages.replicas.process(queued, replica) }
                 case .ack(let ack):
                     stage = "ack"
-                    outcome = charging(queued.parkedLane, entity) { AckStage(context: context).process(queued, ack) }
+                    outcome = charging(queued.parkedLane, entity) { stages.acks.process(queued, ack) }
                 case .link, .unlink, .linkAck:
                     stage = "incoming"
-                    outcome = charging(queued.parkedLane, entity) { LinkStage(context: context).process(queued, message) }
+                    outcome = charging(queued.parkedLane, entity) { stages.links.process(queued, message) }
                 }
             } catch {
                 stage = "incoming"
-                outcome = FailurePolicy(context: context).park(queued, label: queued.lane, "undecodable message in the store: \(error)")
+                outcome = stages.failures.park(queued, label: queued.lane, "undecodable message in the store: \(error)")
             }
         case .outgoing(let change):
             stage = "outgoing"
             entity = change.localKey ?? change.localID
-            outcome = charging("out:" + change.localID, entity) { OutgoingStage(context: context).process(change) }
+            outcome = charging("out:" + change.localID, entity) { stages.outgoing.process(change) }
         }
         record(outcome, stage: stage, entity: entity, tx: tx)
     }

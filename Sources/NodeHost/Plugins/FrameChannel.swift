@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TandemThreads
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,9 +97,9 @@ final class FrameChannel: @unchecked Sendable {
         guard case .workers(let bell) = reading else { return }
         state.withLock { spawnWorker() }
         if let bell {
-            let ringer = Thread { [self] in answerDoorbell(bell) }
-            ringer.name = "\(name).doorbell"
-            ringer.start()
+            // Returns when the channel closes (see answerDoorbell); never joined.
+            let ringer = WorkerThread.start(name: "\(name).doorbell", detached: true) { [self] in answerDoorbell(bell) }
+            precondition(ringer != nil, "cannot start the doorbell thread of \(name): the system refused (errno \(errno))")
         }
     }
 
@@ -262,11 +263,11 @@ final class FrameChannel: @unchecked Sendable {
 
     private func spawnWorker() {
         guard workers < Self.maximumWorkers else { return }
+        // Workers return when the channel closes; never joined.
+        guard WorkerThread.start(name: "\(name).worker", detached: true, { [self] in workLoop() }) != nil else {
+            return  // the system refused a thread: the workers already running take the queue
+        }
         workers += 1
-        let worker = Thread { [self] in workLoop() }
-        worker.name = "\(name).worker"
-        worker.stackSize = 8 << 20
-        worker.start()
     }
 
     // MARK: - Workers

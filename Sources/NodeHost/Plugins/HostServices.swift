@@ -8,12 +8,13 @@ import TandemJSON
 public struct HostServices: Sendable {
     public var log: @Sendable (_ instance: String, _ level: Int32, _ message: String) -> Void
     public var http: @Sendable (_ request: HostHTTPRequest) -> Result<HostHTTPResponse, HostHTTPError>
-    public var secret: @Sendable (_ name: String) -> String?
+    /// Nil when there is no such secret; throws when it cannot be looked up now.
+    public var secret: @Sendable (_ name: String) throws(HostServiceError) -> String?
     public var nowMs: @Sendable () -> Int64
 
     public init(log: @escaping @Sendable (String, Int32, String) -> Void,
                 http: @escaping @Sendable (HostHTTPRequest) -> Result<HostHTTPResponse, HostHTTPError>,
-                secret: @escaping @Sendable (String) -> String?,
+                secret: @escaping @Sendable (String) throws(HostServiceError) -> String?,
                 nowMs: @escaping @Sendable () -> Int64) {
         self.log = log
         self.http = http
@@ -68,4 +69,14 @@ public enum HostHTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notAllowed(let detail): return detail
         }
     }
+}
+
+/// A host service that cannot answer now (an isolated plugin's node did not
+/// answer its request): worth retrying; `reason` says what failed.
+public struct HostServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let reason: String
+
+    public init(_ reason: String) { self.reason = reason }
+
+    public var description: String { reason }
 }

@@ -44,9 +44,15 @@ private let secretThunk: @convention(c) (
     UnsafePointer<tandem_host_t>?, UnsafePointer<CChar>?, UnsafeMutablePointer<tandem_buffer_t>?
 ) -> tandem_status_t = { host, name, value in
     guard let context = HostTable.context(host), let name, let value else { return TANDEM_STATUS_INVALID }
-    guard let secret = context.services.secret(String(cString: name)) else { return TANDEM_STATUS_NOT_FOUND }
-    OwnedBuffer.fill(&value.pointee, with: Array(secret.utf8))
-    return TANDEM_STATUS_OK
+    do throws(HostServiceError) {
+        guard let secret = try context.services.secret(String(cString: name)) else { return TANDEM_STATUS_NOT_FOUND }
+        OwnedBuffer.fill(&value.pointee, with: Array(secret.utf8))
+        return TANDEM_STATUS_OK
+    } catch {
+        // The status has no message: the reason goes to the instance's log.
+        context.services.log(context.instanceName, 2, "secret '\(String(cString: name))' cannot be looked up now: \(error)")
+        return TANDEM_STATUS_TRANSIENT
+    }
 }
 
 private let httpThunk: @convention(c) (

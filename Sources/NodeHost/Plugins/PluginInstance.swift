@@ -107,6 +107,13 @@ public final class PluginInstance: @unchecked Sendable {
         }
     }
 
+    /// Calls an operation if the plugin declares it; nil when it does not
+    /// (optional operations: `lookup`, `match`, `version`, `user.find`).
+    func callIfDeclared(_ operation: String, _ input: JSON) throws(PluginCallError) -> PluginOutput? {
+        guard plugin.operations.contains(operation) else { return nil }
+        return try call(operation, input)
+    }
+
     /// What came back from one call, read out of the plugin's buffers before they were released.
     private struct Outcome {
         var status: Int32

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TandemJSON
+import TandemThreads
 import TandemTime
 
 /// Notices plugin calls in the node that run longer than their instance's
@@ -19,7 +20,7 @@ final class StallWatch: @unchecked Sendable {
     private let metrics: Metrics
     private let stalled = Mutex<[Int: RunningCall]>([:])
     private let wake = WorkSignal()
-    private let running = Atomic<Bool>(false)
+    private let threads = WorkerGroup(name: "tandem.stall-watch")
 
     init(calls: InFlightCalls, logger: Logger, metrics: Metrics) {
         self.calls = calls
@@ -31,20 +32,20 @@ final class StallWatch: @unchecked Sendable {
     }
 
     func start() {
-        running.store(true, ordering: .releasing)
-        let thread = Thread { [self] in
-            while running.load(ordering: .acquiring) {
+        threads.start { [self] _ in
+            while true {
+                // Marked before the check of the flag: a stop after it ends the wait at once.
+                let mark = wake.mark()
+                guard threads.isRunning else { return }
                 check(now: Timestamp.now())
-                wake.wait(timeoutSeconds: Self.intervalSeconds)
+                wake.wait(since: mark, timeoutSeconds: Self.intervalSeconds)
             }
         }
-        thread.name = "tandem.stall-watch"
-        thread.start()
     }
 
+    /// Stops and joins the watch (a check takes no plugin call: it is prompt).
     func stop() {
-        running.store(false, ordering: .releasing)
-        wake.signal()
+        threads.stop { wake.signal() }
     }
 
     /// One line per stalled call, for `/readyz`.

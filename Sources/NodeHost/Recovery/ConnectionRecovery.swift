@@ -6,6 +6,7 @@ import TandemJSON
 /// peer's twins and queues every linked entity to be sent again.
 struct ConnectionRecovery {
     let context: ConnectionContext
+    let peer: PeerClient
 
     struct Outcome: Sendable {
         var linked: Int
@@ -16,10 +17,10 @@ struct ConnectionRecovery {
         let body = JSON.object(["store": context.store.identity.json]).serialized()
         let response: HTTPResponse
         do {
-            response = try context.peer.send(method: "POST", target: PeerRecovery.path, body: body, contentType: "application/json",
+            response = try peer.send(method: "POST", target: PeerRecovery.path, body: body, contentType: "application/json",
                                              timeoutSeconds: 60)
         } catch {
-            throw RecoveryError("the peer \(context.config.peer.url) cannot be reached: \(error); start it and run `tandem recover` again")
+            throw RecoveryError("the peer \(peer.baseURL) cannot be reached: \(error); start it and run `tandem recover` again")
         }
         guard response.status == 200, let answer = try? JSON(parsing: response.body),
               let peer = StoreIdentity(json: answer["store"]), let twins = answer["twins"]?.arrayValue else {

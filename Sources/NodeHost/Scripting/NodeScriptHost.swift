@@ -4,6 +4,7 @@ import TandemJSON
 /// plugin instance and store, and the twin the run is about.
 struct NodeScriptHost: ScriptHelperHost {
     let context: ConnectionContext
+    let instance: PluginInstance
     let twin: Twin?
     /// How log lines name the entity.
     let entity: String?
@@ -18,7 +19,7 @@ struct NodeScriptHost: ScriptHelperHost {
 
     func user(email: String) throws -> JSON? {
         do throws(PluginCallError) {
-            return try context.callIfDeclared("user.find", ["email": .string(email)])?.json ?? ["email": .string(email)]
+            return try instance.callIfDeclared("user.find", ["email": .string(email)])?.json ?? ["email": .string(email)]
         } catch {
             guard error.kind == .notFound else { throw error }
             return nil
@@ -27,7 +28,7 @@ struct NodeScriptHost: ScriptHelperHost {
 
     func withAttachmentTwins(_ entity: JSON) throws -> JSON {
         guard let twin else { return entity }
-        return context.withAttachmentTwins(entity, localID: twin.localID)
+        return TwinMarks(context: context).withAttachmentTwins(entity, localID: twin.localID)
     }
 
     func localKey(ofRemote id: String) throws -> String? {

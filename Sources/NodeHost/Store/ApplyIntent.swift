@@ -48,8 +48,8 @@ extension StoreTransaction {
     func applyIntent(connection: String, localID: String) throws -> ApplyIntent? {
         try query("SELECT seq, written, before FROM apply_intents WHERE connection = ? AND local_id = ?",
                   [.text(connection), .text(localID)]) { row in
-            ApplyIntent(localID: localID, seq: row.int64(0), written: row.json(1)?.objectValue ?? [:],
-                        before: row.json(2)?.objectValue ?? [:])
+            ApplyIntent(localID: localID, seq: row.int64(0), written: try row.json(1)?.objectValue ?? [:],
+                        before: try row.json(2)?.objectValue ?? [:])
         }.first
     }
 

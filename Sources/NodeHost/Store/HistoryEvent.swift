@@ -112,7 +112,7 @@ extension StoreTransaction {
             """, [.text(connection), .optional(entity), .optional(remote), .integer(Int64(limit))]) { row in
             HistoryEvent(id: row.int64(0), connection: row.text(1) ?? "", entity: row.optionalText(2), remote: row.optionalText(3),
                          at: row.int64(4), kind: HistoryEvent.Kind(rawValue: row.text(5) ?? "") ?? .noticed,
-                         tx: row.optionalText(6), detail: row.json(7) ?? .object([:]))
+                         tx: row.optionalText(6), detail: try row.json(7) ?? .object([:]))
         }.reversed()
     }
 

@@ -55,7 +55,7 @@ extension StoreTransaction {
             """, [.text(connection), .integer(now), .integer(Int64(limit))]) { row in
             PendingChange(connection: row.text(0) ?? "", localID: row.text(1) ?? "", localKey: row.optionalText(2),
                           source: row.text(3) ?? "", version: row.int64(4), noticedAt: row.int64(5), attempts: row.int(6),
-                          entity: row.json(7))
+                          entity: try row.json(7))
         }
     }
 
@@ -78,8 +78,6 @@ extension StoreTransaction {
 
     /// The earliest notice time still pending, for the oldest-pending age.
     func oldestPending(connection: String) throws -> Int64? {
-        try query("SELECT noticed_at FROM pending WHERE connection = ? ORDER BY noticed_at LIMIT 1", [.text(connection)]) {
-            $0.int64(0)
-        }.first
+        try oldestTime("noticed_at", of: "pending", connection: connection, order: "noticed_at")
     }
 }

@@ -35,7 +35,7 @@ extension StoreTransaction {
         let attempts = table == "outbox" ? "0" : "attempts"
         return try query("SELECT id, connection, kind, lane, seq, body, \(timeColumn), \(attempts) FROM \(table) m WHERE \(clause)", values) { row in
             QueuedMessage(id: row.int64(0), connection: row.text(1) ?? "", kind: QueuedMessage.Kind(rawValue: row.text(2) ?? "") ?? .replica,
-                          lane: row.text(3) ?? "", seq: row.int64(4), body: row.json(5) ?? .null, at: row.int64(6),
+                          lane: row.text(3) ?? "", seq: row.int64(4), body: try row.json(5) ?? .null, at: row.int64(6),
                           attempts: row.int(7))
         }
     }
@@ -72,9 +72,7 @@ extension StoreTransaction {
 
     func oldestOutbox(connection: String) throws -> Int64? {
         // The first queued is the oldest: ids grow with time.
-        try query("SELECT created_at FROM outbox WHERE connection = ? ORDER BY id LIMIT 1", [.text(connection)]) {
-            $0.int64(0)
-        }.first
+        try oldestTime("created_at", of: "outbox", connection: connection, order: "id")
     }
 
     // MARK: Inbox
@@ -127,8 +125,6 @@ extension StoreTransaction {
 
     func oldestInbox(connection: String) throws -> Int64? {
         // The first queued is the oldest: ids grow with time.
-        try query("SELECT received_at FROM inbox WHERE connection = ? ORDER BY id LIMIT 1", [.text(connection)]) {
-            $0.int64(0)
-        }.first
+        try oldestTime("received_at", of: "inbox", connection: connection, order: "id")
     }
 }

@@ -20,7 +20,7 @@ extension StoreTransaction {
 
     func replicaFields(connection: String, localID: String, seq: Int64) throws -> JSON? {
         try query("SELECT fields FROM replica_fields WHERE connection = ? AND local_id = ? AND seq = ?",
-                  [.text(connection), .text(localID), .integer(seq)]) { $0.json(0) }.first ?? nil
+                  [.text(connection), .text(localID), .integer(seq)]) { try $0.json(0) }.first ?? nil
     }
 
     /// Forgets the replicas older than `seq`, which the peer acknowledged.

@@ -337,47 +337,44 @@ enum Schema {
             count INTEGER NOT NULL,
             PRIMARY KEY (connection, name)
         );
-        INSERT INTO row_counts SELECT connection, 'twins', count(*) FROM twins WHERE remote_id IS NOT NULL GROUP BY connection;
-        INSERT INTO row_counts SELECT connection, 'pending', count(*) FROM pending GROUP BY connection;
-        INSERT INTO row_counts SELECT connection, 'outbox', count(*) FROM outbox GROUP BY connection;
-        INSERT INTO row_counts SELECT connection, 'inbox', count(*) FROM inbox GROUP BY connection;
-        CREATE TRIGGER twins_counted_in AFTER INSERT ON twins WHEN NEW.remote_id IS NOT NULL BEGIN
-            INSERT INTO row_counts VALUES (NEW.connection, 'twins', 1)
-            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
-        END;
-        CREATE TRIGGER twins_counted_out AFTER DELETE ON twins WHEN OLD.remote_id IS NOT NULL BEGIN
-            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'twins';
-        END;
+        """
+            + countedRows("twins", whereSet: "remote_id") + countedRows("pending") + countedRows("outbox") + countedRows("inbox") + """
         CREATE TRIGGER twins_counted_linked AFTER UPDATE OF remote_id ON twins
         WHEN OLD.remote_id IS NULL AND NEW.remote_id IS NOT NULL BEGIN
-            INSERT INTO row_counts VALUES (NEW.connection, 'twins', 1)
-            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
+            \(countUp("twins"))
         END;
         CREATE TRIGGER twins_counted_unlinked AFTER UPDATE OF remote_id ON twins
         WHEN OLD.remote_id IS NOT NULL AND NEW.remote_id IS NULL BEGIN
-            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'twins';
-        END;
-        CREATE TRIGGER pending_counted_in AFTER INSERT ON pending BEGIN
-            INSERT INTO row_counts VALUES (NEW.connection, 'pending', 1)
-            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
-        END;
-        CREATE TRIGGER pending_counted_out AFTER DELETE ON pending BEGIN
-            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'pending';
-        END;
-        CREATE TRIGGER outbox_counted_in AFTER INSERT ON outbox BEGIN
-            INSERT INTO row_counts VALUES (NEW.connection, 'outbox', 1)
-            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
-        END;
-        CREATE TRIGGER outbox_counted_out AFTER DELETE ON outbox BEGIN
-            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'outbox';
-        END;
-        CREATE TRIGGER inbox_counted_in AFTER INSERT ON inbox BEGIN
-            INSERT INTO row_counts VALUES (NEW.connection, 'inbox', 1)
-            ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;
-        END;
-        CREATE TRIGGER inbox_counted_out AFTER DELETE ON inbox BEGIN
-            UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = 'inbox';
+            \(countDown("twins"))
         END;
         """,
     ]
+
+    /// `row_counts` for `table` under its own name: the rows it holds now,
+    /// then +1 per insert and -1 per delete. With `whereSet`, only rows with
+    /// that column set count.
+    private static func countedRows(_ table: String, whereSet column: String? = nil) -> String {
+        let now = column.map { " WHERE \($0) IS NOT NULL" } ?? ""
+        let new = column.map { " WHEN NEW.\($0) IS NOT NULL" } ?? ""
+        let old = column.map { " WHEN OLD.\($0) IS NOT NULL" } ?? ""
+        return """
+
+        INSERT INTO row_counts SELECT connection, '\(table)', count(*) FROM \(table)\(now) GROUP BY connection;
+        CREATE TRIGGER \(table)_counted_in AFTER INSERT ON \(table)\(new) BEGIN
+            \(countUp(table))
+        END;
+        CREATE TRIGGER \(table)_counted_out AFTER DELETE ON \(table)\(old) BEGIN
+            \(countDown(table))
+        END;
+
+        """
+    }
+
+    private static func countUp(_ name: String) -> String {
+        "INSERT INTO row_counts VALUES (NEW.connection, '\(name)', 1) ON CONFLICT (connection, name) DO UPDATE SET count = count + 1;"
+    }
+
+    private static func countDown(_ name: String) -> String {
+        "UPDATE row_counts SET count = count - 1 WHERE connection = OLD.connection AND name = '\(name)';"
+    }
 }

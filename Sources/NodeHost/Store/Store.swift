@@ -116,6 +116,14 @@ struct StoreTransaction {
         try query("SELECT count FROM row_counts WHERE connection = ? AND name = ?", [.text(connection), .text(name)]) { $0.int(0) }.first ?? 0
     }
 
+    /// The time in `column` of a connection's first row of `table` in
+    /// `order`, its oldest (nil when it has none), for the age shown by status.
+    func oldestTime(_ column: String, of table: String, connection: String, order: String) throws -> Int64? {
+        try query("SELECT \(column) FROM \(table) WHERE connection = ? ORDER BY \(order) LIMIT 1", [.text(connection)]) {
+            $0.int64(0)
+        }.first
+    }
+
     private func prepared(_ sql: String) throws -> Statement {
         if let statement = state.statements[sql] { return statement }
         let statement = try state.database.prepare(sql)
@@ -125,11 +133,23 @@ struct StoreTransaction {
 }
 
 extension Statement {
-    /// Column `index` parsed as JSON; nil when NULL or not JSON.
-    func json(_ index: Int) -> JSON? {
+    /// Column `index` parsed as JSON; nil when NULL.
+    ///
+    /// The node writes only serialized JSON there, so a value that does not
+    /// parse is damage: an SQLITE_CORRUPT error naming the column, which the
+    /// store counts and reports like any other failure (`StoreFaults`).
+    func json(_ index: Int) throws(SQLError) -> JSON? {
         if isNull(index) { return nil }
-        return try? JSON(parsing: blob(index))
+        do throws(JSONError) {
+            return try JSON(parsing: blob(index))
+        } catch {
+            throw SQLError(code: Self.corrupt, message: "column \(columnName(index)) holds damaged JSON: \(error)",
+                           context: "reading a JSON column")
+        }
     }
+
+    /// SQLITE_CORRUPT.
+    private static let corrupt: Int32 = 11
 
     func optionalText(_ index: Int) -> String? { isNull(index) ? nil : text(index) }
 }

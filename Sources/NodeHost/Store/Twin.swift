@@ -72,15 +72,15 @@ extension StoreTransaction {
             twin.nextSeq = row.int64(7)
             twin.lastAppliedSeq = row.int64(8)
             twin.lastSentHash = row.optionalText(9)
-            twin.lastSentReplica = row.json(10)
-            twin.lastReceivedReplica = row.json(11)
-            twin.base = row.json(12)
+            twin.lastSentReplica = try row.json(10)
+            twin.lastReceivedReplica = try row.json(11)
+            twin.base = try row.json(12)
             twin.status = row.text(13).flatMap(TwinStatus.init(rawValue:)) ?? .active
             twin.remoteStatus = row.optionalText(14)
             twin.lastSyncedAt = row.isNull(15) ? nil : row.int64(15)
             twin.sentUpdated = row.optionalText(16)
-            twin.snapshot = row.json(17)
-            twin.baseMarks = (row.json(18)?.objectValue ?? [:]).compactMapValues(BaseMark.init(json:))
+            twin.snapshot = try row.json(17)
+            twin.baseMarks = (try row.json(18)?.objectValue ?? [:]).compactMapValues(BaseMark.init(json:))
             return twin
         }
     }

@@ -13,6 +13,9 @@ import TandemDigest
 struct BlobEndpoint {
     static let pathPrefix = "/peer/v1/blobs/"
     let context: ConnectionContext
+    /// Fetches a blob again from the tracker when its file is missing.
+    let instance: PluginInstance
+    private var blobs: BlobStore { BlobStore(store: context.store) }
 
     func serve(_ request: HTTPRequest) -> HTTPResponse {
         let sha256 = String(request.path.dropFirst(Self.pathPrefix.count))
@@ -32,7 +35,7 @@ struct BlobEndpoint {
             return .json(404, ["error": "not found", "reason": .string("this node announced no attachment with SHA-256 \(sha256) on connection '\(context.name)'")])
         }
         do {
-            let bytes = try context.blobs.read(sha256) ?? refetch(twin)
+            let bytes = try blobs.read(sha256) ?? refetch(twin)
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/octet-stream", "X-Tandem-SHA256": sha256],
                                 body: bytes)
         } catch let error as PluginCallError where error.kind == .notFound {
@@ -45,13 +48,13 @@ struct BlobEndpoint {
 
     /// Reads the attachment from the tracker again and spools it.
     private func refetch(_ twin: AttachmentTwin) throws -> [UInt8] {
-        let output = try context.instance.call("attachment.get", ["id": .string(twin.localEntity),
+        let output = try instance.call("attachment.get", ["id": .string(twin.localEntity),
                                                                   "attachmentId": .string(twin.localAttachment)])
         let bytes = output.blob ?? []
         guard Digest.hex(Digest.sha256(bytes)) == twin.sha256 else {
             throw PluginCallError(.notFound, "attachment \(twin.localAttachment) changed since it was announced")
         }
-        try context.blobs.write(bytes, sha256: twin.sha256)
+        try blobs.write(bytes, sha256: twin.sha256)
         return bytes
     }
 }

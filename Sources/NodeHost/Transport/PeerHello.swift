@@ -20,26 +20,26 @@ struct PeerHello {
 
     // MARK: - Answering
 
-    static func answer(_ request: HTTPRequest, contexts: [String: ConnectionContext]) -> HTTPResponse {
+    static func answer(_ request: HTTPRequest, connections: [String: Connection]) -> HTTPResponse {
         guard let name = request.headers[RequestSigner.connectionHeader] else {
             return .json(400, ["error": "bad request", "reason": .string("missing \(RequestSigner.connectionHeader)")])
         }
-        guard let context = contexts[name] else {
+        guard let connection = connections[name] else {
             return .json(404, ["error": "unknown connection", "connection": .string(name)])
         }
-        if context.signer.verify(method: request.method, target: request.target, body: request.body,
+        if connection.signer.verify(method: request.method, target: request.target, body: request.body,
                                  timestamp: request.headers[RequestSigner.timestampHeader],
                                  nonce: request.headers[RequestSigner.nonceHeader],
                                  signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) != nil {
             return PeerReceiver.unauthorized
         }
         let body = JSON.object([
-            "node": .string(context.nodeName), "connection": .string(name),
+            "node": .string(connection.nodeName), "connection": .string(name),
             "protocol": .string(ProtocolVersion.current.description),
         ]).serialized()
         var response = HTTPResponse(status: 200, body: body)
         response.headers["Content-Type"] = "application/json"
-        response.headers[RequestSigner.signatureHeader] = answerSignature(context.signer, request: request, body: body)
+        response.headers[RequestSigner.signatureHeader] = answerSignature(connection.signer, request: request, body: body)
         return response
     }
 

@@ -16,7 +16,7 @@ import TandemTime
 /// unauthenticated body never costs memory. Used nonces older than the window
 /// are pruned at most once a minute, inside the write that records a new one.
 struct PeerReceiver {
-    let contexts: [String: ConnectionContext]
+    let connections: [String: Connection]
     let store: Store
     let logger: Logger
     let pruning = NoncePruning()
@@ -27,7 +27,7 @@ struct PeerReceiver {
     func admit(_ head: HTTPRequest) -> HTTPResponse? {
         // The handshake answers an unknown connection with exactly that (PeerHello).
         if head.path == PeerHello.path { return nil }
-        guard let name = head.headers[RequestSigner.connectionHeader], contexts[name] != nil else {
+        guard let name = head.headers[RequestSigner.connectionHeader], connections[name] != nil else {
             return refuse(head, "unknown or missing connection")
         }
         if let problem = RequestSigner.verifyHead(
@@ -47,21 +47,21 @@ struct PeerReceiver {
     }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
-        if request.path == PeerHello.path { return PeerHello.answer(request, contexts: contexts) }
-        guard let name = request.headers[RequestSigner.connectionHeader], let context = contexts[name] else {
+        if request.path == PeerHello.path { return PeerHello.answer(request, connections: connections) }
+        guard let name = request.headers[RequestSigner.connectionHeader], let connection = connections[name] else {
             return refuse(request, "unknown or missing connection")
         }
-        if let problem = context.signer.verify(
+        if let problem = connection.signer.verify(
             method: request.method, target: request.target, body: request.body,
             timestamp: request.headers[RequestSigner.timestampHeader], nonce: request.headers[RequestSigner.nonceHeader],
             signature: request.headers[RequestSigner.signatureHeader], now: Timestamp.now() / 1000) {
             return refuse(request, problem, connection: name)
         }
         if request.method == "GET", request.path.hasPrefix(BlobEndpoint.pathPrefix) {
-            return BlobEndpoint(context: context).serve(request)
+            return BlobEndpoint(context: connection.context, instance: connection.instance).serve(request)
         }
         if request.method == "POST", request.path == PeerRecovery.path {
-            return PeerRecovery.serve(request, context: context)
+            return PeerRecovery.serve(request, context: connection.context)
         }
         guard request.method == "POST", request.path == PeerSender.path else {
             return .json(404, ["error": "not found", "reason": .string("no peer endpoint \(request.method) \(request.path)")])
@@ -102,8 +102,8 @@ struct PeerReceiver {
                 return stored
             }
             guard let stored else { return refuse(request, "nonce reused", connection: name) }
-            context.work.signal()
-            context.metrics.increment("tandem_messages_received_total", ["connection": name], by: Double(messages.count))
+            connection.context.work.signal()
+            connection.context.metrics.increment("tandem_messages_received_total", ["connection": name], by: Double(messages.count))
             return .json(200, ["stored": .int(Int64(stored)), "received": .int(Int64(messages.count))])
         } catch let error as HTTPResponseError {
             return error.response

@@ -17,12 +17,20 @@ final class PeerSender: @unchecked Sendable {
     static let backoff = Backoff(baseMs: 100, capMs: 2_000)
     static let path = "/peer/v1/messages"
     private let context: ConnectionContext
-    let threads = WorkerThreads()
+    private let peer: PeerClient
+    /// The peer's URL and secret, for the hello that explains a refusal.
+    private let peerConfig: NodeConfig.Peer
+    let threads: WorkerGroup
 
-    init(context: ConnectionContext) { self.context = context }
+    init(context: ConnectionContext, peer: PeerClient, peerConfig: NodeConfig.Peer) {
+        self.context = context
+        self.peer = peer
+        self.peerConfig = peerConfig
+        threads = WorkerGroup(name: "tandem.\(context.name).sender")
+    }
 
     func start() {
-        threads.spawn(name: "tandem.\(context.name).sender") { [self] in loop() }
+        threads.start { [self] _ in loop() }
     }
 
     /// Asks the sender to stop after the request in flight; `threads.waitExited` waits for it.
@@ -112,16 +120,16 @@ final class PeerSender: @unchecked Sendable {
     private func send(_ batch: [QueuedMessage]) -> String? {
         let body = ProtocolVersion.batch(batch.map(\.body), from: context.store.identity).serialized()
         do throws(HTTPClientError) {
-            let response = try context.peer.send(method: "POST", target: Self.path, body: body, contentType: "application/json",
+            let response = try peer.send(method: "POST", target: Self.path, body: body, contentType: "application/json",
                                                  timeoutSeconds: 30)
             switch response.status {
             case 200..<300: return nil
             case 400: return "the peer refused the batch (HTTP 400): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             case 401:  // the hello says which: an unknown connection, or a different secret or clock
-                let verdict = PeerHello.ask(connection: context.name, peerURL: context.config.peer.url,
-                                            secret: context.config.peer.secret, client: context.peer.http)
+                let verdict = PeerHello.ask(connection: context.name, peerURL: peerConfig.url,
+                                            secret: peerConfig.secret, client: peer.http)
                 return verdict.isCompatible ? "the peer refused our messages (HTTP 401) though it knows the connection and our secret: check both clocks"
-                    : verdict.explanation(connection: context.name, peerURL: context.config.peer.url)
+                    : verdict.explanation(connection: context.name, peerURL: peerConfig.url)
             default: return "the peer answered HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
             }
         } catch {

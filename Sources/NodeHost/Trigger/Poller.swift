@@ -16,17 +16,25 @@ import TandemThreads
 /// on at once from where it stopped.
 final class Poller: @unchecked Sendable {
     private let context: ConnectionContext
+    private let instance: PluginInstance
+    private let trigger: NodeConfig.Trigger
     private let interval: Double
+    private let backoff = Backoff()
     private let wake = WorkSignal()
-    let threads = WorkerThreads()
+    let threads: WorkerGroup
 
-    init(context: ConnectionContext, interval: Double) {
+    /// Nil when the trigger does not poll (no `pollSeconds`).
+    init?(context: ConnectionContext, instance: PluginInstance, trigger: NodeConfig.Trigger) {
+        guard let interval = trigger.pollSeconds else { return nil }
         self.context = context
+        self.instance = instance
+        self.trigger = trigger
         self.interval = interval
+        threads = WorkerGroup(name: "tandem.\(context.name).poller")
     }
 
     func start() {
-        threads.spawn(name: "tandem.\(context.name).poller") { [self] in loop() }
+        threads.start { [self] _ in loop() }
     }
 
     /// Asks the poller to stop; a poll in flight stops after the page in hand.
@@ -55,7 +63,7 @@ final class Poller: @unchecked Sendable {
                 failures = 0
                 if poll.caughtUp { wake.wait(since: mark, timeoutSeconds: interval) }
             } catch {
-                let delay = context.backoff.delayMs(attempt: failures, retryAfterMs: (error as? PluginCallError)?.retryAfterMs)
+                let delay = backoff.delayMs(attempt: failures, retryAfterMs: (error as? PluginCallError)?.retryAfterMs)
                 context.logger.warn("poll failed, next try in \(delay) ms: \(error)", connection: context.name)
                 failures += 1
                 wake.wait(since: mark, timeoutSeconds: max(Double(delay) / 1000, min(interval, 1)))
@@ -73,11 +81,10 @@ final class Poller: @unchecked Sendable {
     /// One poll: up to `pagesPerPoll` search calls, each committed with its cursor.
     @discardableResult
     func pollOnce() throws -> Poll {
-        let trigger = context.config.trigger
         var poll = Poll(noticed: 0, caughtUp: false)
         for _ in 0..<trigger.pagesPerPoll where isRunning {
             let cursor = try context.store.read { try $0.cursor(connection: context.name) }
-            let result = try context.instance.call("search", [
+            let result = try instance.call("search", [
                 "query": .string(trigger.query), "cursor": cursor.map(JSON.string) ?? .null,
                 "overlapSeconds": .double(trigger.overlapSeconds), "limit": .int(Int64(trigger.pageSize)),
             ]).json

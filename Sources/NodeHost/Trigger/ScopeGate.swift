@@ -19,6 +19,8 @@ struct ScopeGate {
     /// The most refs the `search` fallback reads when a plugin has no `match`.
     static let searchFallbackLimit = 10_000
     let context: ConnectionContext
+    let instance: PluginInstance
+    let trigger: NodeConfig.Trigger
 
     /// Why `entity` must not be sent; nil when it may.
     ///
@@ -37,8 +39,8 @@ struct ScopeGate {
         // being linked: the entity is the connection's, and only strict
         // mode asks again.
         let linked = twin.map { $0.remoteID != nil || $0.lastSentHash != nil || $0.status == .linking } ?? false
-        if linked && !context.config.trigger.strict { return nil }
-        let query = context.config.trigger.query
+        if linked && !trigger.strict { return nil }
+        let query = trigger.query
         // The query is part of the fingerprint: an operator who changes it
         // gets fresh answers, not the old query's.
         let fingerprint = Digest.hex(Digest.sha256(Array(query.utf8) + [0] + (entity["fields"] ?? .null).serialized()))
@@ -68,14 +70,14 @@ struct ScopeGate {
 
     /// Asks the tracker whether entity `localID` matches the trigger query.
     private func ask(_ localID: String) throws(PluginCallError) -> Bool {
-        let query = JSON.string(context.config.trigger.query)
-        if let output = try context.callIfDeclared("match", ["query": query, "id": .string(localID)]) {
+        let query = JSON.string(trigger.query)
+        if let output = try instance.callIfDeclared("match", ["query": query, "id": .string(localID)]) {
             guard let matches = output.json["matches"]?.boolValue else {
                 throw PluginCallError(.internal, "match answered without a boolean \"matches\"")
             }
             return matches
         }
-        let refs = try context.instance.call("search", [
+        let refs = try instance.call("search", [
             "query": query, "cursor": .null, "limit": .int(Int64(Self.searchFallbackLimit)),
         ]).json["refs"]?.arrayValue ?? []
         return refs.contains { $0["id"]?.stringValue == localID }

@@ -17,13 +17,16 @@ import TandemJSON
 struct WebhookIntake {
     /// Connections by instance name, with webhooks enabled.
     let connectionsByInstance: [String: [ConnectionContext]]
+    /// The plugin instance that parses each instance's webhooks.
+    let instances: [String: PluginInstance]
     let store: Store
     /// Per instance name; an instance without an entry takes notices only.
     let trust: [String: WebhookTrust]
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let instanceName = request.pathParameters["instance"] ?? ""
-        guard let contexts = connectionsByInstance[instanceName], let first = contexts.first else {
+        guard let contexts = connectionsByInstance[instanceName], let first = contexts.first,
+              let instance = instances[instanceName] else {
             return .error(404, "no connection takes webhooks from instance '\(instanceName)'")
         }
         let verdict = trust[instanceName]?.judge(headers: request.headers, body: request.body) ?? .notice
@@ -38,12 +41,12 @@ struct WebhookIntake {
         for (name, value) in request.headers { headers[name.lowercased()] = .string(value) }
         let events: [JSON]
         do {
-            let parsed = try first.instance.call("webhook.parse", [
+            let parsed = try instance.call("webhook.parse", [
                 "headers": .object(headers), "body": .string(String(decoding: request.body, as: UTF8.self)),
             ]).json
             events = parsed["events"]?.arrayValue ?? []
         } catch let error as PluginCallError where error.kind == .unsupported {
-            return .error(501, "plugin \(first.instance.plugin.id) cannot parse webhooks: \(error.message)")
+            return .error(501, "plugin \(instance.plugin.id) cannot parse webhooks: \(error.message)")
         } catch let error as PluginCallError where error.isTransient {
             return .error(503, "cannot parse the webhook now: \(error.message)")
         } catch {

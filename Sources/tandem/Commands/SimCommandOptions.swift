@@ -45,6 +45,33 @@ enum SimCommandOptions {
     }
 
     /// Starts, announces `listening on …` (flushed), waits for SIGTERM/SIGINT, stops.
+    /// The help lines of the options every simulator takes alike (faults,
+    /// TLS, upload limit), indented as in a command's `Options:` list.
+    static func sharedHelp(maxAttachmentBytes: Int) -> String {
+        """
+          --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
+          --fail-rate F       answer 503 to a fraction F (0..1) of requests
+          --latency-ms N      wait N ms before answering each request
+          --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...
+          --tls-key FILE      ... and its PEM private key; the line printed
+                              then reads 'listening on https://127.0.0.1:PORT'
+          --max-attachment-bytes N
+                              refuse uploads above N bytes with 413 (default \(maxAttachmentBytes))
+        """
+    }
+
+    /// The end of every `tandem sim` command: no argument left over, the
+    /// simulator opened (with its data file) and served until SIGTERM.
+    static func run<Simulator>(_ arguments: inout Arguments, dataPath: String?, tls: Bool, open: () throws -> Simulator,
+                               start: (Simulator) throws -> Int, stop: (Simulator) -> Void) throws -> ExitCode {
+        try arguments.finish()
+        let simulator: Simulator
+        do { simulator = try open() } catch {
+            throw CommandError("cannot open the data file \(dataPath ?? ""): \(error); use another --data file or remove this one")
+        }
+        return try serve(tls: tls, start: { try start(simulator) }, stop: { stop(simulator) })
+    }
+
     static func serve(tls: Bool, start: () throws -> Int, stop: () -> Void) throws -> ExitCode {
         TerminationSignal.install()
         let port: Int

@@ -42,14 +42,7 @@ struct SimJiraCommand: Command {
                               (default: in memory)
           --webhook URL       POST every webhook event to URL (repeatable)
           --webhook-secret S  sign deliveries: X-Hub-Signature: sha256=<hmac>
-          --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
-          --fail-rate F       answer 503 to a fraction F (0..1) of requests
-          --latency-ms N      wait N ms before answering each request
-          --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...
-          --tls-key FILE      ... and its PEM private key; the line printed
-                              then reads 'listening on https://127.0.0.1:PORT'
-          --max-attachment-bytes N
-                              refuse uploads above N bytes with 413 (default 10485760)
+        \(SimCommandOptions.sharedHelp(maxAttachmentBytes: 10485760))
 
         Fault injection and request counters are also at /_sim/faults and
         /_sim/stats (see docs/simulators.md); the counters include the calls
@@ -84,11 +77,7 @@ struct SimJiraCommand: Command {
             guard configuration.flavor == .cloud else { throw CommandError.usage("--search-lag-ms needs --flavor cloud") }
             configuration.searchLagMilliseconds = lag
         }
-        try arguments.finish()
-        let simulator: JiraSimulator
-        do { simulator = try JiraSimulator(configuration: configuration) } catch {
-            throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
-        }
-        return try SimCommandOptions.serve(tls: configuration.tls != nil, start: simulator.start, stop: simulator.stop)
+        return try SimCommandOptions.run(&arguments, dataPath: configuration.dataPath, tls: configuration.tls != nil,
+                                         open: { try JiraSimulator(configuration: configuration) }, start: { try $0.start() }, stop: { $0.stop() })
     }
 }

@@ -27,14 +27,7 @@ struct SimServiceNowCommand: Command {
           --webhook URL       POST Tandem's change notification for every incident
                               insert/update/delete to URL (repeatable)
           --webhook-secret S  sign deliveries: X-Tandem-Signature: sha256=<hmac>
-          --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
-          --fail-rate F       answer 503 to a fraction F (0..1) of requests
-          --latency-ms N      wait N ms before answering each request
-          --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...
-          --tls-key FILE      ... and its PEM private key; the line printed
-                              then reads 'listening on https://127.0.0.1:PORT'
-          --max-attachment-bytes N
-                              refuse uploads above N bytes with 413 (default 33554432)
+        \(SimCommandOptions.sharedHelp(maxAttachmentBytes: 33554432))
           --acl-hide TEXT     an ACL hides records whose short_description contains
                               TEXT; sysparm_limit applies before it, so pages come
                               back short in the middle of a result, as on a real instance
@@ -67,11 +60,7 @@ struct SimServiceNowCommand: Command {
             configuration.oauthClient = (id: parts[0], secret: parts[1])
         }
         if let seconds = try arguments.intOption("--oauth-token-seconds", in: 1...86_400) { configuration.oauthTokenSeconds = seconds }
-        try arguments.finish()
-        let simulator: ServiceNowSimulator
-        do { simulator = try ServiceNowSimulator(configuration: configuration) } catch {
-            throw CommandError("cannot open the data file \(configuration.dataPath ?? ""): \(error); use another --data file or remove this one")
-        }
-        return try SimCommandOptions.serve(tls: configuration.tls != nil, start: simulator.start, stop: simulator.stop)
+        return try SimCommandOptions.run(&arguments, dataPath: configuration.dataPath, tls: configuration.tls != nil,
+                                         open: { try ServiceNowSimulator(configuration: configuration) }, start: { try $0.start() }, stop: { $0.stop() })
     }
 }

@@ -67,7 +67,8 @@ typedef struct tandem_host {
                             tandem_buffer_t *error);
 
     /* Looks up the secret `name` (NUL-terminated) configured for the node.
-     * On OK `value` holds its bytes; NOT_FOUND when there is no such secret.
+     * On OK `value` holds its bytes; NOT_FOUND when there is no such secret;
+     * TRANSIENT when the host cannot look it up now (try again later).
      * The plugin releases `value` and keeps no copy longer than it needs. [thread-safe] */
     tandem_status_t (*secret)(const struct tandem_host *host, const char *name, tandem_buffer_t *value);
 

@@ -26,6 +26,22 @@ struct AdminClient {
                                             caFile: node.tls?.certificateFile))
     }
 
+    /// The one request of a read-only command: reads `--config` and
+    /// `--json`, sends `method path`. With `--json` it prints `shown` of the
+    /// answer (the whole answer by default) and returns nil: the command is done.
+    static func answer(_ method: String, _ path: String, _ arguments: inout Arguments,
+                       shown: (JSON) -> JSON = { $0 }) throws -> JSON? {
+        let client = try from(&arguments)
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let answer = try client.send(method, path)
+        guard !json else {
+            print(shown(answer).text)
+            return nil
+        }
+        return answer
+    }
+
     /// Sends a request; returns the JSON body of a 2xx answer.
     ///
     /// - Throws: `CommandError` with the node's reason, or with what to check

@@ -15,19 +15,8 @@ struct BackupCommand: Command {
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
-        guard let configPath = try arguments.option("--config") else { throw CommandError.usage("missing --config FILE") }
-        guard let target = try arguments.option("--to") else { throw CommandError.usage("missing --to BACKUP") }
-        try arguments.finish()
-        let config: NodeConfig
-        do { config = try NodeConfig.load(path: configPath) } catch {
-            throw CommandError("configuration \(configPath): \(error)", exitCode: .validationFailure)
+        try StoreFileCommand.run(&arguments, file: "--to", doing: "back up") { config, _, target in
+            "backed up \(try StoreBackup.backup(dataDir: config.node.dataDir, to: target)) to \(target)"
         }
-        do {
-            let identity = try StoreBackup.backup(dataDir: config.node.dataDir, to: target)
-            print("backed up \(identity) to \(target)")
-        } catch {
-            throw CommandError("cannot back up: \(error)")
-        }
-        return .success
     }
 }

@@ -30,14 +30,7 @@ struct ReloadCommand: Command {
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
-        let client = try AdminClient.from(&arguments)
-        let json = arguments.flag("--json")
-        try arguments.finish()
-        let answer = try client.send("POST", "/admin/v1/reload")
-        if json {
-            print(answer.text)
-            return .success
-        }
+        guard let answer = try AdminClient.answer("POST", "/admin/v1/reload", &arguments) else { return .success }
         for key in ["added", "removed", "changed", "unchanged"] {
             let names = answer[key]?.arrayValue?.compactMap(\.stringValue) ?? []
             if !names.isEmpty { print("\(key): \(names.joined(separator: ", "))") }

@@ -17,19 +17,9 @@ struct RestoreCommand: Command {
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
-        guard let configPath = try arguments.option("--config") else { throw CommandError.usage("missing --config FILE") }
-        guard let source = try arguments.option("--from") else { throw CommandError.usage("missing --from BACKUP") }
-        try arguments.finish()
-        let config: NodeConfig
-        do { config = try NodeConfig.load(path: configPath) } catch {
-            throw CommandError("configuration \(configPath): \(error)", exitCode: .validationFailure)
-        }
-        do {
+        try StoreFileCommand.run(&arguments, file: "--from", doing: "restore") { config, configPath, source in
             let identity = try StoreBackup.restore(dataDir: config.node.dataDir, from: source)
-            print("restored \(identity) from \(source); start the node, then run `tandem recover --connection NAME --config \(configPath)` for each of: \(config.connections.keys.sorted().joined(separator: ", "))")
-        } catch {
-            throw CommandError("cannot restore: \(error)")
+            return "restored \(identity) from \(source); start the node, then run `tandem recover --connection NAME --config \(configPath)` for each of: \(config.connections.keys.sorted().joined(separator: ", "))"
         }
-        return .success
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NodeHost
 import TandemCLI
+import TandemThreads
 
 /// `tandem run --config FILE`: runs a node until SIGTERM or SIGINT.
 struct RunCommand: Command {
@@ -90,11 +91,11 @@ struct RunCommand: Command {
     /// The tracker and peer checks, logged once: a tracker or peer that is
     /// down does not stop the node (it queues until they are back).
     private static func logOutsideChecks(_ check: ConfigCheck, _ logger: Logger) {
-        let thread = Thread {
+        let started = WorkerThread.start(name: "tandem.checks", detached: true) {
             let report = check.run(trackers: true, peers: true)
             for problem in report.problems where problem.kind == .outside { logger.warn("start-up check: \(problem.message)") }
             for line in report.passed where line.hasPrefix("connection ") { logger.info("start-up check: \(line)") }
         }
-        thread.start()
+        if started == nil { logger.warn("start-up check skipped: the system refused a thread for it") }
     }
 }

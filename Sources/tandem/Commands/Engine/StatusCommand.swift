@@ -29,14 +29,7 @@ struct StatusCommand: Command {
         """
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
-        let client = try AdminClient.from(&arguments)
-        let json = arguments.flag("--json")
-        try arguments.finish()
-        let answer = try client.send("GET", "/admin/v1/status")
-        if json {
-            print(answer.text)
-            return .success
-        }
+        guard let answer = try AdminClient.answer("GET", "/admin/v1/status", &arguments) else { return .success }
         let connections = answer["connections"]?.arrayValue ?? []
         guard !connections.isEmpty else {
             print("the node has no connections")
