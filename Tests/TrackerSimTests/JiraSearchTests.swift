@@ -46,6 +46,16 @@ final class JiraSearchTests: XCTestCase {
         XCTAssertEqual(indexed["total"], 6)
     }
 
+    func testSearch_SameQueryAgain_SeesEveryChangeSinceAndEveryPage() throws {
+        let jql = "project = SUP AND labels = even ORDER BY key ASC"
+        XCTAssertEqual(keys(try search(jql, "&maxResults=2")), ["SUP-2", "SUP-4"])
+        XCTAssertEqual(keys(try search(jql, "&maxResults=2&startAt=2")), ["SUP-6"])
+        XCTAssertEqual(try client.send("PUT", "/rest/api/2/issue/SUP-1", json: ["fields": ["labels": ["even"]]]).status, 204)
+        XCTAssertEqual(keys(try search(jql, "&maxResults=2")), ["SUP-1", "SUP-2"])
+        XCTAssertEqual(try client.send("DELETE", "/rest/api/2/issue/SUP-2").status, 204)
+        XCTAssertEqual(keys(try search(jql, "&maxResults=10")), ["SUP-1", "SUP-4", "SUP-6"])
+    }
+
     func testSearch_UpdatedBound_StartsTheIndexedSearchThere() throws {
         let all = try search("project = SUP ORDER BY updated ASC, key ASC", "&maxResults=100&fields=updated")
         let bound = "2999/01/01 00:00"

@@ -201,6 +201,24 @@ final class ServiceNowSimulatorTests: XCTestCase {
         XCTAssertEqual(try numbers("/api/now/table/incident?sysparm_query=priority%3C5%5Epriority%3E=1"), ["INC0010001"])
     }
 
+    func testList_ByCorrelationID_FollowsUpdatesDeletesAndRefusedWrites() throws {
+        let first = try create(["short_description": "a", "correlation_id": "c:1"])["sys_id"]!.stringValue!
+        try create(["short_description": "b", "correlation_id": "c:2"])
+        let third = try create(["short_description": "c", "correlation_id": "c:1"])["sys_id"]!.stringValue!
+        let byC1 = "/api/now/table/incident?sysparm_query=correlation_id=c:1%5EORDERBYsys_created_on"
+        XCTAssertEqual(try numbers(byC1), ["INC0010001", "INC0010003"])
+        try client.json("PATCH", "/api/now/table/incident/\(first)", ["correlation_id": "c:3"])
+        XCTAssertEqual(try numbers(byC1), ["INC0010003"])
+        XCTAssertEqual(try numbers("/api/now/table/incident?sysparm_query=correlation_id=c:3%5Eshort_description=a"), ["INC0010001"])
+        // Refused by the data policy: the value it tried to write finds nothing.
+        XCTAssertEqual(try client.send("PATCH", "/api/now/table/incident/\(third)", json: ["state": "6", "correlation_id": "c:4"]).status, 403)
+        XCTAssertEqual(try numbers("/api/now/table/incident?sysparm_query=correlation_id=c:4"), [])
+        XCTAssertEqual(try numbers(byC1), ["INC0010003"])
+        try client.send("DELETE", "/api/now/table/incident/\(third)")
+        XCTAssertEqual(try numbers(byC1), [])
+        XCTAssertEqual(try numbers("/api/now/table/incident?sysparm_query=number=INC0010002"), ["INC0010002"])
+    }
+
     func testList_FieldsParameter_LimitsMembers() throws {
         try create()
         let record = try client.json("GET", "/api/now/table/incident?sysparm_fields=number,state,bogus")["result"]?[0]

@@ -75,6 +75,8 @@ final class BulkRun: @unchecked Sendable {
         lock.withLock {
             searching = false
             self.failure = failure
+            // Only a search that is still paging can repeat a member.
+            members = []
         }
     }
 
@@ -108,9 +110,11 @@ final class BulkRun: @unchecked Sendable {
         }
     }
 
-    /// Swaps `id` with the last unsettled member and drops it.
+    /// Swaps `id` with the last unsettled member and drops it (and its key:
+    /// only unsettled members are listed).
     private func remove(_ id: String) {
         guard let index = position.removeValue(forKey: id) else { return }
+        keys[id] = nil
         let last = unsettled.removeLast()
         if index < unsettled.count {
             unsettled[index] = last

@@ -140,6 +140,7 @@ public final class Node: @unchecked Sendable {
                          ["calls": .array(stuck.map(JSON.string)), "threads": .int(Int64(busy))])
         }
         monitor?.calls.markCleanExit()
+        if busy == 0, lock != nil { StoreHealth.noteCleanStop(dataDir: config.node.dataDir, path: config.node.dataDir + "/tandem.db") }
         lock = nil
         logger.info("node stopped")
     }
@@ -171,7 +172,7 @@ public final class Node: @unchecked Sendable {
         if let marker, (size ?? 0) == 0, !allowNewStore {
             throw NodeStartError("\(path) is \(size == nil ? "missing" : "empty"), but this data folder held \(marker) (its \(StoreMarker.fileName) file says so). Starting empty would make the peers take this node's new changes for old ones. Restore the store from a backup (`tandem restore --config FILE --from BACKUP`), or start with --new-store and then run `tandem recover --connection NAME` for each connection (docs/operations.md, Recovery)")
         }
-        if (size ?? 0) > 0 { try StoreHealth.quickCheck(path: path) }
+        if (size ?? 0) > 0, !StoreHealth.unchangedSinceCleanStop(dataDir: folder, path: path) { try StoreHealth.quickCheck(path: path) }
         let store: Store
         do { store = try Store(path: path) } catch {
             throw NodeStartError("cannot open the store \(path): \(error); if the file is damaged, restore it from a backup (`tandem restore`, docs/operations.md)")

@@ -8,6 +8,49 @@ struct JQLEvaluator {
     let catalog: JiraCatalog
     let currentUser: String
     let nowMillis: Int64
+    /// What `project` clauses compare with: the same for every issue.
+    private let projectValues: [String]
+    /// The query's date literals, read once by `prepared` instead of once per issue.
+    private var dates: [String: Int64] = [:]
+
+    init(catalog: JiraCatalog, currentUser: String, nowMillis: Int64) {
+        self.catalog = catalog
+        self.currentUser = currentUser
+        self.nowMillis = nowMillis
+        projectValues = [catalog.projectKey.lowercased(), catalog.projectID, catalog.projectName.lowercased()]
+    }
+
+    /// This evaluator with the date literals of `condition` already read.
+    func prepared(for condition: JQLQuery.Condition?) -> JQLEvaluator {
+        var copy = self
+        func walk(_ condition: JQLQuery.Condition) {
+            switch condition {
+            case .and(let a, let b), .or(let a, let b): walk(a); walk(b)
+            case .not(let inner): walk(inner)
+            case .clause(let field, _, let values):
+                guard isDateField(field) else { return }
+                for case .literal(let text) in values { copy.dates[text] = dateValue(text) }
+            }
+        }
+        if let condition { walk(condition) }
+        return copy
+    }
+
+    /// True when the condition's answer depends on nothing but the issues:
+    /// every date literal absolute (no `-14d`, which moves with the clock).
+    static func isTimeless(_ condition: JQLQuery.Condition?) -> Bool {
+        switch condition {
+        case nil: return true
+        case .and(let a, let b)?, .or(let a, let b)?: return isTimeless(a) && isTimeless(b)
+        case .not(let inner)?: return isTimeless(inner)
+        case .clause(let field, _, let values)?:
+            guard ["updated", "created", "updateddate", "createddate"].contains(field) else { return true }
+            return values.allSatisfy { value in
+                if case .literal(let text) = value { return Timestamp.parseLiteral(text) != nil }
+                return true
+            }
+        }
+    }
 
     static let fields: Set<String> = [
         "project", "key", "issuekey", "id", "status", "labels", "updated", "created", "summary", "description",
@@ -91,7 +134,7 @@ struct JQLEvaluator {
     private func candidates(_ issue: JiraIssue, _ field: String) -> [String] {
         switch field {
         case "project":
-            return [catalog.projectKey.lowercased(), catalog.projectID, catalog.projectName.lowercased()]
+            return projectValues
         case "key", "issuekey", "id":
             return [issue.key.lowercased(), String(issue.id)]
         case "status":
@@ -124,7 +167,7 @@ struct JQLEvaluator {
     private func clause(_ issue: JiraIssue, _ field: String, _ op: JQLQuery.Operator, _ values: [JQLQuery.Value]) -> Bool {
         if isDateField(field) {
             let actual = field.hasPrefix("updated") ? issue.updated : issue.created
-            guard case .literal(let text)? = values.first, let bound = dateValue(text) else {
+            guard case .literal(let text)? = values.first, let bound = dates[text] ?? dateValue(text) else {
                 return op == .isNot
             }
             switch op {

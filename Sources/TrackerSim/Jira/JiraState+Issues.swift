@@ -112,6 +112,7 @@ extension JiraState {
         try transaction { () throws(JiraFailure) in
             do {
                 try store.delete("jira.issue", String(issue.id))
+                for history in issue.histories { try store.delete("jira.history", String(history.id)) }
                 for comment in comments(of: issue.id) { try store.delete("jira.comment", String(comment.id)) }
                 for attachment in attachments(of: issue.id) {
                     try store.delete("jira.attachment", String(attachment.id))

@@ -13,13 +13,14 @@ extension JiraState {
     /// - Parameter requireBound: true for `/search/jql`, which refuses a query without a condition.
     func search(_ jql: String, user: String, requireBound: Bool = false) throws(JiraFailure) -> JiraMatches {
         let query: JQLQuery
-        let evaluator = JQLEvaluator(catalog: catalog, currentUser: user, nowMillis: Timestamp.now())
+        var evaluator = JQLEvaluator(catalog: catalog, currentUser: user, nowMillis: Timestamp.now())
         do {
             query = try JQLParser.parse(jql)
             try evaluator.validate(query)
         } catch {
             throw JiraFailure(400, error.message)
         }
+        evaluator = evaluator.prepared(for: query.condition)
         if requireBound && query.condition == nil {
             throw JiraFailure(400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.")
         }
@@ -28,19 +29,19 @@ extension JiraState {
             let hit = issues[id].map { evaluator.matches($0, query.condition) } ?? false
             return JiraMatches(ids: hit ? [id] : [], issues: issues)
         }
-        guard Self.isUpdateOrder(query.orderBy) else {
-            let sorted = evaluator.sort(issues.values.filter { evaluator.matches($0, query.condition) }, by: query.orderBy)
-            return JiraMatches(ids: sorted.map(\.id), issues: issues)
+        let cacheable = JQLEvaluator.isTimeless(query.condition)
+        if cacheable, let last = lastSearch, last.query == jql, last.user == user, last.version == version {
+            return JiraMatches(ids: last.ids, issues: issues)
         }
-        let entries = byUpdated.entries
         var found: [Int] = []
-        var yielded: Set<Int> = []
-        for index in byUpdated.start(at: lowerBound(query.condition, evaluator)) ..< entries.count {
-            let (updated, id) = entries[index]
-            guard let issue = issues[id], issue.updated == updated, evaluator.matches(issue, query.condition),
-                  yielded.insert(id).inserted else { continue }
-            found.append(id)
+        if Self.isUpdateOrder(query.orderBy) {
+            for entry in byUpdated.entries(from: lowerBound(query.condition, evaluator)) {
+                if let issue = issues[entry.id], evaluator.matches(issue, query.condition) { found.append(entry.id) }
+            }
+        } else {
+            found = evaluator.sort(issues.values.filter { evaluator.matches($0, query.condition) }, by: query.orderBy).map(\.id)
         }
+        lastSearch = cacheable ? (jql, user, version, found) : nil
         return JiraMatches(ids: found, issues: issues)
     }
 

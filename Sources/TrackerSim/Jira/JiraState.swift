@@ -23,6 +23,11 @@ final class JiraState {
     /// Issues by `(updated, id)`: what searches ordered by `updated` read.
     private(set) var byUpdated = UpdatedIndex<Int>()
     private var undo: [Undo]?
+    /// Bumped by every change in memory, so a remembered search knows it is stale.
+    private(set) var version = 0
+    /// The last search's matches, reused while nothing changed: a client
+    /// paging through one query (offsets 0, 100, 200, …) costs one evaluation.
+    var lastSearch: (query: String, user: String, version: Int, ids: [Int])?
     /// Webhook payloads produced by the current request, in order.
     var outbox: [JSON] = []
 
@@ -36,7 +41,21 @@ final class JiraState {
         self.catalog = catalog
         self.store = store
         self.baseURL = baseURL
-        for issue in try store.all("jira.issue", as: JiraIssue.self) { set(issue.id, issue) }
+        var histories: [Int: [JiraHistory]] = [:]
+        for stored in try store.all("jira.history", as: JiraStoredHistory.self) {
+            histories[stored.issueID, default: []].append(stored.history)
+        }
+        for var issue in try store.all("jira.issue", as: JiraIssue.self) {
+            if !issue.histories.isEmpty {
+                // Written before entries were documents of their own: move them out once.
+                try store.write {
+                    for history in issue.histories { try store.put("jira.history", String(history.id), JiraStoredHistory(issueID: issue.id, history: history)) }
+                    try store.put("jira.issue", String(issue.id), Self.stored(issue))
+                }
+            }
+            issue.histories += histories[issue.id] ?? []
+            set(issue.id, issue)
+        }
         for comment in try store.all("jira.comment", as: JiraComment.self) { set(comment: comment.id, comment) }
         for attachment in try store.all("jira.attachment", as: JiraAttachment.self) { set(attachment: attachment.id, attachment) }
     }
@@ -57,9 +76,6 @@ final class JiraState {
         (attachmentIDsByIssue[issueID] ?? []).compactMap { attachments[$0] }
     }
 
-    /// True when the entry `(updated, id)` of `byUpdated` is the issue's current one.
-    func isCurrent(_ updated: Int64, _ id: Int) -> Bool { issues[id]?.updated == updated }
-
     // MARK: - Changes in memory
 
     /// Sets (nil: removes) issue `id`, keeping the indexes and the undo log.
@@ -67,11 +83,12 @@ final class JiraState {
         let old = issues[id]
         undo?.append(.issue(id, old))
         issues[id] = issue
+        version &+= 1
         if let old, old.key != issue?.key { issueIDByKey[old.key] = nil }
         if let issue { issueIDByKey[issue.key] = id }
         if old?.updated != issue?.updated {
+            if let old { byUpdated.remove(updated: old.updated, id: id) }
             if let issue { byUpdated.insert(updated: issue.updated, id: id) }
-            if old != nil { byUpdated.retire(isLive: isCurrent) }
         }
     }
 
@@ -132,9 +149,24 @@ final class JiraState {
         do { return Int(try store.next(counter, after: start)) } catch { throw storageFailure(error) }
     }
 
+    /// Writes the issue without its changelog, and each changelog entry it
+    /// gained since it was last saved (entries are only ever appended).
     func save(_ issue: JiraIssue) throws(JiraFailure) {
-        do { try store.put("jira.issue", String(issue.id), issue) } catch { throw storageFailure(error) }
+        let known = issues[issue.id]?.histories.count ?? 0
+        do {
+            try store.put("jira.issue", String(issue.id), Self.stored(issue))
+            for history in issue.histories.dropFirst(known) {
+                try store.put("jira.history", String(history.id), JiraStoredHistory(issueID: issue.id, history: history))
+            }
+        } catch { throw storageFailure(error) }
         set(issue.id, issue)
+    }
+
+    /// The issue's document: its changelog entries are documents of their own.
+    private static func stored(_ issue: JiraIssue) -> JiraIssue {
+        var stored = issue
+        stored.histories = []
+        return stored
     }
 
     func save(_ comment: JiraComment) throws(JiraFailure) {

@@ -85,7 +85,13 @@ extension ServiceNowSimulator {
             return state.tables[table.name]?[sysID].flatMap { evaluator.matches($0.fields, query) ? [$0] : nil } ?? []
         }
         if let ordered = updateOrdered(query, table: table, state: state, evaluator: evaluator) { return ordered }
-        let rows = state.rows(table.name).filter { evaluator.matches($0.fields, query) }
+        // `<indexed field>=X` AND'ed at the top level: its records, by the index.
+        let indexed = query.queries.count == 1 ? query.queries[0].first { clause in
+            clause.count == 1 && clause[0].op == .equals && ServiceNowState.indexedFields.contains(clause[0].field)
+                && table.fields.contains(clause[0].field)
+        }?[0] : nil
+        let candidates = indexed.map { state.rows(table.name, where: $0.field, equals: $0.value) } ?? state.rows(table.name)
+        let rows = candidates.filter { evaluator.matches($0.fields, query) }
         let order = evaluator.sort(rows.map(\.fields), query.orderBy)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.sysID, $0) })
         return order.compactMap { byID[$0["sys_id"] ?? ""] }
@@ -110,14 +116,9 @@ extension ServiceNowSimulator {
             }
         }
         guard let index = state.byUpdated[table.name], let records = state.tables[table.name] else { return [] }
-        var found: [ServiceNowRecord] = []
-        var yielded: Set<String> = []
-        for entry in index.entries[index.start(at: bound)...] {
-            guard let record = records[entry.id], ServiceNowState.updatedMillis(record) == entry.updated,
-                  evaluator.matches(record.fields, query), yielded.insert(entry.id).inserted else { continue }
-            found.append(record)
+        return index.entries(from: bound).compactMap { entry in
+            records[entry.id].flatMap { evaluator.matches($0.fields, query) ? $0 : nil }
         }
-        return found
     }
 
     /// 200 list with `X-Total-Count` and, when there is more than one page, `Link`.

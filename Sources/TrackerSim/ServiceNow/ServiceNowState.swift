@@ -20,13 +20,26 @@ final class ServiceNowState {
     var outbox: [JSON] = []
     private var sequence = 0
     /// Per table: records by `(sequence, sys_id)` (insertion order) and by
-    /// `(sys_updated_on, sys_id)`.
+    /// `(sys_updated_on in milliseconds, sys_id)`.
     private var bySequence: [String: UpdatedIndex<String>] = [:]
     private(set) var byUpdated: [String: UpdatedIndex<String>] = [:]
     private var userIDByName: [String: String] = [:]
+    /// Per table, field and value of `indexedFields`: the records holding it.
+    private var byValue: [ValueKey: Set<String>] = [:]
     /// Journal entries and attachments by the sys_id of their record.
     private var childrenByParent: [String: Set<String>] = [:]
     private var undo: [(table: String, sysID: String, old: ServiceNowRecord?)]?
+
+    /// Fields that queries look records up by one value of (a connector's
+    /// `correlation_id=` lookup before each create, an incident `number=`):
+    /// indexed as the instance indexes them, so such a lookup does not read the table.
+    static let indexedFields = ["correlation_id", "number"]
+
+    private struct ValueKey: Hashable {
+        var table: String
+        var field: String
+        var value: String
+    }
 
     /// Sets (nil: removes) a record, keeping the indexes and the undo log.
     func set(_ table: String, _ sysID: String, _ record: ServiceNowRecord?) {
@@ -34,17 +47,21 @@ final class ServiceNowState {
         undo?.append((table, sysID, old))
         tables[table, default: [:]][sysID] = record
         if old?.sequence != record?.sequence {
+            if let old { bySequence[table]?.remove(updated: Int64(old.sequence), id: sysID) }
             if let record { bySequence[table, default: .init()].insert(updated: Int64(record.sequence), id: sysID) }
-            if old != nil { bySequence[table]?.retire { [self] in tables[table]?[$1]?.sequence == Int($0) } }
         }
         let oldUpdated = old.map(Self.updatedMillis), newUpdated = record.map(Self.updatedMillis)
-        if oldUpdated != newUpdated || old?.sequence != record?.sequence {
-            if let record, let newUpdated { byUpdated[table, default: .init()].insert(updated: newUpdated, id: record.sysID) }
-            if old != nil { byUpdated[table]?.retire { [self] in tables[table]?[$1].map(Self.updatedMillis) == $0 } }
+        if oldUpdated != newUpdated {
+            if let oldUpdated { byUpdated[table]?.remove(updated: oldUpdated, id: sysID) }
+            if let newUpdated { byUpdated[table, default: .init()].insert(updated: newUpdated, id: sysID) }
         }
         if table == "sys_user" {
             if let name = old?.fields["user_name"] { userIDByName[name] = nil }
             if let name = record?.fields["user_name"] { userIDByName[name] = sysID }
+        }
+        for field in Self.indexedFields where old?.fields[field] != record?.fields[field] {
+            if let value = old?.fields[field] { byValue[ValueKey(table: table, field: field, value: value)]?.remove(sysID) }
+            if let value = record?.fields[field] { byValue[ValueKey(table: table, field: field, value: value), default: []].insert(sysID) }
         }
         if let parent = Self.parent(of: old) { childrenByParent[parent]?.remove(sysID) }
         if let parent = Self.parent(of: record) { childrenByParent[parent, default: []].insert(sysID) }
@@ -128,9 +145,13 @@ final class ServiceNowState {
     /// Records of `table` in insertion order.
     func rows(_ table: String) -> [ServiceNowRecord] {
         guard let records = tables[table], let order = bySequence[table] else { return [] }
-        return order.entries.compactMap { entry in
-            records[entry.id].flatMap { $0.sequence == Int(entry.updated) ? $0 : nil }
-        }
+        return order.entries().compactMap { records[$0.id] }
+    }
+
+    /// Records of `table` whose `field` (one of `indexedFields`) is `value`, in insertion order.
+    func rows(_ table: String, where field: String, equals value: String) -> [ServiceNowRecord] {
+        let ids = byValue[ValueKey(table: table, field: field, value: value)] ?? []
+        return ids.compactMap { tables[table]?[$0] }.sorted { $0.sequence < $1.sequence }
     }
 
     // MARK: - Writes

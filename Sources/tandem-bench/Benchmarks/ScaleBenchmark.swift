@@ -33,6 +33,8 @@ struct ScaleBenchmark: Command {
         var createSeconds = 0.0
         var linked = 0
         var linkSeconds = 0.0
+        /// CPU milliseconds per newly linked entity: both nodes, both simulators.
+        var linkCPUms = (nodes: 0.0, simulators: 0.0)
         var storeBytesPerEntity: [String: Double] = [:]
         var rss: [String: Double] = [:]
         var peakRSS: [String: Double] = [:]
@@ -82,12 +84,16 @@ struct ScaleBenchmark: Command {
             print("  created issues up to \(target) in \(fixed(figures.createSeconds, 1)) s")
 
             let linkStart = Date()
+            let nodesBefore = cpuSeconds([deployment.blue, deployment.green])
+            let simulatorsBefore = cpuSeconds([deployment.jiraSim, deployment.serviceNowSim])
             let result = try deployment.run(["sync", "--query", "project = SUP", "--connection", SyncDeployment.connection,
                                              "--timeout", "86400"], node: "blue")
             figures.linkSeconds = Date().timeIntervalSince(linkStart)
             guard result.status == 0 else { throw CommandError("sync --query failed: \(result.stdout)\(result.stderr.suffix(2000))") }
             deployment.waitUntilIdle(seconds: 600)
             figures.linked = target - (results.last?.entities ?? 0)
+            figures.linkCPUms = ((cpuSeconds([deployment.blue, deployment.green]) - nodesBefore) * 1000 / Double(figures.linked),
+                                 (cpuSeconds([deployment.jiraSim, deployment.serviceNowSim]) - simulatorsBefore) * 1000 / Double(figures.linked))
             print("  linked \(figures.linked) new issues in \(fixed(figures.linkSeconds, 1)) s: " + (result.stdout.split(separator: "\n").first.map(String.init) ?? ""))
 
             for (name, process) in [("blue", deployment.blue!), ("green", deployment.green!)] {
@@ -161,7 +167,12 @@ struct ScaleBenchmark: Command {
 
     /// User + system CPU seconds of both nodes so far.
     private static func cpuSeconds(_ deployment: SyncDeployment) -> Double {
-        [deployment.blue!, deployment.green!].reduce(0) { total, process in
+        cpuSeconds([deployment.blue, deployment.green])
+    }
+
+    /// User + system CPU seconds of `processes` so far.
+    private static func cpuSeconds(_ processes: [BackgroundProcess]) -> Double {
+        processes.reduce(0) { total, process in
             guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { return total }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
@@ -179,6 +190,7 @@ struct ScaleBenchmark: Command {
         row("linked entities") { "\($0.entities)" }
         row("issue creation (Jira simulator), issues/s") { fixed(Double($0.entities - ($0.entities == results[0].entities ? 0 : results[0].entities)) / $0.createSeconds, 0) }
         row("bulk link rate, issues/s") { fixed(Double($0.linked) / $0.linkSeconds, 1) }
+        row("link CPU per entity, nodes / sims, ms") { "\(fixed($0.linkCPUms.nodes, 2)) / \(fixed($0.linkCPUms.simulators, 2))" }
         row("store bytes per entity, blue / green") { "\(fixed($0.storeBytesPerEntity["blue"] ?? 0, 0)) / \(fixed($0.storeBytesPerEntity["green"] ?? 0, 0))" }
         row("RSS MiB, blue / green") { "\(fixed($0.rss["blue"] ?? 0, 1)) / \(fixed($0.rss["green"] ?? 0, 1))" }
         row("peak RSS MiB, blue / green") { "\(fixed($0.peakRSS["blue"] ?? 0, 1)) / \(fixed($0.peakRSS["green"] ?? 0, 1))" }

@@ -37,7 +37,7 @@ struct SimScaleBenchmark: Command {
         defer { now.stop() }
         let jiraClient = TrackerClient(baseURL: jira.baseURL, user: "bench", password: "bench")
         let nowClient = TrackerClient(baseURL: now.baseURL, user: "bench", password: "bench")
-        var rows: [[String]] = []
+        var rows: [[String]] = [], cpuRows: [[String]] = []
         var created = 0
         for target in [200, records] {
             try create(from: created, to: target, threads: threads) { client, index in
@@ -58,21 +58,24 @@ struct SimScaleBenchmark: Command {
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let incidents = try (0..<10).map { _ in try nowClient.createIncident("edited")["sys_id"]?.stringValue ?? "" }
             let keys = try (0..<10).map { _ in try jiraClient.createIssue("edited") }
-            let jiraEdit = try micros(samples) { try jiraClient.editIssue(keys[$0 % 10], ["summary": .string("edit \($0)")]) }
-            let nowEdit = try micros(samples) { try nowClient.updateIncident(incidents[$0 % 10], ["short_description": .string("edit \($0)")]) }
-            rows.append([
-                "\(target)", fixed(jiraEdit, 0),
-                fixed(try micros(samples) { _ in try jiraClient.request("GET", "/rest/api/2/search?jql=\(jql)&maxResults=100&fields=updated") }, 0),
-                fixed(nowEdit, 0),
-                fixed(try micros(samples) { _ in
+            let costs = [
+                try micros(samples) { try jiraClient.editIssue(keys[$0 % 10], ["summary": .string("edit \($0)")]) },
+                try micros(samples) { _ in try jiraClient.request("GET", "/rest/api/2/search?jql=\(jql)&maxResults=100&fields=updated") },
+                try micros(samples) { try nowClient.updateIncident(incidents[$0 % 10], ["short_description": .string("edit \($0)")]) },
+                try micros(samples) { _ in
                     try nowClient.request("GET", "/api/now/table/incident?sysparm_query=\(snQuery)&sysparm_limit=100&sysparm_fields=sys_id,sys_updated_on&sysparm_no_count=true")
-                }, 0),
-            ])
+                },
+            ]
+            rows.append(["\(target)"] + costs.map { fixed($0.wall, 0) })
+            cpuRows.append(["\(target)"] + costs.map { fixed($0.cpu, 0) })
             print("  \(target) records each: done")
         }
+        let header = ["records", "Jira edit", "Jira poll page", "SN edit", "SN poll page"]
         print("µs per request over loopback (mean of \(samples))")
-        print(["records", "Jira edit", "Jira poll page", "SN edit", "SN poll page"].map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
-        for row in rows { print(row.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined()) }
+        for row in [header] + rows { print(row.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined()) }
+        // Less sensitive to other load on the machine than the wall clock.
+        print("CPU µs of this process (client and simulator) per request")
+        for row in [header] + cpuRows { print(row.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined()) }
         print("total run time \(fixed(Date().timeIntervalSince(started), 0)) s")
         return .success
     }
@@ -97,10 +100,18 @@ struct SimScaleBenchmark: Command {
         if failures.value > 0 { throw CommandError("\(failures.value) creations failed") }
     }
 
-    private static func micros(_ samples: Int, _ body: (Int) throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
+    /// Mean wall-clock and process CPU microseconds per call of `body`.
+    private static func micros(_ samples: Int, _ body: (Int) throws -> Void) throws -> (wall: Double, cpu: Double) {
+        let start = DispatchTime.now().uptimeNanoseconds, cpuStart = cpuMicros()
         for index in 0..<samples { try body(index) }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / Double(samples) / 1000
+        return (Double(DispatchTime.now().uptimeNanoseconds - start) / Double(samples) / 1000,
+                (cpuMicros() - cpuStart) / Double(samples))
+    }
+
+    private static func cpuMicros() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) * 1e6 + Double(spec.tv_nsec) / 1000
     }
 
     private static func minute(_ date: Date) -> String {
