@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import TandemThreads
 import TandemTime
 
 /// Keeps the history table bounded: every `intervalSeconds` it deletes
@@ -10,20 +12,16 @@ import TandemTime
 /// follows the traffic, not the size of the table; the first pass after a
 /// start looks at every entity once.
 ///
-/// Thread: one plain thread; each pass is one short write transaction.
+/// Thread: one worker thread; each pass is one short write transaction.
 final class HistoryPruner: @unchecked Sendable {
     private let store: Store
     private let retention: NodeConfig.History
     private let logger: Logger
     private let intervalSeconds: Double
-    private let signal = WorkSignal()
-    private let state = NSLock()
-    private var running = false
-    private let finished = NSCondition()
-    private var started = false
-    private var exited = false
+    private let wake = WorkSignal()
+    private let threads = WorkerGroup(name: "tandem.history-pruner")
     /// The newest event id the last pass saw (only the pruner thread, or a test, runs passes).
-    private var pruned: Int64 = 0
+    private let pruned = Mutex<Int64>(0)
 
     init(store: Store, retention: NodeConfig.History, logger: Logger, intervalSeconds: Double = 60) {
         self.store = store
@@ -33,24 +31,19 @@ final class HistoryPruner: @unchecked Sendable {
     }
 
     func start() {
-        state.withLock { running = true; started = true }
-        let thread = Thread { [self] in
-            while state.withLock({ running }) {
+        threads.start { [self] _ in
+            while true {
+                // Marked before the check of the flag: a stop after it ends the wait at once.
+                let mark = wake.mark()
+                guard threads.isRunning else { return }
                 pruneOnce()
-                signal.wait(timeoutSeconds: intervalSeconds)
+                wake.wait(since: mark, timeoutSeconds: intervalSeconds)
             }
-            finished.lock(); exited = true; finished.broadcast(); finished.unlock()
         }
-        thread.name = "tandem.history-pruner"
-        thread.start()
     }
 
     func stop() {
-        guard state.withLock({ running = false; return started }) else { return }
-        signal.signal()
-        finished.lock()
-        while !exited { finished.wait() }
-        finished.unlock()
+        threads.stop { wake.signal() }
     }
 
     /// One pass; returns the number of events deleted.
@@ -58,9 +51,9 @@ final class HistoryPruner: @unchecked Sendable {
     func pruneOnce(now: Int64 = Timestamp.now()) -> Int {
         let cutoff = now - Int64(retention.maxAgeDays * 86_400_000)
         do {
-            let since = state.withLock { pruned }
+            let since = pruned.withLock { $0 }
             let pass = try store.write { try $0.pruneHistory(olderThan: cutoff, keepPerEntity: retention.maxEventsPerEntity, since: since) }
-            state.withLock { pruned = pass.newest }
+            pruned.withLock { $0 = pass.newest }
             return pass.deleted
         } catch {
             logger.error("cannot prune the entity history: \(error)")
