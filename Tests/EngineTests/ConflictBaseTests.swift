@@ -125,4 +125,16 @@ final class ConflictBaseTests: XCTestCase {
             XCTAssertEqual(outcome, .apply(changes: ["fields": [:]], conflicts: [], keptLocal: ["description"]), "incoming \(incoming)")
         }
     }
+
+    /// After the crossing we hold the peer's "J"; a person sets our older
+    /// value "S" again (A→B→A). The peer's next replica, still "J", must not
+    /// undo it: "S" here is an edit, though the peer once knew it.
+    func testCrossedReplicas_ALocalReturnToOurOlderValue_IsAnEdit() {
+        let twin = crossedTwin()
+        let base = ConflictBase.base(of: twin, sent: ["description": "S"], appliedSeq: 20) ?? .null
+        let outcome = ConflictResolver(policy: ConflictPolicy(default: .remoteWins, fields: [:]))
+            .resolve(changes: ["fields": ["description": "J"]], local: ["fields": ["description": "S"]], base: base,
+                     alsoKnown: ConflictBase.alsoKnown(of: twin, sent: ["description": "S"], appliedSeq: 20), localTime: nil, remoteTime: nil)
+        XCTAssertEqual(outcome, .apply(changes: ["fields": [:]], conflicts: [], keptLocal: ["description"]))
+    }
 }

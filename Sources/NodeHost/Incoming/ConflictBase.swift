@@ -61,8 +61,8 @@ enum ConflictBase {
     /// agreed on the peer's value after sending our replica `appliedSeq`,
     /// but the peer built that value before applying `appliedSeq`, and has
     /// applied it since. Which of the two it kept depends on its policy, so
-    /// either one coming back is no edit of the peer's, and either one held
-    /// here is no edit of ours.
+    /// either one coming back is no edit of the peer's. (Here, where the
+    /// agreed value was written, a return to our older value is an edit.)
     static func alsoKnown(of twin: Twin, sent: JSON?, appliedSeq: Int64) -> [String: JSON] {
         guard let sentFields = sent?.objectValue else { return [:] }
         var known: [String: JSON] = [:]

@@ -39,8 +39,10 @@ struct ConflictResolver {
     /// - Parameters:
     ///   - localTime: when the local entity last changed (ms since the epoch).
     ///   - remoteTime: when the peer noticed its change (ms since the epoch).
-    ///   - alsoKnown: per field, a value both sides knew beside the base
-    ///     (`ConflictBase.alsoKnown`): equal to it counts as unchanged.
+    ///   - alsoKnown: per field, a value the peer may hold beside the base
+    ///     (`ConflictBase.alsoKnown`): an incoming value equal to it is no
+    ///     edit of the peer's. (A local value equal to it is an edit here:
+    ///     we had agreed on the base since.)
     func resolve(changes: JSON, local: JSON, base: JSON, alsoKnown: [String: JSON] = [:],
                  localTime: Int64?, remoteTime: Int64?) -> Outcome {
         guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: [], keptLocal: []) }
@@ -50,13 +52,13 @@ struct ConflictResolver {
         var keptLocal: Set<String> = []
         for (name, incoming) in fields.sorted(by: { $0.key < $1.key }) {
             let mine = current[name] ?? .null
-            let known = [baseFields[name] ?? .null] + (alsoKnown[name].map { [$0] } ?? [])
-            guard !known.contains(where: { Self.looselyEqual(mine, $0) }) else { continue }  // not changed here: apply
+            let was = baseFields[name] ?? .null
+            guard !Self.looselyEqual(mine, was) else { continue }          // not changed here: apply
             if Self.looselyEqual(incoming, mine) {
                 fields[name] = nil                                          // both sides agree
                 continue
             }
-            if known.contains(where: { Self.looselyEqual(incoming, $0) }) {
+            if Self.looselyEqual(incoming, was) || alsoKnown[name].map({ Self.looselyEqual(incoming, $0) }) == true {
                 fields[name] = nil                                          // the peer did not change it
                 keptLocal.insert(name)
                 continue
