@@ -64,6 +64,18 @@ final class StoreRecoveryEndToEndTests: XCTestCase {
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: blueStore)[.size] as? Int), 0, "nothing was created in its place")
     }
 
+    /// A damaged record of the store the folder held is not the absence of
+    /// one: read as "no store before", it let an emptied store start afresh.
+    func testAnEmptiedStoreBesideADamagedStoreRecord_RefusesToStart() throws {
+        try syncedPairWithBlueStopped()
+        XCTAssertTrue(FileManager.default.createFile(atPath: blueStore, contents: Data()))
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: blueStore + suffix) }
+        try "{\"id\": \"trunc".write(toFile: nodes.folder.file("data-blue/store-id"), atomically: true, encoding: .utf8)
+        let log = try startRefused()
+        XCTAssertTrue(log.contains("store-id is damaged"), log)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: blueStore)[.size] as? Int), 0, "nothing was created in its place")
+    }
+
     func testALostStore_BegunAgainAndRecovered_ConvergesWithNothingLostOrDuplicated() throws {
         try syncedPairWithBlueStopped()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: blueStore + suffix) }

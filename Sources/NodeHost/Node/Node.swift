@@ -168,7 +168,7 @@ public final class Node: @unchecked Sendable {
         lock = try DataFolderLock(dataDir: folder)
         let path = folder + "/tandem.db"
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        let marker = StoreMarker.read(dataDir: folder)
+        let marker = try StoreMarker.read(dataDir: folder)
         if let marker, (size ?? 0) == 0, !allowNewStore {
             throw NodeStartError("\(path) is \(size == nil ? "missing" : "empty"), but this data folder held \(marker) (its \(StoreMarker.fileName) file says so). Starting empty would make the peers take this node's new changes for old ones. Restore the store from a backup (`tandem restore --config FILE --from BACKUP`), or start with --new-store and then run `tandem recover --connection NAME` for each connection (docs/operations.md, Recovery)")
         }

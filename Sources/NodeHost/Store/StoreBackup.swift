@@ -38,7 +38,7 @@ public enum StoreBackup {
         }
         try files.copyItem(atPath: source, toPath: path)
         let store = try Store(path: path)
-        let reached = max(store.identity.epoch, StoreMarker.read(dataDir: dataDir).map { $0.id == store.identity.id ? $0.epoch : 0 } ?? 0)
+        let reached = max(store.identity.epoch, (try StoreMarker.read(dataDir: dataDir)).map { $0.id == store.identity.id ? $0.epoch : 0 } ?? 0)
         try store.write { tx in
             try tx.setStoreEpoch(reached + 1)
             try tx.awaitRecovery(connection: "*", reason: "was restored from a backup (epoch \(reached + 1))")

@@ -62,9 +62,22 @@ extension StoreTransaction {
 public enum StoreMarker {
     public static let fileName = "store-id"
 
-    public static func read(dataDir: String) -> StoreIdentity? {
-        guard let data = FileManager.default.contents(atPath: dataDir + "/" + fileName) else { return nil }
-        return StoreIdentity(json: try? JSON(parsing: [UInt8](data)))
+    /// Nil when the folder has no record; a record that cannot be read is an
+    /// error, never taken for the absence of one.
+    public static func read(dataDir: String) throws(NodeStartError) -> StoreIdentity? {
+        let path = dataDir + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NodeStartError("\(path) cannot be read; fix its permissions")
+        }
+        let json: JSON
+        do { json = try JSON(parsing: [UInt8](data)) } catch {
+            throw NodeStartError("\(path) is damaged (\(error)): restore the store with `tandem restore --config FILE --from BACKUP`, or remove it, start with --new-store and run `tandem recover`")
+        }
+        guard let identity = StoreIdentity(json: json) else {
+            throw NodeStartError("\(path) is damaged (no store id and epoch): restore the store with `tandem restore --config FILE --from BACKUP`, or remove it, start with --new-store and run `tandem recover`")
+        }
+        return identity
     }
 
     public static func write(_ identity: StoreIdentity, dataDir: String) throws {
