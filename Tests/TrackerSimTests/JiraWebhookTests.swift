@@ -9,10 +9,11 @@ final class JiraWebhookTests: XCTestCase {
     private var simulator: JiraSimulator!
     private var client: SimClient!
 
-    private func start(failures: Int = 0, secret: String? = nil) throws {
+    private func start(failures: Int = 0, secret: String? = nil, accounts: [SimAccount] = []) throws {
         receiver = try WebhookReceiver(failures: failures)
         var configuration = JiraSimulatorConfiguration(user: "sync", password: "secret", webhooks: [receiver.url])
         configuration.webhookSecret = secret
+        configuration.accounts = accounts
         simulator = try JiraSimulator(configuration: configuration)
         try simulator.start()
         client = SimClient(base: simulator.baseURL, user: "sync", password: "secret")
@@ -40,6 +41,16 @@ final class JiraWebhookTests: XCTestCase {
         XCTAssertEqual(payload?["issue"]?["fields"]?["summary"], "hook me")
         XCTAssertNotNil(payload?["timestamp"]?.intValue)
         XCTAssertNotNil(receiver.requests.first?.headers["X-Atlassian-Webhook-Identifier"])
+    }
+
+    func testAnEditThroughAFurtherAccount_NamesThatAccountAsTheUser() throws {
+        try start(accounts: [SimAccount(user: "tandem-integration", password: "integration-secret")])
+        try createIssue()
+        let node = SimClient(base: simulator.baseURL, user: "tandem-integration", password: "integration-secret")
+        XCTAssertEqual(try node.send("PUT", "/rest/api/2/issue/SUP-1", json: ["fields": ["summary": "edited by the node"]]).status, 204)
+        let payloads = receiver.wait { $0.count >= 2 }
+        XCTAssertEqual(payloads.map { $0["user"]?["name"] }, ["sync", "tandem-integration"])
+        XCTAssertEqual(try node.json("GET", "/rest/api/2/myself")["name"], "tandem-integration")
     }
 
     func testEdit_DeliversIssueUpdatedWithChangelog() throws {

@@ -22,6 +22,24 @@ final class ServiceNowWebhookTests: XCTestCase {
         receiver.stop()
     }
 
+    func testAWriteThroughAFurtherAccount_NamesThatAccountAsTheActor() throws {
+        simulator.stop()
+        var configuration = ServiceNowSimulatorConfiguration(user: "sync", password: "secret", webhooks: [receiver.url])
+        configuration.accounts = [SimAccount(user: "tandem-integration", password: "integration-secret")]
+        simulator = try ServiceNowSimulator(configuration: configuration)
+        try simulator.start()
+        let people = SimClient(base: simulator.baseURL, user: "sync", password: "secret")
+        let node = SimClient(base: simulator.baseURL, user: "tandem-integration", password: "integration-secret")
+        let record = try people.json("POST", "/api/now/table/incident", ["short_description": "x"], expect: 201)["result"]
+        try node.json("PATCH", "/api/now/table/incident/\(record?["sys_id"]?.stringValue ?? "")", ["short_description": "y"])
+        let payloads = receiver.wait { $0.count >= 2 }
+        XCTAssertEqual(payloads.map { $0["sys_updated_by"] }, ["sync", "tandem-integration"])
+        let users = try people.json("GET", "/api/now/table/sys_user?sysparm_query=user_name=tandem-integration")["result"]?.arrayValue
+        XCTAssertEqual(users?.count, 1, "the further account is a user of the instance")
+        XCTAssertEqual(try SimClient(base: simulator.baseURL, user: "tandem-integration", password: "secret")
+            .send("GET", "/api/now/table/incident").status, 401, "each account signs in with its own password only")
+    }
+
     func testInsertAndUpdate_DeliverTandemEvents() throws {
         let record = try client.json("POST", "/api/now/table/incident", ["short_description": "x"], expect: 201)["result"]
         let sysID = record?["sys_id"]?.stringValue ?? ""

@@ -78,4 +78,28 @@ final class SimCommandTests: XCTestCase {
         Self.waitForExit(process)
         XCTAssertEqual(process.terminationStatus, 2)
     }
+
+    func testSimServiceNow_AcceptsAFurtherAccountWithItsOwnPassword() throws {
+        let (process, _, line) = try Self.launch(["sim", "servicenow", "--port", "0", "--user", "admin", "--password", "secret",
+                                                  "--account", "tandem-integration:integration-secret"])
+        defer {
+            process.terminate()
+            Self.waitForExit(process)
+        }
+        let base = String(line.dropFirst("listening on ".count))
+        let node = SimClient(base: base, user: "tandem-integration", password: "integration-secret")
+        XCTAssertEqual(try node.send("GET", "/api/now/table/incident").status, 200)
+        XCTAssertEqual(try SimClient(base: base, user: "admin", password: "secret").send("GET", "/api/now/table/incident").status, 200)
+    }
+
+    func testSimJira_AnAccountWithoutAPassword_IsAUsageError() throws {
+        let process = Process()
+        process.executableURL = try Self.tandemBinary()
+        process.arguments = ["sim", "jira", "--port", "0", "--user", "admin", "--password", "secret", "--account", "tandem-integration"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Self.waitForExit(process)
+        XCTAssertEqual(process.terminationStatus, 2)
+    }
 }

@@ -1,11 +1,17 @@
 import Foundation
 import TandemHTTP
 
-/// The one account a simulator accepts: Basic `user:password`, or `Bearer <password>`
-/// (the password doubles as a personal access token).
+/// The accounts a simulator accepts: its main account (the one its
+/// configuration names, which the people of a test or demo use) and any
+/// further ones (`SimAccount`, such as a sync node's integration user). Each
+/// signs in by Basic `user:password`, or `Bearer <password>` (the password
+/// doubles as a personal access token).
 struct SimCredentials: Sendable {
-    let user: String
-    let password: String
+    let accounts: [SimAccount]
+
+    init(user: String, password: String, others: [SimAccount] = []) {
+        accounts = [SimAccount(user: user, password: password)] + others
+    }
 
     /// The authenticated user name, or nil when the header is missing or wrong.
     func authenticate(_ headers: HTTPHeaders) -> String? {
@@ -17,9 +23,10 @@ struct SimCredentials: Sendable {
             guard let data = Data(base64Encoded: parts[1].trimmingSpaces()),
                   let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
             let name = String(text[..<colon]), secret = String(text[text.index(after: colon)...])
-            return name == user && secret == password ? user : nil
+            return accounts.first { $0.user == name && $0.password == secret }?.user
         case "bearer":
-            return parts[1].trimmingSpaces() == password ? user : nil
+            let token = parts[1].trimmingSpaces()
+            return accounts.first { $0.password == token }?.user
         default:
             return nil
         }

@@ -8,6 +8,8 @@ public protocol SimulatorSettings: Sendable {
     var port: Int { get set }
     var user: String { get set }
     var password: String { get set }
+    /// Accounts accepted besides `user` (each a user of the tracker too).
+    var accounts: [SimAccount] { get set }
     /// A SQLite file to keep the data in across restarts; nil keeps it in memory.
     var dataPath: String? { get set }
     var webhooks: [String] { get set }

@@ -36,14 +36,20 @@ struct JiraCatalog {
     /// Cloud: how long a change stays out of `/search/jql` unless reconciled.
     var searchLagMilliseconds = 0
 
-    init(projectKey: String, user: String) {
+    /// `user` is the main account; `others` are the further accounts, users too.
+    init(projectKey: String, user: String, others: [String] = []) {
         self.projectKey = projectKey
         self.projectName = projectKey == "SUP" ? "Support" : "Project \(projectKey)"
         // A Cloud login is an e-mail (`sync@example.com`): its name is the part before '@'.
         let login = user.split(separator: "@", maxSplits: 1).first.map(String.init) ?? user
         let email = user.contains("@") ? user : "\(user)@example.com"
         var users = [JiraUser(name: login, displayName: login.capitalized, email: email)]
-        for extra in ["alice", "bob"] where extra != login {
+        for account in others {
+            let name = account.split(separator: "@", maxSplits: 1).first.map(String.init) ?? account
+            guard !users.contains(where: { $0.name == name }) else { continue }
+            users.append(JiraUser(name: name, displayName: name.capitalized, email: account.contains("@") ? account : "\(name)@example.com"))
+        }
+        for extra in ["alice", "bob"] where !users.contains(where: { $0.name == extra }) {
             users.append(JiraUser(name: extra, displayName: extra.capitalized, email: "\(extra)@example.com"))
         }
         self.users = users

@@ -16,7 +16,8 @@ public final class JiraSimulator: TrackerSimulator {
     public init(configuration: JiraSimulatorConfiguration) throws {
         self.configuration = configuration
         let store = try SimStore(path: configuration.dataPath)
-        var catalog = JiraCatalog(projectKey: configuration.projectKey.uppercased(), user: configuration.user)
+        var catalog = JiraCatalog(projectKey: configuration.projectKey.uppercased(), user: configuration.user,
+                                  others: configuration.accounts.map(\.user))
         catalog.cloud = configuration.flavor == .cloud
         catalog.hideEmails = configuration.hideEmails
         catalog.labelsOnCreateScreen = configuration.labelsOnCreateScreen
@@ -28,7 +29,7 @@ public final class JiraSimulator: TrackerSimulator {
         }
         webhooks = Mutex(registrations)
         let server = SimServer(
-            credentials: SimCredentials(user: configuration.user, password: configuration.password),
+            credentials: SimCredentials(user: configuration.user, password: configuration.password, others: configuration.accounts),
             faults: configuration.faults,
             flavor: SimFlavor(
                 error: { status, message in

@@ -24,6 +24,9 @@ public struct JiraSimulatorConfiguration: Sendable {
     public var port = 0
     public var user = "admin"
     public var password = "admin"
+    /// Further accounts, each also a user of the tracker: writes made through
+    /// one carry its name as the actor (a sync node's integration user).
+    public var accounts: [SimAccount] = []
     /// The key of the one project (issue types Task and Bug, workflow To Do → In Progress → Done).
     public var projectKey = "SUP"
     /// SQLite file that keeps the data across restarts; nil keeps it in memory.

@@ -15,10 +15,11 @@ public final class ServiceNowSimulator: TrackerSimulator {
     public init(configuration: ServiceNowSimulatorConfiguration) throws {
         self.configuration = configuration
         let store = try SimStore(path: configuration.dataPath)
-        state = Mutex(try ServiceNowState(store: store, baseURL: "http://\(configuration.host):\(configuration.port)", user: configuration.user))
+        state = Mutex(try ServiceNowState(store: store, baseURL: "http://\(configuration.host):\(configuration.port)", user: configuration.user,
+                                                  others: configuration.accounts.map(\.user)))
         webhookURLs = Mutex(configuration.webhooks)
         let server = SimServer(
-            credentials: SimCredentials(user: configuration.user, password: configuration.password),
+            credentials: SimCredentials(user: configuration.user, password: configuration.password, others: configuration.accounts),
             faults: configuration.faults,
             flavor: SimFlavor(
                 error: { status, message in

@@ -7,6 +7,9 @@ public struct ServiceNowSimulatorConfiguration: Sendable {
     /// The account; it also exists as a `sys_user` record.
     public var user = "admin"
     public var password = "admin"
+    /// Further accounts, each also a user of the tracker: writes made through
+    /// one carry its name as the actor (a sync node's integration user).
+    public var accounts: [SimAccount] = []
     /// SQLite file that keeps the data across restarts; nil keeps it in memory.
     public var dataPath: String?
     /// URLs that get Tandem's change notification for every incident insert/update/delete.

@@ -89,7 +89,8 @@ final class ServiceNowState {
         return sequence
     }
 
-    init(store: SimStore, baseURL: String, user: String) throws {
+    /// `user` is the main account; `others` are the further accounts, users too.
+    init(store: SimStore, baseURL: String, user: String, others: [String] = []) throws {
         self.store = store
         self.baseURL = baseURL
         for name in ServiceNowSchema.tables.keys { tables[name] = [:] }
@@ -97,7 +98,7 @@ final class ServiceNowState {
             set(record.table, record.sysID, record)
             sequence = max(sequence, record.sequence)
         }
-        for (userName, fullName) in [(user, user.capitalized), ("beth.anglin", "Beth Anglin")] where self.user(named: userName) == nil {
+        for (userName, fullName) in [(user, user.capitalized)] + others.map({ ($0, $0.capitalized) }) + [("beth.anglin", "Beth Anglin")] where self.user(named: userName) == nil {
             let parts = fullName.split(separator: " ").map(String.init)
             _ = try insert("sys_user", ["user_name": userName, "name": fullName, "first_name": parts.first ?? "",
                                         "last_name": parts.dropFirst().joined(separator: " "), "email": "\(userName)@example.com"],

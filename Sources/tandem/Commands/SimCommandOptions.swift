@@ -14,6 +14,17 @@ enum SimCommandOptions {
         }
         guard let user = try arguments.option("--user"), !user.isEmpty else { throw CommandError.usage("missing --user NAME") }
         guard let password = try arguments.option("--password"), !password.isEmpty else { throw CommandError.usage("missing --password SECRET") }
+        var accounts: [SimAccount] = []
+        for text in try arguments.options("--account") {
+            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else {
+                throw CommandError.usage("--account takes NAME:SECRET (a user name, a colon, its password), not '\(text)'")
+            }
+            let name = String(text[..<colon])
+            guard name != user, !accounts.contains(where: { $0.user == name }) else {
+                throw CommandError.usage("--account \(name) names an account twice; give each account once")
+            }
+            accounts.append(SimAccount(user: name, password: String(text[text.index(after: colon)...])))
+        }
         let webhooks = try arguments.options("--webhook")
         for url in webhooks where !url.hasPrefix("http://") && !url.hasPrefix("https://") {
             throw CommandError.usage("--webhook takes an http:// or https:// URL, not '\(url)'")
@@ -37,6 +48,7 @@ enum SimCommandOptions {
         settings.port = port
         settings.user = user
         settings.password = password
+        settings.accounts = accounts
         settings.dataPath = try arguments.option("--data")
         settings.webhooks = webhooks
         settings.webhookSecret = try arguments.option("--webhook-secret")
@@ -49,6 +61,10 @@ enum SimCommandOptions {
     /// TLS, upload limit), indented as in a command's `Options:` list.
     static func sharedHelp(maxAttachmentBytes: Int) -> String {
         """
+          --account NAME:SECRET
+                              another account besides --user (repeatable), a user
+                              of its own: what it writes names it as the actor, as
+                              a sync node's dedicated integration user does
           --rate-limit N      answer 429 (Retry-After: 1) above N requests/second
           --fail-rate F       answer 503 to a fraction F (0..1) of requests
           --latency-ms N      wait N ms before answering each request

@@ -12,6 +12,7 @@ struct SimJiraCommand: Command {
         Usage: tandem sim jira --port N --user NAME --password SECRET [--project KEY]
                                [--flavor datacenter|cloud] [--hide-emails] [--no-create-labels]
                                [--search-lag-ms N]
+                               [--account NAME:SECRET]...
                                [--data FILE] [--webhook URL]... [--webhook-secret S]
                                [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                [--max-attachment-bytes N]

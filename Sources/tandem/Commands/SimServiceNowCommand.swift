@@ -7,6 +7,7 @@ struct SimServiceNowCommand: Command {
     static let summary = "run a ServiceNow (Table and Attachment API) simulator on a loopback port"
     static let help = """
         Usage: tandem sim servicenow --port N --user NAME --password SECRET
+                                     [--account NAME:SECRET]...
                                      [--data FILE] [--webhook URL]... [--webhook-secret S]
                                      [--rate-limit N] [--fail-rate F] [--latency-ms N]
                                      [--max-attachment-bytes N]
