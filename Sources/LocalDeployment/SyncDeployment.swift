@@ -30,6 +30,13 @@ public final class SyncDeployment: @unchecked Sendable {
         /// (`webhookSecret`), as in production: a signed webhook's record
         /// stands for a tracker read. Without, a webhook is only a notice.
         public var signedWebhooks = false
+        /// Each node signs in to its tracker as a dedicated integration user
+        /// (`integrationAccount`), its own account on the simulator, as in
+        /// production: the actor of the node's writes then tells the webhook of
+        /// its own write apart, and the people (`jira`, `serviceNow`) keep the
+        /// simulators' main account. Without, nodes and people share that one
+        /// account, and echo suppression rests on replica hashes alone.
+        public var dedicatedIntegrationUsers = false
 
         public init(webhooks: Bool = true, pollSeconds: Double? = 60) {
             self.webhooks = webhooks
@@ -38,6 +45,8 @@ public final class SyncDeployment: @unchecked Sendable {
     }
 
     public static let connection = "sup-incidents"
+    /// The nodes' account on each simulator with `dedicatedIntegrationUsers`.
+    public static let integrationAccount = (user: "tandem-integration", passwords: ["jira": "jira-integration-pw", "servicenow": "snow-integration-pw"])
     public let folder: String
     public let tandem: String
     public let secret = "local-shared-secret-0123456789"
@@ -55,6 +64,7 @@ public final class SyncDeployment: @unchecked Sendable {
     /// Each simulator's `tandem` arguments, to start it again the same way.
     private var simulatorArguments: [String: [String]] = [:]
     private var simulatorEnvironment: [String: String] = [:]
+    private var dedicatedIntegrationUsers = false
 
     /// Prepares `folder` and starts the four processes.
     ///
@@ -85,11 +95,17 @@ public final class SyncDeployment: @unchecked Sendable {
             config["connections"]?[connection]?["trigger"]?["webhook"] = .bool(options.webhooks)
             config["connections"]?[connection]?["trigger"]?["pollSeconds"] = options.pollSeconds.map(JSON.double) ?? .null
             config["connections"]?[connection]?["workers"] = .int(Int64(options.workers))
-            // The simulators authenticate one account, which the "humans" of a
-            // test or demo use too, so the nodes' integration user is named
-            // apart: echo suppression then rests on replica hashes alone.
             let instance = name == "blue" ? "jira" : "servicenow"
-            config["instances"]?[instance]?["config"]?["integrationUser"] = "tandem-integration"
+            if options.dedicatedIntegrationUsers {
+                // The connector's default: the account it signs in as (on
+                // Jira Cloud, the accountId `/myself` answers).
+                config["instances"]?[instance]?["config"]?["integrationUser"] = nil
+            } else {
+                // The simulators authenticate one account, which the "humans" of a
+                // test or demo use too, so the nodes' integration user is named
+                // apart: echo suppression then rests on replica hashes alone.
+                config["instances"]?[instance]?["config"]?["integrationUser"] = "tandem-integration"
+            }
             if options.signedWebhooks { config["instances"]?[instance]?["webhookSecret"] = Self.webhookSecrets[instance].map(JSON.string) }
             if let issued, let caFile {
                 config["node"]?["tls"] = ["cert": .string(issued.certificateFile), "key": .string(issued.keyFile)]
@@ -108,10 +124,15 @@ public final class SyncDeployment: @unchecked Sendable {
         let tlsFlags = issued.map { ["--tls-cert", $0.certificateFile, "--tls-key", $0.keyFile] } ?? []
         if let caFile { simulatorEnvironment["SSL_CERT_FILE"] = caFile }
         let simulatorPort = { options.fixedSimulatorPorts ? String(freePort()) : "0" }
+        let account = { (instance: String) in
+            options.dedicatedIntegrationUsers
+                ? ["--account", Self.integrationAccount.user + ":" + (Self.integrationAccount.passwords[instance] ?? "")] : []
+        }
         simulatorArguments["jira"] = ["sim", "jira", "--port", simulatorPort(), "--user", "sync", "--password", "jira-pw"]
-            + jiraHooks + tlsFlags + options.jiraFlags
+            + account("jira") + jiraHooks + tlsFlags + options.jiraFlags
         simulatorArguments["servicenow"] = ["sim", "servicenow", "--port", simulatorPort(), "--user", "admin", "--password", "snow-pw"]
-            + serviceNowHooks + tlsFlags + options.serviceNowFlags
+            + account("servicenow") + serviceNowHooks + tlsFlags + options.serviceNowFlags
+        dedicatedIntegrationUsers = options.dedicatedIntegrationUsers
         try startSimulator("jira")
         try startSimulator("servicenow")
         jira = TrackerClient(baseURL: jiraSim.url, user: "sync", password: "jira-pw", caFile: caFile)
@@ -120,13 +141,18 @@ public final class SyncDeployment: @unchecked Sendable {
         try startNode("green")
     }
 
-    /// The environment the node configurations expand.
+    /// The environment the node configurations expand: the nodes sign in
+    /// as the people do, or as their own integration user.
     public var environment: [String: String] {
-        [
+        let dedicated = Self.integrationAccount
+        let jiraLogin = dedicatedIntegrationUsers ? (dedicated.user, dedicated.passwords["jira"] ?? "") : (jira.user, jira.password)
+        let serviceNowLogin = dedicatedIntegrationUsers
+            ? (dedicated.user, dedicated.passwords["servicenow"] ?? "") : (serviceNow.user, serviceNow.password)
+        return [
             "BLUE_PORT": String(bluePort), "GREEN_PORT": String(greenPort), "TANDEM_DATA": folder + "/data",
             "TANDEM_ADMIN_TOKEN": adminToken, "TANDEM_PLUGINS": folder + "/plugins", "TANDEM_SECRET": secret,
-            "JIRA_URL": jiraSim.url, "JIRA_USER": "sync", "JIRA_PASSWORD": "jira-pw",
-            "SERVICENOW_URL": serviceNowSim.url, "SERVICENOW_USER": "admin", "SERVICENOW_PASSWORD": "snow-pw",
+            "JIRA_URL": jiraSim.url, "JIRA_USER": jiraLogin.0, "JIRA_PASSWORD": jiraLogin.1,
+            "SERVICENOW_URL": serviceNowSim.url, "SERVICENOW_USER": serviceNowLogin.0, "SERVICENOW_PASSWORD": serviceNowLogin.1,
         ]
     }
 

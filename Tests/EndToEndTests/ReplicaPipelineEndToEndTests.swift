@@ -122,4 +122,30 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
         XCTAssertEqual(try deployment.serviceNow.incidents().first { $0["sys_id"]?.stringValue == sysID }?["short_description"]?.stringValue,
                        "Request budget 3")
     }
+
+    /// With their own integration users (as in production), the nodes tell
+    /// the webhook of their own write by its actor while people edit both
+    /// trackers through the simulators' main accounts: a person's edit in
+    /// ServiceNow still reaches Jira, and the node's edit of the incident
+    /// costs ServiceNow two requests.
+    func testWithDedicatedIntegrationUsers_PeopleEditsSyncAndOwnWritesCostServiceNowTwoRequests() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
+        options.dedicatedIntegrationUsers = true
+        deployment = try SyncDeployment.local(options)
+        let key = try deployment.jira.createIssue("Order chairs")
+        let incident = try XCTUnwrap(try incidentAppears("Order chairs", within: 5))
+        let sysID = try XCTUnwrap(incident["sys_id"]?.stringValue)
+        XCTAssertEqual(incident["sys_created_by"]?.stringValue, SyncDeployment.integrationAccount.user, "green writes as its own user")
+        try deployment.serviceNow.updateIncident(sysID, ["short_description": "Order chairs and desks"])
+        XCTAssertTrue(try eventually { try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue == "Order chairs and desks" },
+                      "a person's ServiceNow edit reaches Jira\n\(deployment.logs)")
+        Thread.sleep(forTimeInterval: 1.5)  // acks and echoes settle
+        let before = try deployment.serviceNow.requests()
+        let writes = try deployment.serviceNow.writes()
+        try deployment.jira.editIssue(key, ["summary": "Order chairs, desks and lamps"])
+        XCTAssertTrue(try eventually { try deployment.serviceNow.writes() > writes })
+        Thread.sleep(forTimeInterval: 1.5)
+        let spent = try deployment.serviceNow.requests() - before
+        XCTAssertEqual(spent, 2, "\(spent) ServiceNow requests for one edit\n\(deployment.logs)")
+    }
 }

@@ -24,7 +24,7 @@ struct SyncBenchmark: Command {
     static let help = """
         Usage: tandem-bench sync [--latency-samples N] [--entities N] [--seconds S] [--rate N]
                                  [--load-threads N] [--drain N] [--workers N] [--ceiling-seconds S] [--history on|off]
-                                 [--tracker-latency-ms N]
+                                 [--tracker-latency-ms N] [--shared-account]
                                  [--keep-folder] [--flavor datacenter|cloud]
 
         Starts both simulators and both nodes from this build (run
@@ -57,6 +57,12 @@ struct SyncBenchmark: Command {
         the trackers rather than on this machine's cores, and the ratio to
         the ceiling shows how much of a slow tracker's capacity they use.
 
+        Each node signs in as its own integration user, as in production,
+        while the load edits as the people's account, so a node tells the
+        webhook of its own write apart by its actor. --shared-account runs
+        the nodes on the people's account instead (then echo suppression
+        rests on replica hashes, at a tracker read per own write).
+
         --flavor picks the Jira the simulator plays (default datacenter; cloud:
         token-paged /search/jql, accountIds, redirected downloads); the figures,
         tracker requests per synced change among them, are printed for it. Run
@@ -75,6 +81,7 @@ struct SyncBenchmark: Command {
         let ceilingSeconds = try arguments.intOption("--ceiling-seconds", in: 1...600) ?? 3
         let trackerLatency = try arguments.intOption("--tracker-latency-ms", in: 0...10_000) ?? 0
         let keep = arguments.flag("--keep-folder")
+        let sharedAccount = arguments.flag("--shared-account")
         let flavor = try arguments.option("--flavor") ?? "datacenter"
         guard flavor == "datacenter" || flavor == "cloud" else {
             throw CommandError.usage("--flavor takes datacenter or cloud, not '\(flavor)'")
@@ -91,9 +98,8 @@ struct SyncBenchmark: Command {
         options.workers = workers
         // Webhooks signed as in production: a verified Jira webhook carries the
         // issue, which saves the read an unauthenticated notice would cost.
-        // People edit both trackers in the two-sided load, through the
-        // simulators' one account, so neither node's integration user is it.
         options.signedWebhooks = true
+        options.dedicatedIntegrationUsers = !sharedAccount
         let latency = trackerLatency > 0 ? ["--latency-ms", String(trackerLatency)] : []
         options.jiraFlags = ["--flavor", flavor] + latency
         options.serviceNowFlags = latency
@@ -107,7 +113,8 @@ struct SyncBenchmark: Command {
             if !keep { try? FileManager.default.removeItem(atPath: folder) }
         }
         print("four processes up (logs in \(folder)); workers per connection: \(workers); entity history \(history); Jira flavour: \(flavor); "
-              + "tracker latency \(trackerLatency) ms")
+              + "tracker latency \(trackerLatency) ms; nodes sign in as "
+              + (sharedAccount ? "the people's account" : "their own integration user"))
         let load = LoadGenerator(deployment: deployment)
 
         let latencies = try load.latencies(samples: samples)
@@ -123,9 +130,9 @@ struct SyncBenchmark: Command {
               + "(\(throughput.synced) ServiceNow writes: queued edits of one issue are applied as one)")
         print("tracker requests per synced change (Jira \(flavor)): \(fixed(throughput.requestsPerChange, 2)) per ServiceNow write, "
               + "\(fixed(Double(throughput.jiraRequests + throughput.serviceNowRequests - throughput.edits) / Double(max(1, throughput.edits)), 2)) per Jira edit "
-              + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits)); "
-              + "people and nodes share each simulator's one account here, so green reads the incident again (3 requests) for the webhook "
-              + "of each of its own writes, which a dedicated integration user spares (ReplicaPipelineEndToEndTests: 2 per write)")
+              + "(Jira \(throughput.jiraRequests), ServiceNow \(throughput.serviceNowRequests), of which the load's own Jira edits \(throughput.edits))"
+              + (sharedAccount ? "; people and nodes share each simulator's one account here, so green reads the incident again for the webhook "
+                                 + "of each of its own writes, which its own integration user spares" : ""))
         print("of which trigger.query checks: \(throughput.scopeRequests) = "
               + "\(fixed(Double(throughput.scopeRequests) / Double(max(1, throughput.synced)), 3)) per synced change "
               + "(linked issues are not checked); the first replicas of the \(entities) issues made \(firstReplicaChecks) before the load")
