@@ -8,9 +8,11 @@ import TandemThreads
 ///
 /// Each worker takes the next runnable item: an inbox lane head (incoming
 /// replicas and acks) or a pending change (outgoing), whose lane keys no
-/// other worker holds. Items of a parked lane are never offered (the store
-/// filters them). Workers sleep on the connection's `WorkSignal` when idle
-/// and wake at least every `idleWakeSeconds` for deferred retries.
+/// other worker holds. Picks look at the two queues first by turns
+/// (`PickTurns`), so a backlog in one never starves the other. Items of a
+/// parked lane are never offered (the store filters them). Workers sleep on
+/// the connection's `WorkSignal` when idle and wake at least every
+/// `idleWakeSeconds` for deferred retries.
 ///
 /// Thread: workers are plain threads, never Swift's cooperative pool, since
 /// every item blocks on tracker round trips through the plugin.
@@ -27,6 +29,8 @@ final class LaneScheduler: @unchecked Sendable {
     private let workers: Int
     private let stages: ConnectionStages
     private let choosing = NSLock()
+    /// Which queue a pick looks at first; guarded by `choosing`.
+    private var turns = PickTurns()
     let threads: WorkerGroup
 
     init(context: ConnectionContext, workers: Int, stages: ConnectionStages) {
@@ -65,36 +69,72 @@ final class LaneScheduler: @unchecked Sendable {
     }
 
     /// The next item no other worker holds, with the lane keys taken for it.
+    ///
+    /// One store read per pick: every store access waits for the commit in
+    /// progress (an fsync), and picks are serialised by `choosing` so a list
+    /// read is never older than the lanes it is checked against. Lanes held
+    /// now are skipped before a message is decoded or its twin looked up.
     private func next() -> (Item, [String])? {
         choosing.withLock {
             let now = Timestamp.now()
-            let heads: [QueuedMessage], pending: [PendingChange]
+            let order = turns.next()
             do {
-                (heads, pending) = try context.store.read { tx in
-                    (try tx.inboxHeads(connection: context.name, now: now, limit: 64),
-                     try tx.runnablePending(connection: context.name, now: now, limit: 64))
+                return try context.store.read { tx -> (Item, [String])? in
+                    let heads = try tx.inboxHeads(connection: context.name, now: now, limit: Self.candidates)
+                    let pending = try tx.runnablePending(connection: context.name, now: now, limit: Self.candidates)
+                    for source in order {
+                        switch source {
+                        case .incoming:
+                            if let picked = pickIncoming(heads, tx) { return picked }
+                        case .outgoing:
+                            if let picked = pickOutgoing(pending, tx) { return picked }
+                        }
+                    }
+                    return nil
                 }
             } catch {
                 return nil  // counted and logged by the store's faults; the worker pauses (`workLoop`)
             }
-            for queued in heads {
-                let decoded = Result { () throws(ProtocolError) -> PeerMessage in try queued.decoded() }
-                let keys = laneKeys(queued, decoded)
-                if context.locks.tryAcquire(keys) { return (.incoming(queued, decoded), keys) }
-            }
-            for change in pending {
-                let keys = ["entity:" + change.localID]
-                if context.createsInFlight > 0 {
-                    // Possibly the entity a first sync is creating right now: wait for its twin.
-                    do {
-                        guard try context.store.read({ try $0.twin(connection: context.name, localID: change.localID) }) != nil else { continue }
-                    } catch {
-                        continue
-                    }
+        }
+    }
+
+    /// Candidates read per pick from each queue: enough that lanes in work
+    /// (at most one item per worker) rarely hide all runnable ones.
+    static let candidates = 64
+
+    private func pickIncoming(_ heads: [QueuedMessage], _ tx: StoreTransaction) -> (Item, [String])? {
+        for queued in heads where !Self.quickKeys(queued).contains(where: context.locks.isHeld) {
+            let decoded = Result { () throws(ProtocolError) -> PeerMessage in try queued.decoded() }
+            let keys = laneKeys(queued, decoded, tx)
+            if context.locks.tryAcquire(keys) { return (.incoming(queued, decoded), keys) }
+        }
+        return nil
+    }
+
+    private func pickOutgoing(_ pending: [PendingChange], _ tx: StoreTransaction) -> (Item, [String])? {
+        let creating = context.createsInFlight > 0
+        for change in pending {
+            let keys = ["entity:" + change.localID]
+            if context.locks.isHeld(keys[0]) { continue }
+            if creating {
+                // Possibly the entity a first sync is creating right now: wait for its twin.
+                do {
+                    guard try tx.twin(connection: context.name, localID: change.localID) != nil else { continue }
+                } catch {
+                    continue
                 }
-                if context.locks.tryAcquire(keys) { return (.outgoing(change), keys) }
             }
-            return nil
+            if context.locks.tryAcquire(keys) { return (.outgoing(change), keys) }
+        }
+        return nil
+    }
+
+    /// Keys an inbox message holds that are known without decoding it or
+    /// looking up its twin: enough to pass over a lane in work.
+    static func quickKeys(_ queued: QueuedMessage) -> [String] {
+        switch queued.kind {
+        case .replica, .link, .unlink: return ["in:" + queued.lane]
+        case .ack, .linkAck: return ["ack:" + queued.lane, "entity:" + queued.lane]
         }
     }
 
@@ -102,7 +142,7 @@ final class LaneScheduler: @unchecked Sendable {
     /// twin's entity lane, when the twin exists. A message that does not
     /// decode holds its own inbox lane only: it touches no entity, and `run`
     /// parks it.
-    private func laneKeys(_ queued: QueuedMessage, _ decoded: Result<PeerMessage, ProtocolError>) -> [String] {
+    private func laneKeys(_ queued: QueuedMessage, _ decoded: Result<PeerMessage, ProtocolError>, _ tx: StoreTransaction) -> [String] {
         let message: PeerMessage
         switch decoded {
         case .success(let success): message = success
@@ -110,11 +150,8 @@ final class LaneScheduler: @unchecked Sendable {
         }
         guard case .replica(let replica) = message else { return message.laneKeys(localTwin: nil) }
         do {
-            let twin = try context.store.read { tx -> Twin? in
-                if let twin = try tx.twin(connection: context.name, remoteID: replica.source.id) { return twin }
-                guard let target = replica.target else { return nil }
-                return try tx.twin(connection: context.name, localID: target.id)
-            }
+            var twin = try tx.twin(connection: context.name, remoteID: replica.source.id)
+            if twin == nil, let target = replica.target { twin = try tx.twin(connection: context.name, localID: target.id) }
             return message.laneKeys(localTwin: twin?.localID)
         } catch {
             // Unknown twin: hold the peer lane only; the apply re-reads and retries on a store error.
