@@ -31,7 +31,7 @@ public final class SyncDeployment: @unchecked Sendable {
         /// stands for a tracker read. Without, a webhook is only a notice.
         public var signedWebhooks = false
         /// Each node signs in to its tracker as a dedicated integration user
-        /// (`integrationAccount`), its own account on the simulator, as in
+        /// (`integrationUser`), its own account on the simulator, as in
         /// production: the actor of the node's writes then tells the webhook of
         /// its own write apart, and the people (`jira`, `serviceNow`) keep the
         /// simulators' main account. Without, nodes and people share that one
@@ -45,8 +45,9 @@ public final class SyncDeployment: @unchecked Sendable {
     }
 
     public static let connection = "sup-incidents"
-    /// The nodes' account on each simulator with `dedicatedIntegrationUsers`.
-    public static let integrationAccount = (user: "tandem-integration", passwords: ["jira": "jira-integration-pw", "servicenow": "snow-integration-pw"])
+    /// The nodes' own user on each simulator, with `dedicatedIntegrationUsers`.
+    public static let integrationUser = "tandem-integration"
+    private static let integrationPasswords = (jira: "jira-integration-pw", serviceNow: "snow-integration-pw")
     public let folder: String
     public let tandem: String
     public let secret = "local-shared-secret-0123456789"
@@ -124,14 +125,13 @@ public final class SyncDeployment: @unchecked Sendable {
         let tlsFlags = issued.map { ["--tls-cert", $0.certificateFile, "--tls-key", $0.keyFile] } ?? []
         if let caFile { simulatorEnvironment["SSL_CERT_FILE"] = caFile }
         let simulatorPort = { options.fixedSimulatorPorts ? String(freePort()) : "0" }
-        let account = { (instance: String) in
-            options.dedicatedIntegrationUsers
-                ? ["--account", Self.integrationAccount.user + ":" + (Self.integrationAccount.passwords[instance] ?? "")] : []
+        let account = { (password: String) in
+            options.dedicatedIntegrationUsers ? ["--account", Self.integrationUser + ":" + password] : []
         }
         simulatorArguments["jira"] = ["sim", "jira", "--port", simulatorPort(), "--user", "sync", "--password", "jira-pw"]
-            + account("jira") + jiraHooks + tlsFlags + options.jiraFlags
+            + account(Self.integrationPasswords.jira) + jiraHooks + tlsFlags + options.jiraFlags
         simulatorArguments["servicenow"] = ["sim", "servicenow", "--port", simulatorPort(), "--user", "admin", "--password", "snow-pw"]
-            + account("servicenow") + serviceNowHooks + tlsFlags + options.serviceNowFlags
+            + account(Self.integrationPasswords.serviceNow) + serviceNowHooks + tlsFlags + options.serviceNowFlags
         dedicatedIntegrationUsers = options.dedicatedIntegrationUsers
         try startSimulator("jira")
         try startSimulator("servicenow")
@@ -144,15 +144,15 @@ public final class SyncDeployment: @unchecked Sendable {
     /// The environment the node configurations expand: the nodes sign in
     /// as the people do, or as their own integration user.
     public var environment: [String: String] {
-        let dedicated = Self.integrationAccount
-        let jiraLogin = dedicatedIntegrationUsers ? (dedicated.user, dedicated.passwords["jira"] ?? "") : (jira.user, jira.password)
+        let jiraLogin = dedicatedIntegrationUsers
+            ? (user: Self.integrationUser, password: Self.integrationPasswords.jira) : (user: jira.user, password: jira.password)
         let serviceNowLogin = dedicatedIntegrationUsers
-            ? (dedicated.user, dedicated.passwords["servicenow"] ?? "") : (serviceNow.user, serviceNow.password)
+            ? (user: Self.integrationUser, password: Self.integrationPasswords.serviceNow) : (user: serviceNow.user, password: serviceNow.password)
         return [
             "BLUE_PORT": String(bluePort), "GREEN_PORT": String(greenPort), "TANDEM_DATA": folder + "/data",
             "TANDEM_ADMIN_TOKEN": adminToken, "TANDEM_PLUGINS": folder + "/plugins", "TANDEM_SECRET": secret,
-            "JIRA_URL": jiraSim.url, "JIRA_USER": jiraLogin.0, "JIRA_PASSWORD": jiraLogin.1,
-            "SERVICENOW_URL": serviceNowSim.url, "SERVICENOW_USER": serviceNowLogin.0, "SERVICENOW_PASSWORD": serviceNowLogin.1,
+            "JIRA_URL": jiraSim.url, "JIRA_USER": jiraLogin.user, "JIRA_PASSWORD": jiraLogin.password,
+            "SERVICENOW_URL": serviceNowSim.url, "SERVICENOW_USER": serviceNowLogin.user, "SERVICENOW_PASSWORD": serviceNowLogin.password,
         ]
     }
 

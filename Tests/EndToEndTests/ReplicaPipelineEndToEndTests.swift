@@ -135,7 +135,7 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
         let key = try deployment.jira.createIssue("Order chairs")
         let incident = try XCTUnwrap(try incidentAppears("Order chairs", within: 5))
         let sysID = try XCTUnwrap(incident["sys_id"]?.stringValue)
-        XCTAssertEqual(incident["sys_created_by"]?.stringValue, SyncDeployment.integrationAccount.user, "green writes as its own user")
+        XCTAssertEqual(incident["sys_created_by"]?.stringValue, SyncDeployment.integrationUser, "green writes as its own user")
         try deployment.serviceNow.updateIncident(sysID, ["short_description": "Order chairs and desks"])
         XCTAssertTrue(try eventually { try deployment.jira.issue(key)["fields"]?["summary"]?.stringValue == "Order chairs and desks" },
                       "a person's ServiceNow edit reaches Jira\n\(deployment.logs)")
