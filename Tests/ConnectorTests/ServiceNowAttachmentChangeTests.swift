@@ -1,0 +1,119 @@
+import Foundation
+import NodeHost
+import TandemJSON
+import XCTest
+
+/// ServiceNowLike finds attachments that were a record's last change:
+/// attaching a file inserts a `sys_attachment` row and leaves the record's
+/// `sys_updated_on` as it was, so both the change notice and `search` must
+/// name the record through its attachment.
+final class ServiceNowAttachmentChangeTests: XCTestCase {
+    private var snow: TrackerSide!
+
+    override func setUpWithError() throws { snow = try TrackerSide(.serviceNow) }
+    override func tearDown() { snow = nil }
+
+    private func ids(_ answer: JSON) -> [String] { answer["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [] }
+
+    private func attach(_ id: String, _ name: String) throws -> String {
+        try snow.call("attachment.put", ["id": .string(id), "filename": .string(name), "mimeType": "text/plain"], blob: Array(name.utf8))
+        let attachments = try snow.call("get", ["id": .string(id)])["attachments"]?.arrayValue ?? []
+        return try XCTUnwrap(attachments.first { $0["filename"]?.stringValue == name }?["created"]?.stringValue)
+    }
+
+    func testWebhookParse_AttachmentNoticeIsAnUpdateOfItsRecordByTheUploader() throws {
+        let receiver = try WebhookReceiver()
+        let id = try snow.createEntity("Attached")
+        snow.addWebhook(receiver.url)
+
+        _ = try attach(id, "trace.txt")
+
+        let delivery = receiver.deliveries(count: 1)[0]
+        let events = try snow.call("webhook.parse", ["headers": .object(delivery.headers.mapValues(JSON.string)),
+                                                     "body": .string(delivery.body)])["events"]
+        XCTAssertEqual(events?.arrayValue?.count, 1)
+        XCTAssertEqual(events?[0]?["id"]?.stringValue, id, "the record the file was attached to")
+        XCTAssertEqual(events?[0]?["kind"], "updated")
+        XCTAssertEqual(events?[0]?["actor"]?["name"]?.stringValue, TrackerSide.user)
+        XCTAssertEqual(events?[0]?["byIntegrationUser"], true, "the connector's own upload: the node skips it")
+    }
+
+    func testSearch_AttachmentAddedAfterTheCursorHandsOverItsRecordAtTheAttachmentsTime() throws {
+        let id = try snow.createEntity("Attached later")
+        let cursor = try XCTUnwrap(snow.call("search", ["cursor": nil])["cursor"])
+        Thread.sleep(forTimeInterval: 1.1)  // a later second than the record's sys_updated_on
+
+        let created = try attach(id, "later.txt")
+
+        let refs = try snow.call("search", ["cursor": cursor])["refs"]?.arrayValue ?? []
+        XCTAssertEqual(refs.compactMap { $0["id"]?.stringValue }, [id], "one ref, the record")
+        XCTAssertEqual(refs.first?["updated"]?.stringValue, created)
+    }
+
+    func testSearch_AttachmentOfARecordOutsideTheQueryIsNotHandedOver() throws {
+        let inside = try snow.createEntity("In scope", extra: ["state": "2"])
+        let outside = try snow.createEntity("Out of scope")
+        let cursor = try XCTUnwrap(snow.call("search", ["query": "state=2", "cursor": nil])["cursor"])
+
+        _ = try attach(outside, "outside.txt")
+        _ = try attach(inside, "inside.txt")
+
+        XCTAssertEqual(ids(try snow.call("search", ["query": "state=2", "cursor": cursor])), [inside])
+    }
+
+    func testSearch_ARecordAndItsNewerAttachmentReadInOneCall_AreOneRefThatAnOverlapRepeatsUnchanged() throws {
+        let id = try snow.createEntity("Both at once")
+        Thread.sleep(forTimeInterval: 1.1)
+        let created = try attach(id, "both.txt")
+
+        let first = try snow.call("search", ["cursor": nil])
+        let again = try snow.call("search", ["cursor": first["cursor"] ?? .null])
+
+        XCTAssertEqual(first["refs"]?.arrayValue, [["id": .string(id), "key": first["refs"]?[0]?["key"] ?? .null, "updated": .string(created)]])
+        XCTAssertEqual(again["refs"], first["refs"], "the node drops the repeat by id and updated")
+    }
+
+    func testSearch_AttachmentOlderThanItsRecordsLastChangeIsHandedOverOnlyAsThatChange() throws {
+        let id = try snow.createEntity("Changed after attaching")
+        let cursor = try XCTUnwrap(snow.call("search", ["cursor": nil])["cursor"])
+        _ = try attach(id, "before.txt")
+        Thread.sleep(forTimeInterval: 1.1)
+        let updated = try XCTUnwrap(snow.call("update", ["id": .string(id), "fields": ["short_description": "edited"]])["updated"])
+
+        let refs = try snow.call("search", ["cursor": cursor])["refs"]?.arrayValue ?? []
+
+        XCTAssertEqual(refs.compactMap { $0["id"]?.stringValue }, [id])
+        XCTAssertEqual(refs.first?["updated"], updated, "a read after the change sees the attachment")
+    }
+
+    func testSearch_AttachmentsBeyondTheLimitWaitForTheNextCall() throws {
+        let records = try (0..<3).map { try snow.createEntity("record \($0)") }
+        var cursor = try XCTUnwrap(snow.call("search", ["cursor": nil])["cursor"])
+        for record in records { _ = try attach(record, "file-of-\(record).txt") }
+
+        var found: [String] = [], calls = 0
+        repeat {
+            let answer = try snow.call("search", ["cursor": cursor, "limit": 1, "overlapSeconds": 0])
+            XCTAssertLessThanOrEqual(answer["refs"]?.arrayValue?.count ?? 0, 1, "at most limit refs")
+            found += ids(answer)
+            cursor = answer["cursor"] ?? .null
+            calls += 1
+            if answer["more"] != true { break }
+        } while calls < 20
+        XCTAssertEqual(Set(found), Set(records))
+    }
+
+    func testSearch_CursorWrittenBeforeAttachmentsWereSwept_FindsAttachmentsWithinTheOverlap() throws {
+        let id = try snow.createEntity("Upgraded node")
+        let plain = try XCTUnwrap(snow.call("search", ["cursor": nil])["refs"]?[0]?["updated"]?.stringValue)
+        Thread.sleep(forTimeInterval: 1.1)
+        _ = try attach(id, "after-upgrade.txt")
+
+        // The plain `SearchCursor` form: a caught-up position at an instant.
+        XCTAssertEqual(ids(try snow.call("search", ["cursor": .string(plain)])), [id])
+    }
+
+    func testSearch_CursorOfAnotherFormIsInvalid() {
+        XCTAssertEqual(snow.failure("search", ["cursor": "sn:99:2:1:1:c:x"])?.kind, .invalid)
+    }
+}
