@@ -4,30 +4,36 @@ import PluginKit
 /// where the sweep of their attachments (`sys_attachment`) stands. Attaching
 /// a file leaves the record untouched, so the two move apart.
 ///
-/// Text form: `sn:<UTF-8 length of the record part>:<record part><attachment part>`,
-/// each part a `SearchCursor` text or empty (that sweep has not begun). A
-/// plain `SearchCursor` text (written before attachments were swept) is the
-/// record part, with the attachment sweep caught up at the same instant, so
-/// the next call looks back one overlap for attachments too.
+/// The two sweeps share a call's `limit`, and take turns going first, so
+/// neither waits while the other has more than a call holds.
+///
+/// Text form: `sn:<UTF-8 length of the record part>:<record part><attachment part>`
+/// (`sa:` instead of `sn:` when the attachments go first), each part a
+/// `SearchCursor` text or empty (that sweep has not begun). A plain
+/// `SearchCursor` text (written before attachments were swept) is the record
+/// part, with the attachment sweep caught up at the same instant, so the next
+/// call looks back one overlap for attachments too.
 struct ServiceNowSearchCursor: Equatable {
     var records: SearchCursor?
     var attachments: SearchCursor?
+    var attachmentsFirst = false
 
     /// Nil when neither sweep has begun (the null cursor).
     var text: String? {
         guard records != nil || attachments != nil else { return nil }
         let first = records?.text ?? ""
-        return "sn:\(first.utf8.count):" + first + (attachments?.text ?? "")
+        return (attachmentsFirst ? "sa:" : "sn:") + "\(first.utf8.count):" + first + (attachments?.text ?? "")
     }
 
-    init(records: SearchCursor?, attachments: SearchCursor?) {
+    init(records: SearchCursor?, attachments: SearchCursor?, attachmentsFirst: Bool = false) {
         self.records = records
         self.attachments = attachments
+        self.attachmentsFirst = attachmentsFirst
     }
 
     /// The cursor of a `search` input: null, this form, or a plain `SearchCursor`.
     init(_ request: OperationRequest) throws(ConnectorError) {
-        guard case .string(let text)? = request.input["cursor"], text.hasPrefix("sn:") else {
+        guard case .string(let text)? = request.input["cursor"], text.hasPrefix("sn:") || text.hasPrefix("sa:") else {
             let legacy = try request.searchCursor()
             self.init(records: legacy, attachments: legacy.map { SearchCursor(updated: $0.updated, id: "", skip: 0, caughtUp: true) })
             return
@@ -44,6 +50,6 @@ struct ServiceNowSearchCursor: Equatable {
             guard let cursor = SearchCursor(text: text) else { throw .invalid("search: cursor part '\(text)' is not a cursor this connector wrote") }
             return cursor
         }
-        self.init(records: try part(first), attachments: try part(second))
+        self.init(records: try part(first), attachments: try part(second), attachmentsFirst: text.hasPrefix("sa:"))
     }
 }

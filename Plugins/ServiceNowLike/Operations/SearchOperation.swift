@@ -10,8 +10,12 @@ extension ServiceNowConnector {
     ///    on the Table API;
     /// 2. their attachments, since attaching a file leaves the record's
     ///    `sys_updated_on` as it was: `table_name=<table>^sys_created_on>=<bound>^ORDERBYsys_created_on^ORDERBYsys_id`
-    ///    on the Attachment API, with what is left of `limit` (none left: the
-    ///    sweep waits for the next call, and `more` is true).
+    ///    on the Attachment API.
+    ///
+    /// They share `limit`: the one whose turn it is reads first, the other
+    /// reads with what is left (nothing left: it waits, and `more` is true),
+    /// and the turn passes at each call that hands anything over. So neither
+    /// sweep starves, even at `limit` 1 with the other always full.
     ///
     /// Bounds are UTC at second resolution, so exact: the position's second,
     /// or for a new sweep the position minus the overlap. Pages are 500 rows
@@ -35,28 +39,43 @@ extension ServiceNowConnector {
         let overlapMs = Int64(max(0, request.input["overlapSeconds"]?.intValue ?? 60)) * 1000
         let limit = max(1, request.input["limit"]?.intValue ?? 1000)
         let cursor = try ServiceNowSearchCursor(request)
+        var next = cursor
+        var records: [SearchRef] = [], attached: [(record: String, created: Int64)] = []
+        var more = false
 
-        let records = try sweep("/table/\(config.table)", filter: query, time: "sys_updated_on",
-                                parameters: [("sysparm_fields", "sys_id,number,sys_updated_on")]) { (row: JSON) throws(ConnectorError) -> SearchRef in
-            SearchRef(id: row["sys_id"]?.stringValue ?? "", key: row["number"]?.stringValue,
-                      updated: try Self.time(row, "sys_updated_on"))
-        }.run(cursor: cursor.records, overlapMs: overlapMs, limit: limit)
-        var next = ServiceNowSearchCursor(records: records.cursor, attachments: cursor.attachments)
-        guard records.refs.count < limit else {
-            return ["refs": .array(records.refs.map(\.json)), "cursor": next.text.map(JSON.string) ?? .null, "more": true]
+        func sweepRecords(_ limit: Int) throws(ConnectorError) {
+            let result = try sweep("/table/\(config.table)", filter: query, time: "sys_updated_on",
+                                   parameters: [("sysparm_fields", "sys_id,number,sys_updated_on")]) { (row: JSON) throws(ConnectorError) -> SearchRef in
+                SearchRef(id: row["sys_id"]?.stringValue ?? "", key: row["number"]?.stringValue,
+                          updated: try Self.time(row, "sys_updated_on"))
+            }.run(cursor: cursor.records, overlapMs: overlapMs, limit: limit)
+            records = result.refs
+            next.records = result.cursor
+            more = more || result.more
+        }
+        func sweepAttachments(_ limit: Int) throws(ConnectorError) {
+            var parents: [String: String] = [:]   // attachment sys_id → its record's sys_id
+            let result = try sweep("/attachment", filter: "table_name=\(config.table)", time: "sys_created_on",
+                                   parameters: []) { (row: JSON) throws(ConnectorError) -> SearchRef in
+                let id = row["sys_id"]?.stringValue ?? ""
+                parents[id] = row["table_sys_id"]?.stringValue ?? ""
+                return SearchRef(id: id, key: nil, updated: try Self.time(row, "sys_created_on"))
+            }.run(cursor: cursor.attachments, overlapMs: overlapMs, limit: limit)
+            attached = result.refs.map { (parents[$0.id] ?? "", $0.updated) }
+            next.attachments = result.cursor
+            more = more || result.more
         }
 
-        var parents: [String: String] = [:]   // attachment sys_id → its record's sys_id
-        let attachments = try sweep("/attachment", filter: "table_name=\(config.table)", time: "sys_created_on",
-                                    parameters: []) { (row: JSON) throws(ConnectorError) -> SearchRef in
-            let id = row["sys_id"]?.stringValue ?? ""
-            parents[id] = row["table_sys_id"]?.stringValue ?? ""
-            return SearchRef(id: id, key: nil, updated: try Self.time(row, "sys_created_on"))
-        }.run(cursor: cursor.attachments, overlapMs: overlapMs, limit: limit - records.refs.count)
-        next.attachments = attachments.cursor
-        let refs = try attachedRecords(records.refs, attached: attachments.refs.map { (parents[$0.id] ?? "", $0.updated) }, query: query)
-        return ["refs": .array(refs.map(\.json)), "cursor": next.text.map(JSON.string) ?? .null,
-                "more": .bool(records.more || attachments.more)]
+        if cursor.attachmentsFirst {
+            try sweepAttachments(limit)
+            if attached.count < limit { try sweepRecords(limit - attached.count) } else { more = true }
+        } else {
+            try sweepRecords(limit)
+            if records.count < limit { try sweepAttachments(limit - records.count) } else { more = true }
+        }
+        if !records.isEmpty || !attached.isEmpty { next.attachmentsFirst.toggle() }
+        let refs = try attachedRecords(records, attached: attached, query: query)
+        return ["refs": .array(refs.map(\.json)), "cursor": next.text.map(JSON.string) ?? .null, "more": .bool(more)]
     }
 
     /// The records' refs with the records of `attached` (record sys_id,
