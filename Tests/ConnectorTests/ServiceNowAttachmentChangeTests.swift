@@ -15,6 +15,13 @@ final class ServiceNowAttachmentChangeTests: XCTestCase {
 
     private func ids(_ answer: JSON) -> [String] { answer["refs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [] }
 
+    /// `2024-01-15T09:19:44.503Z` → (`2024-01-15T09:19:44`, 503): ServiceNow's
+    /// second, and the version the connector puts in the milliseconds.
+    private func split(_ iso: String?) -> (second: String, millis: Int) {
+        let parts = (iso ?? "").split(separator: ".")
+        return (String(parts.first ?? ""), Int(parts.dropFirst().first?.prefix(3) ?? "") ?? -1)
+    }
+
     private func attach(_ id: String, _ name: String) throws -> String {
         try snow.call("attachment.put", ["id": .string(id), "filename": .string(name), "mimeType": "text/plain"], blob: Array(name.utf8))
         let attachments = try snow.call("get", ["id": .string(id)])["attachments"]?.arrayValue ?? []
@@ -47,7 +54,8 @@ final class ServiceNowAttachmentChangeTests: XCTestCase {
 
         let refs = try snow.call("search", ["cursor": cursor])["refs"]?.arrayValue ?? []
         XCTAssertEqual(refs.compactMap { $0["id"]?.stringValue }, [id], "one ref, the record")
-        XCTAssertEqual(refs.first?["updated"]?.stringValue, created)
+        XCTAssertEqual(split(refs.first?["updated"]?.stringValue).second, split(created).second, "the attachment's second")
+        XCTAssertGreaterThanOrEqual(split(refs.first?["updated"]?.stringValue).millis, 500, "an attachment's version")
     }
 
     func testSearch_AttachmentOfARecordOutsideTheQueryIsNotHandedOver() throws {
@@ -69,7 +77,8 @@ final class ServiceNowAttachmentChangeTests: XCTestCase {
         let first = try snow.call("search", ["cursor": nil])
         let again = try snow.call("search", ["cursor": first["cursor"] ?? .null])
 
-        XCTAssertEqual(first["refs"]?.arrayValue, [["id": .string(id), "key": first["refs"]?[0]?["key"] ?? .null, "updated": .string(created)]])
+        XCTAssertEqual(ids(first), [id])
+        XCTAssertEqual(split(first["refs"]?[0]?["updated"]?.stringValue).second, split(created).second, "the attachment's version")
         XCTAssertEqual(again["refs"], first["refs"], "the node drops the repeat by id and updated")
     }
 
@@ -83,14 +92,29 @@ final class ServiceNowAttachmentChangeTests: XCTestCase {
         let refs = try snow.call("search", ["cursor": cursor])["refs"]?.arrayValue ?? []
 
         XCTAssertEqual(refs.compactMap { $0["id"]?.stringValue }, [id])
-        XCTAssertEqual(refs.first?["updated"], updated, "a read after the change sees the attachment")
+        XCTAssertEqual(split(refs.first?["updated"]?.stringValue).second, split(updated.stringValue).second,
+                       "the change, whose read sees the attachment")
+        XCTAssertEqual(split(refs.first?["updated"]?.stringValue).millis, 1, "sys_mod_count 1: the record's version")
+    }
+
+    func testSearch_ChangeAndAttachmentInTheSecondOfAVersionAlreadyHanded_AreNewVersions() throws {
+        let id = try snow.createEntity("Busy second")
+        let first = try snow.call("search", ["cursor": nil])
+        let seen = try XCTUnwrap(first["refs"]?[0]?["updated"]?.stringValue)
+        try snow.call("update", ["id": .string(id), "fields": ["short_description": "edited at once"]])
+        _ = try attach(id, "at-once.txt")
+
+        let later = try snow.call("search", ["cursor": first["cursor"] ?? .null])
+
+        let version = try XCTUnwrap(later["refs"]?.arrayValue?.first { $0["id"]?.stringValue == id }?["updated"]?.stringValue)
+        XCTAssertNotEqual(version, seen, "the node would drop it as a repeat (ServiceNow stamps whole seconds)")
     }
 
     func testSearch_TheRecordsAndAttachmentsSweepsTakeTurnsSoNeitherWaitsForTheOther() throws {
         let records = try (0..<3).map { try snow.createEntity("record \($0)") }
         var cursor = try XCTUnwrap(snow.call("search", ["cursor": nil])["cursor"])
         Thread.sleep(forTimeInterval: 1.1)
-        let attached = records[0] + "@" + (try attach(records[0], "first.txt"))
+        let attached = records[0] + "@" + split(try attach(records[0], "first.txt")).second
 
         // With overlap 0 each new sweep of the records starts at the second
         // they share: the records sweep has a ref for every call of its round.
@@ -99,7 +123,7 @@ final class ServiceNowAttachmentChangeTests: XCTestCase {
             let answer = try snow.call("search", ["cursor": cursor, "limit": 1, "overlapSeconds": 0])
             let refs = answer["refs"]?.arrayValue ?? []
             XCTAssertEqual(refs.count, 1, "limit 1, and both sweeps have something")
-            handed += refs.map { ($0["id"]?.stringValue ?? "") + "@" + ($0["updated"]?.stringValue ?? "") }
+            handed += refs.map { ($0["id"]?.stringValue ?? "") + "@" + split($0["updated"]?.stringValue).second }
             cursor = answer["cursor"] ?? .null
         }
         XCTAssertTrue(handed.contains(attached), "the attachment within two calls, not after the records' round; handed \(handed)")

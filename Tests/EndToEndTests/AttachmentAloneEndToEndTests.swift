@@ -82,6 +82,9 @@ final class AttachmentAloneEndToEndTests: XCTestCase {
         deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 0.5))
         let (key, sysID) = try issueSyncedToServiceNow("Uploaded by the node")
 
+        Thread.sleep(forTimeInterval: 1)  // the link's own replicas settle
+        let appliedInJiraBefore = deployment.blue.stderr.components(separatedBy: "\"msg\":\"applied replica").count
+
         try deployment.jira.attachToIssue(key, filename: "once.txt", bytes: Array("one copy each side".utf8))
         XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incidentAttachments(sysID).count == 1 }, deployment.logs)
         // The upload's notice and the polls that see it run their course.
@@ -89,5 +92,7 @@ final class AttachmentAloneEndToEndTests: XCTestCase {
 
         XCTAssertEqual(try deployment.jira.issueAttachments(key).count, 1, "the copy in ServiceNow is not a new attachment for Jira")
         XCTAssertEqual(try deployment.serviceNow.incidentAttachments(sysID).count, 1)
+        XCTAssertEqual(deployment.blue.stderr.components(separatedBy: "\"msg\":\"applied replica").count, appliedInJiraBefore,
+                       "no replica goes back to Jira for the node's own upload: \(deployment.logs)")
     }
 }

@@ -30,7 +30,10 @@ extension ServiceNowConnector {
     ///
     /// An attachment is handed over as its record (see `attachedRecords`), so
     /// refs may name a record twice across calls; the node drops repeats by
-    /// id and `updated`.
+    /// id and `updated`. ServiceNow stamps whole seconds, so a ref's
+    /// `updated` carries the version in its milliseconds: `sys_mod_count`
+    /// (0–499) for a record's change, 500–999 for an attachment (`Attached`),
+    /// and two changes in one second are two versions to the node.
     func search(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         let query = request.input["query"]?.stringValue ?? ""
         guard !query.contains("^NQ") else {
@@ -40,14 +43,16 @@ extension ServiceNowConnector {
         let limit = max(1, request.input["limit"]?.intValue ?? 1000)
         let cursor = try ServiceNowSearchCursor(request)
         var next = cursor
-        var records: [SearchRef] = [], attached: [(record: String, created: Int64)] = []
+        var records: [SearchRef] = [], attached: [Attached] = []
+        var modCounts: [String: Int] = [:]   // record sys_id → sys_mod_count
         var more = false
 
         func sweepRecords(_ limit: Int) throws(ConnectorError) {
             let result = try sweep("/table/\(config.table)", filter: query, time: "sys_updated_on",
-                                   parameters: [("sysparm_fields", "sys_id,number,sys_updated_on")]) { (row: JSON) throws(ConnectorError) -> SearchRef in
-                SearchRef(id: row["sys_id"]?.stringValue ?? "", key: row["number"]?.stringValue,
-                          updated: try Self.time(row, "sys_updated_on"))
+                                   parameters: [("sysparm_fields", "sys_id,number,sys_updated_on,sys_mod_count")]) { (row: JSON) throws(ConnectorError) -> SearchRef in
+                let id = row["sys_id"]?.stringValue ?? ""
+                modCounts[id] = row["sys_mod_count"]?.stringValue.flatMap { Int($0) } ?? 0
+                return SearchRef(id: id, key: row["number"]?.stringValue, updated: try Self.time(row, "sys_updated_on"))
             }.run(cursor: cursor.records, overlapMs: overlapMs, limit: limit)
             records = result.refs
             next.records = result.cursor
@@ -61,7 +66,7 @@ extension ServiceNowConnector {
                 parents[id] = row["table_sys_id"]?.stringValue ?? ""
                 return SearchRef(id: id, key: nil, updated: try Self.time(row, "sys_created_on"))
             }.run(cursor: cursor.attachments, overlapMs: overlapMs, limit: limit)
-            attached = result.refs.map { (parents[$0.id] ?? "", $0.updated) }
+            attached = result.refs.map { Attached(record: parents[$0.id] ?? "", id: $0.id, created: $0.updated) }
             next.attachments = result.cursor
             more = more || result.more
         }
@@ -74,29 +79,47 @@ extension ServiceNowConnector {
             if records.count < limit { try sweepAttachments(limit - records.count) } else { more = true }
         }
         if !records.isEmpty || !attached.isEmpty { next.attachmentsFirst.toggle() }
-        let refs = try attachedRecords(records, attached: attached, query: query)
+        let versioned = records.map { SearchRef(id: $0.id, key: $0.key, updated: $0.updated + Int64((modCounts[$0.id] ?? 0) % 500)) }
+        let refs = try attachedRecords(versioned, attached: attached, query: query)
         return ["refs": .array(refs.map(\.json)), "cursor": next.text.map(JSON.string) ?? .null, "more": .bool(more)]
     }
 
-    /// The records' refs with the records of `attached` (record sys_id,
-    /// attachment `sys_created_on`) merged in: one ref per record, whose
-    /// `updated` is the newest attachment's `sys_created_on` when that is not
-    /// older than the record's `sys_updated_on` (so a poll that reads both
-    /// in its overlap hands the same version twice, and the node takes it
-    /// once).
+    /// One attachment the attachments sweep read.
+    private struct Attached {
+        var record: String
+        var id: String
+        var created: Int64
+
+        /// The version a ref carries for it: `sys_created_on` (whole seconds)
+        /// plus 500–999 ms from its sys_id. ServiceNow stamps whole seconds and
+        /// the node tells versions apart by id and `updated`, so record refs
+        /// carry `sys_mod_count` in 0–499 ms and attachment refs this: an
+        /// attachment added in the same second as the record's last change
+        /// (say the node's own write) is still a new version.
+        var version: Int64 { created + 500 + Int64(id.utf8.suffix(3).reduce(0) { $0 &* 31 &+ Int($1) } % 500) }
+    }
+
+    /// The records' refs (each `updated` the record's version) with the
+    /// records of `attached` merged in: one ref per record, whose `updated` is
+    /// its newest attachment's version when that attachment is not older
+    /// than the record's `sys_updated_on` (so a poll that reads both in its
+    /// overlap hands the same version twice, and the node takes it once).
     ///
     /// A record the records sweep did not hand over is read (`<query>^sys_idIN…`,
     /// 100 a request), so that only records matching the query are announced,
     /// and only when the attachment is not older than the record's last
     /// change: an attachment older than that was already there when the
     /// records sweep's ref for that change was read.
-    private func attachedRecords(_ records: [SearchRef], attached: [(record: String, created: Int64)],
-                                 query: String) throws(ConnectorError) -> [SearchRef] {
-        var newest: [String: Int64] = [:]
-        for item in attached where !item.record.isEmpty { newest[item.record] = max(newest[item.record] ?? .min, item.created) }
+    private func attachedRecords(_ records: [SearchRef], attached: [Attached], query: String) throws(ConnectorError) -> [SearchRef] {
+        var newest: [String: Attached] = [:]
+        for item in attached where !item.record.isEmpty {
+            if let known = newest[item.record], (known.created, known.id) > (item.created, item.id) { continue }
+            newest[item.record] = item
+        }
+        let second = { (millis: Int64) in millis - ((millis % 1000) + 1000) % 1000 }
         var refs = records.map { ref in
-            guard let created = newest[ref.id], created >= ref.updated else { return ref }
-            return SearchRef(id: ref.id, key: ref.key, updated: created)
+            guard let item = newest[ref.id], item.created >= second(ref.updated) else { return ref }
+            return SearchRef(id: ref.id, key: ref.key, updated: item.version)
         }
         let handed = Set(records.map(\.id))
         let others = newest.keys.filter { !handed.contains($0) && ServiceNowMapping.isSysID($0) }.sorted()
@@ -111,8 +134,8 @@ extension ServiceNowConnector {
             ])
             for row in rows {
                 let id = row["sys_id"]?.stringValue ?? ""
-                guard let created = newest[id], created >= (try Self.time(row, "sys_updated_on")) else { continue }
-                refs.append(SearchRef(id: id, key: row["number"]?.stringValue, updated: created))
+                guard let item = newest[id], item.created >= (try Self.time(row, "sys_updated_on")) else { continue }
+                refs.append(SearchRef(id: id, key: row["number"]?.stringValue, updated: item.version))
             }
         }
         return refs
