@@ -57,6 +57,18 @@ final class ConflictEndToEndTests: XCTestCase {
         XCTAssertTrue(try settled(jira: "edited in Jira", serviceNow: "edited in Jira", key: key, sysID: sysID), deployment.logs)
     }
 
+    /// Both nodes yield: without a tie-break each took the other's value and the two stayed swapped.
+    func testRemoteWinsOnBoth_BothKeepTheValueOfTheNodeNamedFirst() throws {
+        let (key, sysID) = try bothSidesEdit(blue: "remote-wins", green: "remote-wins")
+        XCTAssertTrue(try settled(jira: "edited in Jira", serviceNow: "edited in Jira", key: key, sysID: sysID), deployment.logs)
+    }
+
+    /// Both nodes insist: without a tie-break each kept its own value.
+    func testLocalWinsOnBoth_BothKeepTheValueOfTheNodeNamedFirst() throws {
+        let (key, sysID) = try bothSidesEdit(blue: "local-wins", green: "local-wins")
+        XCTAssertTrue(try settled(jira: "edited in Jira", serviceNow: "edited in Jira", key: key, sysID: sysID), deployment.logs)
+    }
+
     func testParkOnGreen_ParksTheEntityWithTheConflictAndKeepsBothValues() throws {
         let (key, sysID) = try bothSidesEdit(blue: "local-wins", green: "park")
         var listed = ""

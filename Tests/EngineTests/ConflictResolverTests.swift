@@ -52,6 +52,43 @@ final class ConflictResolverTests: XCTestCase {
         XCTAssertTrue(reason.contains("field 'summary': local \"local edit\", remote \"remote edit\""), reason)
     }
 
+    func testEqualRulesOnBothNodes_TheTieDecides_NotTheRule() {
+        let remoteWins = ConflictPolicy(default: .remoteWins, fields: [:])
+        let keep = ConflictResolver.Tie(rule: .remoteWins, peerNode: "green", localWins: true)
+        let take = ConflictResolver.Tie(rule: .remoteWins, peerNode: "green", localWins: false)
+        func resolve(_ tie: ConflictResolver.Tie) -> ConflictResolver.Outcome {
+            ConflictResolver(policy: remoteWins).resolve(changes: ["fields": ["summary": "remote edit"]], local: local, base: base,
+                                                         localTime: 1_000, remoteTime: 2_000, tie: tie)
+        }
+        XCTAssertEqual(applied(resolve(keep)), [:])
+        XCTAssertEqual(applied(resolve(take)), ["summary": "remote edit"])
+        guard case .apply(_, let conflicts, let kept) = resolve(keep) else { return XCTFail() }
+        XCTAssertEqual(conflicts.map(\.tie), [true])
+        XCTAssertEqual(kept, ["summary"])
+    }
+
+    func testATieOfAnotherRule_LeavesTheRuleToDecide() {
+        let tie = ConflictResolver.Tie(rule: .localWins, peerNode: "green", localWins: true)
+        let outcome = ConflictResolver(policy: ConflictPolicy(default: .remoteWins, fields: [:]))
+            .resolve(changes: ["fields": ["summary": "remote edit"]], local: local, base: base, localTime: nil, remoteTime: nil, tie: tie)
+        XCTAssertEqual(applied(outcome), ["summary": "remote edit"])
+    }
+
+    func testStance_BothNodesReachOppositeAnswers_ByNodeName_ThenByEntityID() {
+        let blue = ConflictStance(rule: .remoteWins, node: "blue"), green = ConflictStance(rule: .remoteWins, node: "green")
+        XCTAssertTrue(green.localWinsTie(with: blue, localID: "10001", remoteID: "abc"))
+        XCTAssertFalse(blue.localWinsTie(with: green, localID: "abc", remoteID: "10001"))
+        let twin = ConflictStance(rule: .remoteWins, node: "blue")
+        XCTAssertNotEqual(twin.localWinsTie(with: blue, localID: "10001", remoteID: "abc"),
+                          twin.localWinsTie(with: blue, localID: "abc", remoteID: "10001"))
+    }
+
+    func testStance_IsNotAnnounced_WhenFieldsHaveTheirOwnRules() {
+        XCTAssertNil(ConflictStance(policy: ConflictPolicy(default: .remoteWins, fields: ["summary": .localWins]), node: "blue"))
+        XCTAssertEqual(ConflictStance(policy: ConflictPolicy(default: .remoteWins, fields: ["summary": .remoteWins]), node: "blue"),
+                       ConflictStance(rule: .remoteWins, node: "blue"))
+    }
+
     func testPerFieldRule_OverridesTheDefault() {
         let policy = ConflictPolicy(default: .remoteWins, fields: ["summary": .localWins])
         XCTAssertEqual(applied(resolve(["summary": "remote edit"], policy)), [:])

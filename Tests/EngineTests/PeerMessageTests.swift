@@ -7,7 +7,8 @@ import XCTest
 final class PeerMessageTests: XCTestCase {
     private let replica = ReplicaMessage(seq: 3, replica: ["summary": "Printer"],
                                          source: EntityRef(id: "10001", key: "SUP-1", url: "http://j/SUP-1", updated: "2026-12-03T08:00:00.000Z"),
-                                         target: EntityRef(id: "abc", key: "INC0010001"), noticedAt: 5, sentAt: 6, appliedSeq: 2)
+                                         target: EntityRef(id: "abc", key: "INC0010001"), noticedAt: 5, sentAt: 6, appliedSeq: 2,
+                                         stance: ConflictStance(rule: .remoteWins, node: "blue"))
 
     func testEveryKindSurvivesEncodingAndDecoding() throws {
         let messages: [PeerMessage] = [
@@ -21,6 +22,13 @@ final class PeerMessageTests: XCTestCase {
         for message in messages {
             XCTAssertEqual(try PeerMessage(decoding: JSON(parsing: message.json.serialized())), message)
         }
+    }
+
+    func testAStanceWithARuleThisNodeDoesNotKnow_IsReadAsNoStance() throws {
+        var json = PeerMessage.replica(replica).json
+        json["conflicts"] = ["rule": "oldest-wins", "node": "blue"]
+        guard case .replica(let decoded) = try PeerMessage(decoding: json) else { return XCTFail("not a replica") }
+        XCTAssertNil(decoded.stance)
     }
 
     func testMalformedMembersAreNamed() {

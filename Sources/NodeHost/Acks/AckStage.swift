@@ -31,8 +31,9 @@ struct AckStage {
                     twin.remoteURL = peer.url ?? twin.remoteURL
                     twin.remoteStatus = "applied"
                     twin.lastSyncedAt = Timestamp.now()
-                    // Later peer replicas name this one or a newer one.
-                    try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: ack.seq)
+                    // Later peer replicas name this one or a newer one; those waiting may name an older one.
+                    let named = try tx.oldestNamedByWaitingReplicas(connection: context.name, lane: peer.id)
+                    try tx.pruneReplicaFields(connection: context.name, localID: twin.localID, below: min(ack.seq, named ?? ack.seq))
                     try tx.save(twin)
                     try tx.recordAcked(connection: context.name, entity: twin.localID, remote: peer.id, seq: ack.seq, failure: nil)
                     if linking {

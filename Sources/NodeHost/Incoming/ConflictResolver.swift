@@ -14,9 +14,10 @@ import TandemJSON
 ///     connection's policy for that field.
 /// Values compare loosely, so a script's `"Done"` equals `{"id": …, "name": "Done"}`.
 ///
-/// A note on symmetry: `remote-wins` on both nodes of a connection swaps the
-/// values of a simultaneous edit; pair `remote-wins` with `local-wins` on the
-/// other node, or use `newest-wins` on both (both nodes compare the same times).
+/// Symmetry: `remote-wins` on both nodes would swap the values of a
+/// simultaneous edit, `local-wins` on both keep them apart. When the peer
+/// announced the same rule (`ConflictStance`), both nodes follow one `Tie`
+/// instead, so both end with the same value.
 struct ConflictResolver {
     struct Conflict: Equatable {
         var field: String
@@ -24,6 +25,16 @@ struct ConflictResolver {
         var remote: JSON
         var rule: ConflictPolicy.Rule
         var winner: String
+        /// Decided by the tie-break of equal policies, not by the rule alone.
+        var tie = false
+    }
+
+    /// The peer decides conflicts by `rule` too; `localWins` is the side both
+    /// nodes agreed on (`ConflictStance.localWinsTie`).
+    struct Tie: Equatable {
+        var rule: ConflictPolicy.Rule
+        var peerNode: String
+        var localWins: Bool
     }
 
     enum Outcome: Equatable {
@@ -43,8 +54,9 @@ struct ConflictResolver {
     ///     (`ConflictBase.alsoKnown`): an incoming value equal to it is no
     ///     edit of the peer's. (A local value equal to it is an edit here:
     ///     we had agreed on the base since.)
+    ///   - tie: set when the peer decides by the same rule as ours.
     func resolve(changes: JSON, local: JSON, base: JSON, alsoKnown: [String: JSON] = [:],
-                 localTime: Int64?, remoteTime: Int64?) -> Outcome {
+                 localTime: Int64?, remoteTime: Int64?, tie: Tie? = nil) -> Outcome {
         guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: [], keptLocal: []) }
         let current = local["fields"]?.objectValue ?? [:]
         let baseFields = base.objectValue ?? [:]
@@ -65,6 +77,16 @@ struct ConflictResolver {
             }
             let rule = policy.rule(for: name)
             var conflict = Conflict(field: name, local: mine, remote: incoming, rule: rule, winner: "remote")
+            if let tie, tie.rule == rule, rule == .remoteWins || rule == .localWins {
+                conflict.tie = true
+                if tie.localWins {
+                    fields[name] = nil
+                    keptLocal.insert(name)
+                    conflict.winner = "local"
+                }
+                conflicts.append(conflict)
+                continue
+            }
             switch rule {
             case .remoteWins:
                 break

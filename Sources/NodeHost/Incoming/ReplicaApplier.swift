@@ -17,6 +17,8 @@ struct ReplicaApplier {
     /// The connection's incoming script.
     let script: Script
     let conflictPolicy: ConflictPolicy
+    /// Ours, when one rule covers every field: with the peer's, it breaks a tie of equal policies.
+    let stance: ConflictStance?
     /// Rebuilds our replica of the written entity (the echo baseline).
     let builder: ReplicaBuilder
     let creator: EntityCreator
@@ -121,7 +123,8 @@ struct ReplicaApplier {
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            alsoKnown: ConflictBase.alsoKnown(of: twin, sent: sent, appliedSeq: message.appliedSeq),
                                            localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
-                                           remoteTime: message.source.updated.flatMap(Timestamp.parse) ?? message.noticedAt)
+                                           remoteTime: message.source.updated.flatMap(Timestamp.parse) ?? message.noticedAt,
+                                           tie: tie(with: message.stance, localID: twin.localID, remoteID: message.source.id))
             switch outcome {
             case .apply(let resolved, let conflicts, let kept):
                 record(conflicts, entity: label)
@@ -142,6 +145,13 @@ struct ReplicaApplier {
         let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, interrupted: intent, local: local)
         return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
                      interrupted: intent)
+    }
+
+    /// How a conflict both nodes decide by the same rule ends, when the peer said its rule.
+    private func tie(with peer: ConflictStance?, localID: String, remoteID: String) -> ConflictResolver.Tie? {
+        guard let stance, let peer, peer.rule == stance.rule else { return nil }
+        return ConflictResolver.Tie(rule: peer.rule, peerNode: peer.node,
+                                    localWins: peer.localWinsTie(with: stance, localID: localID, remoteID: remoteID))
     }
 
     /// Runs the incoming script; the changes it recorded on `issue`.
@@ -167,7 +177,7 @@ struct ReplicaApplier {
     private func record(_ conflicts: [ConflictResolver.Conflict], entity: String) {
         for conflict in conflicts {
             context.metrics.increment("tandem_conflicts_total", ["connection": context.name, "policy": conflict.rule.rawValue])
-            context.logger.warn("conflict on field '\(conflict.field)': local \(conflict.local.text), remote \(conflict.remote.text); \(conflict.rule.rawValue) → \(conflict.winner) value kept",
+            context.logger.warn("conflict on field '\(conflict.field)': local \(conflict.local.text), remote \(conflict.remote.text); \(conflict.rule.rawValue)\(conflict.tie ? " on both nodes, tie to the node named first" : "") → \(conflict.winner) value kept",
                                 connection: context.name, entity: entity)
         }
     }

@@ -53,13 +53,15 @@ final class Connection: @unchecked Sendable {
     func stages() -> ConnectionStages {
         let failures = FailurePolicy(context: context)
         let builder = ReplicaBuilder(context: context, script: outgoingScript, instance: instance)
+        let stance = ConflictStance(policy: config.conflicts, node: nodeName)
         return ConnectionStages(
             outgoing: OutgoingStage(
                 context: context, instance: instance, scope: scopeGate,
                 hasher: AttachmentHasher(context: context, instance: instance, maxBytes: config.maxAttachmentBytes),
-                builder: builder, loopGuard: LoopGuard(samePeer: samePeer), failures: failures),
+                builder: builder, loopGuard: LoopGuard(samePeer: samePeer), stance: stance, failures: failures),
             replicas: ReplicaApplier(
-                context: context, instance: instance, script: incomingScript, conflictPolicy: config.conflicts, builder: builder,
+                context: context, instance: instance, script: incomingScript, conflictPolicy: config.conflicts, stance: stance,
+                builder: builder,
                 creator: EntityCreator(context: context, instance: instance, creations: creations),
                 comments: CommentApplier(context: context, instance: instance),
                 attachments: AttachmentApplier(context: context, instance: instance, peer: peer, maxBytes: config.maxAttachmentBytes),

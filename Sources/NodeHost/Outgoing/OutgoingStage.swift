@@ -18,6 +18,8 @@ struct OutgoingStage {
     let hasher: AttachmentHasher
     let builder: ReplicaBuilder
     let loopGuard: LoopGuard
+    /// Announced with each replica, so the peer can break a tie of equal policies.
+    let stance: ConflictStance?
     let failures: FailurePolicy
 
     func process(_ change: PendingChange) -> StageOutcome {
@@ -78,7 +80,7 @@ struct OutgoingStage {
                                       updated: entity["updated"]?.stringValue),
                     target: twin.remoteID.map { EntityRef(id: $0, key: twin.remoteKey) },
                     noticedAt: change.noticedAt, sentAt: Timestamp.now(), appliedSeq: twin.lastAppliedSeq,
-                    previous: twin.lastSentReplica)
+                    previous: twin.lastSentReplica, stance: stance)
                 try tx.enqueueOutbox(connection: context.name, .replica(message))
                 try tx.recordBuilt(connection: context.name, entity: change.localID, remote: twin.remoteID, seq: seq, replica: replica,
                                    previous: twin.lastSentReplica)

@@ -2,7 +2,7 @@ import TandemJSON
 
 /// The version of the node-to-node protocol, carried in every batch:
 ///
-///     {"protocol": "1.3", "store": {"id": …, "epoch": …}, "messages": [PeerMessage, ...]}
+///     {"protocol": "1.4", "store": {"id": …, "epoch": …}, "messages": [PeerMessage, ...]}
 ///
 /// Within a major version messages only gain optional members and readers
 /// ignore members they do not know, so a node reads batches of any 1.x
@@ -11,12 +11,12 @@ import TandemJSON
 ///
 /// History of minors: 1.0 the first nodes; 1.1 adds `appliedSeq` to replicas;
 /// 1.2 adds the sender's `store` identity to every batch (StoreIdentity.swift);
-/// 1.3 adds `previous` to replicas.
+/// 1.3 adds `previous` to replicas; 1.4 the sender's `conflicts` stance.
 struct ProtocolVersion: Sendable, Equatable, CustomStringConvertible {
     var major: Int
     var minor: Int
 
-    static let current = ProtocolVersion(major: 1, minor: 3)
+    static let current = ProtocolVersion(major: 1, minor: 4)
 
     var description: String { "\(major).\(minor)" }
 

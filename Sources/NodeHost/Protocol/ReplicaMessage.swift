@@ -3,7 +3,7 @@ import TandemJSON
 /// `replica`: the sender's entity as its outgoing script built it.
 ///
 ///     {kind: "replica", seq, replica, source: EntityRef, target?: EntityRef,
-///      noticedAt?, sentAt?, appliedSeq?, previous?}
+///      noticedAt?, sentAt?, appliedSeq?, previous?, conflicts?}
 ///
 /// `seq` orders one entity's replicas (dense, never reused); `target` names
 /// the receiver's twin once the sender knows it; `appliedSeq` is the newest
@@ -22,6 +22,7 @@ struct ReplicaMessage: Sendable, Equatable {
     var sentAt: Int64?
     var appliedSeq: Int64 = 0
     var previous: JSON?
+    var stance: ConflictStance?
 
     var json: JSON {
         var object: [String: JSON] = [
@@ -32,6 +33,7 @@ struct ReplicaMessage: Sendable, Equatable {
         if let noticedAt { object["noticedAt"] = .int(noticedAt) }
         if let sentAt { object["sentAt"] = .int(sentAt) }
         if let previous { object["previous"] = previous }
+        if let stance { object["conflicts"] = stance.json }
         return .object(object)
     }
 }
@@ -50,5 +52,6 @@ extension ReplicaMessage {
             guard previous.objectValue != nil else { throw .wrongType("replica.previous", expected: "an object") }
             self.previous = previous
         }
+        if let stance = json["conflicts"], stance != .null { self.stance = try ConflictStance(decoding: stance, at: "replica.conflicts") }
     }
 }
