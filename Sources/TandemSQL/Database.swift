@@ -104,15 +104,30 @@ public final class Database: @unchecked Sendable {
 
     private func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
         if isInTransaction { return try body() }
-        try execute(begin)
+        try control(begin)
         do {
             let result = try body()
-            try execute("COMMIT")
+            try control("COMMIT")
             return result
         } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
+            if isInTransaction { try? control("ROLLBACK") }
             throw error
         }
+    }
+
+    /// BEGIN, COMMIT and ROLLBACK, prepared once: every store access runs them.
+    private var controlStatements: [String: Statement] = [:]
+
+    private func control(_ sql: String) throws(SQLError) {
+        let statement: Statement
+        if let prepared = controlStatements[sql] {
+            statement = prepared
+        } else {
+            statement = try prepare(sql)
+            controlStatements[sql] = statement
+        }
+        defer { statement.reset() }
+        while try statement.step() {}
     }
 
     /// `PRAGMA user_version`: the schema version this file is at.
