@@ -69,6 +69,53 @@ final class ServiceNowBusinessRuleTests: XCTestCase {
         XCTAssertEqual(Set(try JSON(parsing: body).objectValue?.keys.map { $0 } ?? []), Set(simulated.objectValue?.keys.map { $0 } ?? []))
     }
 
+    func testOnSysAttachment_TheRuleAnnouncesTheRecordAttachedToAsAnUpdateByTheUploader() throws {
+        let incident: JSON = ["sys_id": "0123456789abcdef0123456789abcdef", "number": "INC0010002", "sys_updated_on": "2024-01-15 09:19:44",
+                              "sys_mod_count": "4", "sys_updated_by": "beth"]
+        let output = try runRule([
+            "table": "sys_attachment", "operation": "insert",
+            "fields": ["sys_id": "fedcba9876543210fedcba9876543210", "file_name": "trace.txt", "table_name": "incident",
+                       "table_sys_id": "0123456789abcdef0123456789abcdef", "sys_created_on": "2024-01-15 10:00:00",
+                       "sys_created_by": "fred", "sys_updated_by": "fred"],
+            "changed": ["file_name", "table_name", "table_sys_id"],
+            "properties": ["x_tandem.hook_url": "https://tandem.example.com/hooks/servicenow", "x_tandem.hook_secret": "hook-secret-1"],
+            "records": ["incident": ["0123456789abcdef0123456789abcdef": incident]],
+        ])
+        let body = try JSON(parsing: try XCTUnwrap(output["sent"]?[0]?["body"]?.stringValue))
+        XCTAssertEqual(body["table"], "incident")
+        XCTAssertEqual(body["sys_id"], "0123456789abcdef0123456789abcdef")
+        XCTAssertEqual(body["operation"], "update")
+        XCTAssertEqual(body["sys_updated_on"], "2024-01-15 09:19:44", "the record as it is: attaching does not change it")
+        XCTAssertEqual(body["sys_updated_by"], "fred", "the uploader, so the node skips its own uploads")
+        XCTAssertEqual(body["changed_fields"], ["attachments"])
+
+        let snow = try TrackerSide(.serviceNow)
+        let events = try snow.call("webhook.parse", ["headers": output["sent"]?[0]?["headers"] ?? [:], "body": .string(body.text)])["events"]
+        XCTAssertEqual(events?[0]?["id"], "0123456789abcdef0123456789abcdef")
+        XCTAssertEqual(events?[0]?["kind"], "updated")
+
+        // The same notice as the simulator's for an attachment.
+        let receiver = try WebhookReceiver()
+        let id = try snow.createEntity("reference")
+        snow.addWebhook(receiver.url)
+        try snow.call("attachment.put", ["id": .string(id), "filename": "f.txt", "mimeType": "text/plain"], blob: [1])
+        let simulated = try JSON(parsing: receiver.deliveries(count: 1)[0].body)
+        XCTAssertEqual(Set(body.objectValue?.keys.map { $0 } ?? []), Set(simulated.objectValue?.keys.map { $0 } ?? []))
+        XCTAssertEqual(simulated["operation"], body["operation"])
+        XCTAssertEqual(simulated["changed_fields"], body["changed_fields"])
+    }
+
+    func testOnSysAttachment_ForARecordAlreadyGone_TheRuleSendsNothing() throws {
+        let output = try runRule([
+            "table": "sys_attachment", "operation": "insert",
+            "fields": ["sys_id": "fedcba9876543210fedcba9876543210", "table_name": "incident",
+                       "table_sys_id": "0123456789abcdef0123456789abcdef", "sys_created_by": "fred"],
+            "changed": [], "properties": ["x_tandem.hook_url": "https://tandem.example.com/hooks/servicenow", "x_tandem.hook_secret": "s"],
+            "records": ["incident": [:]],
+        ])
+        XCTAssertEqual(output["sent"]?.arrayValue?.count, 0)
+    }
+
     func testWithoutItsSystemProperties_TheRuleSendsNothingAndSaysWhatToSet() throws {
         let output = try runRule(record(properties: [:]))
         XCTAssertEqual(output["sent"]?.arrayValue?.count, 0)

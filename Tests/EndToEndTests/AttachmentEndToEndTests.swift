@@ -46,10 +46,6 @@ final class AttachmentEndToEndTests: XCTestCase {
         let bytes = pseudoRandomBytes(100_000, seed: 3)
 
         try deployment.serviceNow.attachToIncident(sysID, filename: "screen.png", bytes: bytes)
-        // Attaching does not touch the incident (as in ServiceNow): no webhook, so sync it by hand.
-        let number = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: "Screenshot from ServiceNow")?["number"]?.stringValue)
-        let synced = try deployment.run(["sync", number, "--connection", SyncDeployment.connection], node: "green")
-        XCTAssertEqual(synced.status, 0, synced.stderr)
 
         XCTAssertTrue(try eventually(timeout: 20) { try !deployment.jira.issueAttachments(key).isEmpty }, deployment.logs)
         let arrived = try XCTUnwrap(try deployment.jira.issueAttachments(key).first)

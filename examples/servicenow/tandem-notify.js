@@ -1,6 +1,14 @@
 /*
- * Tandem change notification: an "after" business rule on the synced table
- * (insert, update and delete) that tells the Tandem node a record changed.
+ * Tandem change notification: an "after" business rule that tells the Tandem
+ * node a record changed. The same script is installed twice:
+ *
+ *   - on the synced table (incident), after insert, update and delete;
+ *   - on sys_attachment, after insert, with the condition table_name is the
+ *     synced table: attaching a file inserts a sys_attachment row and leaves
+ *     the record untouched (no sys_updated_on, no rule on the record runs),
+ *     so this rule announces the record the file was attached to, as an
+ *     update whose changed_fields is ["attachments"] and whose actor is the
+ *     uploader (the node skips its own uploads by that name).
  *
  * It posts the tandem.servicenow.event/1 payload the ServiceNowLike connector
  * reads (docs/real-trackers.md, "ServiceNow: the business rule"):
@@ -25,30 +33,40 @@
         return;
     }
 
-    // The fields this save changed, system fields left out; journal fields
-    // (comments, work_notes) count as changed when an entry was added.
-    var changed = [];
-    var elements = current.getElements();
-    for (var i = 0; i < elements.size(); i++) {
-        var element = elements.get(i);
-        var name = String(element.getName());
-        if (name.indexOf('sys_') === 0) continue;
-        if (element.changes()) changed.push(name);
-    }
-    changed.sort();
-
+    var record = current;
     var operation = String(current.operation());   // insert | update | delete
+    var actor = String(current.getValue('sys_updated_by') || '');
+    var changed = [];
+    if (String(current.getTableName()) === 'sys_attachment') {
+        record = new GlideRecord(String(current.getValue('table_name')));
+        if (!record.get(String(current.getValue('table_sys_id')))) return;   // attached to a record already gone
+        operation = 'update';
+        actor = String(current.getValue('sys_created_by') || '');
+        changed = ['attachments'];
+    } else {
+        // The fields this save changed, system fields left out; journal fields
+        // (comments, work_notes) count as changed when an entry was added.
+        var elements = current.getElements();
+        for (var i = 0; i < elements.size(); i++) {
+            var element = elements.get(i);
+            var name = String(element.getName());
+            if (name.indexOf('sys_') === 0) continue;
+            if (element.changes()) changed.push(name);
+        }
+        changed.sort();
+    }
+
     var deliveryID = String(gs.generateGUID());
     var body = JSON.stringify({
         schema: 'tandem.servicenow.event/1',
         delivery_id: deliveryID,
-        table: String(current.getTableName()),
-        sys_id: String(current.getUniqueValue()),
-        number: String(current.getValue('number') || ''),
+        table: String(record.getTableName()),
+        sys_id: String(record.getUniqueValue()),
+        number: String(record.getValue('number') || ''),
         operation: operation,
-        sys_updated_on: String(current.getValue('sys_updated_on') || ''),   // UTC, yyyy-MM-dd HH:mm:ss
-        sys_mod_count: String(current.getValue('sys_mod_count') || '0'),
-        sys_updated_by: String(current.getValue('sys_updated_by') || ''),
+        sys_updated_on: String(record.getValue('sys_updated_on') || ''),   // UTC, yyyy-MM-dd HH:mm:ss
+        sys_mod_count: String(record.getValue('sys_mod_count') || '0'),
+        sys_updated_by: actor,
         changed_fields: changed
     });
 

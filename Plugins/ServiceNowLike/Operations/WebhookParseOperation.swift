@@ -6,7 +6,11 @@ extension ServiceNowConnector {
     /// Reads Tandem's ServiceNow change notification (schema
     /// `tandem.servicenow.event/1`, docs/simulators.md), which the simulator
     /// sends and the shipped business rule makes a real instance send. It
-    /// carries no record, so events have no `entity`: the node re-reads.
+    /// carries no record, so events have no `entity`: the node re-reads. An
+    /// attachment added to a record is announced as an `update` of that record
+    /// (`changed_fields` `["attachments"]`, actor the uploader), so it is an
+    /// `updated` event of the record, and the node's own upload is
+    /// `byIntegrationUser`.
     /// Makes no request: the actor is `sys_updated_by` as a bare user.
     func parseWebhook(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         let payload = try request.webhookPayload(from: "ServiceNow")

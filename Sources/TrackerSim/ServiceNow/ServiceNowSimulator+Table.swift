@@ -90,7 +90,13 @@ extension ServiceNowSimulator {
             clause.count == 1 && clause[0].op == .equals && ServiceNowState.indexedFields.contains(clause[0].field)
                 && table.fields.contains(clause[0].field)
         }?[0] : nil
-        let candidates = indexed.map { state.rows(table.name, where: $0.field, equals: $0.value) } ?? state.rows(table.name)
+        // `sys_idIN<ids>` AND'ed at the top level: those records, by key.
+        let listed = query.queries.count == 1 ? query.queries[0].first { clause in
+            clause.count == 1 && clause[0].op == .in && clause[0].field == "sys_id"
+        }?[0] : nil
+        let candidates = listed.map { term in
+            Set(term.value.split(separator: ",").map(String.init)).compactMap { state.tables[table.name]?[$0] }.sorted { $0.sequence < $1.sequence }
+        } ?? indexed.map { state.rows(table.name, where: $0.field, equals: $0.value) } ?? state.rows(table.name)
         let rows = candidates.filter { evaluator.matches($0.fields, query) }
         let order = evaluator.sort(rows.map(\.fields), query.orderBy)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.sysID, $0) })

@@ -9,7 +9,8 @@ public struct ServiceNowSimulatorConfiguration: Sendable {
     public var password = "admin"
     /// SQLite file that keeps the data across restarts; nil keeps it in memory.
     public var dataPath: String?
-    /// URLs that get Tandem's change notification for every incident insert/update/delete.
+    /// URLs that get Tandem's change notification for every incident insert/update/delete
+    /// and every attachment added to an incident.
     public var webhooks: [String] = []
     /// When set, deliveries carry `X-Tandem-Signature: sha256=<HMAC-SHA256 of the body>`.
     public var webhookSecret: String?

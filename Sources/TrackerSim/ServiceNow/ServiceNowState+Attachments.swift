@@ -2,7 +2,11 @@ import TandemTime
 import TandemDigest
 
 /// The Attachment API's records (`sys_attachment`) and their bytes (blob `sn-<sys_id>`).
-/// Attaching does not touch the target record's `sys_updated_on` (as in ServiceNow).
+/// Attaching does not touch the target record's `sys_updated_on` (as in ServiceNow);
+/// the shipped business rule on `sys_attachment` (examples/servicenow) announces
+/// the target record instead, and so does the simulator: an `update` notice of
+/// the record, unchanged, whose actor is the uploader and whose
+/// `changed_fields` is `["attachments"]`.
 extension ServiceNowState {
     func addAttachment(table: String, tableSysID: String, fileName: String, contentType: String, bytes: [UInt8], user: String) throws -> ServiceNowRecord {
         guard ServiceNowSchema.tables[table] != nil, table != "sys_attachment" else { throw ServiceNowFailure.invalidTable(table) }
@@ -21,6 +25,9 @@ extension ServiceNowState {
             ])
             try store.put("sn.record", sysID, record)
             set("sys_attachment", sysID, record)
+            if let parent = tables[table]?[tableSysID] {
+                notify(parent, operation: "update", changed: ["attachments"], actor: user)
+            }
             return record
         }
     }

@@ -6,9 +6,10 @@ import TandemTime
 ///
 /// Invariants: (1) accessed only under the simulator's lock; (2) a request's writes
 /// go to `store` in one transaction before memory changes; (3) an insert, a real
-/// update (some field or the journal changed) or a delete of an incident appends
-/// one change notification to `outbox`; an update that changes nothing bumps
-/// neither `sys_mod_count` nor `sys_updated_on` and notifies nobody; (4) records
+/// update (some field or the journal changed) or a delete of an incident, and
+/// an attachment added to one, appends one change notification to `outbox`; an
+/// update that changes nothing bumps neither `sys_mod_count` nor
+/// `sys_updated_on` and notifies nobody; (4) records
 /// change only through `set`, which keeps the indexes (insertion order and
 /// `sys_updated_on` order per table, users by name, child rows per parent)
 /// and, inside a transaction, an undo log: a failed request undoes its own
@@ -306,13 +307,16 @@ final class ServiceNowState {
     }
 
     /// Queues Tandem's change notification (docs/simulators.md) for incident changes.
-    private func notify(_ record: ServiceNowRecord, operation: String, changed: Set<String>) {
+    /// `actor` is who made the change when it is not the record's
+    /// `sys_updated_by`: an attachment's uploader, since attaching leaves the
+    /// record as it was.
+    func notify(_ record: ServiceNowRecord, operation: String, changed: Set<String>, actor: String? = nil) {
         guard record.table == "incident" else { return }
         outbox.append(.object([
             "schema": "tandem.servicenow.event/1", "delivery_id": .string(SimIdentifiers.uuid()), "table": .string(record.table),
             "sys_id": .string(record.sysID), "number": .string(record.fields["number"] ?? ""), "operation": .string(operation),
             "sys_updated_on": .string(record.fields["sys_updated_on"] ?? ""), "sys_mod_count": .string(record.fields["sys_mod_count"] ?? "0"),
-            "sys_updated_by": .string(record.fields["sys_updated_by"] ?? ""),
+            "sys_updated_by": .string(actor ?? record.fields["sys_updated_by"] ?? ""),
             "changed_fields": .array(changed.filter { !ServiceNowTable.systemFields.contains($0) }.sorted().map(JSON.string)),
         ]))
     }

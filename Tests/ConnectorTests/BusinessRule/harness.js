@@ -4,7 +4,8 @@
 //   node harness.js <rule.js> <record.json>
 //
 // record.json: {"table", "operation", "fields": {name: value}, "changed": [names],
-//               "properties": {name: value}}
+//               "properties": {name: value},
+//               "records": {table: {sys_id: {name: value}}}   (what GlideRecord.get finds)}
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -43,6 +44,16 @@ GlideCertificateEncryption.prototype.generateMac = (base64Key, algorithm, data) 
 };
 const GlideStringUtil = { base64Encode: (text) => Buffer.from(text, 'utf8').toString('base64') };
 
+// GlideRecord(table).get(sys_id) reads record.records[table][sys_id].
+function GlideRecord(table) { this.table = table; this.fields = null; }
+GlideRecord.prototype.get = function (sysID) {
+  this.fields = ((record.records || {})[this.table] || {})[sysID] || null;
+  return this.fields !== null;
+};
+GlideRecord.prototype.getTableName = function () { return this.table; };
+GlideRecord.prototype.getUniqueValue = function () { return this.fields.sys_id; };
+GlideRecord.prototype.getValue = function (name) { return name in this.fields ? this.fields[name] : null; };
+
 function RESTMessageV2() { this.request = { headers: {} }; }
 RESTMessageV2.prototype.setEndpoint = function (url) { this.request.url = url; };
 RESTMessageV2.prototype.setHttpMethod = function (method) { this.request.method = method; };
@@ -51,7 +62,7 @@ RESTMessageV2.prototype.setRequestBody = function (body) { this.request.body = b
 RESTMessageV2.prototype.executeAsync = function () { sent.push(this.request); };
 const sn_ws = { RESTMessageV2 };
 
-const run = new Function('current', 'previous', 'gs', 'GlideCertificateEncryption', 'GlideStringUtil', 'sn_ws',
+const run = new Function('current', 'previous', 'gs', 'GlideCertificateEncryption', 'GlideStringUtil', 'sn_ws', 'GlideRecord',
                          fs.readFileSync(rulePath, 'utf8'));
-run(current, null, gs, GlideCertificateEncryption, GlideStringUtil, sn_ws);
+run(current, null, gs, GlideCertificateEncryption, GlideStringUtil, sn_ws, GlideRecord);
 process.stdout.write(JSON.stringify({ sent, errors }));
