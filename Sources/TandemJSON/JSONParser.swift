@@ -61,11 +61,13 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONError) -> JSON {
         try enter()
         index += 1
-        var members: [String: JSON] = Dictionary(minimumCapacity: 8)
+        // Members are gathered first and hashed once into a table of the
+        // right size: growing the table member by member rehashes it.
+        var members: [(String, JSON)] = []
         skipSpace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1; depth -= 1
-            return .object(members)
+            return .object([:])
         }
         while true {
             skipSpace()
@@ -75,7 +77,7 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
             index += 1
             skipSpace()
-            members[key] = try parseValue()
+            members.append((key, try parseValue()))
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input in object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -83,7 +85,8 @@ struct JSONParser {
             throw fail("expected ',' or '}' in object")
         }
         depth -= 1
-        return .object(members)
+        // A repeated key keeps its last value.
+        return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
     }
 
     private mutating func parseArray() throws(JSONError) -> JSON {
@@ -131,7 +134,16 @@ struct JSONParser {
                 return String(decoding: scalars, as: UTF8.self)
             }
             if byte < 0x20 { throw fail("control character in string") }
-            if byte != UInt8(ascii: "\\") { scalars.append(byte); index += 1; continue }
+            if byte != UInt8(ascii: "\\") {
+                // Copy the run up to the next quote, backslash or control byte at once.
+                let run = index
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+                    index += 1
+                }
+                scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                continue
+            }
             index += 1
             guard index < bytes.count else { break }
             let escape = bytes[index]

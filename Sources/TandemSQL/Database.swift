@@ -83,20 +83,51 @@ public final class Database: @unchecked Sendable {
     /// True while a transaction is open on this connection.
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
+    /// The rows changed by the last INSERT, UPDATE or DELETE on this connection.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
     /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT`; rolls back if it throws.
     ///
     /// Nested calls join the outer transaction (SQLite has no nested BEGIN).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try inTransaction("BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body`'s reads in one `BEGIN … COMMIT`: one snapshot, and one
+    /// round of file locking for all of them where each statement on its
+    /// own would lock and unlock the files again. Rolls back if it throws.
+    ///
+    /// Nested calls join the outer transaction.
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try inTransaction("BEGIN", body)
+    }
+
+    private func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
         if isInTransaction { return try body() }
-        try execute("BEGIN IMMEDIATE")
+        try control(begin)
         do {
             let result = try body()
-            try execute("COMMIT")
+            try control("COMMIT")
             return result
         } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
+            if isInTransaction { try? control("ROLLBACK") }
             throw error
         }
+    }
+
+    /// BEGIN, COMMIT and ROLLBACK, prepared once: every store access runs them.
+    private var controlStatements: [String: Statement] = [:]
+
+    private func control(_ sql: String) throws(SQLError) {
+        let statement: Statement
+        if let prepared = controlStatements[sql] {
+            statement = prepared
+        } else {
+            statement = try prepare(sql)
+            controlStatements[sql] = statement
+        }
+        defer { statement.reset() }
+        while try statement.step() {}
     }
 
     /// `PRAGMA user_version`: the schema version this file is at.

@@ -17,6 +17,26 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(try JSON(parsing: #""a\"b\\c\/\n\t\u00e9\ud83d\ude00""#), .string("a\"b\\c/\n\té😀"))
     }
 
+    func testParse_TextBetweenEscapesIsKeptWhole() throws {
+        // A webhook body travels to the connector as a string full of escapes.
+        let body: JSON = ["issue": ["summary": "Printer \"jam\" on floor 3 \\ café 😀", "tags": ["a", "b"]]]
+        let call: JSON = ["body": .string(body.text), "headers": ["x": "y"]]
+        let parsed = try JSON(parsing: call.serialized())
+        XCTAssertEqual(parsed, call)
+        XCTAssertEqual(try JSON(parsing: parsed["body"]?.stringValue ?? ""), body)
+    }
+
+    func testParse_AControlCharacterAfterAnEscape_IsRejected() {
+        XCTAssertThrowsError(try JSON(parsing: "\"a\\nbc\u{01}d\"")) { error in
+            XCTAssertEqual((error as? JSONError)?.message, "control character in string")
+        }
+    }
+
+    func testParse_ARepeatedKeyKeepsItsLastValue() throws {
+        XCTAssertEqual(try JSON(parsing: #"{"a": 1, "b": 2, "a": 3}"#), ["a": 3, "b": 2])
+        XCTAssertEqual(try JSON(parsing: "{}"), .object([:]))
+    }
+
     func testSerialize_SortsKeysAndRoundTrips() throws {
         let value: JSON = ["z": 1, "a": ["x": "line\nbreak\u{1}"], "m": [1.5, nil]]
         XCTAssertEqual(value.text, #"{"a":{"x":"line\nbreak\u0001"},"m":[1.5,null],"z":1}"#)

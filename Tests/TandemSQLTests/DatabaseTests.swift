@@ -95,6 +95,28 @@ final class DatabaseTests: XCTestCase {
         XCTAssertEqual(try reopened.query("SELECT a FROM t") { $0.int(0) }, [7])
     }
 
+    func testReadTransaction_SeesOneSnapshot_WhileAnotherConnectionCommits() throws {
+        let reader = try Database(path: path())
+        try reader.execute("CREATE TABLE t(a); INSERT INTO t VALUES (1);")
+        let writer = try Database(path: path())
+        let counts: [Int] = try reader.readTransaction {
+            let before = try reader.query("SELECT count(*) FROM t") { $0.int(0) }[0]
+            try writer.run("INSERT INTO t VALUES (2)")
+            let after = try reader.query("SELECT count(*) FROM t") { $0.int(0) }[0]
+            return [before, after]
+        }
+        XCTAssertEqual(counts, [1, 1])
+        XCTAssertFalse(reader.isInTransaction)
+        XCTAssertEqual(try reader.query("SELECT count(*) FROM t") { $0.int(0) }, [2])
+    }
+
+    func testChanges_CountsTheRowsOfTheLastStatement() throws {
+        let database = try Database(path: ":memory:")
+        try database.execute("CREATE TABLE t(a); INSERT INTO t VALUES (1), (2), (3);")
+        try database.run("UPDATE t SET a = a + 1 WHERE a > 1")
+        XCTAssertEqual(database.changes, 2)
+    }
+
     func testMigrate_FreshFile_AppliesAllAndSetsUserVersion() throws {
         let database = try Database(path: path())
         try database.migrate(["CREATE TABLE a(x)", "CREATE TABLE b(y)"])

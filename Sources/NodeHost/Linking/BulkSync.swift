@@ -76,7 +76,7 @@ struct BulkSync {
             for ref in refs {
                 guard let id = ref["id"]?.stringValue, run.admit(id) else { continue }
                 let key = ref["key"]?.stringValue ?? id
-                if try tx.twin(connection: context.name, localID: id)?.status == .unsynced {
+                if try tx.twinLink(connection: context.name, localID: id)?.status == .unsynced {
                     run.skip(["id": .string(id), "key": .string(key),
                               "reason": .string("unsynced; `tandem sync \(key) --connection \(context.name)` re-links it")])
                     continue
@@ -103,7 +103,7 @@ struct BulkSync {
     /// here or at the peer), `outOfScope` (the trigger query does not match
     /// it: never sent) or `pending`; a few indexed lookups.
     private func state(of id: String, _ tx: StoreTransaction) throws -> BulkRun.MemberState {
-        let twin = try tx.twin(connection: context.name, localID: id)
+        let twin = try tx.twinLink(connection: context.name, localID: id)
         if let reason = try tx.openParkedReason(connection: context.name, lane: "out:" + id) {
             return .parked(reason)
         }

@@ -16,9 +16,15 @@ public final class Logger: @unchecked Sendable {
     public enum Level: String, Sendable, Comparable {
         case debug, info, warn, error
 
-        public static func < (left: Level, right: Level) -> Bool {
-            let order: [Level] = [.debug, .info, .warn, .error]
-            return order.firstIndex(of: left)! < order.firstIndex(of: right)!
+        public static func < (left: Level, right: Level) -> Bool { left.rank < right.rank }
+
+        private var rank: Int {
+            switch self {
+            case .debug: 0
+            case .info: 1
+            case .warn: 2
+            case .error: 3
+            }
         }
     }
 

@@ -109,9 +109,12 @@ struct OutgoingStage {
     /// state than the one already sent; then only a fresh read is trusted.
     /// Attachments to fetch are taken only from the node's own read.
     private func carriedEntity(_ change: PendingChange) throws -> JSON? {
-        guard let entity = change.entity, let updated = entity["updated"]?.stringValue,
-              try hasher.knowsAll(of: entity) else { return nil }
-        let sent = try context.store.read { try $0.twin(connection: context.name, localID: change.localID)?.sentUpdated }
+        guard change.entityJSON != nil else { return nil }
+        // Parsed inside the read, so damage is counted as the store's fault.
+        let (entity, sent) = try context.store.read { tx in
+            (try change.carriedEntity(), try tx.sentUpdated(connection: context.name, localID: change.localID))
+        }
+        guard let entity, let updated = entity["updated"]?.stringValue, try hasher.knowsAll(of: entity) else { return nil }
         if let sent, updated <= sent { return nil }
         return entity
     }

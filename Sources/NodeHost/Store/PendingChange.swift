@@ -17,7 +17,14 @@ struct PendingChange: Sendable, Equatable {
     var attempts: Int
     /// The entity as the notice carried it (a webhook's payload), if every
     /// notice merged into this one carried it; nil: read it from the tracker.
-    var entity: JSON? = nil
+    /// Kept as stored: the scheduler reads many notices to pick one, and only
+    /// the worker that takes it parses it (`carriedEntity()`).
+    var entityJSON: [UInt8]? = nil
+
+    /// `entityJSON` parsed; a stored value that does not parse is damage (SQLITE_CORRUPT).
+    func carriedEntity() throws(SQLError) -> JSON? {
+        try entityJSON.map { bytes throws(SQLError) in try JSON(stored: bytes, column: "pending.entity") }
+    }
 }
 
 extension StoreTransaction {
@@ -55,7 +62,7 @@ extension StoreTransaction {
             """, [.text(connection), .integer(now), .integer(Int64(limit))]) { row in
             PendingChange(connection: row.text(0) ?? "", localID: row.text(1) ?? "", localKey: row.optionalText(2),
                           source: row.text(3) ?? "", version: row.int64(4), noticedAt: row.int64(5), attempts: row.int(6),
-                          entity: try row.json(7))
+                          entityJSON: row.isNull(7) ? nil : row.blob(7))
         }
     }
 

@@ -40,10 +40,10 @@ final class Store: @unchecked Sendable {
     /// Every statement this store has prepared, for checking their query plans.
     var preparedSQL: [String] { lock.withLock { Array(state.statements.keys) } }
 
-    /// Runs `body` with read access.
+    /// Runs `body` with read access, its statements in one read transaction.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try lock.withLock { try body(StoreTransaction(state: state)) }
+            return try lock.withLock { try state.database.readTransaction { try body(StoreTransaction(state: state)) } }
         } catch let error as SQLError {
             faults.failed("read", error)
             throw error
@@ -95,7 +95,7 @@ struct StoreTransaction {
         defer { statement.reset() }
         try statement.bind(values)
         while try statement.step() {}
-        return try query("SELECT changes()") { $0.int(0) }.first ?? 0
+        return state.database.changes
     }
 
     /// Runs a query and maps each row.
@@ -133,25 +133,30 @@ struct StoreTransaction {
 }
 
 extension Statement {
-    /// Column `index` parsed as JSON; nil when NULL.
-    ///
-    /// The node writes only serialized JSON there, so a value that does not
-    /// parse is damage: an SQLITE_CORRUPT error naming the column, which the
-    /// store counts and reports like any other failure (`StoreFaults`).
+    /// Column `index` parsed as JSON (`JSON(stored:column:)`); nil when NULL.
     func json(_ index: Int) throws(SQLError) -> JSON? {
         if isNull(index) { return nil }
+        return try JSON(stored: blob(index), column: columnName(index))
+    }
+
+    func optionalText(_ index: Int) -> String? { isNull(index) ? nil : text(index) }
+}
+
+extension JSON {
+    /// Parses JSON the node stored in `column`. The node writes only
+    /// serialized JSON there, so bytes that do not parse are damage: an
+    /// SQLITE_CORRUPT error naming the column, which the store counts and
+    /// reports like any other failure (`StoreFaults`).
+    init(stored bytes: [UInt8], column: String) throws(SQLError) {
         do throws(JSONError) {
-            return try JSON(parsing: blob(index))
+            self = try JSON(parsing: bytes)
         } catch {
-            throw SQLError(code: Self.corrupt, message: "column \(columnName(index)) holds damaged JSON: \(error)",
-                           context: "reading a JSON column")
+            throw SQLError(code: Self.corrupt, message: "column \(column) holds damaged JSON: \(error)", context: "reading a JSON column")
         }
     }
 
     /// SQLITE_CORRUPT.
     private static let corrupt: Int32 = 11
-
-    func optionalText(_ index: Int) -> String? { isNull(index) ? nil : text(index) }
 }
 
 extension SQLValue {

@@ -54,6 +54,14 @@ struct Twin: Sendable, Equatable {
     }
 }
 
+/// How far a twin is linked: its columns of that name (see `Twin`).
+struct TwinLink: Sendable, Equatable {
+    var status: TwinStatus
+    var remoteID: String?
+    var remoteStatus: String?
+    var lastSentHash: String?
+}
+
 extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
@@ -107,6 +115,24 @@ extension StoreTransaction {
 
     func twins(connection: String) throws -> [Twin] {
         try twins(where: "connection = ? ORDER BY local_id", [connection])
+    }
+
+    /// The columns of a twin that say how far it is linked, read without
+    /// parsing its stored replicas: for checks made on every change or many
+    /// times a second (`ScopeGate`, `tandem sync --query` progress).
+    func twinLink(connection: String, localID: String) throws -> TwinLink? {
+        try query("SELECT status, remote_id, remote_status, last_sent_hash FROM twins WHERE connection = ? AND local_id = ?",
+                  [.text(connection), .text(localID)]) { row in
+            TwinLink(status: row.text(0).flatMap(TwinStatus.init(rawValue:)) ?? .active, remoteID: row.optionalText(1),
+                     remoteStatus: row.optionalText(2), lastSentHash: row.optionalText(3))
+        }.first
+    }
+
+    /// The twin's `sentUpdated` alone, without parsing its stored replicas.
+    func sentUpdated(connection: String, localID: String) throws -> String? {
+        try query("SELECT sent_updated FROM twins WHERE connection = ? AND local_id = ?", [.text(connection), .text(localID)]) {
+            $0.optionalText(0)
+        }.first ?? nil
     }
 
     /// Inserts or replaces the twin row.

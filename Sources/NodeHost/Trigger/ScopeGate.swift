@@ -33,7 +33,7 @@ struct ScopeGate {
     func refusal(for entity: JSON, localID: String, announcedBy source: String, fresh: Bool = false) throws -> String? {
         let label = entity["key"]?.stringValue ?? localID
         let (twin, cached) = try context.store.read { tx in
-            (try tx.twin(connection: context.name, localID: localID), try tx.scopeDecision(connection: context.name, localID: localID))
+            (try tx.twinLink(connection: context.name, localID: localID), try tx.scopeDecision(connection: context.name, localID: localID))
         }
         // Sent once (even if the peer has not acknowledged yet), linked, or
         // being linked: the entity is the connection's, and only strict
