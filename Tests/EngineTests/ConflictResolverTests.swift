@@ -54,8 +54,8 @@ final class ConflictResolverTests: XCTestCase {
 
     func testEqualRulesOnBothNodes_TheTieDecides_NotTheRule() {
         let remoteWins = ConflictPolicy(default: .remoteWins, fields: [:])
-        let keep = ConflictResolver.Tie(rule: .remoteWins, peerNode: "green", localWins: true)
-        let take = ConflictResolver.Tie(rule: .remoteWins, peerNode: "green", localWins: false)
+        let keep = ConflictResolver.Tie(rule: .remoteWins, localWins: true)
+        let take = ConflictResolver.Tie(rule: .remoteWins, localWins: false)
         func resolve(_ tie: ConflictResolver.Tie) -> ConflictResolver.Outcome {
             ConflictResolver(policy: remoteWins).resolve(changes: ["fields": ["summary": "remote edit"]], local: local, base: base,
                                                          localTime: 1_000, remoteTime: 2_000, tie: tie)
@@ -68,7 +68,7 @@ final class ConflictResolverTests: XCTestCase {
     }
 
     func testATieOfAnotherRule_LeavesTheRuleToDecide() {
-        let tie = ConflictResolver.Tie(rule: .localWins, peerNode: "green", localWins: true)
+        let tie = ConflictResolver.Tie(rule: .localWins, localWins: true)
         let outcome = ConflictResolver(policy: ConflictPolicy(default: .remoteWins, fields: [:]))
             .resolve(changes: ["fields": ["summary": "remote edit"]], local: local, base: base, localTime: nil, remoteTime: nil, tie: tie)
         XCTAssertEqual(applied(outcome), ["summary": "remote edit"])

@@ -33,7 +33,6 @@ struct ConflictResolver {
     /// nodes agreed on (`ConflictStance.localWinsTie`).
     struct Tie: Equatable {
         var rule: ConflictPolicy.Rule
-        var peerNode: String
         var localWins: Bool
     }
 

@@ -150,8 +150,7 @@ struct ReplicaApplier {
     /// How a conflict both nodes decide by the same rule ends, when the peer said its rule.
     private func tie(with peer: ConflictStance?, localID: String, remoteID: String) -> ConflictResolver.Tie? {
         guard let stance, let peer, peer.rule == stance.rule else { return nil }
-        return ConflictResolver.Tie(rule: peer.rule, peerNode: peer.node,
-                                    localWins: peer.localWinsTie(with: stance, localID: localID, remoteID: remoteID))
+        return ConflictResolver.Tie(rule: peer.rule, localWins: peer.localWinsTie(with: stance, localID: localID, remoteID: remoteID))
     }
 
     /// Runs the incoming script; the changes it recorded on `issue`.
