@@ -95,8 +95,10 @@ final class AttachmentEndToEndTests: XCTestCase {
         try deployment.jira.editIssue(key, ["summary": "Crash after put, edited"])
         XCTAssertTrue(try eventually { try deployment.serviceNow.incident(shortDescription: "Crash after put, edited") != nil },
                       deployment.logs)
+        // Attachments are applied after the fields: the edit shows before they are looked at.
+        XCTAssertTrue(eventually { deployment.green.stderr.contains("put before a restart; not adding it again") },
+                      deployment.logs)
         XCTAssertEqual(try deployment.serviceNow.incidentAttachments(sysID).count, 1)
-        XCTAssertTrue(deployment.green.stderr.contains("put before a restart; not adding it again"), deployment.logs)
     }
 
     func testAttachmentOverTheLimit_ParksItsIssueWithNameSizeAndLimit_WhileOtherIssuesSync() throws {
