@@ -8,7 +8,7 @@ import Glibc
 /// the data folder (`inflight.map`) so that the record outlives the process.
 ///
 /// Why a mapped file and not the store: every call is recorded and cleared, and
-/// an SQLite commit with `synchronous=FULL` costs an fsync each time. A store
+/// a store write waits for an fsync each time. A store
 /// into a shared file mapping costs a copy of a few hundred bytes, and the
 /// kernel keeps the page when the process dies however it dies (a segfault in
 /// a plugin, SIGKILL, the OOM killer). Only a power loss or a kernel crash can

@@ -1,5 +1,6 @@
 /*
- * The node's durable state, one SQLite file per node (WAL, synchronous=FULL).
+ * The node's durable state, one SQLite file per node (WAL; a write returns
+ * once durable, see GroupCommit.swift).
  *
  * Tables
  *   twins     one row per local entity known to a connection: the link to the
