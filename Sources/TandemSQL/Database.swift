@@ -1,7 +1,8 @@
 import CSQLite
 
 /// One SQLite connection, opened for durability: WAL journal, `synchronous=FULL`
-/// (a committed transaction survives power loss), a busy timeout, foreign keys on.
+/// (a committed transaction survives power loss) unless the caller makes its
+/// commits durable itself (`Synchronous.normal`), a busy timeout, foreign keys on.
 ///
 /// Thread model: the connection is opened in serialized mode, so single calls are
 /// safe from any thread; a transaction (`transaction { … }`) must not be interleaved
@@ -18,7 +19,9 @@ public final class Database: @unchecked Sendable {
     ///   - path: a file path, or ":memory:".
     ///   - busyTimeoutMilliseconds: how long a write waits for another connection's lock.
     /// - Throws: `SQLError` when the file cannot be opened or is not a database.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLError) {
+    ///   - synchronous: `.full` unless the caller syncs the WAL after each
+    ///     commit it relies on (then a crash still leaves a consistent file).
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, synchronous: Synchronous = .full) throws(SQLError) {
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &connection, flags, nil)
@@ -34,7 +37,7 @@ public final class Database: @unchecked Sendable {
         do {
             // journal_mode answers with a row; an in-memory database stays "memory".
             _ = try prepare("PRAGMA journal_mode=WAL").step()
-            try execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            try execute("PRAGMA synchronous=\(synchronous.rawValue); PRAGMA foreign_keys=ON;")
         } catch {
             sqlite3_close_v2(connection)
             throw error
@@ -42,6 +45,14 @@ public final class Database: @unchecked Sendable {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// `PRAGMA synchronous` in WAL mode: `full` syncs the WAL at every
+    /// commit; `normal` only at checkpoints, so commits since the last sync
+    /// may be lost on power loss, never corrupted.
+    public enum Synchronous: String, Sendable {
+        case full = "FULL"
+        case normal = "NORMAL"
+    }
 
     /// Runs one or more statements that take no parameters (schema, pragmas).
     public func execute(_ sql: String) throws(SQLError) {

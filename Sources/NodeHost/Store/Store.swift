@@ -7,7 +7,9 @@ import TandemSQL
 /// All access goes through `read` or `write`, which hold the store's lock for
 /// the closure: one connection, one writer at a time, statements prepared once
 /// and cached. `write` runs the closure in one `BEGIN IMMEDIATE … COMMIT`; it
-/// returns only after the commit, which is what makes acknowledging safe.
+/// returns only after the commit is durable, which is what makes acknowledging
+/// safe; `read` only after what it saw is (`GroupCommit`: the sync happens
+/// after the lock is released, shared by the writers that committed meanwhile).
 ///
 /// Thread: any; closures must not block on anything but SQLite.
 final class Store: @unchecked Sendable {
@@ -16,13 +18,15 @@ final class Store: @unchecked Sendable {
     private let state: StoreState
     /// Who this store is; given to it when it was created.
     let identity: StoreIdentity
+    private let groupCommit: GroupCommit
 
     /// Opens (creating if needed, mode 0600) the store at `path` and migrates it.
     init(path: String) throws {
         self.path = path
         try PrivateFiles.file(path)
         for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
-        let database = try Database(path: path)
+        let database = try Database(path: path, synchronous: .normal)
+        groupCommit = GroupCommit(databasePath: path)
         // row_counts triggers must see the delete half of INSERT OR REPLACE.
         try database.execute("PRAGMA recursive_triggers = ON")
         try database.migrate(Schema.migrations)
@@ -32,6 +36,7 @@ final class Store: @unchecked Sendable {
             let tx = StoreTransaction(state: state)
             return try tx.storeIdentity() ?? tx.createStoreIdentity()
         }
+        try groupCommit.waitDurable(groupCommit.didCommit())  // the migrations and the identity
     }
 
     /// SQLite's failures as they happen, whoever asked: counted, logged and
@@ -43,7 +48,11 @@ final class Store: @unchecked Sendable {
     /// Runs `body` with read access, its statements in one read transaction.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try lock.withLock { try state.database.readTransaction { try body(StoreTransaction(state: state)) } }
+            let (result, seen) = try lock.withLock {
+                (try state.database.readTransaction { try body(StoreTransaction(state: state)) }, groupCommit.latest)
+            }
+            try groupCommit.waitDurable(seen)
+            return result
         } catch let error as SQLError {
             faults.failed("read", error)
             throw error
@@ -54,9 +63,10 @@ final class Store: @unchecked Sendable {
     @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            let result = try lock.withLock {
-                try state.database.transaction { try body(StoreTransaction(state: state)) }
+            let (result, ticket) = try lock.withLock {
+                (try state.database.transaction { try body(StoreTransaction(state: state)) }, groupCommit.didCommit())
             }
+            try groupCommit.waitDurable(ticket)
             faults.wrote()
             return result
         } catch let error as SQLError {
@@ -64,6 +74,9 @@ final class Store: @unchecked Sendable {
             throw error
         }
     }
+
+    /// Commits made, commits known durable, and the syncs that made them so.
+    var durability: (committed: UInt64, synced: UInt64, syncs: UInt64) { groupCommit.counts }
 
     /// Whether `recordHistory` writes events (config `node.history.enabled`).
     var recordsHistory: Bool {

@@ -1,0 +1,59 @@
+import Foundation
+@testable import NodeHost
+import XCTest
+
+/// A write returns only once its commit is durable, and writers that commit
+/// while a sync runs share the next one.
+final class StoreGroupCommitTests: XCTestCase {
+    private var root = ""
+
+    override func setUpWithError() throws {
+        root = NSTemporaryDirectory() + "store-group-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try PrivateFiles.directory(root)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    func testAWriteReturnsOnlyOnceItsCommitIsSynced() throws {
+        let store = try Store(path: root + "/tandem.db")
+        for index in 0..<20 {
+            try store.write { _ = try $0.useNonce("n-\(index)") }
+            let counts = store.durability
+            XCTAssertEqual(counts.synced, counts.committed, "write \(index) returned before its commit was synced")
+        }
+    }
+
+    func testTheStoreCommitsWithoutSyncingInsideTheCommit() throws {
+        let store = try Store(path: root + "/tandem.db")
+        let level = try store.read { try $0.query("PRAGMA synchronous") { $0.int(0) }.first }
+        XCTAssertEqual(level, 1, "synchronous=NORMAL: the sync happens after the store's lock is released")
+    }
+
+    func testWritesCommittedWhileASyncRuns_ShareTheNextSync() throws {
+        let store = try Store(path: root + "/tandem.db")
+        let before = store.durability
+        let threads = 8, writesEach = 50
+        let failures = ErrorList()
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in 0..<writesEach {
+                do { try store.write { _ = try $0.useNonce("n-\(thread)-\(index)") } } catch { failures.append(error) }
+            }
+        }
+        XCTAssertEqual(failures.errors.count, 0, "\(failures.errors)")
+        let after = store.durability
+        let writes = after.committed - before.committed
+        let syncs = after.syncs - before.syncs
+        XCTAssertEqual(writes, UInt64(threads * writesEach))
+        XCTAssertEqual(after.synced, after.committed)
+        XCTAssertLessThan(syncs, writes, "every write paid its own sync")
+    }
+}
+
+private final class ErrorList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Error] = []
+    func append(_ error: Error) { lock.withLock { list.append(error) } }
+    var errors: [Error] { lock.withLock { list } }
+}
