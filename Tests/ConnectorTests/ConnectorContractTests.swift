@@ -26,6 +26,16 @@ final class ConnectorContractTests: XCTestCase {
         XCTAssertEqual(try contract().validateOutput("get", entity), [])
     }
 
+    func testGetWithAuthors_IsAConformingInput_AndItsAnswerNamesFieldsByName() throws {
+        XCTAssertEqual(try contract().validateInput("get", ["id": "1", "authors": true]), [])
+        XCTAssertEqual(try contract().validateInput("get", ["id": "1", "authors": "yes"]).map(\.path), ["$.authors"])
+        var answer = entity
+        answer["changedByConnector"] = ["status"]
+        XCTAssertEqual(try contract().validateOutput("get", answer), [])
+        answer["changedByConnector"] = [["field": "status"]]
+        XCTAssertEqual(try contract().validateOutput("get", answer).map(\.path), ["$.changedByConnector[0]"])
+    }
+
     func testATimeWithoutMilliseconds_IsNamedWithItsPath() throws {
         var broken = entity
         broken["updated"] = "2026-11-22T08:00:00Z"

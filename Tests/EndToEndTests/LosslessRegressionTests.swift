@@ -156,6 +156,50 @@ final class LosslessRegressionTests: XCTestCase {
         XCTAssertEqual(deployment.blueAdmin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue?.count, 0, "nothing parked")
     }
 
+    // MARK: Interrupted writes
+
+    /// ServiceNow resolves an incident; blue walks Jira To Do → In Progress
+    /// → Done, and Jira answers 503 to the second transition. The retried
+    /// apply found "In Progress", neither the value written nor the one
+    /// before, and took it for a person's edit made since: it kept "In
+    /// Progress" and sent it to ServiceNow, and the resolution was lost.
+    /// The nodes sign in as their own integration users, so the connector
+    /// can tell its own step from a person's edit by the changelog's author.
+    private func statusWriteCutBetweenTwoJiraTransitions(blue: String, green: String) throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
+        options.dedicatedIntegrationUsers = true
+        options.editConfig = { node, config in
+            config["connections"]?[SyncDeployment.connection]?["conflicts"] = .string(node == "blue" ? blue : green)
+        }
+        deployment = try SyncDeployment.local(options)
+        let (key, sysID) = try linkedPair("cut between transitions")
+        let fault: JSON = ["method": "POST", "pathSuffix": "/transitions", "skip": 1, "count": 1]
+        try deployment.jira.request("POST", "/_sim/faults", ["failRequests": fault])
+
+        try deployment.serviceNow.updateIncident(sysID, ["state": "Resolved", "close_code": "Solved (Permanently)",
+                                                         "close_notes": "fixed at once"])
+        let resolved = try deployment.serviceNow.incident(sysID: sysID)["state"]
+        XCTAssertTrue(try eventually(timeout: 30) { try jiraStatus(key) == "Done" },
+                      "\(blue)/\(green): Jira stayed at \((try? jiraStatus(key)) ?? "nil")")
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30))
+        XCTAssertTrue(deployment.blue.stderr.contains("503"), "the second transition was refused once:\n\(deployment.logs)")
+        XCTAssertEqual(try jiraStatus(key), "Done", "\(blue)/\(green)")
+        XCTAssertEqual(try deployment.serviceNow.incident(sysID: sysID)["state"], resolved, "\(blue)/\(green): ServiceNow keeps its state")
+        XCTAssertEqual(try conflicts("blue"), 0, "\(blue)/\(green): nobody edited Jira")
+        XCTAssertEqual(try conflicts("green"), 0, "\(blue)/\(green)")
+        for admin in [deployment.blueAdmin, deployment.greenAdmin] {
+            XCTAssertEqual(admin.send("GET", "/admin/v1/errors")?["errors"]?.arrayValue?.count, 0, "nothing parked")
+        }
+    }
+
+    func testAStatusWriteCutBetweenTwoJiraTransitions_IsFinishedOnRetry_NotTakenForAPersonsEdit() throws {
+        try statusWriteCutBetweenTwoJiraTransitions(blue: "local-wins", green: "remote-wins")
+    }
+
+    func testAStatusWriteCutBetweenTwoJiraTransitions_UnderRemoteWinsOnJira_IsFinishedOnRetry() throws {
+        try statusWriteCutBetweenTwoJiraTransitions(blue: "remote-wins", green: "local-wins")
+    }
+
     // MARK: Helpers
 
     /// An issue created in Jira and its incident, once linked.

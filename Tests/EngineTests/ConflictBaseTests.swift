@@ -88,6 +88,44 @@ final class ConflictBaseTests: XCTestCase {
         XCTAssertEqual(base?["status"], "To Do", "the write may never have happened: the peer's value must still be applied")
     }
 
+    /// The connector walks Jira's workflow one transition at a time; the apply
+    /// writing "Done" was cut after To Do → In Progress. "In Progress" is a
+    /// third value, but the connector reports its own account wrote it: the
+    /// write is still under way, so the retry writes "Done" again, under any
+    /// policy, with no conflict.
+    private let cutTransition = ApplyIntent(localID: "1", seq: 2, written: ["status": "Done"], before: ["status": "To Do"])
+
+    func testBase_AThirdValueTheConnectorReportsAsItsOwn_IsNoLocalEdit() {
+        let local: JSON = ["fields": ["status": ["id": "3", "name": "In Progress"]], "changedByConnector": ["status"]]
+        let base = ConflictBase.base(of: twin(base: ["status": "To Do"], marks: [:]), sent: nil, appliedSeq: 1,
+                                     interrupted: cutTransition, local: local) ?? .null
+        for rule in [ConflictPolicy.Rule.localWins, .remoteWins, .park] {
+            let outcome = ConflictResolver(policy: ConflictPolicy(default: rule, fields: [:]))
+                .resolve(changes: ["fields": ["status": "Done"]], local: local, base: base, localTime: nil, remoteTime: nil)
+            XCTAssertEqual(outcome, .apply(changes: ["fields": ["status": "Done"]], conflicts: [], keptLocal: []), "\(rule)")
+        }
+    }
+
+    func testAgreed_AThirdValueTheConnectorReportsAsItsOwn_IsNotAgreed() {
+        let local: JSON = ["fields": ["status": "In Progress"], "changedByConnector": ["status"]]
+        XCTAssertEqual(ConflictBase.interruptedWrites(cutTransition, local: local), [:], "the written value never landed")
+        XCTAssertEqual(ConflictBase.agreed(changes: ["fields": [:]], keptLocal: [], interrupted: cutTransition, local: local), [])
+    }
+
+    /// Only the fields the connector names: a person's "In Progress" is still
+    /// an edit made after our write (`testBase_AnInterruptedWriteSomeoneChangedSince_IsTheBase`).
+    func testBase_AThirdValueTheConnectorDoesNotReportAsItsOwn_IsStillALocalEdit() {
+        let local: JSON = ["fields": ["status": "In Progress", "summary": "s"], "changedByConnector": ["summary"]]
+        let base = ConflictBase.base(of: twin(base: ["status": "To Do"], marks: [:]), sent: nil, appliedSeq: 1,
+                                     interrupted: cutTransition, local: local)
+        XCTAssertEqual(base?["status"], "Done")
+    }
+
+    func testUndone_AStepOfTheWriteUnderWay_IsPutBackToItsValueBefore() {
+        let local: JSON = ["fields": ["status": "In Progress"], "changedByConnector": ["status"]]
+        XCTAssertEqual(cutTransition.undone(local)["fields"], ["status": "To Do"])
+    }
+
     func testAgreed_AFieldKeptLocal_IsNotAgreed() {
         let agreed = ConflictBase.agreed(changes: ["fields": ["summary": "theirs", "priority": "High"]], keptLocal: ["summary"],
                                          interrupted: nil, local: ["fields": [:]])

@@ -81,4 +81,22 @@ final class SimControlTests: XCTestCase {
         XCTAssertEqual(try client.send("PUT", "/_sim/faults", json: ["failRate": 7]).status, 400)
         XCTAssertEqual(try client.json("GET", "/_sim/faults")["failRate"], 0.0)
     }
+    /// A deterministic 503 for one chosen request, e.g. the second of two
+    /// workflow transitions, to cut a multi-step write in the middle.
+    func testFailRequests_FailsOnlyTheChosenMatchingRequests() throws {
+        let simulator = try JiraSimulator(configuration: JiraSimulatorConfiguration(user: "admin", password: "secret"))
+        try simulator.start()
+        defer { simulator.stop() }
+        let client = SimClient(base: simulator.baseURL)
+        try client.json("POST", "/rest/api/2/issue", ["fields": ["project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": "s"]], expect: 201)
+        let fault: JSON = ["method": "POST", "pathSuffix": "/transitions", "skip": 1, "count": 1]
+        XCTAssertEqual(try client.json("POST", "/_sim/faults", ["failRequests": fault])["failRequests"], fault)
+        let transition = { (id: String) in try client.send("POST", "/rest/api/2/issue/SUP-1/transitions", json: ["transition": ["id": .string(id)]]).status }
+        XCTAssertEqual(try transition("21"), 204, "the first match passes")
+        XCTAssertEqual(try client.send("GET", "/rest/api/2/issue/SUP-1/transitions").status, 200, "a GET does not match")
+        XCTAssertEqual(try transition("31"), 503, "the second match fails")
+        XCTAssertEqual(try transition("31"), 204, "and only once")
+        XCTAssertEqual(try client.send("PUT", "/_sim/faults", json: ["failRequests": ["method": "POST", "skip": 0, "count": 1]]).status, 400,
+                       "a fault without a path is refused")
+    }
 }

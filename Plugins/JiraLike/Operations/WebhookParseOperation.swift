@@ -30,7 +30,7 @@ extension JiraConnector {
         var result: [String: JSON] = [
             "kind": .string(kind), "id": .string(JiraMapping.idText(issue["id"])), "key": issue["key"] ?? .null,
             "updated": updated.map { .string(Timestamp.iso($0)) } ?? .null,
-            "actor": actor, "byIntegrationUser": .bool(try isIntegrationUser(actorJSON)),
+            "actor": actor, "byIntegrationUser": .bool(try isIntegrationUser(actorJSON, for: "webhook.parse")),
         ]
         if kind != "deleted", fields["comment"] != nil, fields["attachment"] != nil, fields["updated"] != nil {
             result["entity"] = JiraMapping.entity(issue, browse: config.browseURL, emails: emails)
@@ -38,19 +38,20 @@ extension JiraConnector {
         return ["events": [.object(result)]]
     }
 
-    /// Whether Jira's user object is the integration user: the configured
+    /// Whether Jira's user object (a webhook's actor, a changelog author) is
+    /// the integration user: the configured
     /// `integrationUser` (by name, key, accountId or email) when given; else on
     /// Data Center the basic-auth user, and on Cloud the account the connector
     /// signs in as, by the accountId `/myself` answers (asked once), since
     /// Cloud names actors by accountId and may hide their e-mail.
-    func isIntegrationUser(_ user: JSON?) throws(ConnectorError) -> Bool {
+    func isIntegrationUser(_ user: JSON?, for operation: String) throws(ConnectorError) -> Bool {
         guard let user, user.objectValue != nil else { return false }
         func matches(_ wanted: String) -> Bool {
             ["name", "key", "accountId", "emailAddress"].contains { user[$0]?.stringValue?.lowercased() == wanted.lowercased() }
         }
         if let configured = config.integrationUser { return matches(configured) }
-        if try deployment(for: "webhook.parse") == .datacenter { return config.login.map(matches) ?? false }
+        if try deployment(for: operation) == .datacenter { return config.login.map(matches) ?? false }
         guard let accountID = user["accountId"]?.stringValue, !accountID.isEmpty else { return false }
-        return try myAccountID(for: "webhook.parse") == accountID
+        return try myAccountID(for: operation) == accountID
     }
 }

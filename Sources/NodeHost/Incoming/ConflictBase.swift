@@ -34,6 +34,10 @@ enum ConflictBase {
             fields = base
         }
         fields.merge(interruptedWrites(interrupted, local: local)) { $1 }
+        // A step of our own write under way is no local change: the peer's
+        // value is written again, and the write walks on from there.
+        let current = local?["fields"]?.objectValue ?? [:]
+        for name in interrupted?.stepsUnderWay(in: local) ?? [] { fields[name] = current[name] ?? .null }
         return .object(fields)
     }
 
@@ -41,16 +45,19 @@ enum ConflictBase {
     /// a field holding the written value (in the tracker's form), or a third
     /// value someone wrote after us (the written one, which the peer sent
     /// and we held). A field back at its value before the apply may never
-    /// have been written: it does not count.
+    /// have been written: it does not count. Nor does a third value the
+    /// connector reports as its own (`ApplyIntent.stepsUnderWay`): the write
+    /// is still under way there, and the written value never landed.
     static func interruptedWrites(_ intent: ApplyIntent?, local: JSON?) -> [String: JSON] {
         guard let intent else { return [:] }
         let current = local?["fields"]?.objectValue ?? [:]
+        let steps = intent.stepsUnderWay(in: local)
         var writes: [String: JSON] = [:]
         for (name, value) in intent.written {
             let now = current[name] ?? .null
             if ConflictResolver.looselyEqual(value, now) {
                 writes[name] = now
-            } else if !ConflictResolver.looselyEqual(intent.before[name] ?? .null, now) {
+            } else if !ConflictResolver.looselyEqual(intent.before[name] ?? .null, now), !steps.contains(name) {
                 writes[name] = value
             }
         }

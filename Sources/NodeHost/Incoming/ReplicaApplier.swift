@@ -56,11 +56,14 @@ struct ReplicaApplier {
             .ack(AckMessage(lane: message.source.id, seq: message.seq, outcome: .failed(reason: reason)))
         }
         let existing: Twin?
+        // An apply of ours to the twin cut short before it was recorded (ConflictBase).
+        let intent: ApplyIntent?
         do {
-            existing = try context.store.read { tx in
-                if let twin = try tx.twin(connection: context.name, remoteID: message.source.id) { return twin }
-                if let target = message.target { return try tx.twin(connection: context.name, localID: target.id) }
-                return nil
+            (existing, intent) = try context.store.read { tx in
+                var twin = try tx.twin(connection: context.name, remoteID: message.source.id)
+                if twin == nil, let target = message.target { twin = try tx.twin(connection: context.name, localID: target.id) }
+                guard let twin else { return (nil, nil) }
+                return (twin, try tx.applyIntent(connection: context.name, localID: twin.localID))
             }
         } catch {
             return failures.retry(queued, "store: \(error)")
@@ -80,7 +83,7 @@ struct ReplicaApplier {
         var local: JSON?
         do {
             if let twin {
-                local = try readLocal(twin)
+                local = try readLocal(twin, interrupted: intent != nil)
             } else if let found = try creator.createdBeforeRestart(message), let id = found["id"]?.stringValue {
                 local = try instance.call("get", ["id": .string(id)]).json
                 twin = Twin(connection: context.name, localID: id)
@@ -108,12 +111,10 @@ struct ReplicaApplier {
         var keptLocal: Set<String> = []
         var decided: [ConflictResolver.Conflict] = []
         let sent: JSON?
-        let intent: ApplyIntent?
         do {
-            (sent, intent) = try context.store.read { tx in
-                guard let twin else { return (nil, nil) }
-                return (message.appliedSeq > 0 ? try tx.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq) : nil,
-                        try tx.applyIntent(connection: context.name, localID: twin.localID))
+            sent = try context.store.read { tx in
+                guard let twin, message.appliedSeq > 0 else { return nil }
+                return try tx.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq)
             }
         } catch {
             return failures.retry(queued, "store: \(error)")
@@ -222,6 +223,7 @@ struct ReplicaApplier {
                 }
             } else if initial != nil, let local {
                 after = local  // nothing to write: the entity is as read
+                after?["changedByConnector"] = nil  // about this read only, never a snapshot's
                 exact = true
             }
             guard let current = twin else { return failures.retry(queued, "create returned no entity") }
@@ -389,7 +391,11 @@ struct ReplicaApplier {
 
     /// The local entity: the twin's snapshot while the tracker reports its
     /// version unchanged (one small request), else a full read.
-    private func readLocal(_ twin: Twin) throws -> JSON {
+    /// - Parameter interrupted: an apply of ours to it was cut short: always
+    ///   a full read, asking which fields the connector's own account changed
+    ///   last (`authors`), so a step of that write is told from an edit.
+    private func readLocal(_ twin: Twin, interrupted: Bool) throws -> JSON {
+        if interrupted { return try instance.call("get", ["id": .string(twin.localID), "authors": true]).json }
         if let snapshot = twin.snapshot, let known = snapshot["version"]?.stringValue,
            let current = try instance.callIfDeclared("version", ["id": .string(twin.localID)])?.json["version"]?.stringValue,
            current == known {

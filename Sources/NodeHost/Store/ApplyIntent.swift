@@ -23,16 +23,36 @@ struct ApplyIntent: Sendable, Equatable {
     /// Field → the local value before the write.
     var before: [String: JSON]
 
-    /// `entity` with the written fields that still hold the written value
-    /// put back to their value before the apply.
+    /// `entity` with the written fields that still hold the written value,
+    /// or a step towards it (`stepsUnderWay`), put back to their value
+    /// before the apply.
     func undone(_ entity: JSON) -> JSON {
         guard var fields = entity["fields"]?.objectValue else { return entity }
-        for (name, value) in written where ConflictResolver.looselyEqual(value, fields[name] ?? .null) {
+        let steps = stepsUnderWay(in: entity)
+        for (name, value) in written where ConflictResolver.looselyEqual(value, fields[name] ?? .null) || steps.contains(name) {
             fields[name] = before[name] ?? .null
         }
         var result = entity
         result["fields"] = .object(fields)
         return result
+    }
+
+    /// The written fields where `entity`, read again with `get` `authors`,
+    /// shows the write still under way: a value neither written nor from
+    /// before, which the connector reports its own account changed last
+    /// (`changedByConnector`). A connector that writes in steps leaves such
+    /// a value when cut between two of them (Jira walks a workflow one
+    /// transition at a time); the retry writes on from there. Nobody else
+    /// wrote the field, so it is no local edit.
+    func stepsUnderWay(in entity: JSON?) -> Set<String> {
+        let own = Set(entity?["changedByConnector"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        guard !own.isEmpty else { return [] }
+        let current = entity?["fields"]?.objectValue ?? [:]
+        return Set(written.keys.filter { name in
+            let now = current[name] ?? .null
+            return own.contains(name) && !ConflictResolver.looselyEqual(written[name] ?? .null, now)
+                && !ConflictResolver.looselyEqual(before[name] ?? .null, now)
+        })
     }
 }
 

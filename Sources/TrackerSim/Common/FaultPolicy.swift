@@ -1,7 +1,8 @@
 import TandemJSON
 
 /// Faults a simulator injects, for tests of retry and back-off: a request rate
-/// limit (429 + whole-second `Retry-After`), a random 5xx rate, and added latency.
+/// limit (429 + whole-second `Retry-After`), a random 5xx rate, added latency,
+/// and 503s for chosen requests (`RequestFault`).
 public struct FaultPolicy: Sendable, Equatable {
     /// Requests allowed per wall-clock second; nil means unlimited.
     public var rateLimitPerSecond: Int?
@@ -9,19 +10,22 @@ public struct FaultPolicy: Sendable, Equatable {
     public var failRate: Double
     /// Milliseconds slept before answering each request.
     public var latencyMilliseconds: Int
+    public var failRequests: RequestFault?
 
-    public init(rateLimitPerSecond: Int? = nil, failRate: Double = 0, latencyMilliseconds: Int = 0) {
+    public init(rateLimitPerSecond: Int? = nil, failRate: Double = 0, latencyMilliseconds: Int = 0, failRequests: RequestFault? = nil) {
         self.rateLimitPerSecond = rateLimitPerSecond
         self.failRate = failRate
         self.latencyMilliseconds = latencyMilliseconds
+        self.failRequests = failRequests
     }
 
-    /// `{"rateLimit": N|null, "failRate": F, "latencyMs": N}`, the `/_sim/faults` shape.
+    /// `{"rateLimit": N|null, "failRate": F, "latencyMs": N, "failRequests": {…}|null}`, the `/_sim/faults` shape.
     var json: JSON {
         .object([
             "rateLimit": rateLimitPerSecond.map { .int(Int64($0)) } ?? .null,
             "failRate": .double(failRate),
             "latencyMs": .int(Int64(latencyMilliseconds)),
+            "failRequests": failRequests?.json ?? .null,
         ])
     }
 
@@ -43,8 +47,10 @@ public struct FaultPolicy: Sendable, Equatable {
             case "latencyMs":
                 guard let number = value.intValue, (0...60_000).contains(number) else { throw FaultPolicyError(message: "latencyMs must be a whole number from 0 to 60000") }
                 result.latencyMilliseconds = number
+            case "failRequests":
+                result.failRequests = value.isNull ? nil : try RequestFault(value)
             default:
-                throw FaultPolicyError(message: "unknown member '\(key)'; known: rateLimit, failRate, latencyMs")
+                throw FaultPolicyError(message: "unknown member '\(key)'; known: rateLimit, failRate, latencyMs, failRequests")
             }
         }
         return result

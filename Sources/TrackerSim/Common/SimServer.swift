@@ -73,7 +73,7 @@ final class SimServer: Sendable {
         stats.record(method: request.method)
         let policy = faults.policy
         if policy.latencyMilliseconds > 0 { usleep(UInt32(policy.latencyMilliseconds) * 1000) }
-        switch faults.decide(nowMillis: Timestamp.now()) {
+        switch faults.decide(nowMillis: Timestamp.now(), method: request.method, path: request.path) {
         case .pass: break
         case .rateLimited(let seconds):
             var response = flavor.error(429, "Rate limit exceeded")
@@ -81,7 +81,7 @@ final class SimServer: Sendable {
             for (name, value) in flavor.rateLimitHeaders(policy.rateLimitPerSecond ?? 0) { response.headers[name] = value }
             return response
         case .fail:
-            return flavor.error(503, "Service Unavailable (fault injected by the simulator's fail rate)")
+            return flavor.error(503, "Service Unavailable (fault injected by the simulator)")
         }
         if let user = credentials.authenticate(request.headers) ?? oauthUser(request.headers) {
             request.headers[Self.userHeader] = user

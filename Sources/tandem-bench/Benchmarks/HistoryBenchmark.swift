@@ -14,7 +14,7 @@ struct HistoryBenchmark: Command {
     static let help = """
         Usage: tandem-bench history [--pairs N] [--seconds S] [--rate OPS] [--seed X]
                                     [--kill-every MIN-MAX [--kill-simulators]] [--policies BLUE,GREEN]
-                                    [--fields F,…] [--settle S] [--keep-folder]
+                                    [--fields F,…] [--settle S] [--shared-account] [--keep-folder]
 
         Starts both simulators and both nodes from this build (after `make plugins`,
         or `make plugins CONFIG=release` for a release build) and:
@@ -40,7 +40,9 @@ struct HistoryBenchmark: Command {
         --fields limits the edits to some of summary, description, priority, status,
         assignee (default all). --seed X fixes the operation sequence (default: from the clock; printed).
         --policies sets each node's `conflicts` policy (default local-wins,remote-wins,
-        as in examples/jira-servicenow). Process logs go to a folder that is
+        as in examples/jira-servicenow). The nodes sign in as their own integration
+        users, as in production, so a node tells its own writes from people's by
+        their author; --shared-account has them use the people's account instead. Process logs go to a folder that is
         printed and kept when an invariant fails. Exits 1 when one does.
         """
 
@@ -55,6 +57,7 @@ struct HistoryBenchmark: Command {
         let fieldText = try arguments.option("--fields")
         let killSimulators = arguments.flag("--kill-simulators")
         let keep = arguments.flag("--keep-folder")
+        let sharedAccount = arguments.flag("--shared-account")
         try arguments.finish()
 
         let seed: UInt64
@@ -87,12 +90,14 @@ struct HistoryBenchmark: Command {
         let plan = HistoryPlan(seed: seed, pairs: pairCount, seconds: Double(seconds), rate: Double(rate), fields: fields)
         let replay = "tandem-bench history --pairs \(pairCount) --seconds \(seconds) --rate \(rate) --seed \(seed) --policies \(policyText)"
             + (killText.map { " --kill-every \($0)" } ?? "") + (fieldText.map { " --fields \($0)" } ?? "") + (killSimulators ? " --kill-simulators" : "")
+            + (sharedAccount ? " --shared-account" : "")
         print("seed \(seed): \(plan.operations.count) operations on \(pairCount) pairs; replay with: \(replay)")
 
         let folder = NSTemporaryDirectory() + "/tandem-bench-history-\(getpid())"
         try? FileManager.default.removeItem(atPath: folder)
         var options = SyncDeployment.Options(webhooks: true, pollSeconds: 2)
         options.workers = 4
+        options.dedicatedIntegrationUsers = !sharedAccount
         if killSimulators {
             // A killed simulator comes back on its port with its data.
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
