@@ -47,7 +47,9 @@ final class ReplicaFieldsTests: XCTestCase {
         }
         let ack = AckMessage(lane: "10", seq: 19, outcome: .applied(local: EntityRef(id: "abc")))
         _ = try store.write { try $0.storeInbox(connection: "c", kind: .ack, lane: "10", seq: 38, body: PeerMessage.ack(ack).json) }
-        let queued = try XCTUnwrap(try store.read { try $0.inboxHeads(connection: "c", now: Int64.max, limit: 10) }.first { $0.kind == .ack })
+        let queued = try XCTUnwrap(try store.read { tx in
+            try tx.inboxHeads(connection: "c", now: Int64.max, limit: 10).first { $0.kind == .ack }.flatMap { try tx.inboxMessage(id: $0.id) }
+        })
 
         _ = AckStage(context: context, failures: FailurePolicy(context: context)).process(queued, ack)
 

@@ -120,6 +120,9 @@ final class BulkRun: @unchecked Sendable {
             unsettled[index] = last
             position[last] = index
         }
+        // A finished run is kept for its counts; emptied tables keep the
+        // storage of their largest size unless replaced.
+        if unsettled.isEmpty { (unsettled, position, keys) = ([], [:], [:]) }
     }
 
     private func answer() -> JSON {

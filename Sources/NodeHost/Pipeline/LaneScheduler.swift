@@ -85,7 +85,7 @@ final class LaneScheduler: @unchecked Sendable {
                     for source in order {
                         switch source {
                         case .incoming:
-                            if let picked = pickIncoming(heads, tx) { return picked }
+                            if let picked = try pickIncoming(heads, tx) { return picked }
                         case .outgoing:
                             if let picked = pickOutgoing(pending, tx) { return picked }
                         }
@@ -102,8 +102,9 @@ final class LaneScheduler: @unchecked Sendable {
     /// (at most one item per worker) rarely hide all runnable ones.
     static let candidates = 64
 
-    private func pickIncoming(_ heads: [QueuedMessage], _ tx: StoreTransaction) -> (Item, [String])? {
-        for queued in heads where !Self.quickKeys(queued).contains(where: context.locks.isHeld) {
+    private func pickIncoming(_ heads: [InboxHead], _ tx: StoreTransaction) throws -> (Item, [String])? {
+        for head in heads where !Self.quickKeys(head.kind, lane: head.lane).contains(where: context.locks.isHeld) {
+            guard let queued = try tx.inboxMessage(id: head.id) else { continue }
             let decoded = Result { () throws(ProtocolError) -> PeerMessage in try queued.decoded() }
             let keys = laneKeys(queued, decoded, tx)
             if context.locks.tryAcquire(keys) { return (.incoming(queued, decoded), keys) }
@@ -119,7 +120,7 @@ final class LaneScheduler: @unchecked Sendable {
             if creating {
                 // Possibly the entity a first sync is creating right now: wait for its twin.
                 do {
-                    guard try tx.twin(connection: context.name, localID: change.localID) != nil else { continue }
+                    guard try tx.twinLink(connection: context.name, localID: change.localID) != nil else { continue }
                 } catch {
                     continue
                 }
@@ -131,10 +132,10 @@ final class LaneScheduler: @unchecked Sendable {
 
     /// Keys an inbox message holds that are known without decoding it or
     /// looking up its twin: enough to pass over a lane in work.
-    static func quickKeys(_ queued: QueuedMessage) -> [String] {
-        switch queued.kind {
-        case .replica, .link, .unlink: return ["in:" + queued.lane]
-        case .ack, .linkAck: return ["ack:" + queued.lane, "entity:" + queued.lane]
+    static func quickKeys(_ kind: QueuedMessage.Kind, lane: String) -> [String] {
+        switch kind {
+        case .replica, .link, .unlink: return ["in:" + lane]
+        case .ack, .linkAck: return ["ack:" + lane, "entity:" + lane]
         }
     }
 
@@ -150,9 +151,11 @@ final class LaneScheduler: @unchecked Sendable {
         }
         guard case .replica(let replica) = message else { return message.laneKeys(localTwin: nil) }
         do {
-            var twin = try tx.twin(connection: context.name, remoteID: replica.source.id)
-            if twin == nil, let target = replica.target { twin = try tx.twin(connection: context.name, localID: target.id) }
-            return message.laneKeys(localTwin: twin?.localID)
+            var localID = try tx.twinLocalID(connection: context.name, remoteID: replica.source.id)
+            if localID == nil, let target = replica.target, try tx.twinLink(connection: context.name, localID: target.id) != nil {
+                localID = target.id
+            }
+            return message.laneKeys(localTwin: localID)
         } catch {
             // Unknown twin: hold the peer lane only; the apply re-reads and retries on a store error.
             context.logger.error("cannot look up the twin of \(replica.source.label): \(error)", connection: context.name)

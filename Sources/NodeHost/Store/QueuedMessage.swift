@@ -33,6 +33,13 @@ struct QueuedMessage: Sendable, Equatable {
     }
 }
 
+/// Where an inbox message stands, without its body (`inboxHeads`).
+struct InboxHead: Sendable, Equatable {
+    var id: Int64
+    var kind: QueuedMessage.Kind
+    var lane: String
+}
+
 extension StoreTransaction {
     private func messages(_ table: String, where clause: String, _ values: [SQLValue]) throws -> [QueuedMessage] {
         let timeColumn = table == "outbox" ? "created_at" : "received_at"
@@ -92,15 +99,23 @@ extension StoreTransaction {
     }
 
     /// The head (lowest seq) of each runnable lane: not deferred, not parked.
-    func inboxHeads(connection: String, now: Int64, limit: Int) throws -> [QueuedMessage] {
-        try messages("inbox", where: """
-            connection = ? AND not_before <= ?
+    /// Read without bodies: a pick looks at many heads and takes one.
+    func inboxHeads(connection: String, now: Int64, limit: Int) throws -> [InboxHead] {
+        try query("""
+            SELECT id, kind, lane FROM inbox m WHERE connection = ? AND not_before <= ?
             AND id = (SELECT id FROM inbox h WHERE h.connection = m.connection AND h.kind = m.kind AND h.lane = m.lane
                       ORDER BY seq LIMIT 1)
             AND NOT EXISTS (SELECT 1 FROM parked WHERE parked.connection = m.connection
                             AND parked.lane = 'in:' || m.lane AND parked.state = 'open')
             ORDER BY id LIMIT ?
-            """, [.text(connection), .integer(now), .integer(Int64(limit))])
+            """, [.text(connection), .integer(now), .integer(Int64(limit))]) { row in
+            InboxHead(id: row.int64(0), kind: QueuedMessage.Kind(rawValue: row.text(1) ?? "") ?? .replica, lane: row.text(2) ?? "")
+        }
+    }
+
+    /// The inbox message with this id, body and all.
+    func inboxMessage(id: Int64) throws -> QueuedMessage? {
+        try messages("inbox", where: "id = ?", [.integer(id)]).first
     }
 
     /// The replica with the highest seq waiting in a lane.

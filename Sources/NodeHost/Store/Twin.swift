@@ -128,6 +128,14 @@ extension StoreTransaction {
         }.first
     }
 
+    /// The local id of the twin of the peer's `remoteID`, without parsing its
+    /// stored replicas: the scheduler asks for each replica it picks.
+    func twinLocalID(connection: String, remoteID: String) throws -> String? {
+        try query("SELECT local_id FROM twins WHERE connection = ? AND remote_id = ?", [.text(connection), .text(remoteID)]) {
+            $0.text(0)
+        }.first ?? nil
+    }
+
     /// The twin's `sentUpdated` alone, without parsing its stored replicas.
     func sentUpdated(connection: String, localID: String) throws -> String? {
         try query("SELECT sent_updated FROM twins WHERE connection = ? AND local_id = ?", [.text(connection), .text(localID)]) {
