@@ -115,11 +115,5 @@ enum BlobMemory {
     /// Call before handling attachment bytes; acts once per process.
     static func prepare() { _ = fixed }
 
-    private static let fixed: Bool = {
-        // mallopt(M_MMAP_THRESHOLD = -3, bytes), looked up at run time: the
-        // Glibc module does not export <malloc.h>.
-        guard let symbol = dlsym(nil, "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        return mallopt(-3, 1 << 20) == 1
-    }()
+    private static let fixed = Malloc.set(.mmapThreshold, 1 << 20)
 }

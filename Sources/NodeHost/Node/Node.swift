@@ -69,6 +69,7 @@ public final class Node: @unchecked Sendable {
     public func start() throws(NodeStartError) -> Int {
         changes.lock()
         defer { changes.unlock() }
+        Malloc.limitArenas()
         let config = self.config
         logger.redact(secrets(config))
         let store = try openStore()
