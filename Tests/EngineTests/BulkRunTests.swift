@@ -38,6 +38,29 @@ final class BulkRunTests: XCTestCase {
         XCTAssertEqual(progress["searching"], false)
     }
 
+    func testTwoPollsAtOnce_CountEachSyncedMemberOnce() throws {
+        let run = run(members: 700)
+        run.finishSearch(failure: nil)
+        let allSynced = { (ids: [String]) in Dictionary(uniqueKeysWithValues: ids.map { ($0, BulkRun.MemberState.synced) }) }
+        // The second poll runs while the first is reading the store, and moves members the first one picked.
+        _ = try run.progress { ids in
+            _ = try run.progress(allSynced)
+            return allSynced(ids)
+        }
+        let progress = try run.progress(allSynced)
+        XCTAssertEqual([progress["synced"], progress["pending"]], [700, 0])
+        XCTAssertEqual(progress["pendingEntities"]?.arrayValue?.count, 0)
+    }
+
+    func testParkedAndPendingLists_NameEachMemberByItsKey() throws {
+        let run = run(members: 3)
+        let progress = try run.progress { ids in
+            Dictionary(uniqueKeysWithValues: ids.map { ($0, $0 == "1" ? .parked("bad summary") : .pending) })
+        }
+        XCTAssertEqual(progress["parkedEntities"], [["id": "1", "key": "K-1", "reason": "bad summary"]])
+        XCTAssertEqual(Set(progress["pendingEntities"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []), ["K-0", "K-2"])
+    }
+
     func testRepeatsAcrossPages_AreOneMember() {
         let run = BulkRun(id: "run-1", connection: "c", query: "")
         XCTAssertTrue(run.admit("7"))

@@ -8,6 +8,10 @@ import TandemJSON
 /// `unsettled` once seen synced. Each `progress` call re-checks at most
 /// `refreshBatch` unsettled members (round robin), so polling a run costs
 /// the same at 200 matches as at 100,000. Lists in the answer are capped.
+///
+/// Memory: one array entry per unsettled member, found again by its index,
+/// and a set of ids only while the search runs; per-id tables took 21 MiB
+/// at 100,000 matches, most of the node's peak during a bulk link.
 final class BulkRun: @unchecked Sendable {
     enum MemberState: Equatable, Sendable {
         case pending
@@ -26,18 +30,22 @@ final class BulkRun: @unchecked Sendable {
     private let lock = NSLock()
     private var searching = true
     private var failure: String?
+    /// Every id matched so far, while the search runs (a repeat across pages).
     private var members: Set<String> = []
-    private var keys: [String: String] = [:]
-    /// Members not seen synced yet, with each one's index for O(1) removal.
-    private var unsettled: [String] = []
-    private var position: [String: Int] = [:]
+    /// Members not seen synced yet, in no order; removed by swapping in the last.
+    private var unsettled: [Member] = []
     private var rotation = 0
-    private var parkedReasons: [String: String] = [:]
-    private var outOfScopeReasons: [String: String] = [:]
+    private var parkedReasons: [String: (member: Member, reason: String)] = [:]
+    private var outOfScopeReasons: [String: (member: Member, reason: String)] = [:]
     private var matched = 0
     private var synced = 0
     private var skipped: [JSON] = []
     private var skippedCount = 0
+
+    private struct Member {
+        var id: String
+        var key: String
+    }
 
     init(id: String, connection: String, query: String) {
         self.id = id
@@ -57,11 +65,7 @@ final class BulkRun: @unchecked Sendable {
     }
 
     func queued(_ id: String, key: String) {
-        lock.withLock {
-            keys[id] = key
-            position[id] = unsettled.count
-            unsettled.append(id)
-        }
+        lock.withLock { unsettled.append(Member(id: id, key: key)) }
     }
 
     func skip(_ entry: JSON) {
@@ -83,26 +87,34 @@ final class BulkRun: @unchecked Sendable {
     /// Re-checks the next batch of unsettled members with `state`, then
     /// answers the run's counts.
     func progress(_ state: ([String]) throws -> [String: MemberState]) throws -> JSON {
-        let batch: [String] = lock.withLock {
+        let batch: [(index: Int, id: String)] = lock.withLock {
             guard !unsettled.isEmpty else { return [] }
             let count = min(Self.refreshBatch, unsettled.count)
-            return (0..<count).map { unsettled[(rotation + $0) % unsettled.count] }
+            return (0..<count).map { offset in
+                let index = (rotation + offset) % unsettled.count
+                return (index, unsettled[index].id)
+            }
         }
-        let states = batch.isEmpty ? [:] : try state(batch)
+        let states = batch.isEmpty ? [:] : try state(batch.map(\.id))
         return lock.withLock {
             rotation += batch.count
-            for (id, now) in states where position[id] != nil {
+            // Highest index first: swapping the last member into a slot
+            // never moves one still to be visited.
+            for (index, id) in batch.sorted(by: { $0.index > $1.index }) {
+                // A refresh running beside this one may have moved it; it is looked at again later.
+                guard let now = states[id], index < unsettled.count, unsettled[index].id == id else { continue }
+                let member = unsettled[index]
+                (parkedReasons[id], outOfScopeReasons[id]) = (nil, nil)
                 switch now {
                 case .synced:
                     synced += 1
-                    (parkedReasons[id], outOfScopeReasons[id]) = (nil, nil)
-                    remove(id)
+                    remove(at: index)
                 case .parked(let reason):
-                    (parkedReasons[id], outOfScopeReasons[id]) = (reason, nil)
+                    parkedReasons[id] = (member, reason)
                 case .outOfScope(let reason):
-                    (parkedReasons[id], outOfScopeReasons[id]) = (nil, reason)
+                    outOfScopeReasons[id] = (member, reason)
                 case .pending:
-                    (parkedReasons[id], outOfScopeReasons[id]) = (nil, nil)
+                    break
                 }
             }
             if rotation >= unsettled.count { rotation = 0 }
@@ -110,31 +122,26 @@ final class BulkRun: @unchecked Sendable {
         }
     }
 
-    /// Swaps `id` with the last unsettled member and drops it (and its key:
-    /// only unsettled members are listed).
-    private func remove(_ id: String) {
-        guard let index = position.removeValue(forKey: id) else { return }
-        keys[id] = nil
+    /// Drops the member at `index`, swapping the last one into its place.
+    private func remove(at index: Int) {
         let last = unsettled.removeLast()
-        if index < unsettled.count {
-            unsettled[index] = last
-            position[last] = index
-        }
-        // A finished run is kept for its counts; emptied tables keep the
-        // storage of their largest size unless replaced.
-        if unsettled.isEmpty { (unsettled, position, keys) = ([], [:], [:]) }
+        if index < unsettled.count { unsettled[index] = last }
+        // A finished run is kept for its counts: let go of the storage.
+        if unsettled.isEmpty { unsettled = [] }
     }
 
     private func answer() -> JSON {
         let queued = matched - skippedCount
         let parked = parkedReasons.count, outOfScope = outOfScopeReasons.count
-        func listed(_ reasons: [String: String]) -> [JSON] {
-            reasons.prefix(Self.listed).map { id, reason in ["id": .string(id), "key": .string(keys[id] ?? id), "reason": .string(reason)] }
+        func listed(_ reasons: [String: (member: Member, reason: String)]) -> [JSON] {
+            reasons.values.prefix(Self.listed).map {
+                ["id": .string($0.member.id), "key": .string($0.member.key), "reason": .string($0.reason)]
+            }
         }
         var pendingList: [JSON] = []
-        for id in unsettled where parkedReasons[id] == nil && outOfScopeReasons[id] == nil {
+        for member in unsettled where parkedReasons[member.id] == nil && outOfScopeReasons[member.id] == nil {
             if pendingList.count == Self.listed { break }
-            pendingList.append(["id": .string(id), "key": .string(keys[id] ?? id)])
+            pendingList.append(["id": .string(member.id), "key": .string(member.key)])
         }
         return [
             "run": .string(id), "connection": .string(connection), "query": .string(query),
