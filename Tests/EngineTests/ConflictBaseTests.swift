@@ -59,6 +59,32 @@ final class ConflictBaseTests: XCTestCase {
         XCTAssertEqual(conflicts, [])
     }
 
+    /// The race (history checker, remote-wins on both, no kills): we sent
+    /// Done in replica 28 and To Do in 30; a person set Done again. The
+    /// peer's replica, built on 28, brought its own edit to In Progress.
+    /// Done equals the base, yet it is an edit here: weighed as unchanged,
+    /// the peer's value overwrote the person's latest edit.
+    func testAnEditBackToTheBaseValue_SentSinceTheBase_IsAnEditHere() {
+        let twin = twin(base: ["status": "Done"], marks: ["status": 27], nextSeq: 31)
+        let sentSince: [(seq: Int64, fields: JSON)] = [(29, ["status": "Done"]), (30, ["status": "To Do"])]
+        let changed = ConflictBase.changedHere(of: twin, base: ["status": "Done"], appliedSeq: 28, sentSince: sentSince)
+        XCTAssertEqual(changed, ["status"])
+        let outcome = ConflictResolver(policy: ConflictPolicy(default: .localWins, fields: [:])).resolve(
+            changes: ["fields": ["status": "In Progress"]], local: ["fields": ["status": "Done"]], base: ["status": "Done"],
+            changedHere: changed, localTime: nil, remoteTime: nil)
+        guard case .apply(let written, let conflicts, let kept) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(conflicts.map(\.field), ["status"], "both sides changed it since the base")
+        XCTAssertNil(written["fields"]?["status"])
+        XCTAssertEqual(kept, ["status"])
+    }
+
+    func testAValueSentBeforeALaterAgreement_IsNoEditHere() {
+        // We sent To Do in 29, then agreed on the peer's Done (our newest replica then: 30), and sent Done in 31.
+        let twin = twin(base: ["status": "Done"], marks: ["status": 30], nextSeq: 32)
+        let sentSince: [(seq: Int64, fields: JSON)] = [(29, ["status": "To Do"]), (30, ["status": "To Do"]), (31, ["status": "Done"])]
+        XCTAssertEqual(ConflictBase.changedHere(of: twin, base: ["status": "Done"], appliedSeq: 28, sentSince: sentSince), [])
+    }
+
     func testRecord_MovesOnlyTheAgreedFields() {
         var twin = twin(base: ["summary": "old", "priority": "Low"], marks: ["priority": 1])
         ConflictBase.record(agreed: ["summary"], after: ["summary": "new", "priority": "High"], mark: BaseMark(ours: 2, peerApplied: 2), into: &twin)
