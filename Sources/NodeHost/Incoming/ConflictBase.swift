@@ -98,14 +98,11 @@ enum ConflictBase {
     }
 
     /// The fields an apply agrees on: what it writes, less what it keeps at
-    /// the local value; what the script `confirmed` (assigned the value the
-    /// entity holds: the sides agree, nothing to write); plus what an
-    /// interrupted apply of ours wrote
+    /// the local value; plus what an interrupted apply of ours wrote
     /// (`interruptedWrites`: the script may record no change there, or keep
     /// a later local edit, yet the peer sent that value and we held it).
-    static func agreed(changes: JSON, keptLocal: Set<String>, confirmed: Set<String> = [], interrupted: ApplyIntent?,
-                       local: JSON?) -> Set<String> {
-        Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal).union(confirmed)
+    static func agreed(changes: JSON, keptLocal: Set<String>, interrupted: ApplyIntent?, local: JSON?) -> Set<String> {
+        Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
             .union(interruptedWrites(interrupted, local: local).keys)
     }
 

@@ -101,9 +101,8 @@ struct ReplicaApplier {
             local = TwinMarks(context: context).withCommentTwins(entity, localID: twin.localID)
         }
         let changes: JSON
-        let confirmed: Set<String>
         do {
-            (changes, confirmed) = try runScript(message, twin: twin, local: local, label: label)
+            changes = try runScript(message, twin: twin, local: local, label: label)
         } catch {
             return failures.park(queued, label: label, "\(error)", answer: failed("\(error)"))
         }
@@ -148,7 +147,7 @@ struct ReplicaApplier {
                 return failures.park(queued, label: label, reason, answer: failed(reason))
             }
         }
-        let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, confirmed: confirmed, interrupted: intent, local: local)
+        let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, interrupted: intent, local: local)
         return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
                      interrupted: intent)
     }
@@ -159,9 +158,8 @@ struct ReplicaApplier {
         return ConflictResolver.Tie(rule: peer.rule, localWins: peer.localWinsTie(with: stance, localID: localID, remoteID: remoteID))
     }
 
-    /// Runs the incoming script; the changes it recorded on `issue`, and the
-    /// fields it confirmed (assigned the value they hold).
-    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> (JSON, Set<String>) {
+    /// Runs the incoming script; the changes it recorded on `issue`.
+    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> JSON {
         let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
         let run = ScriptRun(script)
         run.bind("replica", message.replica)
@@ -177,7 +175,7 @@ struct ReplicaApplier {
         ScriptHelpers.bindLogAndDebug(into: run, host: host)
         ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
-        return (view.changes, view.confirmedFields)
+        return view.changes
     }
 
     private func record(_ conflicts: [ConflictResolver.Conflict], entity: String) {
