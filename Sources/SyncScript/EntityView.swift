@@ -12,8 +12,6 @@ import TandemJSON
 /// fields under `fields`, the top-level members `comments` and `attachments`
 /// beside it, holding only the elements to add (those not already on the
 /// entity). In-place edits (`issue.labels.add("x")`) count as changes too.
-/// A field assigned the value it already holds is no change but is
-/// `confirmedFields`: the script found both sides agree on it.
 ///
 /// Thread: belongs to one run.
 public final class EntityView {
@@ -43,10 +41,6 @@ public final class EntityView {
     /// The recorded changes (see the type comment); `{"fields": {}}` before
     /// the run ends or when nothing changed.
     public var changes: JSON { finished ?? .object(["fields": .object([:])]) }
-
-    /// Fields the run assigned and left at the entity's value (after the run).
-    public private(set) var confirmedFields: Set<String> = []
-    private var assignedFields: Set<String> = []
 
     /// Whether to note the members scripts read (off by default: it costs a
     /// set insertion per read). The sync engine turns it on to learn which
@@ -80,10 +74,7 @@ public final class EntityView {
             } catch {
                 throw .runtime("issue.\(name) cannot be stored: \(error.message)", .none)
             }
-            guard json != original(name) ?? .null else {
-                if assignedFields.contains(name) { confirmedFields.insert(name) }
-                continue
-            }
+            guard json != original(name) ?? .null else { continue }
             if Self.writableTopLevel.contains(name) {
                 // Only additions: elements the entity does not have yet.
                 let existing = original(name)?.arrayValue ?? []
@@ -131,7 +122,6 @@ extension EntityView: ScriptObject {
         }
         _ = try value.json(in: run, at: loc)  // fail here, not after the run
         cache.set(name, value)
-        if !Self.topLevel.contains(name) { assignedFields.insert(name) }
     }
 
     func call(_ name: String, _ args: [Value], in run: Interpreter, at loc: Loc) throws(Failure) -> Value {

@@ -15,10 +15,6 @@ import XCTest
 /// `previous` wrote nothing and the incident stayed New.
 final class BundledStatusMappingTests: XCTestCase {
     private func changes(_ script: String, issue: JSON, replica: JSON, previous: JSON) throws -> JSON {
-        try view(script, issue: issue, replica: replica, previous: previous).changes["fields"] ?? [:]
-    }
-
-    private func view(_ script: String, issue: JSON, replica: JSON, previous: JSON) throws -> EntityView {
         let path = TestPaths.packageRoot + "/examples/jira-servicenow/" + script
         let run = ScriptRun(try Script(source: try String(contentsOfFile: path, encoding: .utf8), file: path))
         let view = EntityView(["id": "1", "fields": issue, "comments": [], "attachments": []], mode: .recording)
@@ -31,7 +27,7 @@ final class BundledStatusMappingTests: XCTestCase {
         ScriptHelpers.bindLogAndDebug(into: run, host: host)
         ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
-        return view
+        return view.changes["fields"] ?? [:]
     }
 
     private let incident: JSON = ["short_description": "s", "description": "",
@@ -52,24 +48,6 @@ final class BundledStatusMappingTests: XCTestCase {
                                  replica: ["summary": "s", "description": "", "status": "To Do", "priority": "Highest"],
                                  previous: ["status": "To Do", "priority": "Highest"])
         XCTAssertEqual(fields["priority"], "1 - Critical")
-    }
-
-    func testStateAndPriorityTheSidesAgreeOn_AreConfirmedForTheNode_NotWritten() throws {
-        var onHold = incident
-        onHold["state"] = ["id": "3", "name": "On Hold"]
-        let view = try view("servicenow-incoming.sync", issue: onHold,
-                            replica: ["summary": "s", "description": "", "status": "In Progress", "priority": "Low"],
-                            previous: ["status": "To Do", "priority": "High"])
-        XCTAssertEqual(view.changes["fields"], [:])
-        XCTAssertTrue(view.confirmedFields.isSuperset(of: ["state", "priority"]), "\(view.confirmedFields)")
-    }
-
-    func testStatusAndPriorityTheSidesAgreeOn_AreConfirmedForTheNode_NotWritten() throws {
-        let view = try view("jira-incoming.sync", issue: issue,
-                            replica: ["short_description": "s", "description": "", "state": "On Hold", "priority": "4 - Low"],
-                            previous: ["state": "New", "priority": "2 - High"])
-        XCTAssertEqual(view.changes["fields"], [:])
-        XCTAssertTrue(view.confirmedFields.isSuperset(of: ["status", "priority"]), "\(view.confirmedFields)")
     }
 
     func testJiraInProgress_LeavesAnIncidentOnHold() throws {

@@ -76,18 +76,6 @@ final class EntityViewTests: XCTestCase {
         XCTAssertEqual(view.changes, ["fields": [:]])
     }
 
-    func testIncomingAssignment_ofTheCurrentValueConfirmsTheField() throws {
-        XCTAssertEqual(try run("issue.status = issue.status", mode: .recording).view.confirmedFields, ["status"])
-    }
-
-    func testIncomingAssignment_ofANewValueDoesNotConfirm() throws {
-        XCTAssertEqual(try run("issue.summary = \"Printer fixed\"", mode: .recording).view.confirmedFields, [])
-    }
-
-    func testIncomingRead_withoutAssignmentDoesNotConfirm() throws {
-        XCTAssertEqual(try run("def s = issue.status", mode: .recording).view.confirmedFields, [])
-    }
-
     func testIncomingInPlaceEdit_isRecorded() throws {
         let view = try run("issue.labels.add('urgent')\nissue.status.name = 'Done'", mode: .recording).view
         XCTAssertEqual(view.changes, ["fields": ["labels": ["hw", "urgent"], "status": ["id": "3", "name": "Done"]]])

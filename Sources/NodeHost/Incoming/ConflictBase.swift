@@ -82,19 +82,6 @@ enum ConflictBase {
         return changed
     }
 
-    /// The fields the script confirmed (assigned the value they hold: the
-    /// peer's value means the same) that changed here since the base: both
-    /// sides moved to one value, which the base must now hold, or a later
-    /// return here to the older value looks like no edit. A confirmed field
-    /// still at its base is no news: the peer's value may be stale, equal
-    /// by chance to an edit here it has not seen, and marking it agreed
-    /// would hide that edit from the next check.
-    static func reachedOnBothSides(confirmed: Set<String>, local: JSON, base: JSON) -> Set<String> {
-        let fields = local["fields"]?.objectValue ?? [:]
-        let baseFields = base.objectValue ?? [:]
-        return confirmed.filter { !ConflictResolver.looselyEqual(fields[$0] ?? .null, baseFields[$0] ?? .null) }
-    }
-
     /// Values the peer also knew, beside the base, when replicas crossed: we
     /// agreed on the peer's value after sending our replica `appliedSeq`,
     /// but the peer built that value before applying `appliedSeq`, and has
@@ -111,13 +98,11 @@ enum ConflictBase {
     }
 
     /// The fields an apply agrees on: what it writes, less what it keeps at
-    /// the local value; the `confirmed` fields both sides reached on their
-    /// own (`reachedOnBothSides`); plus what an interrupted apply of ours wrote
+    /// the local value; plus what an interrupted apply of ours wrote
     /// (`interruptedWrites`: the script may record no change there, or keep
     /// a later local edit, yet the peer sent that value and we held it).
-    static func agreed(changes: JSON, keptLocal: Set<String>, confirmed: Set<String> = [], interrupted: ApplyIntent?,
-                       local: JSON?) -> Set<String> {
-        Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal).union(confirmed)
+    static func agreed(changes: JSON, keptLocal: Set<String>, interrupted: ApplyIntent?, local: JSON?) -> Set<String> {
+        Set(changes["fields"]?.objectValue?.keys.map { $0 } ?? []).subtracting(keptLocal)
             .union(interruptedWrites(interrupted, local: local).keys)
     }
 

@@ -101,16 +101,14 @@ struct ReplicaApplier {
             local = TwinMarks(context: context).withCommentTwins(entity, localID: twin.localID)
         }
         let changes: JSON
-        let confirmed: Set<String>
         do {
-            (changes, confirmed) = try runScript(message, twin: twin, local: local, label: label)
+            changes = try runScript(message, twin: twin, local: local, label: label)
         } catch {
             return failures.park(queued, label: label, "\(error)", answer: failed("\(error)"))
         }
 
         var written = changes
         var keptLocal: Set<String> = []
-        var reachedOnBothSides: Set<String> = []
         var decided: [ConflictResolver.Conflict] = []
         let sent: JSON?
         let sentSince: [(seq: Int64, fields: JSON)]
@@ -124,7 +122,6 @@ struct ReplicaApplier {
             return failures.retry(queued, "store: \(error)")
         }
         if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq, interrupted: intent, local: local) {
-            reachedOnBothSides = ConflictBase.reachedOnBothSides(confirmed: confirmed, local: local, base: base)
             let resolver = ConflictResolver(policy: conflictPolicy)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            alsoKnown: ConflictBase.alsoKnown(of: twin, sent: sent, appliedSeq: message.appliedSeq),
@@ -150,8 +147,7 @@ struct ReplicaApplier {
                 return failures.park(queued, label: label, reason, answer: failed(reason))
             }
         }
-        let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, confirmed: reachedOnBothSides, interrupted: intent,
-                                         local: local)
+        let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, interrupted: intent, local: local)
         return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
                      interrupted: intent)
     }
@@ -162,9 +158,8 @@ struct ReplicaApplier {
         return ConflictResolver.Tie(rule: peer.rule, localWins: peer.localWinsTie(with: stance, localID: localID, remoteID: remoteID))
     }
 
-    /// Runs the incoming script; the changes it recorded on `issue`, and the
-    /// fields it confirmed (assigned the value they hold).
-    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> (JSON, Set<String>) {
+    /// Runs the incoming script; the changes it recorded on `issue`.
+    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> JSON {
         let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
         let run = ScriptRun(script)
         run.bind("replica", message.replica)
@@ -180,7 +175,7 @@ struct ReplicaApplier {
         ScriptHelpers.bindLogAndDebug(into: run, host: host)
         ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
-        return (view.changes, view.confirmedFields)
+        return view.changes
     }
 
     private func record(_ conflicts: [ConflictResolver.Conflict], entity: String) {
