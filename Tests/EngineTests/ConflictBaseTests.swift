@@ -31,30 +31,32 @@ final class ConflictBaseTests: XCTestCase {
                        ["summary": "edit1"])
     }
 
-    /// The race (history checker, remote-wins on both, no kills): we sent
-    /// Done in replica 28 and To Do in 30; a person set Done again. The
-    /// peer's replica, built on 28, brought its own edit to In Progress.
-    /// Done equals the base, yet it is an edit here: weighed as unchanged,
-    /// the peer's value overwrote the person's latest edit.
-    func testAnEditBackToTheBaseValue_SentSinceTheBase_IsAnEditHere() {
-        let twin = twin(base: ["status": "Done"], marks: ["status": 27], nextSeq: 31)
-        let sentSince: [(seq: Int64, fields: JSON)] = [(29, ["status": "Done"]), (30, ["status": "To Do"])]
-        let changed = ConflictBase.changedHere(of: twin, base: ["status": "Done"], appliedSeq: 28, sentSince: sentSince)
-        XCTAssertEqual(changed, ["status"])
-        let outcome = ConflictResolver(policy: ConflictPolicy(default: .localWins, fields: [:])).resolve(
-            changes: ["fields": ["status": "In Progress"]], local: ["fields": ["status": "Done"]], base: ["status": "Done"],
-            changedHere: changed, localTime: nil, remoteTime: nil)
-        guard case .apply(let written, let conflicts, let kept) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(conflicts.map(\.field), ["status"], "both sides changed it since the base")
-        XCTAssertNil(written["fields"]?["status"])
-        XCTAssertEqual(kept, ["status"])
+    func testAgreed_AFieldTheScriptConfirmed_IsAgreed() {
+        XCTAssertEqual(ConflictBase.agreed(changes: ["fields": ["summary": "theirs"]], keptLocal: [], confirmed: ["priority"],
+                                           interrupted: nil, local: nil), ["summary", "priority"])
     }
 
-    func testAValueSentBeforeALaterAgreement_IsNoEditHere() {
-        // We sent To Do in 29, then agreed on the peer's Done (our newest replica then: 30), and sent Done in 31.
-        let twin = twin(base: ["status": "Done"], marks: ["status": 30], nextSeq: 32)
-        let sentSince: [(seq: Int64, fields: JSON)] = [(29, ["status": "To Do"]), (30, ["status": "To Do"]), (31, ["status": "Done"])]
-        XCTAssertEqual(ConflictBase.changedHere(of: twin, base: ["status": "Done"], appliedSeq: 28, sentSince: sentSince), [])
+    /// The race (history checker, remote-wins on both, contended pair): our
+    /// replica 10 said "2 - High"; the peer's replica 14 said Lowest while
+    /// the incident already held "5 - Planning", so the apply wrote nothing;
+    /// then a person set the incident back to "2 - High", and the peer's
+    /// replica 16, built before it applied anything of ours after 10, still
+    /// said Lowest. Judged against 10 the incident looked unchanged and the
+    /// peer's stale Lowest overwrote the person's edit.
+    func testACrossingReplicaBuiltOnAnOlderBase_AfterAnApplyFoundTheFieldEqual_IsNotTakenForAPeerEdit() {
+        var twin = twin(base: ["priority": "2 - High"], marks: ["priority": 9], nextSeq: 12)
+        let agreed = ConflictBase.agreed(changes: ["fields": [:]], keptLocal: [], confirmed: ["priority"], interrupted: nil, local: nil)
+        ConflictBase.record(agreed: agreed, after: ["priority": "5 - Planning"], mark: BaseMark(ours: 11, peerApplied: 10), into: &twin)
+
+        let base = ConflictBase.base(of: twin, sent: ["priority": "2 - High"], appliedSeq: 10)
+        XCTAssertEqual(base?["priority"], "5 - Planning")
+        let outcome = ConflictResolver(policy: ConflictPolicy(default: .remoteWins, fields: [:])).resolve(
+            changes: ["fields": ["priority": "5 - Planning"]], local: ["fields": ["priority": "2 - High"]], base: base ?? .null,
+            alsoKnown: [:], localTime: nil, remoteTime: nil, tie: nil)
+        guard case .apply(let written, let conflicts, let kept) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(written["fields"]?["priority"], nil, "the person's edit stays")
+        XCTAssertEqual(kept, ["priority"])
+        XCTAssertEqual(conflicts, [])
     }
 
     func testRecord_MovesOnlyTheAgreedFields() {

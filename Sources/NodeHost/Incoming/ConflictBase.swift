@@ -64,24 +64,6 @@ enum ConflictBase {
         return writes
     }
 
-    /// Fields changed here since the base even where they hold the base
-    /// value again: one of our replicas built after the base's moment (after
-    /// `appliedSeq` and after the field's last agreement) carried another
-    /// value. A person's A → B → A is an edit; compared by value alone it
-    /// looked like none, and a crossing peer edit overwrote it.
-    /// - Parameter sentSince: our replicas' fields after `appliedSeq`, as kept.
-    static func changedHere(of twin: Twin, base: JSON?, appliedSeq: Int64, sentSince: [(seq: Int64, fields: JSON)]) -> Set<String> {
-        let baseFields = base?.objectValue ?? [:]
-        var changed: Set<String> = []
-        for (seq, fields) in sentSince where seq > appliedSeq {
-            for (name, value) in fields.objectValue ?? [:] where !changed.contains(name) {
-                guard seq > (twin.baseMarks[name]?.ours ?? 0) else { continue }
-                if !ConflictResolver.looselyEqual(value, baseFields[name] ?? .null) { changed.insert(name) }
-            }
-        }
-        return changed
-    }
-
     /// Values the peer also knew, beside the base, when replicas crossed: we
     /// agreed on the peer's value after sending our replica `appliedSeq`,
     /// but the peer built that value before applying `appliedSeq`, and has

@@ -53,10 +53,8 @@ struct ConflictResolver {
     ///     (`ConflictBase.alsoKnown`): an incoming value equal to it is no
     ///     edit of the peer's. (A local value equal to it is an edit here:
     ///     we had agreed on the base since.)
-    ///   - changedHere: fields changed here since the base although back at
-    ///     its value (`ConflictBase.changedHere`).
     ///   - tie: set when the peer decides by the same rule as ours.
-    func resolve(changes: JSON, local: JSON, base: JSON, alsoKnown: [String: JSON] = [:], changedHere: Set<String> = [],
+    func resolve(changes: JSON, local: JSON, base: JSON, alsoKnown: [String: JSON] = [:],
                  localTime: Int64?, remoteTime: Int64?, tie: Tie? = nil) -> Outcome {
         guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: [], keptLocal: []) }
         let current = local["fields"]?.objectValue ?? [:]
@@ -66,7 +64,7 @@ struct ConflictResolver {
         for (name, incoming) in fields.sorted(by: { $0.key < $1.key }) {
             let mine = current[name] ?? .null
             let was = baseFields[name] ?? .null
-            guard !Self.looselyEqual(mine, was) || changedHere.contains(name) else { continue }  // not changed here: apply
+            guard !Self.looselyEqual(mine, was) else { continue }          // not changed here: apply
             if Self.looselyEqual(incoming, mine) {
                 fields[name] = nil                                          // both sides agree
                 continue

@@ -111,12 +111,10 @@ struct ReplicaApplier {
         var keptLocal: Set<String> = []
         var decided: [ConflictResolver.Conflict] = []
         let sent: JSON?
-        let sentSince: [(seq: Int64, fields: JSON)]
         do {
-            (sent, sentSince) = try context.store.read { tx in
-                guard let twin else { return (nil, []) }
-                return (message.appliedSeq > 0 ? try tx.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq) : nil,
-                        try tx.replicaFields(connection: context.name, localID: twin.localID, after: message.appliedSeq))
+            sent = try context.store.read { tx in
+                guard let twin, message.appliedSeq > 0 else { return nil }
+                return try tx.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq)
             }
         } catch {
             return failures.retry(queued, "store: \(error)")
@@ -125,8 +123,6 @@ struct ReplicaApplier {
             let resolver = ConflictResolver(policy: conflictPolicy)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            alsoKnown: ConflictBase.alsoKnown(of: twin, sent: sent, appliedSeq: message.appliedSeq),
-                                           changedHere: ConflictBase.changedHere(of: twin, base: base, appliedSeq: message.appliedSeq,
-                                                                                 sentSince: sentSince),
                                            localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
                                            remoteTime: message.source.updated.flatMap(Timestamp.parse) ?? message.noticedAt,
                                            tie: tie(with: message.stance, localID: twin.localID, remoteID: message.source.id))

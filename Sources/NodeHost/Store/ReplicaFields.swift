@@ -20,12 +20,6 @@ extension StoreTransaction {
                 [.text(connection), .text(localID), .integer(seq), .json(fields)])
     }
 
-    /// The fields of our replicas after `seq`, oldest first.
-    func replicaFields(connection: String, localID: String, after seq: Int64) throws -> [(seq: Int64, fields: JSON)] {
-        try query("SELECT seq, fields FROM replica_fields WHERE connection = ? AND local_id = ? AND seq > ? ORDER BY seq",
-                  [.text(connection), .text(localID), .integer(seq)]) { row in (row.int64(0), try row.json(1) ?? .null) }
-    }
-
     func replicaFields(connection: String, localID: String, seq: Int64) throws -> JSON? {
         try query("SELECT fields FROM replica_fields WHERE connection = ? AND local_id = ? AND seq = ?",
                   [.text(connection), .text(localID), .integer(seq)]) { try $0.json(0) }.first ?? nil
