@@ -31,34 +31,6 @@ final class ConflictBaseTests: XCTestCase {
                        ["summary": "edit1"])
     }
 
-    func testAgreed_AFieldTheScriptConfirmed_IsAgreed() {
-        XCTAssertEqual(ConflictBase.agreed(changes: ["fields": ["summary": "theirs"]], keptLocal: [], confirmed: ["priority"],
-                                           interrupted: nil, local: nil), ["summary", "priority"])
-    }
-
-    /// The race (history checker, remote-wins on both, contended pair): our
-    /// replica 10 said "2 - High"; the peer's replica 14 said Lowest while
-    /// the incident already held "5 - Planning", so the apply wrote nothing;
-    /// then a person set the incident back to "2 - High", and the peer's
-    /// replica 16, built before it applied anything of ours after 10, still
-    /// said Lowest. Judged against 10 the incident looked unchanged and the
-    /// peer's stale Lowest overwrote the person's edit.
-    func testACrossingReplicaBuiltOnAnOlderBase_AfterAnApplyFoundTheFieldEqual_IsNotTakenForAPeerEdit() {
-        var twin = twin(base: ["priority": "2 - High"], marks: ["priority": 9], nextSeq: 12)
-        let agreed = ConflictBase.agreed(changes: ["fields": [:]], keptLocal: [], confirmed: ["priority"], interrupted: nil, local: nil)
-        ConflictBase.record(agreed: agreed, after: ["priority": "5 - Planning"], mark: BaseMark(ours: 11, peerApplied: 10), into: &twin)
-
-        let base = ConflictBase.base(of: twin, sent: ["priority": "2 - High"], appliedSeq: 10)
-        XCTAssertEqual(base?["priority"], "5 - Planning")
-        let outcome = ConflictResolver(policy: ConflictPolicy(default: .remoteWins, fields: [:])).resolve(
-            changes: ["fields": ["priority": "5 - Planning"]], local: ["fields": ["priority": "2 - High"]], base: base ?? .null,
-            alsoKnown: [:], localTime: nil, remoteTime: nil, tie: nil)
-        guard case .apply(let written, let conflicts, let kept) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(written["fields"]?["priority"], nil, "the person's edit stays")
-        XCTAssertEqual(kept, ["priority"])
-        XCTAssertEqual(conflicts, [])
-    }
-
     func testRecord_MovesOnlyTheAgreedFields() {
         var twin = twin(base: ["summary": "old", "priority": "Low"], marks: ["priority": 1])
         ConflictBase.record(agreed: ["summary"], after: ["summary": "new", "priority": "High"], mark: BaseMark(ours: 2, peerApplied: 2), into: &twin)
