@@ -1,4 +1,5 @@
 import Foundation
+import TandemHTTP
 import TandemJSON
 import TestSupport
 import XCTest
@@ -52,6 +53,36 @@ final class LinkingEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("12 matched, 12 synced, 0 parked, 0 still pending, 0 skipped"), result.stdout)
         let summaries = try deployment.serviceNow.incidents().compactMap { $0["short_description"]?.stringValue }.sorted()
         XCTAssertEqual(summaries, (1...12).map { "Paged bulk \($0)" }.sorted(), "each issue arrives exactly once")
+    }
+
+    func testBulkSyncOfTheTriggerQuery_AsksNoScopeQuestions_AnotherQueryAsksOnePerEntity() throws {
+        try startWithoutTriggers()
+        for number in 1...3 {
+            _ = try deployment.jira.request("POST", "/rest/api/2/issue", ["fields": [
+                "project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": .string("Labelled \(number)"), "labels": ["bulk"],
+            ]])
+        }
+        for number in 1...4 { _ = try deployment.jira.createIssue("Plain \(number)") }
+
+        let narrower = try deployment.run(["sync", "--query", "project = SUP AND labels = bulk", "--connection", connection,
+                                           "--timeout", "60"], node: "blue")
+        XCTAssertTrue(narrower.stdout.contains("3 matched, 3 synced"), narrower.stdout + narrower.stderr)
+        XCTAssertEqual(try blueScopeChecks(by: "tracker"), 3, "a query other than the trigger query cannot vouch for scope")
+
+        let whole = try deployment.run(["sync", "--query", "project = SUP", "--connection", connection, "--timeout", "60"], node: "blue")
+        XCTAssertTrue(whole.stdout.contains("7 matched, 7 synced"), whole.stdout + whole.stderr)
+        XCTAssertEqual(try blueScopeChecks(by: "tracker"), 3, "the trigger query's own matches are in scope")
+        XCTAssertEqual(try blueScopeChecks(by: "query"), 4, "the four not yet linked")
+        XCTAssertEqual(try deployment.serviceNow.incidents().count, 7)
+    }
+
+    /// Blue's scope decisions made `by` one way, in or out.
+    private func blueScopeChecks(by: String) throws -> Double {
+        let text = try HTTPClient(maxIdleConnectionsPerHost: 0).send(HTTPClientRequest(method: "GET", url: deployment.blue.url + "/metrics")).text
+        return text.split(separator: "\n")
+            .filter { $0.hasPrefix("tandem_scope_checks_total{") && $0.contains("by=\"\(by)\"") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0, +)
     }
 
     func testBulkSync_ReportsStillPendingAndFailsWhenThePeerIsDown() throws {

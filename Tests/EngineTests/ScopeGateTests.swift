@@ -78,6 +78,13 @@ final class ScopeGateTests: XCTestCase {
         XCTAssertEqual(asked(gate), 0)
     }
 
+    func testASyncQueryOfTheTriggerQuery_CostsNoRequest() throws {
+        let entity = try created("bulk")
+        let gate = try gate()
+        XCTAssertNil(try gate.refusal(for: entity, localID: entity["id"]!.stringValue!, announcedBy: "query"))
+        XCTAssertEqual(asked(gate), 0)
+    }
+
     func testALinkedEntity_IsNotAskedAboutUnlessStrict() throws {
         let forged: JSON = ["id": "FS-404", "key": "FS-404", "fields": ["summary": "linked"]]
         var twin = Twin(connection: "files", localID: "FS-404")

@@ -72,6 +72,8 @@ struct BulkSync {
     }
 
     private func queue(_ refs: [JSON], in run: BulkRun) throws {
+        // A search of the trigger query itself vouches for scope, as a poll's does (ScopeGate).
+        let source = run.query == triggerQuery ? "query" : "manual"
         try context.store.write { tx in
             for ref in refs {
                 guard let id = ref["id"]?.stringValue, run.admit(id) else { continue }
@@ -81,7 +83,7 @@ struct BulkSync {
                               "reason": .string("unsynced; `tandem sync \(key) --connection \(context.name)` re-links it")])
                     continue
                 }
-                try tx.notePending(connection: context.name, localID: id, localKey: key, source: "manual")
+                try tx.notePending(connection: context.name, localID: id, localKey: key, source: source)
                 run.queued(id, key: key)
             }
         }

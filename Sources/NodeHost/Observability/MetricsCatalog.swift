@@ -13,7 +13,7 @@ extension Metrics {
         ("tandem_messages_sent_total", "counter", "Messages sent to the peer node, by connection"),
         ("tandem_messages_received_total", "counter", "Messages received from the peer node, by connection"),
         ("tandem_webhook_events_total", "counter", "Tracker webhook events, by connection and result (accepted, ignored, refused)"),
-        ("tandem_scope_checks_total", "counter", "Trigger-query decisions, by connection, result (in, out) and by (tracker: a request was made; poll: the poll's search)"),
+        ("tandem_scope_checks_total", "counter", "Trigger-query decisions, by connection, result (in, out) and by (tracker: a request was made; poll, query: the search that announced it, a poll's or a `tandem sync --query` of the trigger query)"),
         ("tandem_store_errors_total", "counter", "Failed store reads and writes (SQLite errors), by operation"),
         ("tandem_plugin_deaths_total", "counter", "Plugin calls that died with their process or plugin host, by plugin and cause (crashed, died, timeout)"),
         ("tandem_plugin_stalls_total", "counter", "Plugin calls in the node that outlived their instance's timeoutMs, by plugin and operation"),

@@ -7,7 +7,8 @@ import TandemTime
 /// `tandem sync`).
 ///
 /// Cost: a linked entity is not checked (it keeps syncing until `tandem
-/// unsync`) unless `trigger.strict`; an entity a poll announced matched the
+/// unsync`) unless `trigger.strict`; an entity a poll announced, or a `tandem
+/// sync --query` of the trigger query itself (source `query`), matched the
 /// query in that search. Otherwise the tracker is asked (`match`, else a
 /// `search` of the whole query) and the answer is cached with a fingerprint
 /// of the query and the entity's fields, so the same state is never asked
@@ -25,7 +26,7 @@ struct ScopeGate {
     /// Why `entity` must not be sent; nil when it may.
     ///
     /// - Parameters:
-    ///   - source: what announced it (`poll`, `webhook`, `manual`).
+    ///   - source: what announced it (`poll`, `webhook`, `manual`, `query`).
     ///   - fresh: ask the tracker even when a cached answer fits (an
     ///     operator's `tandem sync KEY`).
     /// - Throws: `PluginCallError` from the tracker (transient ones are retried
@@ -52,9 +53,9 @@ struct ScopeGate {
             context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": matches ? "in" : "out", "by": by])
         }
         let matches: Bool
-        if source == "poll" {
-            matches = true  // the poll's own search used the query
-            if cached?.fingerprint != fingerprint || cached?.matches != true { try record(true, by: "poll") }
+        if source == "poll" || source == "query" {
+            matches = true  // the search that announced it used the query
+            if cached?.fingerprint != fingerprint || cached?.matches != true { try record(true, by: source) }
         } else if !fresh, let cached, cached.fingerprint == fingerprint {
             matches = cached.matches
         } else {
