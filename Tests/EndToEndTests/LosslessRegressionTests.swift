@@ -200,6 +200,27 @@ final class LosslessRegressionTests: XCTestCase {
         try statusWriteCutBetweenTwoJiraTransitions(blue: "remote-wins", green: "local-wins")
     }
 
+    /// ServiceNow creates the incident but its answer is lost (a 503 after
+    /// the commit). A node skips the correlation lookup on a first sync it
+    /// has not tried before, so it must remember the create it tried here.
+    func testACreateWhoseAnswerIsLost_IsFoundByItsCorrelationId_NotMadeTwice() throws {
+        deployment = try SyncDeployment.local(.init(webhooks: true, pollSeconds: 2))
+        let fault: JSON = ["method": "POST", "pathSuffix": "/table/incident", "count": 1, "afterHandling": true]
+        try deployment.serviceNow.request("POST", "/_sim/faults", ["failRequests": fault])
+
+        let key = try deployment.jira.createIssue("answer lost")
+
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(shortDescription: "answer lost") != nil })
+        XCTAssertTrue(deployment.waitUntilIdle(seconds: 30))
+        XCTAssertTrue(deployment.green.stderr.contains("created before a restart; not creating it again"),
+                      "the retry looked the create up:\n\(deployment.logs)")
+        XCTAssertEqual(try deployment.serviceNow.incidents().filter { $0["short_description"]?.stringValue == "answer lost" }.count, 1)
+        let sysID = try XCTUnwrap(try deployment.serviceNow.incident(shortDescription: "answer lost")?["sys_id"]?.stringValue)
+        try deployment.jira.editIssue(key, ["summary": "answer lost, then edited"])
+        XCTAssertTrue(try eventually(timeout: 30) { try deployment.serviceNow.incident(sysID: sysID)["short_description"]?.stringValue == "answer lost, then edited" },
+                      "the found incident is the twin:\n\(deployment.logs)")
+    }
+
     // MARK: Helpers
 
     /// An issue created in Jira and its incident, once linked.

@@ -89,7 +89,7 @@ final class SimControlTests: XCTestCase {
         defer { simulator.stop() }
         let client = SimClient(base: simulator.baseURL)
         try client.json("POST", "/rest/api/2/issue", ["fields": ["project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": "s"]], expect: 201)
-        let fault: JSON = ["method": "POST", "pathSuffix": "/transitions", "skip": 1, "count": 1]
+        let fault: JSON = ["method": "POST", "pathSuffix": "/transitions", "skip": 1, "count": 1, "afterHandling": false]
         XCTAssertEqual(try client.json("POST", "/_sim/faults", ["failRequests": fault])["failRequests"], fault)
         let transition = { (id: String) in try client.send("POST", "/rest/api/2/issue/SUP-1/transitions", json: ["transition": ["id": .string(id)]]).status }
         XCTAssertEqual(try transition("21"), 204, "the first match passes")
@@ -98,5 +98,22 @@ final class SimControlTests: XCTestCase {
         XCTAssertEqual(try transition("31"), 204, "and only once")
         XCTAssertEqual(try client.send("PUT", "/_sim/faults", json: ["failRequests": ["method": "POST", "skip": 0, "count": 1]]).status, 400,
                        "a fault without a path is refused")
+    }
+
+    /// The answer lost after the tracker committed: the client sees a 503 for
+    /// a write that happened.
+    func testFailRequestsAfterHandling_TheWriteTakesEffectAndItsAnswerIs503() throws {
+        let simulator = try JiraSimulator(configuration: JiraSimulatorConfiguration(user: "admin", password: "secret"))
+        try simulator.start()
+        defer { simulator.stop() }
+        let client = SimClient(base: simulator.baseURL)
+        let fault: JSON = ["method": "POST", "pathSuffix": "/issue", "skip": 0, "count": 1, "afterHandling": true]
+        XCTAssertEqual(try client.json("POST", "/_sim/faults", ["failRequests": fault])["failRequests"], fault)
+        let create = { try client.send("POST", "/rest/api/2/issue", json: ["fields": ["project": ["key": "SUP"], "issuetype": ["name": "Task"], "summary": "s"]]).status }
+        XCTAssertEqual(try create(), 503)
+        XCTAssertEqual(try client.send("GET", "/rest/api/2/issue/SUP-1").status, 200, "the issue was created all the same")
+        XCTAssertEqual(try create(), 201, "and only once")
+        XCTAssertEqual(try client.send("PUT", "/_sim/faults", json: ["failRequests": ["method": "POST", "pathSuffix": "/issue", "afterHandling": 1]]).status,
+                       400, "afterHandling is a boolean")
     }
 }

@@ -5,7 +5,8 @@ import TandemJSON
 /// A create is the one tracker write that is not idempotent by itself, so:
 ///   - it carries a correlation id (`<connection>:<peer entity id>`) that the
 ///     connector stores with the entity; after a crash between the create and
-///     the twin's commit, `lookup` finds it and it is not created again;
+///     the twin's commit, or an answer lost on the way back, `lookup` finds
+///     it and it is not created again;
 ///   - the twin is recorded at once, so a retry updates instead;
 ///   - a burst of creates on one connection trips the `CreationBreaker`,
 ///     which refuses further creates (the lane parks with the reason) and
@@ -25,9 +26,11 @@ struct EntityCreator {
             context.logger.error("\(refusal); connection paused", connection: context.name, entity: message.source.label)
             throw PluginCallError(.invalid, refusal)
         }
-        context.beginCreate()
-        defer { context.endCreate() }
-        let created = try instance.call("create", ["fields": fields, "correlationId": .string(correlationID(message))]).json
+        let correlation = correlationID(message)
+        var recorded = false
+        context.beginCreate(correlation)
+        defer { context.endCreate(correlation, recorded: recorded) }
+        let created = try instance.call("create", ["fields": fields, "correlationId": .string(correlation)]).json
         guard let id = created["id"]?.stringValue else {
             throw PluginCallError(.internal, "create answered without an id: \(created.text)")
         }
@@ -41,6 +44,7 @@ struct EntityCreator {
         twin.remoteKey = message.source.key
         do {
             try context.store.write { try $0.save(twin) }
+            recorded = true
         } catch {
             context.locks.release(["entity:" + id])
             throw error
@@ -48,10 +52,15 @@ struct EntityCreator {
         return twin
     }
 
-    /// The entity a create for this message made before a crash, found by its
-    /// correlation id; nil when there is none (the normal first sync) or the
-    /// connector cannot look it up.
-    func createdBeforeRestart(_ message: ReplicaMessage) throws -> JSON? {
+    /// The entity a create for this message made before a crash or a lost
+    /// answer, found by its correlation id; nil when there is none (the
+    /// normal first sync) or the connector cannot look it up.
+    ///
+    /// Asks the tracker only when a create may have reached it unrecorded
+    /// (`ConnectionContext.mayHaveCreated`); `oldest` is the inbox id of the
+    /// lane's oldest message. A first sync in a running node costs no lookup.
+    func createdBeforeRestart(_ message: ReplicaMessage, oldest: Int64) throws -> JSON? {
+        guard context.mayHaveCreated(correlationID(message), inboxID: oldest) else { return nil }
         do {
             return try instance.callIfDeclared("lookup", ["correlationId": .string(correlationID(message))])?.json
         } catch let error as PluginCallError where error.kind == .notFound {

@@ -39,18 +39,19 @@ struct ReplicaApplier {
         }
         if let newest, newest.seq > head.seq {
             do throws(ProtocolError) {
-                guard case .replica(var message) = try newest.decoded() else { return apply(head, replica) }
+                guard case .replica(var message) = try newest.decoded() else { return apply(head, replica, oldest: head.id) }
                 // What the peer held us to have before the oldest of these.
                 message.previous = replica.previous
-                return apply(newest, message)
+                return apply(newest, message, oldest: min(head.id, newest.id))
             } catch {
                 return failures.park(newest, label: head.lane, "undecodable replica in the store: \(error)")
             }
         }
-        return apply(head, replica)
+        return apply(head, replica, oldest: head.id)
     }
 
-    private func apply(_ queued: QueuedMessage, _ message: ReplicaMessage) -> StageOutcome {
+    /// Applies `message`, queued as `queued`; `oldest` is the inbox id of the lane's oldest message.
+    private func apply(_ queued: QueuedMessage, _ message: ReplicaMessage, oldest: Int64) -> StageOutcome {
         let label = message.source.label
         let failed: (String) -> PeerMessage? = { reason in
             .ack(AckMessage(lane: message.source.id, seq: message.seq, outcome: .failed(reason: reason)))
@@ -84,7 +85,7 @@ struct ReplicaApplier {
         do {
             if let twin {
                 local = try readLocal(twin, interrupted: intent != nil)
-            } else if let found = try creator.createdBeforeRestart(message), let id = found["id"]?.stringValue {
+            } else if let found = try creator.createdBeforeRestart(message, oldest: oldest), let id = found["id"]?.stringValue {
                 local = try instance.call("get", ["id": .string(id)]).json
                 twin = Twin(connection: context.name, localID: id)
                 context.logger.info("found \(found["key"]?.stringValue ?? id) created before a restart; not creating it again",

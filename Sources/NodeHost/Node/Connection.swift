@@ -27,14 +27,15 @@ final class Connection: @unchecked Sendable {
     var name: String { config.name }
 
     init(config: NodeConfig.Connection, nodeName: String, instance: PluginInstance, outgoingScript: Script, incomingScript: Script,
-         store: Store, logger: Logger, metrics: Metrics, samePeer: Set<String> = []) {
+         store: Store, logger: Logger, metrics: Metrics, samePeer: Set<String> = [], inboxBefore: Int64 = 0) {
         self.config = config
         self.nodeName = nodeName
         self.instance = instance
         self.outgoingScript = outgoingScript
         self.incomingScript = incomingScript
         self.samePeer = samePeer
-        context = ConnectionContext(name: config.name, store: store, logger: logger, metrics: metrics, paused: !config.enabled)
+        context = ConnectionContext(name: config.name, store: store, logger: logger, metrics: metrics, paused: !config.enabled,
+                                    inboxBefore: inboxBefore)
         signer = RequestSigner(secret: config.peer.secret)
         peer = PeerClient(connection: config.name, baseURL: config.peer.url, signer: signer, http: HTTPClient(caFile: config.peer.caFile))
         creations = CreationBreaker(limit: config.maxCreatesPerMinute)

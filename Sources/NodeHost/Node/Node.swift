@@ -269,11 +269,17 @@ public final class Node: @unchecked Sendable {
         try checkTrust(HTTPClient(caFile: connection.peer.caFile), path: "$.connections.\(name).peer.caFile")
         let outgoing = try readScript(connection.outgoingScript), incoming = try readScript(connection.incomingScript)
         scriptSources[name] = [outgoing.text, incoming.text]
+        let inboxBefore: Int64
+        do {
+            inboxBefore = try store.read { try $0.lastInboxID() }
+        } catch {
+            throw NodeStartError("cannot read the store \(store.path): \(error); if the file is damaged, restore it from a backup (`tandem restore`, docs/operations.md)")
+        }
         return Connection(
             config: connection, nodeName: config.node.name, instance: instance.instance,
             outgoingScript: outgoing.script, incomingScript: incoming.script,
             store: store, logger: logger, metrics: metrics,
-            samePeer: Self.samePeer(name, connection, config: config))
+            samePeer: Self.samePeer(name, connection, config: config), inboxBefore: inboxBefore)
     }
 
     /// Loads a configured CA file now, so a bad one stops the start with its path.

@@ -130,6 +130,11 @@ extension StoreTransaction {
                 [.text(connection), .text(lane), .integer(seq)])
     }
 
+    /// The highest inbox id given so far; ids only grow (AUTOINCREMENT).
+    func lastInboxID() throws -> Int64 {
+        try query("SELECT coalesce(max(id), 0) FROM inbox") { $0.int64(0) }.first ?? 0
+    }
+
     func deleteInbox(id: Int64) throws {
         try run("DELETE FROM inbox WHERE id = ?", [.integer(id)])
     }

@@ -12,6 +12,8 @@ final class FaultInjector: Sendable {
         case pass
         case rateLimited(retryAfterSeconds: Int)
         case fail
+        /// Handle the request, then answer 503 all the same.
+        case failAfterHandling
     }
 
     private struct State {
@@ -56,7 +58,9 @@ final class FaultInjector: Sendable {
             if state.policy.failRate > 0, state.random.nextUnit() < state.policy.failRate { return .fail }
             if let fault = state.policy.failRequests, fault.matches(method: method, path: path) {
                 state.matched += 1
-                if state.matched > fault.skip && state.matched <= fault.skip + fault.count { return .fail }
+                if state.matched > fault.skip && state.matched <= fault.skip + fault.count {
+                    return fault.afterHandling ? .failAfterHandling : .fail
+                }
             }
             return .pass
         }

@@ -4,26 +4,32 @@ import TandemJSON
 /// write at a known step (e.g. the second of two Jira transitions): of the
 /// requests with `method` whose path ends with `pathSuffix`, counted from
 /// when the fault is set, the first `skip` pass and the next `count` fail.
+///
+/// With `afterHandling`, a failing request takes effect first and only its
+/// answer is the 503, as when a gateway gives up on a tracker that committed.
 public struct RequestFault: Sendable, Equatable {
     public var method: String
     public var pathSuffix: String
     public var skip: Int
     public var count: Int
+    public var afterHandling: Bool
 
-    public init(method: String, pathSuffix: String, skip: Int = 0, count: Int = 1) {
+    public init(method: String, pathSuffix: String, skip: Int = 0, count: Int = 1, afterHandling: Bool = false) {
         self.method = method.uppercased()
         self.pathSuffix = pathSuffix
         self.skip = skip
         self.count = count
+        self.afterHandling = afterHandling
     }
 
     func matches(method: String, path: String) -> Bool {
         method.uppercased() == self.method && path.hasSuffix(pathSuffix)
     }
 
-    /// `{"method", "pathSuffix", "skip", "count"}`, the `/_sim/faults` member `failRequests`.
+    /// `{"method", "pathSuffix", "skip", "count", "afterHandling"}`, the `/_sim/faults` member `failRequests`.
     var json: JSON {
-        ["method": .string(method), "pathSuffix": .string(pathSuffix), "skip": .int(Int64(skip)), "count": .int(Int64(count))]
+        ["method": .string(method), "pathSuffix": .string(pathSuffix), "skip": .int(Int64(skip)), "count": .int(Int64(count)),
+         "afterHandling": .bool(afterHandling)]
     }
 
     init(_ json: JSON) throws(FaultPolicyError) {
@@ -40,6 +46,9 @@ public struct RequestFault: Sendable, Equatable {
         }
         let skip = try number("skip", absent: 0)
         let count = try number("count", absent: 1)
-        self.init(method: method, pathSuffix: suffix, skip: skip, count: count)
+        guard let afterHandling = json["afterHandling"].map({ $0.boolValue }) ?? false else {
+            throw FaultPolicyError(message: "failRequests: afterHandling must be true or false")
+        }
+        self.init(method: method, pathSuffix: suffix, skip: skip, count: count, afterHandling: afterHandling)
     }
 }

@@ -73,8 +73,9 @@ final class SimServer: Sendable {
         stats.record(method: request.method)
         let policy = faults.policy
         if policy.latencyMilliseconds > 0 { usleep(UInt32(policy.latencyMilliseconds) * 1000) }
-        switch faults.decide(nowMillis: Timestamp.now(), method: request.method, path: request.path) {
-        case .pass: break
+        let decision = faults.decide(nowMillis: Timestamp.now(), method: request.method, path: request.path)
+        switch decision {
+        case .pass, .failAfterHandling: break
         case .rateLimited(let seconds):
             var response = flavor.error(429, "Rate limit exceeded")
             response.headers["Retry-After"] = String(seconds)
@@ -88,7 +89,9 @@ final class SimServer: Sendable {
         } else if !flavor.anonymousPaths.contains(request.path) {
             return flavor.error(401, request.headers["Authorization"] == nil ? "Required to provide Auth information" : "Bad credentials")
         }
-        return router.handle(request)
+        let response = router.handle(request)
+        if decision == .failAfterHandling { return flavor.error(503, "Service Unavailable (fault injected by the simulator after handling the request)") }
+        return response
     }
 
     /// The account of an unexpired OAuth access token in `Authorization: Bearer`.
