@@ -143,21 +143,34 @@ extension StoreTransaction {
         }.first ?? nil
     }
 
-    /// Inserts or replaces the twin row.
+    /// Inserts or updates the twin row.
+    ///
+    /// An update in place writes only the pages that change, where a REPLACE
+    /// of the whole row would also rewrite every index and the row's overflow
+    /// pages: a few WAL frames less on every commit that saves a twin. Both
+    /// statements keep OR REPLACE: a remote id names one twin, so another
+    /// twin that held it is removed, as before.
     func save(_ twin: Twin) throws {
+        let key: [SQLValue] = [.text(twin.connection), .text(twin.localID)]
+        let values: [SQLValue] = [
+            .optional(twin.localKey), .optional(twin.localURL),
+            .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
+            .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
+            .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
+            .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
+            .optional(twin.sentUpdated), .json(twin.snapshot),
+            twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues(\.json))), .integer(Timestamp.now()),
+        ]
+        if try run("UPDATE OR REPLACE twins SET \(Self.twinAssignments) WHERE connection = ? AND local_id = ?", values + key) > 0 { return }
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-                .text(twin.connection), .text(twin.localID), .optional(twin.localKey), .optional(twin.localURL),
-                .optional(twin.remoteID), .optional(twin.remoteKey), .optional(twin.remoteURL),
-                .integer(twin.nextSeq), .integer(twin.lastAppliedSeq), .optional(twin.lastSentHash),
-                .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
-                .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
-                .optional(twin.sentUpdated), .json(twin.snapshot),
-                twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues(\.json))), .integer(Timestamp.now()),
-            ])
+            """, key + values)
     }
+
+    /// `column = ?` for every column after the key, in `twinColumns` order, then `updated_at`.
+    private static let twinAssignments = (twinColumns.split(separator: ",").dropFirst(2).map { String($0.filter { !$0.isWhitespace }) }
+        + ["updated_at"]).map { "\($0) = ?" }.joined(separator: ", ")
 
     /// Counts twins by status, for `tandem status`.
     func twinCount(connection: String) throws -> Int {
