@@ -2,6 +2,7 @@ import Foundation
 @testable import NodeHost
 import TandemJSON
 import TandemSQL
+import TandemTime
 import TestSupport
 import XCTest
 
@@ -75,6 +76,23 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(try store.write { try $0.pruneHistory(olderThan: 0, keepPerEntity: 2, since: second.newest) }.deleted, 0)
     }
 
+    func testAPass_LooksAtAWindowOfNewEvents_AndSaysWhenMoreIsLeft() throws {
+        try store.write { tx in
+            for entity in ["A", "B", "C"] {
+                for index in 0..<3 { try tx.recordHistory(.noticed, connection: "c", entity: entity, now: 10_000 + Int64(index)) }
+            }
+        }
+        let first = try store.write { try $0.pruneHistory(olderThan: 0, keepPerEntity: 1, window: 4) }
+        XCTAssertEqual(first.deleted, 2 + 2, "the window holds A's 3 events and B's first: both are brought down to one")
+        XCTAssertTrue(first.more)
+        let second = try store.write { try $0.pruneHistory(olderThan: 0, keepPerEntity: 1, since: first.newest, window: 4) }
+        XCTAssertEqual(second.deleted, 0 + 2, "the rest: B is within bounds already, C is brought down to one")
+        XCTAssertFalse(second.more)
+        for entity in ["A", "B", "C"] {
+            XCTAssertEqual(try store.read { try $0.history(connection: "c", entity: entity, remote: nil, limit: 10) }.map(\.at), [10_002])
+        }
+    }
+
     func testOldEventsGo_OldestFirst_AtMostABatchPerPass() throws {
         try store.write { tx in
             for index in 0..<5 { try tx.recordHistory(.noticed, connection: "c", entity: "L\(index)", now: Int64(index)) }
@@ -98,6 +116,22 @@ final class HistoryStoreTests: XCTestCase {
         let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error))
         XCTAssertEqual(pruner.pruneOnce(now: now), 3)
         XCTAssertEqual(try store.read { try $0.historyCount() }, 2)
+    }
+
+    func testThePruner_CatchesUpABacklogLargerThanAPass_WithoutWaitingItsInterval() throws {
+        var retention = NodeConfig.History()
+        retention.maxEventsPerEntity = 1
+        try store.write { tx in
+            for index in 0..<12_000 {
+                try tx.recordHistory(.noticed, connection: "c", entity: "L\(index)", now: Timestamp.now())
+                try tx.recordHistory(.noticed, connection: "c", entity: "L\(index)", now: Timestamp.now())
+            }
+        }
+        let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error), intervalSeconds: 600)
+        pruner.start()
+        defer { pruner.stop() }
+        XCTAssertTrue(eventually(timeout: 60) { (try? self.store.read { try $0.historyCount() }) == 12_000 },
+                      "24,000 events need three passes of 10,000; the interval alone would take 20 minutes")
     }
 
     func testTheLimit_ReturnsTheNewestEvents() throws {

@@ -177,24 +177,31 @@ extension StoreTransaction {
     }
 
     /// One pass of retention: deletes events older than `cutoff`, and of
-    /// each entity with events newer than id `since`, all but its newest
-    /// `keepPerEntity`. Returns the rows deleted and the newest id seen, the
-    /// next pass's `since`.
+    /// each entity with events in the window after id `since`, all but its
+    /// newest `keepPerEntity`. Returns the rows deleted, the newest id the
+    /// window reached (the next pass's `since`), and whether more is left
+    /// for another pass at once: newer events, or a full batch of old ones.
     ///
     /// Each part reads only what it deletes, plus a little: events are
     /// appended with their time, so the old ones are the lowest ids (a
     /// clock set back leaves a few to a later pass, or to the count), and
     /// only entities that got events since the last pass can be over the
-    /// count. At most `batch` old events go per pass, so a lowered
-    /// `maxAgeDays` is caught up over several short transactions.
+    /// count. A pass deletes at most `batch` old events and looks at most at
+    /// `window` new ones, so a lowered `maxAgeDays` or a bulk import of
+    /// 100,000 entities is caught up over several short transactions rather
+    /// than one that holds the store (and every entity's id in memory) for
+    /// seconds.
     func pruneHistory(olderThan cutoff: Int64, keepPerEntity: Int, since: Int64 = 0,
-                      batch: Int = 5_000) throws -> (deleted: Int, newest: Int64) {
+                      batch: Int = 5_000, window: Int = 10_000) throws -> (deleted: Int, newest: Int64, more: Bool) {
         var deleted = 0
         let oldest = try query("SELECT id, at FROM history ORDER BY id LIMIT ?", [.integer(Int64(batch))]) { ($0.int64(0), $0.int64(1)) }
-        if let young = oldest.firstIndex(where: { $0.1 >= cutoff }) ?? (oldest.isEmpty ? nil : oldest.count), young > 0 {
+        let young = oldest.firstIndex(where: { $0.1 >= cutoff }) ?? oldest.count
+        if young > 0 {
             deleted += try run("DELETE FROM history WHERE id <= ? AND at < ?", [.integer(oldest[young - 1].0), .integer(cutoff)])
         }
-        let newest = try query("SELECT coalesce(max(id), 0) FROM history") { $0.int64(0) }.first ?? 0
+        let last = try query("SELECT coalesce(max(id), 0) FROM history") { $0.int64(0) }.first ?? 0
+        let newest = try query("SELECT id FROM history WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?",
+                               [.integer(since), .integer(Int64(max(0, window - 1)))]) { $0.int64(0) }.first ?? last
         let touched = try query("SELECT DISTINCT connection, entity, remote FROM history WHERE id > ? AND id <= ?",
                                 [.integer(since), .integer(newest)]) { ($0.text(0) ?? "", $0.optionalText(1), $0.optionalText(2)) }
         var seen = Set<String>()
@@ -207,7 +214,7 @@ extension StoreTransaction {
                     SELECT id FROM history WHERE connection = ? AND \(clause) ORDER BY id DESC LIMIT 1 OFFSET ?)
                 """, [.text(connection), .text(key), .text(connection), .text(key), .integer(Int64(max(0, keepPerEntity - 1)))])
         }
-        return (deleted, newest)
+        return (deleted, newest, newest < last || young == batch)
     }
 
     func historyCount() throws -> Int {
