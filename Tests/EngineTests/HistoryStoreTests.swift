@@ -127,11 +127,15 @@ final class HistoryStoreTests: XCTestCase {
                 try tx.recordHistory(.noticed, connection: "c", entity: "L\(index)", now: Timestamp.now())
             }
         }
-        let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error), intervalSeconds: 600)
+        let metrics = Metrics()
+        let pruner = HistoryPruner(store: store, retention: retention, logger: Logger(node: "test", minimum: .error), metrics: metrics,
+                                   intervalSeconds: 600)
         pruner.start()
         defer { pruner.stop() }
-        XCTAssertTrue(eventually(timeout: 60) { (try? self.store.read { try $0.historyCount() }) == 12_000 },
+        XCTAssertTrue(eventually(timeout: 60) { metrics.counter("tandem_history_prune_passes_total", ["left": "none"]) == 1 },
                       "24,000 events need three passes of 10,000; the interval alone would take 20 minutes")
+        XCTAssertEqual(metrics.counter("tandem_history_prune_passes_total", ["left": "work"]), 2)
+        XCTAssertEqual(try store.read { try $0.historyCount() }, 12_000)
     }
 
     func testTheLimit_ReturnsTheNewestEvents() throws {

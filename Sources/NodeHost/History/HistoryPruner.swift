@@ -19,6 +19,7 @@ final class HistoryPruner: @unchecked Sendable {
     private let store: Store
     private let retention: NodeConfig.History
     private let logger: Logger
+    private let metrics: Metrics
     private let intervalSeconds: Double
     private let wake = WorkSignal()
     private let threads = WorkerGroup(name: "tandem.history-pruner")
@@ -28,10 +29,11 @@ final class HistoryPruner: @unchecked Sendable {
     /// Between passes that catch up: the store's other users get their turn.
     static let catchUpPause = 0.1
 
-    init(store: Store, retention: NodeConfig.History, logger: Logger, intervalSeconds: Double = 60) {
+    init(store: Store, retention: NodeConfig.History, logger: Logger, metrics: Metrics = Metrics(), intervalSeconds: Double = 60) {
         self.store = store
         self.retention = retention
         self.logger = logger
+        self.metrics = metrics
         self.intervalSeconds = intervalSeconds
     }
 
@@ -62,6 +64,7 @@ final class HistoryPruner: @unchecked Sendable {
             let since = pruned.withLock { $0.newest }
             let pass = try store.write { try $0.pruneHistory(olderThan: cutoff, keepPerEntity: retention.maxEventsPerEntity, since: since) }
             pruned.withLock { $0 = (pass.newest, pass.more) }
+            metrics.increment("tandem_history_prune_passes_total", ["left": pass.more ? "work" : "none"])
             return pass.deleted
         } catch {
             logger.error("cannot prune the entity history: \(error)")

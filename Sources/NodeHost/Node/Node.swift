@@ -92,7 +92,7 @@ public final class Node: @unchecked Sendable {
             workers[connection.name] = ConnectionWorkers.start(connection)
         }
         stallWatch?.start()
-        let pruner = HistoryPruner(store: store, retention: config.node.history, logger: logger)
+        let pruner = HistoryPruner(store: store, retention: config.node.history, logger: logger, metrics: metrics)
         pruner.start()
         self.pruner = pruner
         readiness.withLock { ready = true }

@@ -15,6 +15,7 @@ extension Metrics {
         ("tandem_webhook_events_total", "counter", "Tracker webhook events, by connection and result (accepted, ignored, refused)"),
         ("tandem_scope_checks_total", "counter", "Trigger-query decisions, by connection, result (in, out) and by (tracker: a request was made; poll, query: the search that announced it, a poll's or a `tandem sync --query` of the trigger query)"),
         ("tandem_store_errors_total", "counter", "Failed store reads and writes (SQLite errors), by operation"),
+        ("tandem_history_prune_passes_total", "counter", "Passes of the history pruner, by left (work: another pass follows at once; none: caught up)"),
         ("tandem_plugin_deaths_total", "counter", "Plugin calls that died with their process or plugin host, by plugin and cause (crashed, died, timeout)"),
         ("tandem_plugin_stalls_total", "counter", "Plugin calls in the node that outlived their instance's timeoutMs, by plugin and operation"),
         ("tandem_plugin_stalled_calls", "gauge", "Plugin calls in the node running now past their instance's timeoutMs (see /readyz)"),
