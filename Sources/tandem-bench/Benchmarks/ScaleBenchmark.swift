@@ -94,11 +94,11 @@ struct ScaleBenchmark: Command {
             figures.linkSeconds = Date().timeIntervalSince(linkStart)
             guard result.status == 0 else { throw CommandError("sync --query failed: \(result.stdout)\(result.stderr.suffix(2000))") }
             deployment.waitUntilIdle(seconds: 600)
-            try waitForHistoryPruned(deployment)
             figures.linked = target - (results.last?.entities ?? 0)
             figures.linkCPUms = ((cpuSeconds([deployment.blue, deployment.green]) - nodesBefore) * 1000 / Double(figures.linked),
                                  (cpuSeconds([deployment.jiraSim, deployment.serviceNowSim]) - simulatorsBefore) * 1000 / Double(figures.linked))
             print("  linked \(figures.linked) new issues in \(fixed(figures.linkSeconds, 1)) s: " + (result.stdout.split(separator: "\n").first.map(String.init) ?? ""))
+            try waitForHistoryPruned(deployment)
 
             for (name, process) in [("blue", deployment.blue!), ("green", deployment.green!)] {
                 figures.storeBytesPerEntity[name] = Double(storeBytes(folder + "/data/" + name)) / Double(target)
