@@ -194,14 +194,22 @@ extension StoreTransaction {
     func pruneHistory(olderThan cutoff: Int64, keepPerEntity: Int, since: Int64 = 0,
                       batch: Int = 5_000, window: Int = 10_000) throws -> (deleted: Int, newest: Int64, more: Bool) {
         var deleted = 0
-        let oldest = try query("SELECT id, at FROM history ORDER BY id LIMIT ?", [.integer(Int64(batch))]) { ($0.int64(0), $0.int64(1)) }
-        let young = oldest.firstIndex(where: { $0.1 >= cutoff }) ?? oldest.count
-        if young > 0 {
-            deleted += try run("DELETE FROM history WHERE id <= ? AND at < ?", [.integer(oldest[young - 1].0), .integer(cutoff)])
+        var oldLeft = false
+        // The oldest event first: most passes find it young and read no more.
+        if let first = try query("SELECT at FROM history ORDER BY id LIMIT 1") { $0.int64(0) }.first, first < cutoff {
+            let oldest = try query("SELECT id, at FROM history ORDER BY id LIMIT ?", [.integer(Int64(batch))]) { ($0.int64(0), $0.int64(1)) }
+            let young = oldest.firstIndex(where: { $0.1 >= cutoff }) ?? oldest.count
+            if young > 0 {
+                deleted += try run("DELETE FROM history WHERE id <= ? AND at < ?", [.integer(oldest[young - 1].0), .integer(cutoff)])
+            }
+            oldLeft = young == batch
         }
         let last = try query("SELECT coalesce(max(id), 0) FROM history") { $0.int64(0) }.first ?? 0
-        let newest = try query("SELECT id FROM history WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?",
-                               [.integer(since), .integer(Int64(max(0, window - 1)))]) { $0.int64(0) }.first ?? last
+        // A full window leaves newer events; one that is not reaches `last`
+        // (events appended meanwhile wait for the next interval).
+        let windowEnd = try query("SELECT id FROM history WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?",
+                                  [.integer(since), .integer(Int64(max(0, window - 1)))]) { $0.int64(0) }.first
+        let newest = windowEnd ?? last
         let touched = try query("SELECT DISTINCT connection, entity, remote FROM history WHERE id > ? AND id <= ?",
                                 [.integer(since), .integer(newest)]) { ($0.text(0) ?? "", $0.optionalText(1), $0.optionalText(2)) }
         var seen = Set<String>()
@@ -214,7 +222,7 @@ extension StoreTransaction {
                     SELECT id FROM history WHERE connection = ? AND \(clause) ORDER BY id DESC LIMIT 1 OFFSET ?)
                 """, [.text(connection), .text(key), .text(connection), .text(key), .integer(Int64(max(0, keepPerEntity - 1)))])
         }
-        return (deleted, newest, newest < last || young == batch)
+        return (deleted, newest, (windowEnd != nil && newest < last) || oldLeft)
     }
 
     func historyCount() throws -> Int {
