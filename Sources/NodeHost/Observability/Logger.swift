@@ -77,8 +77,7 @@ public final class Logger: @unchecked Sendable {
         if let entity { object["entity"] = .string(entity) }
         if let tx { object["tx"] = .string(tx) }
         var line = JSON.object(object).text
-        // Bytes, not Foundation's `contains`: this runs for every line.
-        for secret in secrets where line.utf8.firstRange(of: secret.utf8) != nil {
+        for secret in secrets where line.containsBytes(secret) {
             line = line.replacingOccurrences(of: secret, with: "***")
         }
         write(line)

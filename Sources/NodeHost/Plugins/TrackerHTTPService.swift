@@ -65,8 +65,7 @@ public final class TrackerHTTPService: Sendable {
     func resolve(_ url: String) -> Result<String, HostHTTPError> {
         let absolute = url.hasPrefix("/") ? baseUrl + url : url
         let allowed = absolute == baseUrl || absolute.hasPrefix(baseUrl + "/") || absolute.hasPrefix(baseUrl + "?")
-        // Bytes, not Foundation's `contains`: this runs for every request.
-        guard allowed, absolute.utf8.firstRange(of: "/../".utf8) == nil, !absolute.hasSuffix("/..") else {
+        guard allowed, !absolute.containsBytes("/../"), !absolute.hasSuffix("/..") else {
             return .failure(.notAllowed("\(url) is outside this connection's base URL \(baseUrl)"))
         }
         return .success(absolute)
