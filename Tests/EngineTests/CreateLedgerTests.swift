@@ -1,41 +1,42 @@
-import Foundation
 @testable import NodeHost
 import TestSupport
 import XCTest
 
 /// Which first-sync creates may have reached the tracker unrecorded, so
-/// that only those cost a correlation `lookup` (`ConnectionContext`).
+/// that only those cost a correlation `lookup` (`CreateLedger`).
 final class CreateLedgerTests: XCTestCase {
-    private let folder = TemporaryDirectory()
-
-    private func context(inboxBefore: Int64) throws -> ConnectionContext {
-        let store = try Store(path: folder.file("ledger.db"))
-        return ConnectionContext(name: "c", store: store, logger: Logger(node: "blue", minimum: .error), metrics: Metrics(),
-                                 inboxBefore: inboxBefore)
+    func testAMessageReceivedSinceTheStart_WithNoCreateTried_CannotHaveBeenCreated() {
+        XCTAssertFalse(CreateLedger(inboxBefore: 10).mayHaveCreated("c:R1", inboxID: 11))
     }
 
-    func testAMessageReceivedSinceTheStart_WithNoCreateTried_CannotHaveBeenCreated() throws {
-        XCTAssertFalse(try context(inboxBefore: 10).mayHaveCreated("c:R1", inboxID: 11))
+    func testAMessageReceivedBeforeTheStart_MayHaveBeenCreatedByTheProcessBefore() {
+        XCTAssertTrue(CreateLedger(inboxBefore: 10).mayHaveCreated("c:R1", inboxID: 10))
     }
 
-    func testAMessageReceivedBeforeTheStart_MayHaveBeenCreatedByTheProcessBefore() throws {
-        XCTAssertTrue(try context(inboxBefore: 10).mayHaveCreated("c:R1", inboxID: 10))
+    func testACreateTriedAndNotRecorded_MayHaveReachedTheTracker() {
+        let ledger = CreateLedger(inboxBefore: 0)
+        ledger.tried("c:R1")
+        XCTAssertTrue(ledger.mayHaveCreated("c:R1", inboxID: 5))
+        XCTAssertFalse(ledger.mayHaveCreated("c:R2", inboxID: 5), "another entity")
     }
 
-    func testACreateTriedAndNotRecorded_MayHaveReachedTheTracker() throws {
-        let context = try context(inboxBefore: 0)
-        context.beginCreate("c:R1")
-        XCTAssertTrue(context.mayHaveCreated("c:R1", inboxID: 5), "under way")
-        context.endCreate("c:R1", recorded: false)
-        XCTAssertTrue(context.mayHaveCreated("c:R1", inboxID: 5), "failed after the request left")
-        XCTAssertFalse(context.mayHaveCreated("c:R2", inboxID: 5), "another entity")
+    func testACreateWhoseTwinIsRecorded_IsForgotten() {
+        let ledger = CreateLedger(inboxBefore: 0)
+        ledger.tried("c:R1")
+        ledger.recorded("c:R1")
+        XCTAssertFalse(ledger.mayHaveCreated("c:R1", inboxID: 5))
     }
 
-    func testACreateWhoseTwinIsRecorded_IsForgotten() throws {
-        let context = try context(inboxBefore: 0)
-        context.beginCreate("c:R1")
-        context.endCreate("c:R1", recorded: true)
-        XCTAssertFalse(context.mayHaveCreated("c:R1", inboxID: 5))
-        XCTAssertEqual(context.createsInFlight, 0)
+    /// The old workers may have tried creates since the start; a rebuilt
+    /// connection must still look those up.
+    func testAReloadThatRebuildsAConnection_HandsItsLedgerOn() throws {
+        let nodes = try FileStoreNodes()
+        try nodes.start()
+        defer { nodes.stop() }
+        let ledger = try XCTUnwrap(nodes.green.connections["files"]).context.creates
+        var changed = try nodes.config("green", port: nodes.greenPort, peerPort: nodes.bluePort)
+        changed.connections["files"]?.workers = 2
+        XCTAssertEqual(try nodes.green.reload(to: changed).changed, ["files"])
+        XCTAssertTrue(nodes.green.connections["files"]?.context.creates === ledger)
     }
 }

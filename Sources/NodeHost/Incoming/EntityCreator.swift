@@ -27,9 +27,9 @@ struct EntityCreator {
             throw PluginCallError(.invalid, refusal)
         }
         let correlation = correlationID(message)
-        var recorded = false
-        context.beginCreate(correlation)
-        defer { context.endCreate(correlation, recorded: recorded) }
+        context.beginCreate()
+        defer { context.endCreate() }
+        context.creates.tried(correlation)
         let created = try instance.call("create", ["fields": fields, "correlationId": .string(correlation)]).json
         guard let id = created["id"]?.stringValue else {
             throw PluginCallError(.internal, "create answered without an id: \(created.text)")
@@ -44,7 +44,7 @@ struct EntityCreator {
         twin.remoteKey = message.source.key
         do {
             try context.store.write { try $0.save(twin) }
-            recorded = true
+            context.creates.recorded(correlation)
         } catch {
             context.locks.release(["entity:" + id])
             throw error
@@ -57,10 +57,10 @@ struct EntityCreator {
     /// normal first sync) or the connector cannot look it up.
     ///
     /// Asks the tracker only when a create may have reached it unrecorded
-    /// (`ConnectionContext.mayHaveCreated`); `oldest` is the inbox id of the
-    /// lane's oldest message. A first sync in a running node costs no lookup.
+    /// (`CreateLedger`); `oldest` is the inbox id of the lane's oldest
+    /// message. A first sync in a running node costs no lookup.
     func createdBeforeRestart(_ message: ReplicaMessage, oldest: Int64) throws -> JSON? {
-        guard context.mayHaveCreated(correlationID(message), inboxID: oldest) else { return nil }
+        guard context.creates.mayHaveCreated(correlationID(message), inboxID: oldest) else { return nil }
         do {
             return try instance.callIfDeclared("lookup", ["correlationId": .string(correlationID(message))])?.json
         } catch let error as PluginCallError where error.kind == .notFound {

@@ -27,7 +27,7 @@ final class Connection: @unchecked Sendable {
     var name: String { config.name }
 
     init(config: NodeConfig.Connection, nodeName: String, instance: PluginInstance, outgoingScript: Script, incomingScript: Script,
-         store: Store, logger: Logger, metrics: Metrics, samePeer: Set<String> = [], inboxBefore: Int64 = 0) {
+         store: Store, logger: Logger, metrics: Metrics, samePeer: Set<String> = [], creates: CreateLedger) {
         self.config = config
         self.nodeName = nodeName
         self.instance = instance
@@ -35,7 +35,7 @@ final class Connection: @unchecked Sendable {
         self.incomingScript = incomingScript
         self.samePeer = samePeer
         context = ConnectionContext(name: config.name, store: store, logger: logger, metrics: metrics, paused: !config.enabled,
-                                    inboxBefore: inboxBefore)
+                                    creates: creates)
         signer = RequestSigner(secret: config.peer.secret)
         peer = PeerClient(connection: config.name, baseURL: config.peer.url, signer: signer, http: HTTPClient(caFile: config.peer.caFile))
         creations = CreationBreaker(limit: config.maxCreatesPerMinute)

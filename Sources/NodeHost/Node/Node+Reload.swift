@@ -69,7 +69,9 @@ extension Node {
                     nextConnections[name] = running
                     report.unchanged.append(name)
                 } else {
-                    nextConnections[name] = try makeConnection(name, connection, config: next, instance: instance, store: store)
+                    // The old workers may have tried creates since the start: the ledger goes on.
+                    nextConnections[name] = try makeConnection(name, connection, config: next, instance: instance, store: store,
+                                                               creates: connections[name]?.context.creates ?? CreateLedger(inboxBefore: inboxAtStart))
                     if connections[name] == nil { report.added.append(name) } else { report.changed.append(name) }
                 }
             }

@@ -2,8 +2,8 @@ import Foundation
 
 /// What the stages of one connection share at run time: its name, the
 /// node's store, logger and metrics, the signals that wake its threads, its
-/// lane locks, two switches (paused, creates in flight) and which creates
-/// may have reached the tracker unrecorded.
+/// lane locks, two switches (paused, creates in flight) and its ledger of
+/// creates.
 ///
 /// Everything else a stage uses (its plugin instance, script, peer client,
 /// failure policy, configuration) is given to that stage's initialiser; see
@@ -20,24 +20,20 @@ final class ConnectionContext: @unchecked Sendable {
     let sendSignal = WorkSignal()
     let locks = LaneLocks()
 
-    /// The highest inbox id when this context began. A message at or below
-    /// it came before, so a create for it may have been cut short by a crash.
-    let inboxBefore: Int64
+    let creates: CreateLedger
 
     private let lock = NSLock()
     private var paused: Bool
     private var creating = 0
-    /// Creates called in this context whose twin is not recorded (under way,
-    /// or failed after the request left), by correlation id.
-    private var unrecordedCreates: Set<String> = []
 
-    init(name: String, store: Store, logger: Logger, metrics: Metrics, paused: Bool = false, inboxBefore: Int64 = 0) {
+    init(name: String, store: Store, logger: Logger, metrics: Metrics, paused: Bool = false,
+         creates: CreateLedger = CreateLedger(inboxBefore: 0)) {
         self.name = name
         self.store = store
         self.logger = logger
         self.metrics = metrics
         self.paused = paused
-        self.inboxBefore = inboxBefore
+        self.creates = creates
     }
 
     /// A paused connection keeps noticing, scripting and queueing; it only
@@ -53,24 +49,6 @@ final class ConnectionContext: @unchecked Sendable {
     /// so the webhook of an entity we are creating cannot race its twin record.
     var createsInFlight: Int { lock.withLock { creating } }
 
-    func beginCreate(_ correlation: String) {
-        lock.withLock {
-            creating += 1
-            unrecordedCreates.insert(correlation)
-        }
-    }
-
-    func endCreate(_ correlation: String, recorded: Bool) {
-        lock.withLock {
-            creating -= 1
-            if recorded { unrecordedCreates.remove(correlation) }
-        }
-    }
-
-    /// Whether a create with this correlation id may already have reached
-    /// the tracker: one was called here and its twin not recorded, or the
-    /// lane's oldest message (`inboxID`) came before this context began.
-    func mayHaveCreated(_ correlation: String, inboxID: Int64) -> Bool {
-        inboxID <= inboxBefore || lock.withLock { unrecordedCreates.contains(correlation) }
-    }
+    func beginCreate() { lock.withLock { creating += 1 } }
+    func endCreate() { lock.withLock { creating -= 1 } }
 }
