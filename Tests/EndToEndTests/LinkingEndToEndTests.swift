@@ -1,5 +1,4 @@
 import Foundation
-import TandemHTTP
 import TandemJSON
 import TestSupport
 import XCTest
@@ -78,11 +77,7 @@ final class LinkingEndToEndTests: XCTestCase {
 
     /// Blue's scope decisions made `by` one way, in or out.
     private func blueScopeChecks(by: String) throws -> Double {
-        let text = try HTTPClient(maxIdleConnectionsPerHost: 0).send(HTTPClientRequest(method: "GET", url: deployment.blue.url + "/metrics")).text
-        return text.split(separator: "\n")
-            .filter { $0.hasPrefix("tandem_scope_checks_total{") && $0.contains("by=\"\(by)\"") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-            .reduce(0, +)
+        try deployment.blue.metricSum("tandem_scope_checks_total", labels: "by=\"\(by)\"")
     }
 
     func testBulkSync_ReportsStillPendingAndFailsWhenThePeerIsDown() throws {

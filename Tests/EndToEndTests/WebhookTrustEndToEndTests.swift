@@ -66,11 +66,7 @@ final class WebhookTrustEndToEndTests: XCTestCase {
 
     /// How many entities blue's scope check has kept from being sent.
     private func blueOutOfScopeDecisions() throws -> Double {
-        let text = try HTTPClient(maxIdleConnectionsPerHost: 0).send(HTTPClientRequest(method: "GET", url: deployment.blue.url + "/metrics")).text
-        return text.split(separator: "\n")
-            .filter { $0.hasPrefix("tandem_scope_checks_total{") && $0.contains("result=\"out\"") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-            .reduce(0, +)
+        try deployment.blue.metricSum("tandem_scope_checks_total", labels: "result=\"out\"")
     }
 
     // MARK: - With a secret

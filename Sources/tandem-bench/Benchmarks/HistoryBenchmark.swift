@@ -198,11 +198,8 @@ struct HistoryBenchmark: Command {
 
     /// `tandem_conflicts_total` of each node, summed over policies.
     private static func conflictsCounted(_ deployment: SyncDeployment) -> (blue: Int, green: Int) {
-        let count = { (node: NodeAdmin) -> Int in
-            guard let answer = try? node.request("GET", "/metrics"), answer.status == 200 else { return -1 }
-            return answer.text.split(separator: "\n").filter { $0.hasPrefix("tandem_conflicts_total{") }
-                .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0) { $0 + Int($1) }
-        }
-        return (count(deployment.blueAdmin), count(deployment.greenAdmin))
+        // -1: the node did not answer (it may be down between kills).
+        let count = { (node: BackgroundProcess) in (try? node.metricSum("tandem_conflicts_total")).map { Int($0) } ?? -1 }
+        return (count(deployment.blue), count(deployment.green))
     }
 }

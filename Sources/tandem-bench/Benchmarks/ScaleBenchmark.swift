@@ -142,7 +142,7 @@ struct ScaleBenchmark: Command {
     private static func waitForHistoryPruned(_ deployment: SyncDeployment) throws {
         let nodes = [deployment.blue!, deployment.green!]
         let caughtUp = { (node: BackgroundProcess) in
-            try NodeMetrics.sum("tandem_history_prune_passes_total", labels: "left=\"none\"", of: node)
+            try node.metricSum("tandem_history_prune_passes_total", labels: "left=\"none\"")
         }
         let before = try nodes.map(caughtUp)
         let start = Date()

@@ -5,6 +5,6 @@ import LocalDeployment
 /// both nodes; read from their `/metrics`, which costs no tracker request.
 enum ScopeRequests {
     static func count(_ deployment: SyncDeployment) throws -> Int {
-        Int(try [deployment.blue!, deployment.green!].reduce(0) { $0 + (try NodeMetrics.sum("tandem_scope_checks_total", labels: "by=\"tracker\"", of: $1)) })
+        Int(try [deployment.blue!, deployment.green!].reduce(0) { $0 + (try $1.metricSum("tandem_scope_checks_total", labels: "by=\"tracker\"")) })
     }
 }
