@@ -29,7 +29,7 @@ final class CreateLedgerTests: XCTestCase {
 
     /// The old workers may have tried creates since the start; a rebuilt
     /// connection must still look those up.
-    func testAReloadThatRebuildsAConnection_HandsItsLedgerOn() throws {
+    func testAReloadThatRebuildsAConnection_KeepsTheNodesLedger() throws {
         let nodes = try FileStoreNodes()
         try nodes.start()
         defer { nodes.stop() }

@@ -7,9 +7,10 @@ import Foundation
 /// one was tried since and its twin is not recorded (an answer lost, or a
 /// failure after the request left).
 ///
-/// Lives as long as the node: a reload that rebuilds a connection hands the
-/// old ledger to the new one, since the old workers may have tried creates
-/// for messages received after the node started. Thread: any; guarded.
+/// One per node, shared by its connections (correlation ids name the
+/// connection) and living as long as the node: a connection a reload
+/// rebuilds must still look up the creates its old workers tried.
+/// Thread: any; guarded.
 final class CreateLedger: @unchecked Sendable {
     /// The highest inbox id when the node started.
     let inboxBefore: Int64

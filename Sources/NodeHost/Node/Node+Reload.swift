@@ -69,9 +69,7 @@ extension Node {
                     nextConnections[name] = running
                     report.unchanged.append(name)
                 } else {
-                    // The old workers may have tried creates since the start: the ledger goes on.
-                    nextConnections[name] = try makeConnection(name, connection, config: next, instance: instance, store: store,
-                                                               creates: connections[name]?.context.creates ?? CreateLedger(inboxBefore: inboxAtStart))
+                    nextConnections[name] = try makeConnection(name, connection, config: next, instance: instance, store: store)
                     if connections[name] == nil { report.added.append(name) } else { report.changed.append(name) }
                 }
             }

@@ -47,8 +47,8 @@ public final class Node: @unchecked Sendable {
     private var stallWatch: StallWatch?
     private var lock: DataFolderLock?
     private var pruner: HistoryPruner?
-    /// The highest inbox id when the node started (`CreateLedger`).
-    private(set) var inboxAtStart: Int64 = 0
+    /// The creates every connection tried, for as long as the node runs.
+    private(set) var creates = CreateLedger(inboxBefore: 0)
     /// Plugin files refused at start, `file: reason`, for the console.
     private var refusedPlugins: [String] = []
     /// Lets `start` begin a new, empty store where the data folder shows it had one (`tandem run --new-store`).
@@ -83,13 +83,12 @@ public final class Node: @unchecked Sendable {
             instances[name] = try makeInstance(name, config: config)
         }
         do {
-            inboxAtStart = try store.read { try $0.lastInboxID() }
+            creates = CreateLedger(inboxBefore: try store.read { try $0.lastInboxID() })
         } catch {
             throw NodeStartError("cannot read the store \(store.path): \(error); if the file is damaged, restore it from a backup (`tandem restore`, docs/operations.md)")
         }
         for (name, connection) in config.connections.sorted(by: { $0.key < $1.key }) {
-            connections[name] = try makeConnection(name, connection, config: config, instance: instances[connection.instance]!, store: store,
-                                                   creates: CreateLedger(inboxBefore: inboxAtStart))
+            connections[name] = try makeConnection(name, connection, config: config, instance: instances[connection.instance]!, store: store)
         }
         try restorePauses(store: store)
         registerGauges(store: store)
@@ -273,7 +272,7 @@ public final class Node: @unchecked Sendable {
 
     /// The running connection; records its scripts' text in `scriptSources`.
     func makeConnection(_ name: String, _ connection: NodeConfig.Connection, config: NodeConfig, instance: InstanceHandle,
-                        store: Store, creates: CreateLedger) throws(NodeStartError) -> Connection {
+                        store: Store) throws(NodeStartError) -> Connection {
         try checkTrust(HTTPClient(caFile: connection.peer.caFile), path: "$.connections.\(name).peer.caFile")
         let outgoing = try readScript(connection.outgoingScript), incoming = try readScript(connection.incomingScript)
         scriptSources[name] = [outgoing.text, incoming.text]

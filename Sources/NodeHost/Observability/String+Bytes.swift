@@ -18,8 +18,7 @@ extension String {
                 while let found = memchr(base + start, Int32(first), hay.count - pin.count + 1 - start) {
                     let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                     if memcmp(base + index, pin.baseAddress!, pin.count) == 0 { return true }
-                    start = index + 1
-                    if start > hay.count - pin.count { return false }
+                    start = index + 1  // at most one past the last start: memchr then gets 0 bytes
                 }
                 return false
             }
