@@ -61,8 +61,19 @@ final class ServiceNowConnectorTests: XCTestCase {
     func testCreate_StoresTheCorrelationIdThatLookupFinds() throws {
         let created = try snow.call("create", ["fields": ["short_description": "Once"], "correlationId": "SUP-42"])
         XCTAssertEqual(created["url"]?.stringValue, snow.baseURL + "/incident.do?sys_id=" + (created["id"]?.stringValue ?? ""))
-        XCTAssertEqual(try snow.call("lookup", ["correlationId": "SUP-42"]), created)
+        let found = try snow.call("lookup", ["correlationId": "SUP-42"])
+        XCTAssertEqual(["id", "key", "url"].map { found[$0] }, ["id", "key", "url"].map { created[$0] })
         XCTAssertEqual(try snow.call("get", ["id": created["id"]!])["fields"]?["correlation_id"], "SUP-42")
+    }
+
+    func testCreate_AnswersTheNewRecordAsGetShowsIt_WithoutJournalOrAttachments() throws {
+        let created = try snow.call("create", ["fields": ["short_description": "Answered"], "correlationId": "SUP-43"])
+        let read = try snow.call("get", ["id": created["id"]!])
+        XCTAssertEqual(created["fields"], read["fields"])
+        XCTAssertEqual(created["version"], read["version"])
+        XCTAssertEqual(created["updated"], read["updated"])
+        XCTAssertNil(created["comments"], "the POST answer holds no journal")
+        XCTAssertNil(created["attachments"])
     }
 
     func testLookup_UnknownCorrelationIdIsNotFound() {

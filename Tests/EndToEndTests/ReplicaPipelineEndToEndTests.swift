@@ -93,6 +93,30 @@ final class ReplicaPipelineEndToEndTests: XCTestCase {
         XCTAssertEqual(after.1, before.1, "ServiceNow received writes after the exchange settled\n\(deployment.logs)")
     }
 
+    /// The POST's answer is the new incident, so a first sync reads nothing
+    /// back: one request per linked issue (the users it names come from the
+    /// cache after the first).
+    func testAFirstSyncOfAnIssue_CostsServiceNowOneRequest() throws {
+        var options = SyncDeployment.Options(webhooks: true, pollSeconds: nil)
+        options.editConfig = { node, config in
+            if node == "green" { config["instances"]?["servicenow"]?["config"]?["integrationUser"] = "admin" }
+        }
+        deployment = try SyncDeployment.local(options)
+        _ = try deployment.jira.createIssue("Warm the user cache")
+        XCTAssertNotNil(try incidentAppears("Warm the user cache", within: 5))
+        for round in 1...3 {
+            Thread.sleep(forTimeInterval: 1.5)  // acks settle
+            let before = try deployment.serviceNow.requests()
+            let writes = try deployment.serviceNow.writes()
+            _ = try deployment.jira.createIssue("First sync \(round)")
+            // `/_sim/stats` is not counted: watching it costs no request.
+            XCTAssertTrue(try eventually { try deployment.serviceNow.writes() > writes })
+            Thread.sleep(forTimeInterval: 1.5)
+            let spent = try deployment.serviceNow.requests() - before
+            XCTAssertEqual(spent, 1, "round \(round): \(spent) ServiceNow requests for one first sync\n\(deployment.logs)")
+        }
+    }
+
     /// What the node keeps of the incident after its own write (the PATCH
     /// answer, at a known sys_mod_count) stands for the next read: applying a
     /// Jira edit to a linked incident costs one version check and one PATCH.

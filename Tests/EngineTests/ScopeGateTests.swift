@@ -85,6 +85,22 @@ final class ScopeGateTests: XCTestCase {
         XCTAssertEqual(asked(gate), 0)
     }
 
+    func testAFirstAnnouncementByASearchOfTheQuery_KeepsNoAnswer() throws {
+        let entity = try created("about to be sent")
+        let id = entity["id"]!.stringValue!
+        XCTAssertNil(try gate().refusal(for: entity, localID: id, announcedBy: "query"))
+        XCTAssertNil(try store.read { try $0.scopeDecision(connection: "files", localID: id) }, "a commit per entity for an answer never read")
+    }
+
+    func testASearchOfTheQuery_ReplacesAnOlderAnswerThatSaidOut() throws {
+        _ = try created("other")
+        let entity: JSON = ["id": "FS-998", "key": "FS-998", "fields": ["summary": "not found by the search"]]
+        let id = "FS-998"
+        XCTAssertNotNil(try gate(query: "all").refusal(for: entity, localID: id, announcedBy: "webhook"))
+        XCTAssertNil(try gate(query: "all").refusal(for: entity, localID: id, announcedBy: "poll"))
+        XCTAssertEqual(try store.read { try $0.scopeDecision(connection: "files", localID: id) }?.matches, true)
+    }
+
     func testALinkedEntity_IsNotAskedAboutUnlessStrict() throws {
         let forged: JSON = ["id": "FS-404", "key": "FS-404", "fields": ["summary": "linked"]]
         var twin = Twin(connection: "files", localID: "FS-404")

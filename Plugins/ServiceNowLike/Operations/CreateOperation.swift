@@ -1,8 +1,10 @@
 import PluginKit
 
 extension ServiceNowConnector {
-    /// `create` {"fields", "correlationId"?} → {"id","key","url"}: one POST.
-    /// The correlation id is written to `correlation_id` for `lookup`.
+    /// `create` {"fields", "correlationId"?} → the new entity's id, key, url,
+    /// updated, version and fields, from the POST answer itself (one request;
+    /// its journal and attachments are not part of that answer, so they are
+    /// absent). The correlation id is written to `correlation_id` for `lookup`.
     func create(_ request: OperationRequest) throws(ConnectorError) -> JSON {
         try preflight(for: "create")
         var body = try tableFields(try request.object("fields", for: "create"), for: "create")
@@ -12,11 +14,8 @@ extension ServiceNowConnector {
             }
             body["correlation_id"] = .string(correlation)
         }
-        let record = try now("create", "POST", "/table/\(config.table)",
-                             query: [("sysparm_fields", "sys_id,number")], body: .object(body))
-        let sysID = ServiceNowMapping.value(record["sys_id"])
-        guard !sysID.isEmpty else { throw .transient("create: ServiceNow answered without a sys_id") }
-        return ["id": .string(sysID), "key": .string(ServiceNowMapping.value(record["number"])),
-                "url": .string(config.recordURL(sysID))]
+        let record = try now("create", "POST", "/table/\(config.table)", query: Self.readParameters, body: .object(body))
+        guard !ServiceNowMapping.value(record["sys_id"]).isEmpty else { throw .transient("create: ServiceNow answered without a sys_id") }
+        return try entity(record, comments: nil, attachments: nil, for: "create")
     }
 }

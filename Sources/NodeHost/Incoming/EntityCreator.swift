@@ -18,8 +18,9 @@ struct EntityCreator {
 
     /// Creates the entity and records its twin; returns the twin with the new
     /// entity's lane (`entity:<id>`) held by the caller, who releases it after
-    /// its final commit, so the entity's own change event waits until then.
-    func create(fields: JSON, for message: ReplicaMessage) throws -> Twin {
+    /// its final commit, so the entity's own change event waits until then,
+    /// and the connector's answer (the new entity's fields when it can give them).
+    func create(fields: JSON, for message: ReplicaMessage) throws -> (twin: Twin, created: JSON) {
         if let refusal = creations.admit() {
             context.setPaused(true)
             context.metrics.increment("tandem_circuit_breaker_trips_total", ["connection": context.name])
@@ -49,7 +50,7 @@ struct EntityCreator {
             context.locks.release(["entity:" + id])
             throw error
         }
-        return twin
+        return (twin, created)
     }
 
     /// The entity a create for this message made before a crash or a lost

@@ -200,9 +200,21 @@ struct ReplicaApplier {
         let fields = changes["fields"] ?? .object([:])
         do {
             if twin == nil {
-                let created = try creator.create(fields: fields, for: message)
+                let (created, answer) = try creator.create(fields: fields, for: message)
                 twin = created
                 createdLane = "entity:" + created.localID
+                // A create that answers the new entity's fields stands for a
+                // re-read, as an exact update's answer does: it is the entity
+                // at its first version. Its comments and attachments are taken
+                // as none; one the tracker added on its own (a rule's journal
+                // entry) differs from the echo baseline at the outgoing
+                // stage's next read, which is always a full one, and is sent.
+                if answer["fields"] != nil {
+                    after = answer
+                    if answer["comments"] == nil { after?["comments"] = .array([]) }
+                    if answer["attachments"] == nil { after?["attachments"] = .array([]) }
+                    exact = true
+                }
             } else if let twin, let written = fields.objectValue, !written.isEmpty {
                 let localFields = local?["fields"]?.objectValue ?? [:]
                 try context.store.write { tx in

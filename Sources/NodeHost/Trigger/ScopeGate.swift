@@ -55,7 +55,13 @@ struct ScopeGate {
         let matches: Bool
         if source == "poll" || source == "query" {
             matches = true  // the search that announced it used the query
-            if cached?.fingerprint != fingerprint || cached?.matches != true { try record(true, by: source) }
+            if cached == nil && !linked {
+                // About to be sent, and once sent never asked about again: an
+                // answer kept for later would cost a commit and never be read.
+                context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": "in", "by": source])
+            } else if cached?.fingerprint != fingerprint || cached?.matches != true {
+                try record(true, by: source)
+            }
         } else if !fresh, let cached, cached.fingerprint == fingerprint {
             matches = cached.matches
         } else {
