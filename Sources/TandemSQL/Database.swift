@@ -97,6 +97,10 @@ public final class Database: @unchecked Sendable {
     /// The rows changed by the last INSERT, UPDATE or DELETE on this connection.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Rows inserted, updated or deleted since the connection opened,
+    /// triggers' included: unchanged across a transaction that wrote nothing.
+    public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
     /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT`; rolls back if it throws.
     ///
     /// Nested calls join the outer transaction (SQLite has no nested BEGIN).

@@ -25,6 +25,20 @@ final class StoreGroupCommitTests: XCTestCase {
         }
     }
 
+    func testAWriteThatChangedNothing_CostsNoSync() throws {
+        let store = try Store(path: root + "/tandem.db")
+        try store.write { _ = try $0.useNonce("once") }
+        let before = store.durability
+        for _ in 0..<5 { try store.write { _ = try $0.useNonce("once") } }  // already used: no row changes
+        try store.write { _ in }
+        let after = store.durability
+        XCTAssertEqual(after.committed, before.committed)
+        XCTAssertEqual(after.syncs, before.syncs)
+        try store.write { _ = try $0.useNonce("twice") }
+        XCTAssertEqual(store.durability.committed, before.committed + 1, "a write that changed a row is a commit to sync")
+        XCTAssertEqual(store.durability.synced, store.durability.committed)
+    }
+
     func testTheStoreCommitsWithoutSyncingInsideTheCommit() throws {
         let store = try Store(path: root + "/tandem.db")
         let level = try store.read { try $0.query("PRAGMA synchronous") { $0.int(0) }.first }

@@ -60,11 +60,16 @@ final class Store: @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction; returns after it has committed.
+    ///
+    /// A transaction that changed no row wrote nothing to make durable: it
+    /// waits, as a read does, only for the commits it may have seen.
     @discardableResult
     func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
             let (result, ticket) = try lock.withLock {
-                (try state.database.transaction { try body(StoreTransaction(state: state)) }, groupCommit.didCommit())
+                let changes = state.database.totalChanges
+                let result = try state.database.transaction { try body(StoreTransaction(state: state)) }
+                return (result, state.database.totalChanges == changes ? groupCommit.latest : groupCommit.didCommit())
             }
             try groupCommit.waitDurable(ticket)
             faults.wrote()
