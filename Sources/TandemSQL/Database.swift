@@ -18,10 +18,13 @@ public final class Database: @unchecked Sendable {
     /// - Parameters:
     ///   - path: a file path, or ":memory:".
     ///   - busyTimeoutMilliseconds: how long a write waits for another connection's lock.
-    /// - Throws: `SQLError` when the file cannot be opened or is not a database.
     ///   - synchronous: `.full` unless the caller syncs the WAL after each
     ///     commit it relies on (then a crash still leaves a consistent file).
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, synchronous: Synchronous = .full) throws(SQLError) {
+    ///   - pageSize: bytes per page of a database this call creates (a power
+    ///     of two, 512–65536); an existing file keeps its own. Nil: SQLite's.
+    /// - Throws: `SQLError` when the file cannot be opened or is not a database.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, synchronous: Synchronous = .full,
+                pageSize: Int? = nil) throws(SQLError) {
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &connection, flags, nil)
@@ -35,6 +38,8 @@ public final class Database: @unchecked Sendable {
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
         do {
+            // Before WAL mode, which fixes the page size of a new file.
+            if let pageSize { try execute("PRAGMA page_size=\(pageSize)") }
             // journal_mode answers with a row; an in-memory database stays "memory".
             _ = try prepare("PRAGMA journal_mode=WAL").step()
             try execute("PRAGMA synchronous=\(synchronous.rawValue); PRAGMA foreign_keys=ON;")

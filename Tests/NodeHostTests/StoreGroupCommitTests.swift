@@ -1,5 +1,6 @@
 import Foundation
 @testable import NodeHost
+import TandemSQL
 import XCTest
 
 /// A write returns only once its commit is durable, and writers that commit
@@ -43,6 +44,15 @@ final class StoreGroupCommitTests: XCTestCase {
         let store = try Store(path: root + "/tandem.db")
         let level = try store.read { try $0.query("PRAGMA synchronous") { $0.int(0) }.first }
         XCTAssertEqual(level, 1, "synchronous=NORMAL: the sync happens after the store's lock is released")
+    }
+
+    func testANewStore_HasSmallPages_AnOldOneKeepsItsOwn() throws {
+        let store = try Store(path: root + "/tandem.db")
+        XCTAssertEqual(try store.read { try $0.query("PRAGMA page_size") { $0.int(0) }.first }, Store.pageSize)
+        let old = try Database(path: root + "/old.db", pageSize: 4096)
+        try old.execute("CREATE TABLE t (x)")
+        let reopened = try Store(path: root + "/old.db")
+        XCTAssertEqual(try reopened.read { try $0.query("PRAGMA page_size") { $0.int(0) }.first }, 4096)
     }
 
     func testWritesCommittedWhileASyncRuns_ShareTheNextSync() throws {
