@@ -19,9 +19,10 @@ struct LoopGuard {
     /// linked or announced, if any. Runs in the outgoing transaction, so two
     /// connections cannot both announce one entity.
     func twinTowardsSamePeer(_ tx: StoreTransaction, localID: String) throws -> Twin? {
-        guard !samePeer.isEmpty else { return nil }
-        return try tx.twins(localID: localID).first { twin in
-            samePeer.contains(twin.connection) && twin.status != .unsynced && (twin.remoteID != nil || twin.nextSeq > 1)
+        for connection in samePeer.sorted() {
+            guard let twin = try tx.twin(connection: connection, localID: localID) else { continue }
+            if twin.status != .unsynced && (twin.remoteID != nil || twin.nextSeq > 1) { return twin }
         }
+        return nil
     }
 }

@@ -349,6 +349,12 @@ enum Schema {
             \(countDown("twins"))
         END;
         """,
+        // LoopGuard looks an entity up by (connection, local_id), the key,
+        // once per connection it shares a peer with: an index on local_id
+        // alone was one more page written by every new twin.
+        """
+        DROP INDEX twins_by_local;
+        """,
     ]
 
     /// `row_counts` for `table` under its own name: the rows it holds now,

@@ -108,11 +108,6 @@ extension StoreTransaction {
             ?? twin(connection: connection, localID: key)
     }
 
-    /// The twins of one local entity on every connection.
-    func twins(localID: String) throws -> [Twin] {
-        try twins(where: "local_id = ?", [localID])
-    }
-
     func twins(connection: String) throws -> [Twin] {
         try twins(where: "connection = ? ORDER BY local_id", [connection])
     }
