@@ -55,6 +55,12 @@ final class StoreGroupCommitTests: XCTestCase {
         XCTAssertEqual(try reopened.read { try $0.query("PRAGMA page_size") { $0.int(0) }.first }, 4096)
     }
 
+    func testTheStore_CheckpointsItsWALLessOftenThanSQLitesDefault() throws {
+        let store = try Store(path: root + "/tandem.db")
+        XCTAssertEqual(try store.read { try $0.query("PRAGMA wal_autocheckpoint") { $0.int(0) }.first }, Store.checkpointFrames)
+        XCTAssertGreaterThan(Store.checkpointFrames, 1000)
+    }
+
     func testWritesCommittedWhileASyncRuns_ShareTheNextSync() throws {
         let store = try Store(path: root + "/tandem.db")
         let before = store.durability
