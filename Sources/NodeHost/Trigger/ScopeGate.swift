@@ -41,6 +41,13 @@ struct ScopeGate {
         // mode asks again.
         let linked = twin.map { $0.remoteID != nil || $0.lastSentHash != nil || $0.status == .linking } ?? false
         if linked && !trigger.strict { return nil }
+        let searched = source == "poll" || source == "query"  // the search that announced it used the query
+        if searched && cached == nil && !linked {
+            // About to be sent, and once sent never asked about again: an
+            // answer kept for later would cost a commit and never be read.
+            context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": "in", "by": source])
+            return nil
+        }
         let query = trigger.query
         // The query is part of the fingerprint: an operator who changes it
         // gets fresh answers, not the old query's.
@@ -53,15 +60,9 @@ struct ScopeGate {
             context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": matches ? "in" : "out", "by": by])
         }
         let matches: Bool
-        if source == "poll" || source == "query" {
-            matches = true  // the search that announced it used the query
-            if cached == nil && !linked {
-                // About to be sent, and once sent never asked about again: an
-                // answer kept for later would cost a commit and never be read.
-                context.metrics.increment("tandem_scope_checks_total", ["connection": context.name, "result": "in", "by": source])
-            } else if cached?.fingerprint != fingerprint || cached?.matches != true {
-                try record(true, by: source)
-            }
+        if searched {
+            matches = true
+            if cached?.fingerprint != fingerprint || cached?.matches != true { try record(true, by: source) }
         } else if !fresh, let cached, cached.fingerprint == fingerprint {
             matches = cached.matches
         } else {
