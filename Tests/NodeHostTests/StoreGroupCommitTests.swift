@@ -55,10 +55,15 @@ final class StoreGroupCommitTests: XCTestCase {
         XCTAssertEqual(try reopened.read { try $0.query("PRAGMA page_size") { $0.int(0) }.first }, 4096)
     }
 
-    func testTheStore_CheckpointsItsWALLessOftenThanSQLitesDefault() throws {
+    func testTheStore_CheckpointsItsWALLessOftenThanSQLitesDefault_ByBytesWhateverItsPageSize() throws {
         let store = try Store(path: root + "/tandem.db")
-        XCTAssertEqual(try store.read { try $0.query("PRAGMA wal_autocheckpoint") { $0.int(0) }.first }, Store.checkpointFrames)
-        XCTAssertGreaterThan(Store.checkpointFrames, 1000)
+        let frames = try store.read { try $0.query("PRAGMA wal_autocheckpoint") { $0.int(0) }.first }
+        XCTAssertEqual(frames, Store.checkpointBytes / Store.pageSize)
+        XCTAssertGreaterThan(frames ?? 0, 1000)
+        let old = try Database(path: root + "/old.db", pageSize: 4096)
+        try old.execute("CREATE TABLE t (x)")
+        let reopened = try Store(path: root + "/old.db")
+        XCTAssertEqual(try reopened.read { try $0.query("PRAGMA wal_autocheckpoint") { $0.int(0) }.first }, Store.checkpointBytes / 4096)
     }
 
     func testWritesCommittedWhileASyncRuns_ShareTheNextSync() throws {

@@ -26,13 +26,16 @@ final class Store: @unchecked Sendable {
     /// third less per linked entity than 4 KB, and a twin's row (1–3 KB)
     /// still fits a page or two. An older store keeps its 4 KB pages.
     static let pageSize = 2048
-    /// WAL frames after which a commit copies them into the main file
-    /// (SQLite's default is 1,000). The same hot pages (queue tails, counts,
-    /// index leaves) are written by commit after commit; a longer WAL copies
-    /// each of them once per checkpoint instead of many times, and the copy
-    /// and its syncs, which run inside a commit, come less often. At most
-    /// about 16 MB of WAL beside the store, replayed at open after a crash.
-    static let checkpointFrames = 8000
+    /// WAL bytes after which a commit copies them into the main file
+    /// (SQLite's default is 1,000 frames, 2 MB here). The same hot pages
+    /// (queue tails, counts, index leaves) are written by commit after
+    /// commit; a longer WAL copies each of them once per checkpoint instead
+    /// of many times, and the copy and its syncs, which run inside a commit,
+    /// come less often. Leaves on keys spread at random (a ServiceNow
+    /// sys_id) are the ones a short WAL copies again and again once a store
+    /// holds many entities. At most about 64 MB of WAL beside the store,
+    /// replayed at open after a crash.
+    static let checkpointBytes = 64 << 20
 
     /// Opens (creating if needed, mode 0600) the store at `path` and migrates it.
     init(path: String) throws {
@@ -42,7 +45,8 @@ final class Store: @unchecked Sendable {
         let database = try Database(path: path, synchronous: .normal, pageSize: Self.pageSize)
         groupCommit = GroupCommit(databasePath: path)
         // row_counts triggers must see the delete half of INSERT OR REPLACE.
-        try database.execute("PRAGMA recursive_triggers = ON; PRAGMA wal_autocheckpoint = \(Self.checkpointFrames)")
+        let pageSize = try database.query("PRAGMA page_size") { $0.int(0) }.first ?? Self.pageSize
+        try database.execute("PRAGMA recursive_triggers = ON; PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / pageSize)")
         try database.migrate(Schema.migrations)
         let state = StoreState(database: database)
         self.state = state
