@@ -40,6 +40,40 @@ final class StoreGroupCommitTests: XCTestCase {
         XCTAssertEqual(store.durability.synced, store.durability.committed)
     }
 
+    func testADeferredRead_ReturnsWhileTheSyncOfWhatItSawRuns_AndWaitDurableWaitsForIt() throws {
+        let syncing = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let slow = Locked(false)
+        let store = try Store(path: root + "/tandem.db") { file in
+            if slow.get() {
+                syncing.signal()
+                release.wait()
+            }
+            return fdatasync(file)
+        }
+        slow.set(true)
+        let writer = Thread { _ = try? store.write { try $0.useNonce("seen") } }
+        writer.start()
+        XCTAssertEqual(syncing.wait(timeout: .now() + 10), .success, "the write never reached its sync")
+
+        let read = DispatchSemaphore(value: 0)
+        let seen = Locked<(value: Bool, seen: UInt64)?>(nil)
+        Thread { seen.set(try? store.readDeferringDurability { try $0.isNonceUsed("seen") }); read.signal() }.start()
+        let returned = read.wait(timeout: .now() + 5) == .success
+        XCTAssertTrue(returned, "a deferred read waited for a sync that was not its own")
+        XCTAssertEqual(seen.get()?.value, true, "the read sees the commit")
+        XCTAssertLessThan(store.durability.synced, seen.get()?.seen ?? 0, "what it saw is not durable yet")
+
+        let durable = DispatchSemaphore(value: 0)
+        Thread { try? store.waitDurable(seen.get()?.seen ?? 0); durable.signal() }.start()
+        XCTAssertEqual(durable.wait(timeout: .now() + 0.3), .timedOut, "waitDurable returned before the sync ended")
+        slow.set(false)
+        release.signal()
+        XCTAssertEqual(durable.wait(timeout: .now() + 10), .success)
+        XCTAssertGreaterThanOrEqual(store.durability.synced, seen.get()?.seen ?? .max)
+        if !returned { XCTAssertEqual(read.wait(timeout: .now() + 10), .success) }
+    }
+
     func testTheStoreCommitsWithoutSyncingInsideTheCommit() throws {
         let store = try Store(path: root + "/tandem.db")
         let level = try store.read { try $0.query("PRAGMA synchronous") { $0.int(0) }.first }

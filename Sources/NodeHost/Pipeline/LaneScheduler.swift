@@ -70,16 +70,18 @@ final class LaneScheduler: @unchecked Sendable {
 
     /// The next item no other worker holds, with the lane keys taken for it.
     ///
-    /// One store read per pick: every store access waits for the commit in
-    /// progress (an fsync), and picks are serialised by `choosing` so a list
-    /// read is never older than the lanes it is checked against. Lanes held
-    /// now are skipped before a message is decoded or its twin looked up.
+    /// One store read per pick. Picks are serialised by `choosing`, and the
+    /// list is checked against the lanes inside the read, so a list is never
+    /// older than the lanes it is checked against. The read's commits are
+    /// made durable after `choosing` is released: the next pick does not wait
+    /// on the disk, and this item does not run before what it saw is durable.
     private func next() -> (Item, [String])? {
-        choosing.withLock {
-            let now = Timestamp.now()
-            let order = turns.next()
-            do {
-                return try context.store.read { tx -> (Item, [String])? in
+        let picked: (value: (Item, [String])?, seen: UInt64)
+        do {
+            picked = try choosing.withLock {
+                let now = Timestamp.now()
+                let order = turns.next()
+                return try context.store.readDeferringDurability { tx -> (Item, [String])? in
                     let heads = try tx.inboxHeads(connection: context.name, now: now, limit: Self.candidates)
                     let pending = try tx.runnablePending(connection: context.name, now: now, limit: Self.candidates)
                     for source in order {
@@ -92,10 +94,18 @@ final class LaneScheduler: @unchecked Sendable {
                     }
                     return nil
                 }
-            } catch {
-                return nil  // counted and logged by the store's faults; the worker pauses (`workLoop`)
             }
+        } catch {
+            return nil  // counted and logged by the store's faults; the worker pauses (`workLoop`)
         }
+        guard let (item, keys) = picked.value else { return nil }
+        do {
+            try context.store.waitDurable(picked.seen)
+        } catch {
+            context.locks.release(keys)
+            return nil
+        }
+        return (item, keys)
     }
 
     /// Candidates read per pick from each queue: enough that lanes in work

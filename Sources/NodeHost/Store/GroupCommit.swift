@@ -28,8 +28,11 @@ final class GroupCommit: @unchecked Sendable {
     /// The WAL, opened at the first sync; reopened if the file was replaced.
     private var wal: Int32 = -1
 
-    init(databasePath: String) {
+    private let syncFile: @Sendable (Int32) -> Int32
+
+    init(databasePath: String, syncFile: @escaping @Sendable (Int32) -> Int32) {
         self.databasePath = databasePath
+        self.syncFile = syncFile
         walPath = databasePath + "-wal"
     }
 
@@ -95,10 +98,10 @@ final class GroupCommit: @unchecked Sendable {
             if !walExists {
                 // Sync the main file this once; look for a WAL again next time.
                 defer { close(wal); wal = -1 }
-                return fdatasync(wal) == 0 ? nil : failure("fdatasync", path: databasePath)
+                return syncFile(wal) == 0 ? nil : failure("fdatasync", path: databasePath)
             }
         }
-        return fdatasync(wal) == 0 ? nil : failure("fdatasync", path: walPath)
+        return syncFile(wal) == 0 ? nil : failure("fdatasync", path: walPath)
     }
 
     private func failure(_ call: String, path: String) -> SQLError {

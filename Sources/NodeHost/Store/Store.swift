@@ -38,12 +38,13 @@ final class Store: @unchecked Sendable {
     static let checkpointBytes = 64 << 20
 
     /// Opens (creating if needed, mode 0600) the store at `path` and migrates it.
-    init(path: String) throws {
+    /// `syncFile` makes the WAL durable (`fdatasync`; a test may slow it down).
+    init(path: String, syncFile: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) }) throws {
         self.path = path
         try PrivateFiles.file(path)
         for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
         let database = try Database(path: path, synchronous: .normal, pageSize: Self.pageSize)
-        groupCommit = GroupCommit(databasePath: path)
+        groupCommit = GroupCommit(databasePath: path, syncFile: syncFile)
         // row_counts triggers must see the delete half of INSERT OR REPLACE.
         let pageSize = try database.query("PRAGMA page_size") { $0.int(0) }.first ?? Self.pageSize
         try database.execute("PRAGMA recursive_triggers = ON; PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / pageSize)")
@@ -65,13 +66,32 @@ final class Store: @unchecked Sendable {
 
     /// Runs `body` with read access, its statements in one read transaction.
     func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        let (value, seen) = try readDeferringDurability(body)
+        try waitDurable(seen)
+        return value
+    }
+
+    /// Runs `body` with read access like `read`, but returns before the
+    /// commits it saw are durable, with the ticket that covers them: for a
+    /// caller that holds a lock of its own around the read and must not make
+    /// others wait on the disk with it. It calls `waitDurable` after
+    /// releasing that lock and before acting on what it read.
+    func readDeferringDurability<T>(_ body: (StoreTransaction) throws -> T) throws -> (value: T, seen: UInt64) {
         do {
-            let (result, seen) = try lock.withLock {
+            return try lock.withLock {
                 (try state.database.readTransaction { try body(StoreTransaction(state: state)) }, groupCommit.latest)
             }
-            try groupCommit.waitDurable(seen)
-            return result
         } catch let error as SQLError {
+            faults.failed("read", error)
+            throw error
+        }
+    }
+
+    /// Returns once the commits a deferred read saw are durable.
+    func waitDurable(_ seen: UInt64) throws {
+        do {
+            try groupCommit.waitDurable(seen)
+        } catch {
             faults.failed("read", error)
             throw error
         }
