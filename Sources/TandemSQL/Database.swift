@@ -150,6 +150,39 @@ public final class Database: @unchecked Sendable {
         while try statement.step() {}
     }
 
+    /// Calls `body` after each commit with the number of frames now in the
+    /// WAL, on the committing thread, before the commit returns. Replaces
+    /// SQLite's automatic checkpoint: the caller decides when to copy the WAL.
+    public func onCommitToWAL(_ body: @escaping (Int) -> Void) {
+        let hook = WALHook(body)
+        walHook = hook
+        sqlite3_wal_hook(handle, { context, _, _, frames in
+            guard let context else { return SQLITE_OK }
+            Unmanaged<WALHook>.fromOpaque(context).takeUnretainedValue().body(Int(frames))
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(hook).toOpaque())
+    }
+
+    private final class WALHook {
+        let body: (Int) -> Void
+        init(_ body: @escaping (Int) -> Void) { self.body = body }
+    }
+
+    /// Kept alive while SQLite holds a pointer to it.
+    private var walHook: WALHook?
+
+    /// Copies into the main file the WAL frames no reader still needs
+    /// (`SQLITE_CHECKPOINT_PASSIVE`: waits for no one and blocks no one).
+    /// Returns the frames in the WAL and how many of them are copied.
+    @discardableResult
+    public func checkpoint() throws(SQLError) -> (frames: Int, copied: Int) {
+        var frames: Int32 = 0
+        var copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied)
+        guard rc == SQLITE_OK else { throw error(rc, context: "checkpoint '\(path)'") }
+        return (Int(frames), Int(copied))
+    }
+
     /// `PRAGMA user_version`: the schema version this file is at.
     public func userVersion() throws(SQLError) -> Int {
         let statement = try prepare("PRAGMA user_version")

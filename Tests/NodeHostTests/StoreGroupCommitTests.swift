@@ -89,15 +89,26 @@ final class StoreGroupCommitTests: XCTestCase {
         XCTAssertEqual(try reopened.read { try $0.query("PRAGMA page_size") { $0.int(0) }.first }, 4096)
     }
 
-    func testTheStore_CheckpointsItsWALLessOftenThanSQLitesDefault_ByBytesWhateverItsPageSize() throws {
+    func testTheStore_CopiesItsWALLessOftenThanSQLitesDefault_ByBytesWhateverItsPageSize() throws {
         let store = try Store(path: root + "/tandem.db")
-        let frames = try store.read { try $0.query("PRAGMA wal_autocheckpoint") { $0.int(0) }.first }
-        XCTAssertEqual(frames, Store.checkpointBytes / Store.pageSize)
-        XCTAssertGreaterThan(frames ?? 0, 1000)
+        XCTAssertEqual(store.checkpointFrames, Store.checkpointBytes / Store.pageSize)
+        XCTAssertGreaterThan(store.checkpointFrames, 1000)
         let old = try Database(path: root + "/old.db", pageSize: 4096)
         try old.execute("CREATE TABLE t (x)")
-        let reopened = try Store(path: root + "/old.db")
-        XCTAssertEqual(try reopened.read { try $0.query("PRAGMA wal_autocheckpoint") { $0.int(0) }.first }, Store.checkpointBytes / 4096)
+        XCTAssertEqual(try Store(path: root + "/old.db").checkpointFrames, Store.checkpointBytes / 4096)
+    }
+
+    func testTheWAL_IsCopiedOnTheCheckpointersThread_AndStartsAgainInsteadOfGrowing() throws {
+        let frames = 64
+        let store = try Store(path: root + "/tandem.db", checkpointBytes: frames * Store.pageSize)
+        for index in 0..<600 { try store.write { _ = try $0.useNonce("n-\(index)") } }
+        let deadline = Date().addingTimeInterval(10)
+        while store.checkpoints == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        XCTAssertGreaterThan(store.checkpoints, 0, "the checkpointer never copied the WAL")
+        try store.write { _ = try $0.useNonce("last") }
+        let wal = try FileManager.default.attributesOfItem(atPath: root + "/tandem.db-wal")[.size] as? Int ?? 0
+        // 600 commits of two frames or more: over 2.4 MB of WAL if it were never started again.
+        XCTAssertLessThan(wal, (4 * frames + 16) * (Store.pageSize + 24), "the WAL grew past four times the threshold")
     }
 
     func testWritesCommittedWhileASyncRuns_ShareTheNextSync() throws {

@@ -19,6 +19,7 @@ final class Store: @unchecked Sendable {
     /// Who this store is; given to it when it was created.
     let identity: StoreIdentity
     private let groupCommit: GroupCommit
+    private let checkpointer: Checkpointer
 
     /// Bytes per page of a store created from now on. Every commit writes
     /// each page it touched whole, and most commits touch a dozen B-trees for
@@ -26,28 +27,44 @@ final class Store: @unchecked Sendable {
     /// third less per linked entity than 4 KB, and a twin's row (1–3 KB)
     /// still fits a page or two. An older store keeps its 4 KB pages.
     static let pageSize = 2048
-    /// WAL bytes after which a commit copies them into the main file
-    /// (SQLite's default is 1,000 frames, 2 MB here). The same hot pages
-    /// (queue tails, counts, index leaves) are written by commit after
-    /// commit; a longer WAL copies each of them once per checkpoint instead
-    /// of many times, and the copy and its syncs, which run inside a commit,
-    /// come less often. Leaves on keys spread at random (a ServiceNow
-    /// sys_id) are the ones a short WAL copies again and again once a store
-    /// holds many entities. At most about 64 MB of WAL beside the store,
-    /// replayed at open after a crash.
+    /// WAL bytes after which they are copied into the main file (SQLite's
+    /// default is 1,000 frames, 2 MB here), by the `Checkpointer`'s thread.
+    /// The same hot pages (queue tails, counts, index leaves) are written by
+    /// commit after commit; a longer WAL copies each of them once per
+    /// checkpoint instead of many times. Leaves on keys spread at random (a
+    /// ServiceNow sys_id) are the ones a short WAL copies again and again
+    /// once a store holds many entities. At most about 64 MB of WAL beside
+    /// the store as a rule, replayed at open after a crash.
     static let checkpointBytes = 64 << 20
 
     /// Opens (creating if needed, mode 0600) the store at `path` and migrates it.
-    /// `syncFile` makes the WAL durable (`fdatasync`; a test may slow it down).
-    init(path: String, syncFile: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) }) throws {
+    /// `syncFile` makes the WAL durable (`fdatasync`; a test may slow it
+    /// down); a test may lower `checkpointBytes`.
+    init(path: String, checkpointBytes: Int = Store.checkpointBytes,
+         syncFile: @escaping @Sendable (Int32) -> Int32 = { fdatasync($0) }) throws {
         self.path = path
         try PrivateFiles.file(path)
         for suffix in ["-wal", "-shm"] { try PrivateFiles.narrowIfPresent(path + suffix) }
         let database = try Database(path: path, synchronous: .normal, pageSize: Self.pageSize)
         groupCommit = GroupCommit(databasePath: path, syncFile: syncFile)
         // row_counts triggers must see the delete half of INSERT OR REPLACE.
+        try database.execute("PRAGMA recursive_triggers = ON")
         let pageSize = try database.query("PRAGMA page_size") { $0.int(0) }.first ?? Self.pageSize
-        try database.execute("PRAGMA recursive_triggers = ON; PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / pageSize)")
+        let faults = StoreFaults()
+        self.faults = faults
+        let lock = lock
+        let checkpointer = Checkpointer(path: path, frames: max(1, checkpointBytes / pageSize), faults: faults) { body in
+            lock.withLock(body)
+        }
+        self.checkpointer = checkpointer
+        database.onCommitToWAL { [unowned database] frames in
+            guard checkpointer.committed(walFrames: frames) else { return }
+            do throws(SQLError) {
+                try database.checkpoint()
+            } catch {
+                faults.failed("checkpoint", error)
+            }
+        }
         try database.migrate(Schema.migrations)
         let state = StoreState(database: database)
         self.state = state
@@ -60,7 +77,7 @@ final class Store: @unchecked Sendable {
 
     /// SQLite's failures as they happen, whoever asked: counted, logged and
     /// reported by `/healthz` and `/readyz` even where a caller copes.
-    let faults = StoreFaults()
+    let faults: StoreFaults
     /// Every statement this store has prepared, for checking their query plans.
     var preparedSQL: [String] { lock.withLock { Array(state.statements.keys) } }
 
@@ -117,6 +134,13 @@ final class Store: @unchecked Sendable {
             throw error
         }
     }
+
+    deinit { checkpointer.stop() }
+
+    /// WAL frames after which the checkpointer copies them.
+    var checkpointFrames: Int { checkpointer.frames }
+    /// Copies of the WAL the checkpointer's thread has made.
+    var checkpoints: Int { checkpointer.completed }
 
     /// Commits made, commits known durable, and the syncs that made them so.
     var durability: (committed: UInt64, synced: UInt64, syncs: UInt64) { groupCommit.counts }
