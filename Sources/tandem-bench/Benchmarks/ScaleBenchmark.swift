@@ -22,7 +22,9 @@ struct ScaleBenchmark: Command {
           2. links them all with `tandem sync --query 'project = SUP'`: rate;
           3. store bytes per linked entity on each node, resident and peak RSS;
           4. change latency, Jira edit → ServiceNow write (webhook), p50/p99,
-             and the CPU time both nodes spent per change;
+             and the CPU time both nodes spent per change, over
+             --latency-samples changes (default 200: over a few dozen, one
+             copy of the import's WAL into the store weighs on the CPU);
           5. idle CPU of both nodes over 5 s;
           6. stop time (SIGTERM → exit) and restart time (start → listening)
              of the Jira-side node.
@@ -50,7 +52,7 @@ struct ScaleBenchmark: Command {
 
     static func run(_ arguments: inout Arguments) throws -> ExitCode {
         let entities = try arguments.intOption("--entities", in: 201...1_000_000) ?? 100_000
-        let samples = try arguments.intOption("--latency-samples", in: 1...10_000) ?? 50
+        let samples = try arguments.intOption("--latency-samples", in: 1...10_000) ?? 200
         let threads = try arguments.intOption("--threads", in: 1...64) ?? 8
         let keep = arguments.flag("--keep-folder")
         try arguments.finish()
