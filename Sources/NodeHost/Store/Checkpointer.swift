@@ -13,9 +13,10 @@ import TandemThreads
 /// the few frames committed meanwhile: a WAL copied whole is started again
 /// from its beginning by the next commit, so it does not grow.
 ///
-/// Should the thread fall far behind (a checkpoint that keeps failing), the
-/// commit that finds four times the threshold in the WAL copies it itself,
-/// as SQLite would.
+/// A failed copy is reported as a store fault and tried again at most once
+/// a second. Should the thread fall far behind (a copy that keeps failing),
+/// the commit that finds four times the threshold in the WAL copies it
+/// itself, as SQLite would.
 ///
 /// Thread: `committed` on the committing thread, under the store's lock;
 /// the copies on the checkpointer's thread, started at the first request.
@@ -85,6 +86,11 @@ final class Checkpointer: @unchecked Sendable {
                 condition.withLock { passes += 1 }
             } catch {
                 faults.failed("checkpoint", error)
+                // A copy that failed (a full disk) is tried again at most once a second.
+                let retry = Date().addingTimeInterval(1)
+                condition.withLock {
+                    while threads.isRunning, Date() < retry { _ = condition.wait(until: retry) }
+                }
             }
         }
     }
