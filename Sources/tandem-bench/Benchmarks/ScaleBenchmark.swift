@@ -103,7 +103,9 @@ struct ScaleBenchmark: Command {
             print("  linked \(figures.linked) new issues in \(fixed(figures.linkSeconds, 1)) s: " + (result.stdout.split(separator: "\n").first.map(String.init) ?? ""))
             try waitForHistoryPruned(deployment)
 
-            for (name, process) in [("blue", deployment.blue!), ("green", deployment.green!)] {
+            // Blue is restarted only at the end of the phase: these are its process until then.
+            let nodes = [("blue", deployment.blue!), ("green", deployment.green!)]
+            for (name, process) in nodes {
                 figures.storeBytesPerEntity[name] = Double(storeBytes(folder + "/data/" + name)) / Double(target)
                 figures.rss[name] = Double(rss(process.processIdentifier, "VmRSS:") ?? 0) / 1_048_576
                 figures.peakRSS[name] = Double(rss(process.processIdentifier, "VmHWM:") ?? 0) / 1_048_576
@@ -120,11 +122,11 @@ struct ScaleBenchmark: Command {
             }
             deployment.waitUntilIdle(seconds: 60)
 
-            let nodes = [("blue", deployment.blue!), ("green", deployment.green!)]
+            let idleSeconds = 10.0
             let idleBefore = nodes.map { cpuSeconds([$0.1]) }
-            Thread.sleep(forTimeInterval: 10)
+            Thread.sleep(forTimeInterval: idleSeconds)
             for ((name, process), before) in zip(nodes, idleBefore) {
-                figures.idleCPUPercent[name] = (cpuSeconds([process]) - before) / 10 * 100
+                figures.idleCPUPercent[name] = (cpuSeconds([process]) - before) / idleSeconds * 100
             }
 
             let stopStart = Date()
