@@ -42,12 +42,13 @@ public final class EntityView {
     /// the run ends or when nothing changed.
     public var changes: JSON { finished ?? .object(["fields": .object([:])]) }
 
-    /// Whether to note the members scripts read (off by default: it costs a
-    /// set insertion per read). The sync engine turns it on to learn which
-    /// fields an outgoing replica depends on.
+    /// Whether to note the members scripts read or assign (off by default:
+    /// it costs a set insertion per access). The sync engine turns it on to
+    /// learn which fields an outgoing replica depends on, and which fields an
+    /// incoming script looked at, whether or not it changed them.
     public var tracksReads = false
 
-    /// The members read while `tracksReads` was on.
+    /// The members read or assigned while `tracksReads` was on.
     public private(set) var readMembers: Set<String> = []
 
     func original(_ name: String) -> JSON? {
@@ -121,6 +122,7 @@ extension EntityView: ScriptObject {
             throw .runtime("issue.\(name) cannot be set by a script", loc)
         }
         _ = try value.json(in: run, at: loc)  // fail here, not after the run
+        if tracksReads { readMembers.insert(name) }
         cache.set(name, value)
     }
 

@@ -79,6 +79,38 @@ enum ConflictBase {
         return known
     }
 
+    /// The peer's values in local form after an apply (`Twin.peerValues`):
+    /// what the incoming script wrote, before conflicts were decided; for a
+    /// field it read or assigned and left as it was, while that field was
+    /// changed here, the local value (both sides had moved to it: a script's
+    /// change holds only what differs). Another field it touched and left
+    /// as it was is forgotten.
+    /// - Parameters:
+    ///   - base: the base the replica was judged against.
+    ///   - edited: fields edited here since, though maybe back at the base value.
+    ///   - appliedSeq: the replica's, kept with each value.
+    static func peerHeld(previous: [String: PeerValue], script changes: JSON, touched: Set<String>, local: JSON,
+                         base: JSON, edited: Set<String>, appliedSeq: Int64) -> [String: PeerValue] {
+        var held = previous
+        let current = local["fields"]?.objectValue ?? [:]
+        for name in touched {
+            let mine = current[name] ?? .null
+            let changedHere = edited.contains(name) || !ConflictResolver.looselyEqual(mine, base[name] ?? .null)
+            held[name] = changedHere ? PeerValue(mine, appliedSeq: appliedSeq) : nil
+        }
+        for (name, value) in changes["fields"]?.objectValue ?? [:] { held[name] = PeerValue(value, appliedSeq: appliedSeq) }
+        return held
+    }
+
+    /// The peer's values that still stand for a replica built after it
+    /// applied our `appliedSeq`: those from a replica built after the same
+    /// one. The peer has applied nothing of ours since, so only its own edit
+    /// can have changed them; after a newer replica of ours it may have
+    /// taken our value instead.
+    static func peerLast(_ values: [String: PeerValue], appliedSeq: Int64) -> [String: JSON] {
+        values.filter { $0.value.appliedSeq == appliedSeq }.mapValues(\.value)
+    }
+
     /// The fields an apply agrees on: what it writes, less what it keeps at
     /// the local value; plus what an interrupted apply of ours wrote
     /// (`interruptedWrites`: the script may record no change there, or keep

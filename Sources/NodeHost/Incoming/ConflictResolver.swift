@@ -6,7 +6,8 @@ import TandemJSON
 ///
 /// For each field the incoming script wants to write, with `base` the
 /// field's value at the last sync:
-///   - not changed locally since the base: apply the incoming value;
+///   - not changed locally since the base (by value, and no edit marked
+///     since the peer's replica of ours: `LocalEdits`): apply the incoming value;
 ///   - changed locally, and the incoming value equals the base (the peer did
 ///     not change it): keep the local value, drop the write — the local edit
 ///     is sent by the outgoing stage;
@@ -53,8 +54,13 @@ struct ConflictResolver {
     ///     (`ConflictBase.alsoKnown`): an incoming value equal to it is no
     ///     edit of the peer's. (A local value equal to it is an edit here:
     ///     we had agreed on the base since.)
+    ///   - edited: fields edited here since the peer's replica of ours
+    ///     (`LocalEdits.edited`), though they may be back at the base value.
+    ///   - peerLast: per field, the peer's value as of its last replica we
+    ///     applied (`Twin.peerValues`): the same value again is no new edit.
     ///   - tie: set when the peer decides by the same rule as ours.
     func resolve(changes: JSON, local: JSON, base: JSON, alsoKnown: [String: JSON] = [:],
+                 edited: Set<String> = [], peerLast: [String: JSON] = [:],
                  localTime: Int64?, remoteTime: Int64?, tie: Tie? = nil) -> Outcome {
         guard var fields = changes["fields"]?.objectValue else { return .apply(changes: changes, conflicts: [], keptLocal: []) }
         let current = local["fields"]?.objectValue ?? [:]
@@ -64,12 +70,13 @@ struct ConflictResolver {
         for (name, incoming) in fields.sorted(by: { $0.key < $1.key }) {
             let mine = current[name] ?? .null
             let was = baseFields[name] ?? .null
-            guard !Self.looselyEqual(mine, was) else { continue }          // not changed here: apply
+            guard edited.contains(name) || !Self.looselyEqual(mine, was) else { continue }  // not changed here: apply
             if Self.looselyEqual(incoming, mine) {
                 fields[name] = nil                                          // both sides agree
                 continue
             }
-            if Self.looselyEqual(incoming, was) || alsoKnown[name].map({ Self.looselyEqual(incoming, $0) }) == true {
+            let known = [was] + [alsoKnown[name], peerLast[name]].compactMap { $0 }
+            if known.contains(where: { Self.looselyEqual(incoming, $0) }) {
                 fields[name] = nil                                          // the peer did not change it
                 keptLocal.insert(name)
                 continue

@@ -102,8 +102,9 @@ struct ReplicaApplier {
             local = TwinMarks(context: context).withCommentTwins(entity, localID: twin.localID)
         }
         let changes: JSON
+        let touched: Set<String>
         do {
-            changes = try runScript(message, twin: twin, local: local, label: label)
+            (changes, touched) = try runScript(message, twin: twin, local: local, label: label)
         } catch {
             return failures.park(queued, label: label, "\(error)", answer: failed("\(error)"))
         }
@@ -111,19 +112,24 @@ struct ReplicaApplier {
         var written = changes
         var keptLocal: Set<String> = []
         var decided: [ConflictResolver.Conflict] = []
-        let sent: JSON?
+        var seen = FieldsSeen()
+        let sent: JSON?, newest: JSON?
         do {
-            sent = try context.store.read { tx in
-                guard let twin, message.appliedSeq > 0 else { return nil }
-                return try tx.replicaFields(connection: context.name, localID: twin.localID, seq: message.appliedSeq)
+            (sent, newest) = try context.store.read { tx in
+                guard let twin else { return (nil, nil) }
+                let fields = { (seq: Int64) in seq > 0 ? try tx.replicaFields(connection: context.name, localID: twin.localID, seq: seq) : nil }
+                return (try fields(message.appliedSeq), try fields(twin.nextSeq - 1))
             }
         } catch {
             return failures.retry(queued, "store: \(error)")
         }
         if let twin, let local, let base = ConflictBase.base(of: twin, sent: sent, appliedSeq: message.appliedSeq, interrupted: intent, local: local) {
+            seen = FieldsSeen(twin: twin, local: local, sent: sent, newest: newest, base: base, appliedSeq: message.appliedSeq,
+                              interrupted: intent, script: changes, touched: touched)
             let resolver = ConflictResolver(policy: conflictPolicy)
             let outcome = resolver.resolve(changes: changes, local: local, base: base,
                                            alsoKnown: ConflictBase.alsoKnown(of: twin, sent: sent, appliedSeq: message.appliedSeq),
+                                           edited: seen.edited, peerLast: seen.peerLast,
                                            localTime: local["updated"]?.stringValue.flatMap(Timestamp.parse),
                                            remoteTime: message.source.updated.flatMap(Timestamp.parse) ?? message.noticedAt,
                                            tie: tie(with: message.stance, localID: twin.localID, remoteID: message.source.id))
@@ -145,8 +151,8 @@ struct ReplicaApplier {
             }
         }
         let agreed = ConflictBase.agreed(changes: changes, keptLocal: keptLocal, interrupted: intent, local: local)
-        return write(written, agreed: agreed, queued: queued, message: message, conflicts: decided, twin: twin, local: local,
-                     interrupted: intent)
+        return write(written, agreed: agreed, seen: seen, queued: queued, message: message, conflicts: decided, twin: twin,
+                     local: local, interrupted: intent)
     }
 
     /// How a conflict both nodes decide by the same rule ends, when the peer said its rule.
@@ -155,9 +161,10 @@ struct ReplicaApplier {
         return ConflictResolver.Tie(rule: peer.rule, localWins: peer.localWinsTie(with: stance, localID: localID, remoteID: remoteID))
     }
 
-    /// Runs the incoming script; the changes it recorded on `issue`.
-    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> JSON {
+    /// Runs the incoming script; the changes it recorded on `issue`, and the members it read or assigned.
+    private func runScript(_ message: ReplicaMessage, twin: Twin?, local: JSON?, label: String) throws -> (JSON, Set<String>) {
         let view = EntityView(local ?? ["fields": [:], "comments": [], "attachments": []], mode: .recording)
+        view.tracksReads = true
         let run = ScriptRun(script)
         run.bind("replica", message.replica)
         // The replica the peer holds us to have: its last sent, or the echo it
@@ -172,7 +179,7 @@ struct ReplicaApplier {
         ScriptHelpers.bindLogAndDebug(into: run, host: host)
         ScriptHelpers.bindIncoming(into: run, host: host)
         try run.run()
-        return view.changes
+        return (view.changes, view.readMembers)
     }
 
     private func record(_ conflicts: [ConflictResolver.Conflict], entity: String) {
@@ -183,7 +190,7 @@ struct ReplicaApplier {
         }
     }
 
-    private func write(_ changes: JSON, agreed: Set<String>, queued: QueuedMessage, message: ReplicaMessage,
+    private func write(_ changes: JSON, agreed: Set<String>, seen: FieldsSeen, queued: QueuedMessage, message: ReplicaMessage,
                        conflicts: [ConflictResolver.Conflict] = [],
                        twin initial: Twin?, local: JSON?, interrupted: ApplyIntent?) -> StageOutcome {
         let label = message.source.label
@@ -287,6 +294,7 @@ struct ReplicaApplier {
                         .merging(fields.objectValue ?? [:]) { $1 })
                 ConflictBase.record(agreed: agreedNow, after: after["fields"], agreedValues: agreedValues,
                                     mark: BaseMark(ours: final.nextSeq - 1, peerApplied: message.appliedSeq), into: &final)
+                seen.save(agreed: agreedNow, into: &final)
                 final.snapshot = exact && after["version"] != nil ? after : nil
                 switch baseline {
                 case .adopted(let replica):

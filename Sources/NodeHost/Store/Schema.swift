@@ -355,6 +355,14 @@ enum Schema {
         """
         DROP INDEX twins_by_local;
         """,
+        // Per field, the latest local edit seen and the peer's last value
+        // (LocalEdits.swift, ConflictBase.swift): a field back at its base
+        // value may still be an edit here, and a value the peer sent before is
+        // no new edit of the peer's.
+        """
+        ALTER TABLE twins ADD COLUMN local_edits BLOB;
+        ALTER TABLE twins ADD COLUMN peer_values BLOB;
+        """,
     ]
 
     /// `row_counts` for `table` under its own name: the rows it holds now,

@@ -37,6 +37,13 @@ struct Twin: Sendable, Equatable {
     /// Per field of `base`, when the value was agreed by an apply; absent:
     /// agreed before any replica of ours.
     var baseMarks: [String: BaseMark] = [:]
+    /// Per field, the seq of our replica that carries the latest local edit
+    /// seen of it, since the last apply that agreed on it (`LocalEdits`).
+    var localEdits: [String: Int64] = [:]
+    /// Per field, the peer's value in local form as of the last replica
+    /// applied, where the incoming script wrote it or looked at it and left
+    /// the local value (`ConflictBase.peerHeld`).
+    var peerValues: [String: PeerValue] = [:]
     /// The `updated` time of the entity as last sent.
     var sentUpdated: String?
     /// The local entity as last known exactly, with its `version` (a count of
@@ -66,7 +73,7 @@ extension StoreTransaction {
     private static let twinColumns = """
         connection, local_id, local_key, local_url, remote_id, remote_key, remote_url, next_seq, last_applied_seq,
         last_sent_hash, last_sent_replica, last_received_replica, base, status, remote_status, last_synced_at,
-        sent_updated, snapshot, base_marks
+        sent_updated, snapshot, base_marks, local_edits, peer_values
         """
 
     private func twins(where clause: String, _ values: [SQLValueConvertible]) throws -> [Twin] {
@@ -89,6 +96,8 @@ extension StoreTransaction {
             twin.sentUpdated = row.optionalText(16)
             twin.snapshot = try row.json(17)
             twin.baseMarks = (try row.json(18)?.objectValue ?? [:]).compactMapValues(BaseMark.init(json:))
+            twin.localEdits = (try row.json(19)?.objectValue ?? [:]).compactMapValues { $0.intValue.map(Int64.init) }
+            twin.peerValues = (try row.json(20)?.objectValue ?? [:]).compactMapValues(PeerValue.init(json:))
             return twin
         }
     }
@@ -154,12 +163,14 @@ extension StoreTransaction {
             .json(twin.lastSentReplica), .json(twin.lastReceivedReplica), .json(twin.base),
             .text(twin.status.rawValue), .optional(twin.remoteStatus), twin.lastSyncedAt.map(SQLValue.integer) ?? .null,
             .optional(twin.sentUpdated), .json(twin.snapshot),
-            twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues(\.json))), .integer(Timestamp.now()),
+            twin.baseMarks.isEmpty ? .null : .json(.object(twin.baseMarks.mapValues(\.json))),
+            twin.localEdits.isEmpty ? .null : .json(.object(twin.localEdits.mapValues { .int($0) })),
+            twin.peerValues.isEmpty ? .null : .json(.object(twin.peerValues.mapValues(\.json))), .integer(Timestamp.now()),
         ]
         if try run("UPDATE OR REPLACE twins SET \(Self.twinAssignments) WHERE connection = ? AND local_id = ?", values + key) > 0 { return }
         try run("""
             INSERT OR REPLACE INTO twins (\(Self.twinColumns), updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, key + values)
     }
 
