@@ -1,4 +1,5 @@
 import Foundation
+import TandemThreads
 
 /// A long-running child process (a node, a simulator) for end-to-end tests,
 /// the demo and the benchmarks.
@@ -46,14 +47,35 @@ public final class BackgroundProcess: @unchecked Sendable {
             buffer += String(decoding: data, as: UTF8.self)
             if let line = buffer.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
                 url = String(line.dropFirst("listening on ".count))
-                // Keep draining stdout so the child never blocks on a full pipe.
-                reader.readabilityHandler = { handle in _ = handle.availableData }
+                Self.drain(reader)
                 return
             }
         }
         process.terminate()
         let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
         throw StartError(description: "\(name) did not print 'listening on' within \(timeout) s; stdout: \(buffer)\nstderr: \(log.suffix(2000))")
+    }
+
+    /// Keeps reading the child's stdout until it closes, so the child never
+    /// blocks on a full pipe. A plain thread on its own copy of the
+    /// descriptor, not a `readabilityHandler`: libdispatch's event loop has
+    /// crashed the harness (SIGSEGV in `_dispatch_event_loop_drain`) when a
+    /// killed child's handle was released with its handler still set.
+    private static func drain(_ reader: FileHandle) {
+        let fd = dup(reader.fileDescriptor)
+        guard fd >= 0 else { return }
+        guard WorkerThread.start(name: "stdout-drain", detached: true, stackSize: 64 << 10, {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(fd, &buffer, buffer.count)
+                if count > 0 || (count < 0 && errno == EINTR) { continue }
+                break
+            }
+            close(fd)
+        }) != nil else {
+            close(fd)
+            return
+        }
     }
 
     public var port: Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
