@@ -30,6 +30,14 @@ final class LocalEditsTests: XCTestCase {
             return seq
         }
 
+        /// Sets `name` to each value in turn, sending a replica after each.
+        mutating func send(_ name: String, _ values: [JSON]) {
+            for value in values {
+                local[name] = value
+                send()
+            }
+        }
+
         /// Applies a peer replica built after the peer applied our `appliedSeq`,
         /// whose incoming script writes `writes` (what differs from the entity)
         /// and reads `read`.
@@ -116,10 +124,7 @@ final class LocalEditsTests: XCTestCase {
     func testAReturnToAValueThePeerSaw_UnderAReplicaBuiltBeforeIt_IsAConflictNotAnOverwrite() {
         var jira = Side(["status": "To Do"], policy: .localWins)
         jira.send()
-        jira.local["status"] = "Done"
-        jira.send()
-        jira.local["status"] = "To Do"
-        jira.send()
+        jira.send("status", ["Done", "To Do"])
         jira.local["status"] = "Done"
         let outcome = jira.apply(["status": "In Progress"], appliedSeq: 2)
         XCTAssertEqual(conflicts(outcome), ["status"])
@@ -131,10 +136,7 @@ final class LocalEditsTests: XCTestCase {
     func testAnUnsentReturnToAValueThePeerSaw_IsAlsoAnEditHere() {
         var jira = Side(["status": "To Do"], policy: .localWins)
         jira.send()
-        jira.local["status"] = "Done"
-        jira.send()
-        jira.local["status"] = "To Do"
-        jira.send()
+        jira.send("status", ["Done", "To Do"])
         jira.local["status"] = "Done"
         jira.twin.localEdits = [:]  // as if the outgoing stage had seen neither edit: only the apply's read can tell
         XCTAssertEqual(conflicts(jira.apply(["status": "In Progress"], appliedSeq: 2)), ["status"])
@@ -178,12 +180,7 @@ final class LocalEditsTests: XCTestCase {
     func testAnEditBackToTheValueThePeerSaw_ThePeersNewerValueIsTaken() {
         var jira = Side(["priority": "Medium"], policy: .localWins)
         jira.send()
-        jira.local["priority"] = "Highest"
-        jira.send()
-        jira.local["priority"] = "High"
-        jira.send()
-        jira.local["priority"] = "Highest"
-        jira.send()
+        jira.send("priority", ["Highest", "High", "Highest"])
         XCTAssertEqual(conflicts(jira.apply(["priority": "High"], appliedSeq: 2)), [])
         XCTAssertEqual(jira.local["priority"], "High")
     }
