@@ -24,7 +24,7 @@ final class LocalEditsTests: XCTestCase {
         @discardableResult
         mutating func send() -> Int64 {
             let seq = twin.nextSeq
-            LocalEdits.merge(LocalEdits.observe(.object(local), newest: sent[seq - 1], twin: twin), into: &twin)
+            twin.localEdits = LocalEdits.merged(twin.localEdits, LocalEdits.observe(.object(local), newest: sent[seq - 1], twin: twin))
             sent[seq] = .object(local)
             twin.nextSeq = seq + 1
             return seq

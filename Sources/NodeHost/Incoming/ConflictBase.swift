@@ -95,7 +95,7 @@ enum ConflictBase {
         let current = local["fields"]?.objectValue ?? [:]
         for name in touched {
             let mine = current[name] ?? .null
-            let changedHere = edited.contains(name) || !ConflictResolver.looselyEqual(mine, base[name] ?? .null)
+            let changedHere = ConflictResolver.changedHere(name, mine: mine, was: base[name] ?? .null, edited: edited)
             held[name] = changedHere ? PeerValue(mine, appliedSeq: appliedSeq) : nil
         }
         for (name, value) in changes["fields"]?.objectValue ?? [:] { held[name] = PeerValue(value, appliedSeq: appliedSeq) }

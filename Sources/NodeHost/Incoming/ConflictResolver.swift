@@ -70,7 +70,7 @@ struct ConflictResolver {
         for (name, incoming) in fields.sorted(by: { $0.key < $1.key }) {
             let mine = current[name] ?? .null
             let was = baseFields[name] ?? .null
-            guard edited.contains(name) || !Self.looselyEqual(mine, was) else { continue }  // not changed here: apply
+            guard Self.changedHere(name, mine: mine, was: was, edited: edited) else { continue }  // not changed here: apply
             if Self.looselyEqual(incoming, mine) {
                 fields[name] = nil                                          // both sides agree
                 continue
@@ -120,6 +120,12 @@ struct ConflictResolver {
         var resolved = changes
         resolved["fields"] = .object(fields)
         return .apply(changes: resolved, conflicts: conflicts, keptLocal: keptLocal)
+    }
+
+    /// Whether field `name` changed here since the base `was`: another value,
+    /// or an edit marked since the peer's replica of ours (`LocalEdits.edited`).
+    static func changedHere(_ name: String, mine: JSON, was: JSON, edited: Set<String>) -> Bool {
+        edited.contains(name) || !looselyEqual(mine, was)
     }
 
     /// Equal as JSON, or a string naming the same thing as an object

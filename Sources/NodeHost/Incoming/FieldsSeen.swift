@@ -23,7 +23,7 @@ struct FieldsSeen {
     init(twin: Twin, local: JSON, sent: JSON?, newest: JSON?, base: JSON, appliedSeq: Int64, interrupted: ApplyIntent?,
          script changes: JSON, touched: Set<String>) {
         edits = LocalEdits.observe(local["fields"], newest: newest, twin: twin, skipping: Set(interrupted?.written.keys.map { $0 } ?? []))
-        edited = LocalEdits.edited(twin.localEdits.merging(edits) { max($0, $1) }, since: appliedSeq,
+        edited = LocalEdits.edited(LocalEdits.merged(twin.localEdits, edits), since: appliedSeq,
                                    sent: sent ?? twin.base, newest: newest)
         peerLast = ConflictBase.peerLast(twin.peerValues, appliedSeq: appliedSeq)
         peerValues = ConflictBase.peerHeld(previous: twin.peerValues, script: changes, touched: touched, local: local,
@@ -33,7 +33,7 @@ struct FieldsSeen {
     /// Saves what was seen into `twin`, whose base already holds what the
     /// apply agreed on (`ConflictBase.record`).
     func save(agreed: Set<String>, into twin: inout Twin) {
-        LocalEdits.merge(edits, into: &twin)
+        twin.localEdits = LocalEdits.merged(twin.localEdits, edits)
         for name in agreed { twin.localEdits[name] = nil }
         // A value equal to the agreed base says nothing more.
         twin.peerValues = peerValues.filter { !ConflictResolver.looselyEqual($0.value.value, twin.base?[$0.key] ?? .null) }

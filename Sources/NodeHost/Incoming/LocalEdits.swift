@@ -38,9 +38,9 @@ enum LocalEdits {
         return marks
     }
 
-    /// `marks` added to the twin's, keeping the later of two.
-    static func merge(_ marks: [String: Int64], into twin: inout Twin) {
-        twin.localEdits.merge(marks) { max($0, $1) }
+    /// `marks` added to `existing`, keeping the later of two.
+    static func merged(_ existing: [String: Int64], _ marks: [String: Int64]) -> [String: Int64] {
+        existing.merging(marks) { max($0, $1) }
     }
 
     /// The fields edited here since our replica `appliedSeq`, which the peer

@@ -75,7 +75,7 @@ struct OutgoingStage {
                 }
                 let seq = twin.nextSeq
                 let newest = seq > 1 ? try tx.replicaFields(connection: context.name, localID: change.localID, seq: seq - 1) : nil
-                LocalEdits.merge(LocalEdits.observe(entity["fields"], newest: newest, twin: twin), into: &twin)
+                twin.localEdits = LocalEdits.merged(twin.localEdits, LocalEdits.observe(entity["fields"], newest: newest, twin: twin))
                 let message = ReplicaMessage(
                     seq: seq, replica: replica,
                     source: EntityRef(id: change.localID, key: entity["key"]?.stringValue, url: entity["url"]?.stringValue,
